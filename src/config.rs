@@ -1,0 +1,64 @@
+//! Settings for one run, as the library takes them. The binary builds a
+//! `Config` from the command line.
+
+use crate::extract::ExtractOptions;
+use crate::model::{MemoFormat, Severity};
+use std::path::PathBuf;
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[non_exhaustive]
+pub enum ReportFormat {
+    /// Findings grouped by memo, for people at a terminal.
+    Terminal,
+    /// The schema-version-1 JSON report.
+    Json,
+}
+
+/// One report to write: a format and where (standard output when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The format.
+    pub format: ReportFormat,
+    /// The file, or standard output.
+    pub path: Option<PathBuf>,
+}
+
+/// Everything one run needs to know.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Files, directories, or `-` for standard input.
+    pub paths: Vec<PathBuf>,
+    /// Read every memo in this format instead of guessing from extensions.
+    pub input_format: Option<MemoFormat>,
+    /// What extraction finds.
+    pub extract: ExtractOptions,
+    /// Extract and report without touching the network.
+    pub offline: bool,
+    /// The reports to write.
+    pub outputs: Vec<Output>,
+    /// Terminal reports show items at this severity and above.
+    pub show: Severity,
+    /// Whether terminal reports on standard output use colour.
+    pub color: bool,
+    /// Findings at this severity and above fail the run.
+    pub fail_on: Severity,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            paths: Vec::new(),
+            input_format: None,
+            extract: ExtractOptions::default(),
+            offline: false,
+            outputs: vec![Output {
+                format: ReportFormat::Terminal,
+                path: None,
+            }],
+            show: Severity::Warning,
+            color: false,
+            fail_on: Severity::Error,
+        }
+    }
+}

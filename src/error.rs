@@ -1,0 +1,31 @@
+//! The library's error type: failures of the tool itself (an unwritable
+//! report, a bad option). A dead link or a missing quote is a verdict in
+//! the report, never an `Error`.
+
+use std::path::PathBuf;
+
+/// A failure of the tool, with the context needed to act on it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A report file could not be written.
+    #[error("cannot write report to {path}")]
+    WriteReport {
+        /// The report's path.
+        path: PathBuf,
+        /// The I/O failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing a report to standard output failed.
+    #[error("cannot write report to standard output")]
+    WriteStdout(#[source] std::io::Error),
+    /// An option's value is unusable.
+    #[error("invalid value for {option}: {reason}")]
+    InvalidOption {
+        /// The option, as the user wrote it (`--base-url`).
+        option: &'static str,
+        /// Why the value does not work.
+        reason: String,
+    },
+}

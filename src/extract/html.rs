@@ -1,0 +1,392 @@
+//! HTML memos (scraper): `a[href]`, `img[src]`, `q[cite]`,
+//! `blockquote[cite]` and bare URLs in text, `<base href>` respected,
+//! nothing from `script`, `style`, `noscript` or `template`. Quotes come
+//! from quotation marks, from `<q>` elements and from blockquotes, and pair
+//! with their element's `cite`, else with the links of their paragraph or
+//! blockquote.
+//!
+//! The HTML parser does not report source positions, so a `Locator` walks
+//! the source in document order and finds each element and text node
+//! there; where it cannot (entities, implied elements) the position falls
+//! back to the nearest thing it did find.
+
+use super::{Block, Document, ExtractOptions, RawLink, urls};
+use crate::model::LinkKind;
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+use url::Url;
+
+/// Elements whose content is never prose.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "code", "pre", "textarea",
+];
+
+/// Elements that start a new block of prose.
+const BLOCKS: &[&str] = &[
+    "body",
+    "p",
+    "div",
+    "li",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dd",
+    "dt",
+    "figcaption",
+    "caption",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "nav",
+    "address",
+    "table",
+    "tr",
+    "ul",
+    "ol",
+    "dl",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
+    "figure",
+    "blockquote",
+];
+
+pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
+    let html = Html::parse_document(src);
+    let mut walk = Walk {
+        locator: Locator::new(src),
+        doc: Document {
+            base: options.base_url.clone(),
+            ..Document::default()
+        },
+        stack: Vec::new(),
+        blockquote_depth: 0,
+        link_depth: 0,
+        q_depth: 0,
+        in_head: false,
+        in_title: false,
+        base_seen: false,
+        base_option: options.base_url.clone(),
+    };
+    let mut skip: Option<ego_tree::NodeId> = None;
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skip.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Element(el) if SKIPPED.contains(&el.name()) => {
+                        // Links inside `pre`/`code` still count; their text does not.
+                        if matches!(el.name(), "pre" | "code") {
+                            walk.links_in(node);
+                        }
+                        skip = Some(node.id());
+                    }
+                    Node::Element(el) => walk.open(el),
+                    Node::Text(text) => walk.text(text),
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if skip == Some(node.id()) {
+                    skip = None;
+                    continue;
+                }
+                if skip.is_some() {
+                    continue;
+                }
+                if let Node::Element(el) = node.value() {
+                    walk.close(el);
+                }
+            }
+        }
+    }
+    while let Some(block) = walk.stack.pop() {
+        walk.doc.blocks.push(block);
+    }
+    walk.doc
+}
+
+struct Walk<'a> {
+    locator: Locator<'a>,
+    doc: Document,
+    /// Open blocks, innermost last. Inside a blockquote, the blockquote's
+    /// block takes all text.
+    stack: Vec<Block>,
+    blockquote_depth: usize,
+    link_depth: usize,
+    q_depth: usize,
+    in_head: bool,
+    in_title: bool,
+    base_seen: bool,
+    base_option: Option<Url>,
+}
+
+impl Walk<'_> {
+    fn open(&mut self, el: &scraper::node::Element) {
+        let name = el.name();
+        let tag_at = self.locator.tag(name);
+        match name {
+            "head" => self.in_head = true,
+            "title" if self.in_head => self.in_title = true,
+            "base" => {
+                if let Some(href) = el.attr("href") {
+                    self.set_base(href);
+                }
+            }
+            "meta" => self.meta(el),
+            _ => {}
+        }
+        if BLOCKS.contains(&name) {
+            if self.blockquote_depth > 0 {
+                if let Some(block) = self.stack.last_mut() {
+                    if name == "footer" {
+                        block.push("\n— ", tag_at.unwrap_or(0), false);
+                    } else {
+                        block.paragraph_break();
+                    }
+                }
+            } else {
+                self.stack.push(Block {
+                    blockquote: name == "blockquote",
+                    ..Block::default()
+                });
+            }
+        }
+        let attribute = match name {
+            "a" => Some(("href", LinkKind::Anchor)),
+            "img" => Some(("src", LinkKind::ImageSource)),
+            "q" | "blockquote" => Some(("cite", LinkKind::Cite)),
+            _ => None,
+        };
+        let link = attribute.and_then(|(attr, kind)| {
+            let value = el.attr(attr)?;
+            let offset = tag_at.map_or(self.locator.cursor, |at| self.locator.attribute(at, value));
+            Some(self.add_link(value, kind, offset))
+        });
+        if name == "a" {
+            self.link_depth += 1;
+        }
+        if name == "blockquote" {
+            if self.blockquote_depth == 0 {
+                if let Some(block) = self.stack.last_mut() {
+                    block.cite = link;
+                }
+            }
+            self.blockquote_depth += 1;
+        }
+        if name == "q" {
+            let mark = if self.q_depth == 0 { "“" } else { "‘" };
+            if let Some(block) = self.stack.last_mut() {
+                if self.q_depth == 0 {
+                    block.q_spans.push((block.text.len(), link));
+                }
+                block.push(mark, tag_at.unwrap_or(self.locator.cursor), false);
+            }
+            self.q_depth += 1;
+        }
+        if name == "br" {
+            if let Some(block) = self.stack.last_mut() {
+                block.push("\n", tag_at.unwrap_or(0), false);
+            }
+        }
+    }
+
+    fn close(&mut self, el: &scraper::node::Element) {
+        let name = el.name();
+        match name {
+            "head" => self.in_head = false,
+            "title" => self.in_title = false,
+            "a" => self.link_depth = self.link_depth.saturating_sub(1),
+            "q" => {
+                self.q_depth = self.q_depth.saturating_sub(1);
+                let mark = if self.q_depth == 0 { "”" } else { "’" };
+                if let Some(block) = self.stack.last_mut() {
+                    block.push(mark, self.locator.cursor, false);
+                }
+            }
+            "blockquote" => self.blockquote_depth = self.blockquote_depth.saturating_sub(1),
+            _ => {}
+        }
+        if BLOCKS.contains(&name) && self.blockquote_depth == 0 {
+            // Closing a blockquote (depth now 0) or an ordinary block.
+            if let Some(block) = self.stack.pop() {
+                self.doc.blocks.push(block);
+            }
+            if let Some(parent) = self.stack.last_mut() {
+                parent.paragraph_break();
+            }
+        }
+    }
+
+    fn text(&mut self, text: &scraper::node::Text) {
+        let text: &str = text;
+        if self.in_title {
+            let title = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !title.is_empty() {
+                self.doc.meta.title = Some(title);
+            }
+            return;
+        }
+        if self.in_head {
+            return;
+        }
+        let (at, exact) = self.locator.text(text);
+        if self.link_depth == 0 {
+            for found in urls::find_urls(text) {
+                let offset = if exact { at + found.start } else { at };
+                self.add_link(&text[found], LinkKind::Bare, offset);
+            }
+        }
+        if let Some(block) = self.stack.last_mut() {
+            block.push(text, at, exact);
+        }
+    }
+
+    /// Links written inside a skipped `pre` or `code` element.
+    fn links_in(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        for child in node.descendants() {
+            if let Node::Element(el) = child.value() {
+                if el.name() == "a" {
+                    if let Some(href) = el.attr("href") {
+                        let at = self.locator.tag("a");
+                        let offset =
+                            at.map_or(self.locator.cursor, |at| self.locator.attribute(at, href));
+                        self.add_link(href, LinkKind::Anchor, offset);
+                    }
+                }
+            }
+        }
+    }
+
+    fn add_link(&mut self, written: &str, kind: LinkKind, offset: usize) -> usize {
+        let index = self.doc.links.len();
+        self.doc.links.push(RawLink {
+            written: written.to_owned(),
+            kind,
+            offset,
+        });
+        if let Some(block) = self.stack.last_mut() {
+            block.links.push(index);
+        }
+        index
+    }
+
+    fn set_base(&mut self, href: &str) {
+        if self.base_seen {
+            return;
+        }
+        self.base_seen = true;
+        let href = href.trim();
+        let base = match Url::parse(href) {
+            Ok(url) => Some(url),
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                self.base_option.as_ref().and_then(|b| b.join(href).ok())
+            }
+            Err(_) => None,
+        };
+        if base.is_some() {
+            self.doc.base = base;
+        }
+    }
+
+    fn meta(&mut self, el: &scraper::node::Element) {
+        let key = el
+            .attr("name")
+            .or_else(|| el.attr("property"))
+            .unwrap_or("");
+        let Some(content) = el.attr("content") else {
+            return;
+        };
+        if matches!(
+            key.to_ascii_lowercase().as_str(),
+            "date" | "dc.date" | "citation_publication_date" | "article:published_time"
+        ) {
+            self.doc.meta.date = Some(content.trim().to_owned());
+        }
+    }
+}
+
+/// Finds elements and text in the source, in document order.
+struct Locator<'a> {
+    src: &'a str,
+    lower: String,
+    cursor: usize,
+}
+
+impl<'a> Locator<'a> {
+    fn new(src: &'a str) -> Self {
+        Self {
+            src,
+            lower: src.to_ascii_lowercase(),
+            cursor: 0,
+        }
+    }
+
+    /// Offset of the next `<name` tag from the cursor; moves the cursor.
+    fn tag(&mut self, name: &str) -> Option<usize> {
+        let needle = format!("<{name}");
+        let mut from = self.cursor;
+        while let Some(found) =
+            memchr::memmem::find(&self.lower.as_bytes()[from..], needle.as_bytes())
+        {
+            let at = from + found;
+            let next = self.lower.as_bytes().get(at + needle.len()).copied();
+            if next.is_none_or(|b| b.is_ascii_whitespace() || b == b'>' || b == b'/') {
+                self.cursor = at + 1;
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
+    }
+
+    /// Offset of an attribute's value inside the tag at `tag_at`.
+    fn attribute(&self, tag_at: usize, value: &str) -> usize {
+        let end = memchr::memchr(b'>', &self.src.as_bytes()[tag_at..])
+            .map_or(self.src.len(), |e| tag_at + e);
+        let value = value.trim();
+        if value.is_empty() {
+            return tag_at;
+        }
+        memchr::memmem::find(&self.src.as_bytes()[tag_at..end], value.as_bytes())
+            .map_or(tag_at, |v| tag_at + v)
+    }
+
+    /// Offset of a text node in the source and whether it is written there
+    /// exactly as decoded; moves the cursor past it.
+    fn text(&mut self, text: &str) -> (usize, bool) {
+        let src = &self.src.as_bytes()[self.cursor..];
+        if let Some(found) = memchr::memmem::find(src, text.as_bytes()) {
+            let at = self.cursor + found;
+            self.cursor = at + text.len();
+            return (at, true);
+        }
+        // Entities or references changed the text: find its first words.
+        let head: String = text
+            .trim_start()
+            .chars()
+            .take_while(|&c| c != '&')
+            .take(24)
+            .collect();
+        let lead = text.len() - text.trim_start().len();
+        if head.len() >= 3 {
+            if let Some(found) = memchr::memmem::find(src, head.as_bytes()) {
+                let at = self.cursor + found;
+                self.cursor = at + head.len();
+                return (at.saturating_sub(lead), false);
+            }
+        }
+        (self.cursor, false)
+    }
+}

@@ -1,0 +1,68 @@
+//! Byte offsets → 1-based line and column, for every format's locations.
+
+use crate::model::Position;
+
+/// Line starts of a text, for turning byte offsets into positions.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Index `text`; `\n`, `\r\n` and lone `\r` all end a line.
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
+            let at = i + found;
+            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
+            starts.push(next);
+            i = next;
+            if i >= bytes.len() {
+                break;
+            }
+        }
+        Self { text, starts }
+    }
+
+    /// The position of byte `offset` (clamped to the text, moved back to a
+    /// character boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[self.starts[line]..offset].chars().count() + 1;
+        Position {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(text: &str, offset: usize) -> (u32, u32) {
+        let p = LineIndex::new(text).position(offset);
+        (p.line, p.column)
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        assert_eq!(pos("abc", 0), (1, 1));
+        assert_eq!(pos("abc\ndef", 4), (2, 1));
+        assert_eq!(pos("abc\r\ndef", 6), (2, 2));
+        assert_eq!(pos("a\rb", 2), (2, 1));
+        assert_eq!(pos("“ab” x", "“ab” ".len()), (1, 6));
+        assert_eq!(pos("ab", 99), (1, 3));
+    }
+}

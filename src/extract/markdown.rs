@@ -1,0 +1,196 @@
+//! Markdown (CommonMark, pulldown-cmark): inline, reference-style and auto
+//! links, images and bare URLs in text; nothing from code spans or fenced
+//! code; YAML front matter read as metadata (`date:`, `title:`), not text.
+//! Quotes pair with the links of their paragraph, list item or blockquote.
+
+use super::{Block, Document, ExtractOptions, RawLink, urls};
+use crate::model::LinkKind;
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
+    let mut doc = Document {
+        base: options.base_url.clone(),
+        ..Document::default()
+    };
+    let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH;
+    let mut state = State::default();
+    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
+        match event {
+            Event::Start(tag) => state.start(tag, range, src, &mut doc),
+            Event::End(tag) => state.end(tag, &mut doc),
+            Event::Text(text) => {
+                if state.in_metadata {
+                    read_front_matter(&text, &mut doc);
+                } else if state.in_code == 0 {
+                    state.text(&text, range, src, &mut doc);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(block) = state.block.as_mut() {
+                    block.push("\n", range.start, false);
+                }
+            }
+            // Code spans, HTML and the rest carry no prose or links we read.
+            _ => {}
+        }
+    }
+    if let Some(block) = state.block.take() {
+        doc.blocks.push(block);
+    }
+    doc
+}
+
+#[derive(Default)]
+struct State {
+    /// The block being filled, owned by the outermost unit that opened it.
+    block: Option<Block>,
+    /// Nesting depth of units; the block closes when it returns to zero.
+    unit_depth: usize,
+    in_code: usize,
+    in_metadata: bool,
+    /// Inside a link or image: its text is not scanned for bare URLs.
+    in_link: usize,
+}
+
+impl State {
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>, src: &str, doc: &mut Document) {
+        let image = matches!(tag, Tag::Image { .. });
+        match tag {
+            Tag::MetadataBlock(_) => self.in_metadata = true,
+            Tag::CodeBlock(_) => self.in_code += 1,
+            Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::BlockQuote(_)
+            | Tag::FootnoteDefinition(_) => {
+                let is_quote = matches!(tag, Tag::BlockQuote(_));
+                if self.unit_depth == 0 {
+                    self.block = Some(Block {
+                        blockquote: is_quote,
+                        ..Block::default()
+                    });
+                } else if let Some(block) = self.block.as_mut() {
+                    block.paragraph_break();
+                }
+                self.unit_depth += 1;
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }
+            | Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                self.in_link += 1;
+                let kind = match link_type {
+                    _ if image => LinkKind::Image,
+                    LinkType::Inline => LinkKind::Inline,
+                    LinkType::Autolink | LinkType::Email => LinkKind::Angle,
+                    _ => LinkKind::Reference,
+                };
+                let written = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                let offset = locate_destination(src, &range, &dest_url, link_type);
+                self.add_link(doc, written, kind, offset);
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, doc: &mut Document) {
+        match tag {
+            TagEnd::MetadataBlock(_) => self.in_metadata = false,
+            TagEnd::CodeBlock => self.in_code = self.in_code.saturating_sub(1),
+            TagEnd::Link | TagEnd::Image => self.in_link = self.in_link.saturating_sub(1),
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::BlockQuote(_)
+            | TagEnd::FootnoteDefinition => {
+                self.unit_depth = self.unit_depth.saturating_sub(1);
+                if self.unit_depth == 0 {
+                    if let Some(block) = self.block.take() {
+                        doc.blocks.push(block);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str, range: Range<usize>, src: &str, doc: &mut Document) {
+        // pulldown-cmark hands over decoded text; where it equals the
+        // source, offsets map one to one.
+        let exact = src.get(range.clone()) == Some(text);
+        if self.in_link == 0 {
+            for found in urls::find_urls(text) {
+                let offset = if exact {
+                    range.start + found.start
+                } else {
+                    range.start
+                };
+                self.add_link(doc, text[found].to_owned(), LinkKind::Bare, offset);
+            }
+        }
+        if let Some(block) = self.block.as_mut() {
+            block.push(text, range.start, exact);
+        }
+    }
+
+    fn add_link(&mut self, doc: &mut Document, written: String, kind: LinkKind, offset: usize) {
+        let index = doc.links.len();
+        doc.links.push(RawLink {
+            written,
+            kind,
+            offset,
+        });
+        if let Some(block) = self.block.as_mut() {
+            block.links.push(index);
+        }
+    }
+}
+
+/// Where a link's destination is written: the URL itself for inline and
+/// auto links, the start of the `[text][ref]` use for reference links.
+fn locate_destination(src: &str, range: &Range<usize>, dest: &str, kind: LinkType) -> usize {
+    let Some(written) = src.get(range.clone()) else {
+        return range.start;
+    };
+    let found = match kind {
+        LinkType::Inline => written
+            .rfind("](")
+            .and_then(|at| written[at..].find(dest).map(|d| at + d)),
+        LinkType::Autolink | LinkType::Email => written.find(dest),
+        _ => None,
+    };
+    range.start + found.unwrap_or(0)
+}
+
+/// `key: value` lines of YAML front matter; only `date` and `title` matter.
+fn read_front_matter(text: &str, doc: &mut Document) {
+    for line in text.lines() {
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().trim_matches(['"', '\'']).trim();
+        if value.is_empty() {
+            continue;
+        }
+        match key.trim() {
+            "date" => doc.meta.date = Some(value.to_owned()),
+            "title" => doc.meta.title = Some(value.to_owned()),
+            _ => {}
+        }
+    }
+}

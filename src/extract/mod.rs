@@ -1,0 +1,357 @@
+//! Extraction: memo text → every link occurrence, fragment and quotation,
+//! with 1-based positions. Pure: no file or network I/O happens here.
+//!
+//! Each format module (`text`, `markdown`, `html`) turns the memo into the
+//! same two things: the links it writes, in document order, and *blocks*
+//! of prose (paragraphs, list items, blockquotes) with a map back to the
+//! source. Quotes are then found in the blocks by one shared routine, so
+//! that every format repairs, counts and pairs quotes the same way.
+
+mod fragment;
+mod html;
+mod lines;
+mod markdown;
+mod quotes;
+mod text;
+mod urls;
+
+pub use fragment::parse as parse_fragment;
+pub use lines::LineIndex;
+pub use quotes::join_line_break_hyphens;
+pub use urls::find_urls;
+
+use crate::model::{
+    Extraction, Fragment, Link, LinkKind, MemoFormat, Pairing, Problem, Quote, Severity, Target,
+};
+use url::Url;
+
+/// Quotes shorter than this many words are left alone by default (scare
+/// quotes such as “soft power”).
+pub const DEFAULT_MIN_QUOTE_WORDS: usize = 4;
+
+/// Settings that change what extraction finds.
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// Base against which relative links resolve.
+    pub base_url: Option<Url>,
+    /// Quotes with fewer words are not checked.
+    pub min_quote_words: usize,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            min_quote_words: DEFAULT_MIN_QUOTE_WORDS,
+        }
+    }
+}
+
+/// Extract every link, fragment and quote from a memo's text.
+pub fn extract(text: &str, format: MemoFormat, options: &ExtractOptions) -> Extraction {
+    let mut doc = match format {
+        MemoFormat::Markdown => markdown::parse(text, options),
+        MemoFormat::Html => html::parse(text, options),
+        MemoFormat::Text | MemoFormat::Pdf => text::parse(text, options),
+    };
+    let lines = LineIndex::new(text);
+    let mut extraction = Extraction {
+        links: doc
+            .links
+            .iter()
+            .map(|l| {
+                let (target, fragment) = resolve(&l.written, doc.base.as_ref());
+                Link {
+                    written: l.written.clone(),
+                    target,
+                    fragment,
+                    kind: l.kind,
+                    position: lines.position(l.offset),
+                }
+            })
+            .collect(),
+        quotes: Vec::new(),
+        problems: std::mem::take(&mut doc.problems),
+        meta: std::mem::take(&mut doc.meta),
+    };
+    // Quotes that nothing nearer pairs with take every page of the memo:
+    // computed once, since a long plain-text memo has many such quotes.
+    let memo_candidates = dedupe_by_page(&extraction.links, all_checkable(&extraction.links));
+    for block in &doc.blocks {
+        quotes_in_block(block, &lines, options, &memo_candidates, &mut extraction);
+    }
+    extraction
+}
+
+/// A link as a format module found it, before resolution.
+#[derive(Debug, Clone)]
+struct RawLink {
+    written: String,
+    kind: LinkKind,
+    offset: usize,
+}
+
+/// A run of prose in which quotes are looked for, with the links that
+/// belong to it.
+#[derive(Debug, Default)]
+struct Block {
+    text: String,
+    map: TextMap,
+    /// Indices of the links written in this block.
+    links: Vec<usize>,
+    /// The `cite` link of the block's `blockquote`, if any.
+    cite: Option<usize>,
+    /// Whether the block is a blockquote: without quotation marks, its
+    /// whole text is one quotation.
+    blockquote: bool,
+    /// Spans of `<q>` elements: (offset of the inserted opening mark, cite).
+    q_spans: Vec<(usize, Option<usize>)>,
+    /// Whether quotes pair with every link of the memo (plain text).
+    memo_scope: bool,
+}
+
+impl Block {
+    fn push(&mut self, text: &str, src: usize, exact: bool) {
+        self.map
+            .record(self.text.len(), src, if exact { text.len() } else { 0 });
+        self.text.push_str(text);
+    }
+
+    /// Separate paragraphs so that no quotation crosses them.
+    fn paragraph_break(&mut self) {
+        if !self.text.is_empty() && !self.text.ends_with("\n\n") {
+            self.text.push_str("\n\n");
+        }
+    }
+}
+
+/// What a format module hands back.
+#[derive(Debug, Default)]
+struct Document {
+    links: Vec<RawLink>,
+    blocks: Vec<Block>,
+    problems: Vec<Problem>,
+    meta: crate::model::MemoMeta,
+    /// Base for relative links (`<base href>` or `--base-url`).
+    base: Option<Url>,
+}
+
+/// Maps byte offsets in a block's text back to the memo source.
+#[derive(Debug, Default, Clone)]
+struct TextMap {
+    /// (offset in text, offset in source, length mapped one to one).
+    runs: Vec<(usize, usize, usize)>,
+}
+
+impl TextMap {
+    fn identity() -> Self {
+        Self {
+            runs: vec![(0, 0, usize::MAX)],
+        }
+    }
+
+    fn record(&mut self, text: usize, src: usize, exact_len: usize) {
+        self.runs.push((text, src, exact_len));
+    }
+
+    fn to_source(&self, at: usize) -> usize {
+        let i = self.runs.partition_point(|&(t, _, _)| t <= at);
+        match i.checked_sub(1).map(|i| self.runs[i]) {
+            Some((t, s, len)) if at - t < len => s + (at - t),
+            Some((_, s, _)) => s,
+            None => 0,
+        }
+    }
+}
+
+/// Resolve a link as written against the base: the target and the
+/// fragment as written.
+fn resolve(written: &str, base: Option<&Url>) -> (Target, Option<Fragment>) {
+    let trimmed = written.trim();
+    let fragment = trimmed
+        .split_once('#')
+        .and_then(|(_, f)| fragment::parse(f));
+    let parsed = match Url::parse(trimmed) {
+        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
+            Some(base) => base.join(trimmed),
+            None => return (Target::Relative, fragment),
+        },
+        other => other,
+    };
+    let target = match parsed {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => match invalid_host(&url) {
+            Some(reason) => Target::Invalid(reason),
+            None => Target::Http(url),
+        },
+        Ok(url) => Target::OtherScheme(url.scheme().to_owned()),
+        Err(e) => Target::Invalid(format!("invalid URL: {e}")),
+    };
+    (target, fragment)
+}
+
+/// Why a URL's host can never resolve, if it cannot: a domain label with
+/// characters DNS names do not have (`bad_host!.org`).
+fn invalid_host(url: &Url) -> Option<String> {
+    let url::Host::Domain(domain) = url.host()? else {
+        return None;
+    };
+    let bad = domain.split('.').find(|label| {
+        !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })?;
+    Some(format!(
+        "invalid URL: host label {bad:?} has characters a host name cannot have"
+    ))
+}
+
+/// Find the quotes of one block and pair each with its candidate sources.
+fn quotes_in_block(
+    block: &Block,
+    lines: &LineIndex<'_>,
+    options: &ExtractOptions,
+    memo_candidates: &[usize],
+    out: &mut Extraction,
+) {
+    let found = quotes::scan(&block.text);
+    let marked = found
+        .iter()
+        .any(|f| matches!(f, quotes::Found::Quote { .. }));
+    if block.blockquote && !marked {
+        let (body, speaker) = split_attribution_line(&block.text);
+        let start = block.text.len() - block.text.trim_start().len();
+        let quote = QuoteSite {
+            open: start,
+            inner: body.trim(),
+            attribution: speaker,
+            q_cite: None,
+        };
+        push_quote(block, lines, options, memo_candidates, quote, out);
+        return;
+    }
+    for f in found {
+        match f {
+            quotes::Found::Quote { open, inner } => {
+                let close = inner.end
+                    + block.text[inner.end..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8);
+                let speaker =
+                    quotes::attribution(&block.text, open..close, &block.text[inner.clone()]);
+                let q_cite = block
+                    .q_spans
+                    .iter()
+                    .find(|(at, _)| *at == open)
+                    .map(|(_, c)| *c);
+                let quote = QuoteSite {
+                    open,
+                    inner: &block.text[inner],
+                    attribution: speaker,
+                    q_cite: q_cite.flatten(),
+                };
+                push_quote(block, lines, options, memo_candidates, quote, out);
+            }
+            quotes::Found::Unterminated { open } => {
+                let position = lines.position(block.map.to_source(open));
+                out.problems.push(Problem::at(
+                    Severity::Warning,
+                    position,
+                    "unterminated quotation: no closing mark before the paragraph ends",
+                ));
+            }
+        }
+    }
+}
+
+/// A blockquote whose last line starts with a dash names its speaker there.
+fn split_attribution_line(text: &str) -> (&str, Option<String>) {
+    let trimmed = text.trim_end();
+    if let Some(at) = trimmed.rfind('\n') {
+        let last = trimmed[at + 1..].trim();
+        if let Some(name) = last
+            .strip_prefix('—')
+            .or_else(|| last.strip_prefix('―'))
+            .or_else(|| last.strip_prefix("--"))
+            .or_else(|| last.strip_prefix("– "))
+        {
+            let name = name.trim();
+            return (&trimmed[..at], (!name.is_empty()).then(|| name.to_owned()));
+        }
+    }
+    (text, None)
+}
+
+/// A quotation found in a block, before it is repaired and paired.
+struct QuoteSite<'a> {
+    /// Offset of the opening mark in the block's text.
+    open: usize,
+    /// The text between the marks.
+    inner: &'a str,
+    attribution: Option<String>,
+    /// The `cite` of the quote's `<q>` element.
+    q_cite: Option<usize>,
+}
+
+fn push_quote(
+    block: &Block,
+    lines: &LineIndex<'_>,
+    options: &ExtractOptions,
+    memo_candidates: &[usize],
+    site: QuoteSite<'_>,
+    out: &mut Extraction,
+) {
+    let QuoteSite {
+        open,
+        inner,
+        attribution,
+        q_cite,
+    } = site;
+    let segments = quotes::segments(inner);
+    let words = quotes::word_count(&segments);
+    if words < options.min_quote_words.max(1) {
+        return;
+    }
+    let cite = q_cite.or(block.cite);
+    let (candidates, pairing) = if let (Some(cite), false) = (cite, block.memo_scope) {
+        let mut c = vec![cite];
+        c.extend(block.links.iter().copied().filter(|&l| l != cite));
+        (dedupe_by_page(&out.links, c), Pairing::Cite)
+    } else if block.memo_scope || block.links.is_empty() {
+        (memo_candidates.to_vec(), Pairing::Memo)
+    } else {
+        (
+            dedupe_by_page(&out.links, block.links.clone()),
+            Pairing::Block,
+        )
+    };
+    out.quotes.push(Quote {
+        text: quotes::as_written(inner),
+        segments,
+        position: lines.position(block.map.to_source(open)),
+        attribution,
+        candidates,
+        pairing,
+        words,
+    });
+}
+
+/// Every link whose target can be fetched.
+fn all_checkable(links: &[Link]) -> Vec<usize> {
+    (0..links.len())
+        .filter(|&i| matches!(links[i].target, Target::Http(_)))
+        .collect()
+}
+
+/// Keep one link per distinct URL, in order.
+fn dedupe_by_page(links: &[Link], candidates: Vec<usize>) -> Vec<usize> {
+    let mut seen = std::collections::HashSet::new();
+    candidates
+        .into_iter()
+        .filter(|&i| {
+            links.get(i).is_some_and(|l| {
+                matches!(l.target, Target::Http(_)) && seen.insert(l.display_url())
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,37 @@
+//! Plain text (usually extracted from a PDF): bare URLs anywhere, quotes
+//! anywhere, and every quote paired with every link of the memo, since
+//! nothing in plain text says which source a quote belongs to.
+
+use super::{Block, Document, ExtractOptions, RawLink, TextMap, urls};
+use crate::model::LinkKind;
+
+pub(super) fn parse(text: &str, options: &ExtractOptions) -> Document {
+    let links = urls::find_urls(text)
+        .into_iter()
+        .map(|range| {
+            let angle = range.start > 0
+                && text[..range.start].ends_with('<')
+                && text[range.end..].starts_with('>');
+            RawLink {
+                written: text[range.clone()].to_owned(),
+                kind: if angle {
+                    LinkKind::Angle
+                } else {
+                    LinkKind::Bare
+                },
+                offset: range.start,
+            }
+        })
+        .collect();
+    Document {
+        links,
+        blocks: vec![Block {
+            text: text.to_owned(),
+            map: TextMap::identity(),
+            memo_scope: true,
+            ..Block::default()
+        }],
+        base: options.base_url.clone(),
+        ..Document::default()
+    }
+}

@@ -1,0 +1,435 @@
+//! Plain data shared by every stage: what a memo is, what it cites, and the
+//! verdicts the checker can reach. Nothing here does I/O or holds behaviour
+//! beyond small accessors.
+
+use serde::Serialize;
+use url::Url;
+
+/// The formats citecheck reads memos in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum MemoFormat {
+    /// Plain text, typically extracted from a PDF.
+    Text,
+    /// Markdown (CommonMark with YAML front matter).
+    Markdown,
+    /// HTML.
+    Html,
+    /// PDF (recognised, not yet read).
+    Pdf,
+}
+
+impl MemoFormat {
+    /// The format a file name implies, if citecheck knows its extension.
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Self::Text),
+            "md" | "markdown" => Some(Self::Markdown),
+            "html" | "htm" | "xhtml" => Some(Self::Html),
+            "pdf" => Some(Self::Pdf),
+            _ => None,
+        }
+    }
+
+    /// The lower-case name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Markdown => "markdown",
+            Self::Html => "html",
+            Self::Pdf => "pdf",
+        }
+    }
+}
+
+/// A 1-based line and column (columns count Unicode characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, in Unicode scalar values.
+    pub column: u32,
+}
+
+/// How a link was written in the memo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LinkKind {
+    /// A bare URL in running text.
+    Bare,
+    /// A URL in angle brackets (`<http://…>`).
+    Angle,
+    /// A Markdown inline link `[text](url)`.
+    Inline,
+    /// A Markdown reference-style link `[text][ref]`.
+    Reference,
+    /// A Markdown image.
+    Image,
+    /// An HTML `a[href]`.
+    Anchor,
+    /// An HTML `img[src]`.
+    ImageSource,
+    /// The `cite` attribute of an HTML `q` or `blockquote`.
+    Cite,
+}
+
+/// What citecheck can do with a link's target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An absolute http(s) URL that can be fetched.
+    Http(Url),
+    /// A URL with another scheme (`mailto:`, `tel:`…): recorded, never fetched.
+    OtherScheme(String),
+    /// A relative reference with nothing to resolve it against.
+    Relative,
+    /// Text that is not a valid URL; the reason says why.
+    Invalid(String),
+}
+
+/// A link's fragment: an element anchor or a text directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fragment {
+    /// `#comment897`: an element id or `<a name>`, percent-decoded.
+    Anchor {
+        /// The decoded id.
+        id: String,
+        /// The fragment as written, without `#`.
+        raw: String,
+    },
+    /// `#:~:text=…`: one or more text directives (Text Fragments spec).
+    Text {
+        /// Element id written before `:~:`, if any.
+        element: Option<String>,
+        /// The directives, in order.
+        directives: Vec<TextDirective>,
+        /// The fragment as written, without `#`.
+        raw: String,
+    },
+}
+
+impl Fragment {
+    /// `"anchor"` or `"text"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Anchor { .. } => "anchor",
+            Self::Text { .. } => "text",
+        }
+    }
+
+    /// The value shown in reports: the decoded id, or the raw directive.
+    pub fn value(&self) -> &str {
+        match self {
+            Self::Anchor { id, .. } => id,
+            Self::Text { raw, .. } => raw,
+        }
+    }
+}
+
+/// One `text=[prefix-,]start[,end][,-suffix]` directive, percent-decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextDirective {
+    /// Text that must come right before the match.
+    pub prefix: Option<String>,
+    /// The start of the text (the whole text when `end` is absent).
+    pub start: String,
+    /// The end of a range match.
+    pub end: Option<String>,
+    /// Text that must come right after the match.
+    pub suffix: Option<String>,
+}
+
+/// One occurrence of a link in a memo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The URL as written in the memo.
+    pub written: String,
+    /// What the URL resolves to.
+    pub target: Target,
+    /// The fragment, when there is one.
+    pub fragment: Option<Fragment>,
+    /// How it was written.
+    pub kind: LinkKind,
+    /// Where it was written.
+    pub position: Position,
+}
+
+impl Link {
+    /// The absolute URL as a string (with fragment), or the text as written.
+    pub fn display_url(&self) -> String {
+        match &self.target {
+            Target::Http(url) => url.to_string(),
+            _ => self.written.clone(),
+        }
+    }
+
+    /// The URL that is fetched for this link: absolute, without fragment.
+    pub fn page_url(&self) -> Option<Url> {
+        match &self.target {
+            Target::Http(url) => {
+                let mut page = url.clone();
+                page.set_fragment(None);
+                Some(page)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A piece of quoted text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "text", rename_all = "snake_case")]
+pub enum Piece {
+    /// Words the source is expected to contain.
+    Words(String),
+    /// Bracketed editorial text (`[of]`, `[sic]`): the source may lack it.
+    Editorial(String),
+}
+
+/// A run of quoted text between ellipses.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Segment {
+    /// The pieces in order.
+    pub pieces: Vec<Piece>,
+}
+
+impl Segment {
+    /// The segment as one string, editorial pieces in brackets.
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            match piece {
+                Piece::Words(w) => out.push_str(w),
+                Piece::Editorial(e) => {
+                    out.push('[');
+                    out.push_str(e);
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How a quote's candidate sources were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pairing {
+    /// The `cite` attribute of the quote's element.
+    Cite,
+    /// Links in the same paragraph or blockquote.
+    Block,
+    /// Every link of the memo (plain text, or nothing nearer).
+    Memo,
+}
+
+/// One quotation found in a memo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// The quoted text as written, line breaks folded to spaces.
+    pub text: String,
+    /// The repaired text, split at ellipses.
+    pub segments: Vec<Segment>,
+    /// Where the opening quotation mark stands.
+    pub position: Position,
+    /// The speaker named in the same sentence, if any.
+    pub attribution: Option<String>,
+    /// Indices into the memo's links, most likely source first.
+    pub candidates: Vec<usize>,
+    /// How the candidates were chosen.
+    pub pairing: Pairing,
+    /// Number of words (editorial insertions excluded).
+    pub words: usize,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Nothing to do.
+    Info,
+    /// Worth a look; does not fail a run by default.
+    Warning,
+    /// Fails the run.
+    Error,
+}
+
+impl Severity {
+    /// The lower-case name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// A problem with a memo or one of its items that is not a verdict on a
+/// source: unreadable file, undecodable text, unterminated quote…
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Human message, lower case.
+    pub message: String,
+    /// Where, when it concerns one spot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// Column, with `line`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// Error problems fail the run; warnings do not.
+    pub severity: Severity,
+}
+
+impl Problem {
+    /// A problem with no location.
+    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            line: None,
+            column: None,
+            severity,
+        }
+    }
+
+    /// A problem at a position.
+    pub fn at(severity: Severity, position: Position, message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            line: Some(position.line),
+            column: Some(position.column),
+            severity,
+        }
+    }
+}
+
+/// Metadata found in a memo (Markdown front matter, HTML head).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MemoMeta {
+    /// The memo's `date:` as written.
+    pub date: Option<String>,
+    /// The memo's title.
+    pub title: Option<String>,
+}
+
+/// Everything extracted from one memo.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Extraction {
+    /// Every link occurrence, in document order.
+    pub links: Vec<Link>,
+    /// Every quote long enough to check, in document order.
+    pub quotes: Vec<Quote>,
+    /// Per-item problems found while extracting.
+    pub problems: Vec<Problem>,
+    /// Memo metadata.
+    pub meta: MemoMeta,
+}
+
+/// The verdict on one link occurrence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LinkVerdict {
+    /// The page answered with an accepted status.
+    Ok,
+    /// A permanent redirect led to a good page.
+    Redirected,
+    /// The page is gone or unreachable.
+    Broken,
+    /// The server answers "found" with a not-found page.
+    Soft404,
+    /// The page is fine but the fragment is not on it.
+    AnchorMissing,
+    /// The site refuses automated clients.
+    Blocked,
+    /// Not checked by choice (pattern, scheme, address guard).
+    Excluded,
+    /// Not checked (offline run, interrupted).
+    Unchecked,
+}
+
+impl LinkVerdict {
+    /// Every verdict, in report order.
+    pub const ALL: [Self; 8] = [
+        Self::Ok,
+        Self::Redirected,
+        Self::Broken,
+        Self::Soft404,
+        Self::AnchorMissing,
+        Self::Blocked,
+        Self::Excluded,
+        Self::Unchecked,
+    ];
+
+    /// The snake-case name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Redirected => "redirected",
+            Self::Broken => "broken",
+            Self::Soft404 => "soft_404",
+            Self::AnchorMissing => "anchor_missing",
+            Self::Blocked => "blocked",
+            Self::Excluded => "excluded",
+            Self::Unchecked => "unchecked",
+        }
+    }
+
+    /// The default severity of this verdict.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Self::Broken | Self::Soft404 | Self::AnchorMissing => Severity::Error,
+            Self::Redirected | Self::Blocked => Severity::Warning,
+            Self::Ok | Self::Excluded | Self::Unchecked => Severity::Info,
+        }
+    }
+}
+
+/// The verdict on one quotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum QuoteVerdict {
+    /// The source holds the quote.
+    Found,
+    /// The source holds something close; the reason says what differs.
+    Approximate,
+    /// A source was read and none holds the quote.
+    Missing,
+    /// No source could be read.
+    Unverifiable,
+}
+
+impl QuoteVerdict {
+    /// Every verdict, in report order.
+    pub const ALL: [Self; 4] = [
+        Self::Found,
+        Self::Approximate,
+        Self::Missing,
+        Self::Unverifiable,
+    ];
+
+    /// The snake-case name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Found => "found",
+            Self::Approximate => "approximate",
+            Self::Missing => "missing",
+            Self::Unverifiable => "unverifiable",
+        }
+    }
+
+    /// The default severity of this verdict.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Self::Missing => Severity::Error,
+            Self::Approximate | Self::Unverifiable => Severity::Warning,
+            Self::Found => Severity::Info,
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Writing reports to files and standard output. Renderers are pure; this
+//! is where their output meets the file system.
+
+use crate::config::{Config, Output, ReportFormat};
+use crate::error::Error;
+use crate::report::{self, Report, terminal::TerminalOptions};
+use std::io::Write;
+
+/// Render one report into bytes.
+pub fn render(report: &Report, format: ReportFormat, terminal: TerminalOptions) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let written = match format {
+        ReportFormat::Terminal => report::terminal::render(report, &mut buf, terminal),
+        ReportFormat::Json => report::json::render(report, &mut buf),
+    };
+    // Writing into a Vec cannot fail.
+    debug_assert!(written.is_ok());
+    buf
+}
+
+/// Write every report the configuration asks for. Files are written to a
+/// temporary file beside the target and renamed into place, so a reader
+/// never sees half a report.
+pub fn write_all(report: &Report, config: &Config) -> Result<(), Error> {
+    for output in &config.outputs {
+        write_one(report, output, config)?;
+    }
+    Ok(())
+}
+
+fn write_one(report: &Report, output: &Output, config: &Config) -> Result<(), Error> {
+    let terminal = TerminalOptions {
+        color: config.color && output.path.is_none(),
+        min_severity: config.show,
+        summary: true,
+    };
+    let bytes = render(report, output.format, terminal);
+    match &output.path {
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            match lock.write_all(&bytes).and_then(|()| lock.flush()) {
+                // A closed pipe (`| head`) is the reader's choice, not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(Error::WriteStdout),
+            }
+        }
+        Some(path) => write_atomically(path, &bytes).map_err(|source| Error::WriteReport {
+            path: path.clone(),
+            source,
+        }),
+    }
+}
+
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

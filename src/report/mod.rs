@@ -1,0 +1,349 @@
+//! The report: one model of a run's results, and pure renderers that write
+//! it in each format to any `impl Write`. The model's field names are the
+//! JSON contract of `docs/report-schema.md` (schema version 1): fields are
+//! only ever added.
+
+pub mod json;
+pub mod terminal;
+
+use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity};
+use crate::verify::{LinkOutcome, QuoteOutcome, SuggestionSource};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// The JSON report's schema version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A whole run's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The tool that wrote the report.
+    pub tool: Tool,
+    /// Counts over the whole run.
+    pub summary: Summary,
+    /// One entry per memo, in the order they were given.
+    pub memos: Vec<MemoReport>,
+}
+
+/// The tool that wrote a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// `citecheck`.
+    pub name: &'static str,
+    /// The crate version.
+    pub version: &'static str,
+}
+
+/// Counts over the whole run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Memos given (readable or not).
+    pub memos: usize,
+    /// Link occurrences.
+    pub links: usize,
+    /// Distinct URLs, fragment included.
+    pub unique_urls: usize,
+    /// Distinct pages fetched or to fetch (URLs without fragment).
+    pub unique_pages: usize,
+    /// Quotations checked.
+    pub quotes: usize,
+    /// Findings at error level (links, quotes and memo problems).
+    pub errors: usize,
+    /// Findings at warning level.
+    pub warnings: usize,
+    /// Link occurrences by verdict.
+    pub links_by_verdict: BTreeMap<&'static str, usize>,
+    /// Quotes by verdict.
+    pub quotes_by_verdict: BTreeMap<&'static str, usize>,
+    /// Wall-clock time of the run, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// One memo's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemoReport {
+    /// The path as given, or `-` for standard input.
+    pub path: String,
+    /// `text`, `markdown`, `html` or `pdf`.
+    pub format: &'static str,
+    /// Problems with the memo itself at error level (unreadable, binary…).
+    pub errors: Vec<Problem>,
+    /// Problems at warning level (fallback decoding, unterminated quote…).
+    pub warnings: Vec<Problem>,
+    /// The memo's date, from its metadata.
+    pub date: Option<String>,
+    /// One entry per link occurrence.
+    pub links: Vec<LinkResult>,
+    /// One entry per quotation.
+    pub quotes: Vec<QuoteResult>,
+    /// Whether reading the memo failed on I/O (not in JSON: it only
+    /// decides the exit code).
+    #[serde(skip)]
+    pub io_failed: bool,
+}
+
+/// A link occurrence with its verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkResult {
+    /// The URL as written in the memo.
+    pub url: String,
+    /// The absolute URL it resolves to, when it resolves.
+    pub resolved_url: Option<String>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// How the link was written.
+    pub kind: crate::model::LinkKind,
+    /// The verdict.
+    pub verdict: LinkVerdict,
+    /// The verdict's severity.
+    pub severity: Severity,
+    /// The final HTTP status.
+    pub http_status: Option<u16>,
+    /// Where redirects ended, when not at the URL itself.
+    pub final_url: Option<String>,
+    /// The fragment and whether it was found.
+    pub fragment: Option<FragmentResult>,
+    /// Why, for every verdict but `ok`.
+    pub reason: Option<String>,
+    /// A replacement URL.
+    pub suggestion: Option<SuggestionResult>,
+}
+
+/// A link's fragment in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct FragmentResult {
+    /// `anchor` or `text`.
+    pub kind: &'static str,
+    /// The decoded anchor id, or the text directive as written.
+    pub value: String,
+    /// Whether the page holds it; `null` when not checked.
+    pub found: Option<bool>,
+}
+
+/// A suggested replacement in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestionResult {
+    /// The URL to use instead.
+    pub url: String,
+    /// `redirect` or `archive`.
+    pub source: SuggestionSource,
+}
+
+/// A quotation with its verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteResult {
+    /// The quoted text as written (line breaks folded).
+    pub text: String,
+    /// The repaired text the source must hold, split at ellipses;
+    /// editorial insertions in brackets.
+    pub segments: Vec<String>,
+    /// Words in the quote (editorial insertions excluded).
+    pub words: usize,
+    /// 1-based line of the opening mark.
+    pub line: u32,
+    /// 1-based column of the opening mark.
+    pub column: u32,
+    /// The speaker the memo names, if any.
+    pub attribution: Option<String>,
+    /// The verdict.
+    pub verdict: QuoteVerdict,
+    /// The verdict's severity.
+    pub severity: Severity,
+    /// 1 − edits ÷ quote length for the best match.
+    pub similarity: Option<f64>,
+    /// The URL where it matched best.
+    pub source: Option<String>,
+    /// The matched text as the source has it.
+    pub matched_text: Option<String>,
+    /// The candidate sources, most likely first.
+    pub candidates: Vec<String>,
+    /// How the candidates were chosen.
+    pub pairing: crate::model::Pairing,
+    /// Why, for every verdict but `found`.
+    pub reason: Option<String>,
+}
+
+impl LinkResult {
+    /// Combine a link occurrence with its outcome.
+    pub fn new(link: &Link, outcome: LinkOutcome) -> Self {
+        Self {
+            url: link.written.clone(),
+            resolved_url: match &link.target {
+                crate::model::Target::Http(url) => Some(url.to_string()),
+                _ => None,
+            },
+            line: link.position.line,
+            column: link.position.column,
+            kind: link.kind,
+            verdict: outcome.verdict,
+            severity: outcome.verdict.default_severity(),
+            http_status: outcome.http_status,
+            final_url: outcome.final_url,
+            fragment: link.fragment.as_ref().map(|f| FragmentResult {
+                kind: f.kind(),
+                value: f.value().to_owned(),
+                found: outcome.fragment_found,
+            }),
+            reason: outcome.reason,
+            suggestion: outcome.suggestion.map(|s| SuggestionResult {
+                url: s.url,
+                source: s.source,
+            }),
+        }
+    }
+}
+
+impl QuoteResult {
+    /// Combine a quotation with its outcome; `links` are the memo's links,
+    /// which the quote's candidates index.
+    pub fn new(quote: &Quote, links: &[Link], outcome: QuoteOutcome) -> Self {
+        Self {
+            text: quote.text.clone(),
+            segments: quote
+                .segments
+                .iter()
+                .map(crate::model::Segment::display)
+                .collect(),
+            words: quote.words,
+            line: quote.position.line,
+            column: quote.position.column,
+            attribution: quote.attribution.clone(),
+            verdict: outcome.verdict,
+            severity: outcome.verdict.default_severity(),
+            similarity: outcome.similarity,
+            source: outcome.source,
+            matched_text: outcome.matched_text,
+            candidates: quote
+                .candidates
+                .iter()
+                .filter_map(|&i| links.get(i))
+                .map(Link::display_url)
+                .collect(),
+            pairing: quote.pairing,
+            reason: outcome.reason,
+        }
+    }
+}
+
+impl MemoReport {
+    /// A memo entry with no items yet.
+    pub fn new(path: String, format: crate::model::MemoFormat) -> Self {
+        Self {
+            path,
+            format: format.name(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            date: None,
+            links: Vec::new(),
+            quotes: Vec::new(),
+            io_failed: false,
+        }
+    }
+
+    /// File a problem under `errors` or `warnings` by its severity.
+    pub fn add_problem(&mut self, problem: Problem) {
+        match problem.severity {
+            Severity::Error => self.errors.push(problem),
+            Severity::Warning | Severity::Info => self.warnings.push(problem),
+        }
+    }
+}
+
+/// How a run ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing at the failing level.
+    Clean,
+    /// Findings at the failing level.
+    Findings,
+    /// The tool could not read some input.
+    InputError,
+}
+
+impl Report {
+    /// Assemble a report and compute its summary.
+    pub fn new(memos: Vec<MemoReport>, elapsed_ms: u64) -> Self {
+        let mut summary = Summary {
+            memos: memos.len(),
+            elapsed_ms,
+            ..Summary::default()
+        };
+        let mut urls = HashSet::new();
+        let mut pages = HashSet::new();
+        for verdict in LinkVerdict::ALL {
+            summary.links_by_verdict.insert(verdict.name(), 0);
+        }
+        for verdict in QuoteVerdict::ALL {
+            summary.quotes_by_verdict.insert(verdict.name(), 0);
+        }
+        for memo in &memos {
+            summary.links += memo.links.len();
+            summary.quotes += memo.quotes.len();
+            let severities = memo
+                .links
+                .iter()
+                .map(|l| l.severity)
+                .chain(memo.quotes.iter().map(|q| q.severity))
+                .chain(memo.errors.iter().chain(&memo.warnings).map(|p| p.severity));
+            for severity in severities {
+                match severity {
+                    Severity::Error => summary.errors += 1,
+                    Severity::Warning => summary.warnings += 1,
+                    Severity::Info => {}
+                }
+            }
+            for link in &memo.links {
+                *summary
+                    .links_by_verdict
+                    .entry(link.verdict.name())
+                    .or_default() += 1;
+                let url = link
+                    .resolved_url
+                    .clone()
+                    .unwrap_or_else(|| link.url.clone());
+                if link.resolved_url.is_some() {
+                    pages.insert(url.split('#').next().unwrap_or_default().to_owned());
+                }
+                urls.insert(url);
+            }
+            for quote in &memo.quotes {
+                *summary
+                    .quotes_by_verdict
+                    .entry(quote.verdict.name())
+                    .or_default() += 1;
+            }
+        }
+        summary.unique_urls = urls.len();
+        summary.unique_pages = pages.len();
+        Self {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            summary,
+            memos,
+        }
+    }
+
+    /// How the run ended: input errors first, then findings at `fail_on`.
+    pub fn status(&self, fail_on: Severity) -> Status {
+        if self.memos.iter().any(|m| m.io_failed) {
+            return Status::InputError;
+        }
+        let failing = match fail_on {
+            Severity::Error => self.summary.errors,
+            Severity::Warning => self.summary.errors + self.summary.warnings,
+            Severity::Info => self.summary.errors + self.summary.warnings + 1,
+        };
+        if failing > 0 {
+            Status::Findings
+        } else {
+            Status::Clean
+        }
+    }
+}

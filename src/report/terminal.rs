@@ -1,0 +1,206 @@
+//! The terminal report: findings grouped by memo, each as
+//! `path:line:column  verdict  what  (reason)`, then one summary line.
+
+use super::{MemoReport, Report};
+use crate::model::Severity;
+use std::io::{self, Write};
+
+/// What the terminal report shows.
+#[derive(Debug, Clone, Copy)]
+pub struct TerminalOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Show items at this severity and above.
+    pub min_severity: Severity,
+    /// Print the summary line.
+    pub summary: bool,
+}
+
+impl Default for TerminalOptions {
+    fn default() -> Self {
+        Self {
+            color: false,
+            min_severity: Severity::Warning,
+            summary: true,
+        }
+    }
+}
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, severity: Severity, text: &str) -> String {
+        if !self.color {
+            return text.to_owned();
+        }
+        let code = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "33",
+            Severity::Info => "2",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+
+    fn bold(&self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+/// Write the terminal report.
+pub fn render(report: &Report, out: &mut impl Write, options: TerminalOptions) -> io::Result<()> {
+    let painter = Painter {
+        color: options.color,
+    };
+    for memo in &report.memos {
+        render_memo(memo, out, options, &painter)?;
+    }
+    if options.summary {
+        writeln!(out, "{}", summary_line(report))?;
+    }
+    Ok(())
+}
+
+fn render_memo(
+    memo: &MemoReport,
+    out: &mut impl Write,
+    options: TerminalOptions,
+    painter: &Painter,
+) -> io::Result<()> {
+    let mut lines = Vec::new();
+    for problem in memo.errors.iter().chain(&memo.warnings) {
+        if problem.severity < options.min_severity {
+            continue;
+        }
+        let at = match (problem.line, problem.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", memo.path),
+            _ => memo.path.clone(),
+        };
+        lines.push((
+            problem.line.unwrap_or(0),
+            problem.column.unwrap_or(0),
+            format!(
+                "  {at}  {}  {}",
+                painter.paint(problem.severity, problem.severity.name()),
+                clean(&problem.message)
+            ),
+        ));
+    }
+    for link in &memo.links {
+        if link.severity < options.min_severity {
+            continue;
+        }
+        let mut line = format!(
+            "  {}:{}:{}  {}  {}",
+            memo.path,
+            link.line,
+            link.column,
+            painter.paint(link.severity, link.verdict.name()),
+            clean(&link.url)
+        );
+        if let Some(reason) = &link.reason {
+            line.push_str(&format!("  ({})", clean(reason)));
+        }
+        if let Some(s) = &link.suggestion {
+            line.push_str(&format!("\n      suggestion: {}", clean(&s.url)));
+        }
+        lines.push((link.line, link.column, line));
+    }
+    for quote in &memo.quotes {
+        if quote.severity < options.min_severity {
+            continue;
+        }
+        let mut line = format!(
+            "  {}:{}:{}  {}  “{}”",
+            memo.path,
+            quote.line,
+            quote.column,
+            painter.paint(quote.severity, &format!("quote {}", quote.verdict.name())),
+            clean(&shorten(&quote.text, 90))
+        );
+        if let Some(who) = &quote.attribution {
+            line.push_str(&format!(" — {}", clean(who)));
+        }
+        if let Some(reason) = &quote.reason {
+            line.push_str(&format!("\n      {}", clean(reason)));
+        }
+        lines.push((quote.line, quote.column, line));
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    lines.sort_by_key(|(l, c, _)| (*l, *c));
+    writeln!(
+        out,
+        "{} ({}): {} links, {} quotes",
+        painter.bold(&memo.path),
+        memo.format,
+        memo.links.len(),
+        memo.quotes.len()
+    )?;
+    for (_, _, line) in lines {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// One line: memos, links by verdict, quotes by verdict, findings, time.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let by = |counts: &std::collections::BTreeMap<&'static str, usize>| {
+        let parts: Vec<String> = counts
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(v, n)| format!("{n} {v}"))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        }
+    };
+    format!(
+        "{} memo{}, {} link{} to {} URL{}{}, {} quote{}{}; {} error{}, {} warning{}; {:.2} s",
+        s.memos,
+        plural(s.memos),
+        s.links,
+        plural(s.links),
+        s.unique_urls,
+        plural(s.unique_urls),
+        by(&s.links_by_verdict),
+        s.quotes,
+        plural(s.quotes),
+        by(&s.quotes_by_verdict),
+        s.errors,
+        plural(s.errors),
+        s.warnings,
+        plural(s.warnings),
+        s.elapsed_ms as f64 / 1000.0
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Strip control characters (a hostile page or memo cannot move the
+/// cursor or recolour the terminal).
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}

@@ -1,0 +1,101 @@
+//! Verification: turning what was fetched into verdicts. Pure: every
+//! function here takes data and returns data; the network is the fetch
+//! layer's business.
+
+use crate::model::{Link, LinkVerdict, QuoteVerdict, Target};
+
+/// Where a suggested replacement URL comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionSource {
+    /// The end of a permanent redirect.
+    Redirect,
+    /// An archived copy.
+    Archive,
+}
+
+/// A replacement for a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The URL to use instead.
+    pub url: String,
+    /// Where it comes from.
+    pub source: SuggestionSource,
+}
+
+/// The verdict on one link occurrence with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkOutcome {
+    /// The verdict.
+    pub verdict: LinkVerdict,
+    /// The final HTTP status, when a response came.
+    pub http_status: Option<u16>,
+    /// The URL the redirects ended at, when it differs from the link.
+    pub final_url: Option<String>,
+    /// Whether the fragment was found (`None`: not checked or none).
+    pub fragment_found: Option<bool>,
+    /// Why, for every verdict but `ok`.
+    pub reason: Option<String>,
+    /// A replacement, when one is known.
+    pub suggestion: Option<Suggestion>,
+}
+
+impl LinkOutcome {
+    /// An outcome with only a verdict and a reason.
+    pub fn new(verdict: LinkVerdict, reason: impl Into<String>) -> Self {
+        Self {
+            verdict,
+            http_status: None,
+            final_url: None,
+            fragment_found: None,
+            reason: Some(reason.into()),
+            suggestion: None,
+        }
+    }
+}
+
+/// The verdict on one quotation with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteOutcome {
+    /// The verdict.
+    pub verdict: QuoteVerdict,
+    /// 1 − edits ÷ quote length, for the best match.
+    pub similarity: Option<f64>,
+    /// The URL where the quote matched best.
+    pub source: Option<String>,
+    /// The matched text as the source has it.
+    pub matched_text: Option<String>,
+    /// Why, for every verdict but `found`.
+    pub reason: Option<String>,
+}
+
+impl QuoteOutcome {
+    /// An outcome with only a verdict and a reason.
+    pub fn new(verdict: QuoteVerdict, reason: impl Into<String>) -> Self {
+        Self {
+            verdict,
+            similarity: None,
+            source: None,
+            matched_text: None,
+            reason: Some(reason.into()),
+        }
+    }
+}
+
+/// The verdict on a link that is never fetched (another scheme, a
+/// relative link with no base, an invalid URL), or `None` for an http(s)
+/// link that must be fetched.
+pub fn without_fetch(link: &Link) -> Option<LinkOutcome> {
+    match &link.target {
+        Target::Http(_) => None,
+        Target::OtherScheme(scheme) => Some(LinkOutcome::new(
+            LinkVerdict::Excluded,
+            format!("{scheme}: links are not checked"),
+        )),
+        Target::Relative => Some(LinkOutcome::new(
+            LinkVerdict::Excluded,
+            "relative link with nothing to resolve it against; pass --base-url",
+        )),
+        Target::Invalid(reason) => Some(LinkOutcome::new(LinkVerdict::Broken, reason.clone())),
+    }
+}

@@ -1,0 +1,162 @@
+//! Exact extraction results for the fixture memos, one per format.
+
+use crate::support::{check, extract_fixture, render};
+use citecheck::extract::{ExtractOptions, extract};
+use citecheck::model::{MemoFormat, Pairing};
+
+#[test]
+fn seed_memo_links_and_quotes() {
+    let x = extract_fixture("memos/atlantic-memo-6.txt", &ExtractOptions::default());
+    assert_eq!(x.links.len(), 16);
+    assert!(
+        x.links
+            .iter()
+            .enumerate()
+            .all(|(i, l)| l.position.line == 190 + i as u32 && l.position.column == 1)
+    );
+    let distinct: std::collections::HashSet<String> =
+        x.links.iter().map(|l| l.display_url()).collect();
+    assert_eq!(distinct.len(), 7);
+    let all: Vec<usize> = [0, 1, 9, 11, 12, 13, 15].to_vec();
+    let rendered = render(&x);
+    let quotes: String = rendered
+        .lines()
+        .filter(|l| l.starts_with("quote"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    check(
+        &quotes,
+        &format!(
+            r#"
+            quote 38:26 "the roots of Russian statehood lie in Kyiv and Crimea hosts a major Russian naval base." by Dr. Andreas Umland words=16 pairing=Memo candidates={all:?}
+            quote 40:35 "prevent the East-West ice age" by Dr. Hans Giessmann words=5 pairing=Memo candidates={all:?}
+            quote 42:66 "hope to move on from the Putin era of confrontation" by Dr. Kelleners words=10 pairing=Memo candidates={all:?}
+            quote 46:45 "carve out a special role of some other sort for Russia" by Kelleners words=11 pairing=Memo candidates={all:?}
+            quote 52:10 "Russia is doing everything that it can to reemerge as a major world player" by - words=14 pairing=Memo candidates={all:?}
+            quote 53:91 "Russia has no intention [of] joining NATO or the EU. It is a power of its own." by Lukas Vitalius words=16 pairing=Memo candidates={all:?}
+            "#
+        ),
+    );
+    assert_eq!(
+        x.links[11].fragment.as_ref().map(|f| f.value()),
+        Some("comment897")
+    );
+    assert!(x.problems.is_empty(), "{:?}", x.problems);
+}
+
+#[test]
+fn plain_text_rules() {
+    let x = extract_fixture("memos/rules.txt", &ExtractOptions::default());
+    check(
+        &render(&x),
+        r#"
+        link 3:30 Bare http://en.wikipedia.org/wiki/Nord_Stream_(pipeline)
+        link 4:15 Bare https://operator.example.test/about
+        link 5:2 Angle https://angle.example.test/path?q=1&r=2
+        link 5:44 Bare https://comma.example.test/a
+        link 6:1 Bare https://quote.example.test/page#caf%C3%A9 #anchor=café
+        link 6:49 Bare https://text.example.test/p#:~:text=energy-,security%20of,supply,-today #text=[TextDirective { prefix: Some("energy"), start: "security of", end: Some("supply"), suffix: Some("today") }]
+        link 15:10 Bare <mailto scheme>
+        link 15:44 Bare <tel scheme>
+        link 16:20 Bare <invalid URL: host label "bad_host!" has characters a host name cannot have>
+        link 16:56 Bare <invalid URL: invalid IPv4 address>
+        quote 8:27 "Europe has no energy instrument that works without Russian gas … and no plan [for] winter." by Minister Anna Berg words=14 pairing=Memo candidates=[0, 1, 2, 3, 4, 5]
+        quote 11:1 "Die Versorgung ist für diesen Winter gesichert" by - words=7 pairing=Memo candidates=[0, 1, 2, 3, 4, 5]
+        quote 12:1 "We will not sign the East-West accord this year," by Boris Ivanov words=9 pairing=Memo candidates=[0, 1, 2, 3, 4, 5]
+        problem 17:36 unterminated quotation: no closing mark before the paragraph ends
+        "#,
+    );
+}
+
+#[test]
+fn markdown_rules() {
+    let x = extract_fixture("memos/briefing.md", &ExtractOptions::default());
+    check(
+        &render(&x),
+        r#"
+        link 9:36 Inline https://ministry.example.test/report#section-2 #anchor=section-2
+        link 13:25 Reference https://reuters.example.test/article/12345
+        link 15:18 Image https://img.example.test/chart.png
+        link 18:12 Angle https://interview.example.test/2008/05/minister
+        link 20:21 Bare https://bare.example.test/page
+        link 28:11 Bare https://list.example.test/item
+        link 30:19 Inline <relative>
+        link 30:56 Inline <mailto scheme>
+        quote 10:1 "the grid will be synchronised with continental Europe by 2025" by - words=10 pairing=Block candidates=[0]
+        quote 14:1 "nobody expected the spot price to double in a week" by - words=10 pairing=Block candidates=[1, 2]
+        quote 17:3 "We are not dependent on a single supplier any more," by - words=10 pairing=Block candidates=[3]
+        quote 27:21 "a list item quotation with five words" by - words=7 pairing=Block candidates=[5]
+        "#,
+    );
+    assert_eq!(x.meta.date.as_deref(), Some("2008-05-12"));
+    assert_eq!(x.meta.title.as_deref(), Some("Briefing: Baltic energy"));
+}
+
+#[test]
+fn markdown_relative_links_resolve_against_base_url() {
+    let options = ExtractOptions {
+        base_url: Some("https://memos.example.test/2008/".parse().unwrap()),
+        ..ExtractOptions::default()
+    };
+    let x = extract_fixture("memos/briefing.md", &options);
+    assert_eq!(
+        x.links[6].display_url(),
+        "https://memos.example.test/2008/notes/background.html"
+    );
+}
+
+#[test]
+fn html_rules() {
+    let x = extract_fixture("memos/briefing.html", &ExtractOptions::default());
+    check(
+        &render(&x),
+        r#"
+        link 13:27 Anchor https://council.example.test/statement#para-3 #anchor=para-3
+        link 15:24 Cite https://chair.example.test/speech
+        link 16:20 Anchor https://memo.example.test/memos/related.html
+        link 17:19 Cite https://treaty.example.test/text#art-76 #anchor=art-76
+        link 21:14 ImageSource https://memo.example.test/images/map.png
+        link 21:62 Anchor https://map.example.test/?a=1&b=2
+        link 23:21 Anchor <mailto scheme>
+        quote 14:6 "the Arctic must remain a zone of low tension" by - words=9 pairing=Block candidates=[0]
+        quote 15:15 "we will defend every metre of our coast" by - words=8 pairing=Cite candidates=[1, 2]
+        quote 18:4 "Each coastal State shall delineate the outer edges of its continental margin." by Article 76, UNCLOS words=12 pairing=Cite candidates=[3]
+        "#,
+    );
+    assert_eq!(x.meta.title.as_deref(), Some("Memo: Arctic policy"));
+    assert_eq!(x.meta.date.as_deref(), Some("2011-03-01"));
+}
+
+#[test]
+fn min_quote_words_leaves_scare_quotes_alone() {
+    let text = "Critics call it “soft power” but “this is a longer quotation”.";
+    let x = extract(text, MemoFormat::Text, &ExtractOptions::default());
+    assert_eq!(x.quotes.len(), 1);
+    let x = extract(
+        text,
+        MemoFormat::Text,
+        &ExtractOptions {
+            min_quote_words: 2,
+            ..ExtractOptions::default()
+        },
+    );
+    assert_eq!(x.quotes.len(), 2);
+    assert_eq!(x.quotes[0].pairing, Pairing::Memo);
+}
+
+#[test]
+fn html_script_style_and_whole_blockquotes() {
+    let html = r#"<p>See <a href="https://a.test/x">x</a>.</p>
+<script>document.write("<a href='https://never.test/'>“a quote in a script element”</a>")</script>
+<blockquote><p>A blockquote without marks is itself a quotation.</p></blockquote>
+<p>Bad: <a href="http://exa mple.test/">space in host</a></p>"#;
+    let x = extract(html, MemoFormat::Html, &ExtractOptions::default());
+    check(
+        &render(&x),
+        r#"
+        link 1:17 Anchor https://a.test/x
+        link 4:18 Anchor <invalid URL: invalid international domain name>
+        quote 3:16 "A blockquote without marks is itself a quotation." by - words=8 pairing=Memo candidates=[0]
+        "#,
+    );
+}
