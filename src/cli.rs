@@ -4,9 +4,12 @@
 use crate::config::{Config, Output, ReportFormat};
 use crate::error::Error;
 use crate::extract::{DEFAULT_MIN_QUOTE_WORDS, ExtractOptions};
+use crate::fetch::{self, FetchSettings};
 use crate::model::{MemoFormat, Severity};
+use crate::verify::status::Accept;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::time::Duration;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -69,6 +72,63 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_QUOTE_WORDS)]
     pub min_quote_words: usize,
 
+    /// Requests in flight per host.
+    #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_HOST_CONCURRENCY, help_heading = "Network")]
+    pub host_concurrency: usize,
+
+    /// Minimum interval between requests to one host (`100ms`, `1s`; a bare
+    /// number is milliseconds).
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = millis, help_heading = "Network")]
+    pub host_interval: Duration,
+
+    /// Requests in flight over all hosts.
+    #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_MAX_CONCURRENCY, help_heading = "Network")]
+    pub max_concurrency: usize,
+
+    /// Retries for timeouts, connection errors, 408, 429 and 5xx (never
+    /// for other 4xx), with exponential backoff and jitter.
+    #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_MAX_RETRIES, help_heading = "Network")]
+    pub max_retries: u32,
+
+    /// Longest wait for one `Retry-After` (a bare number is seconds).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = seconds, help_heading = "Network")]
+    pub max_retry_wait: Duration,
+
+    /// Timeout of a whole request (a bare number is seconds).
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = seconds, help_heading = "Network")]
+    pub timeout: Duration,
+
+    /// Timeout of connecting (a bare number is seconds).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = seconds, help_heading = "Network")]
+    pub connect_timeout: Duration,
+
+    /// Largest body read, after decompression (bytes; `k` and `M` suffixes).
+    #[arg(long, value_name = "SIZE", default_value = "10M", value_parser = size, help_heading = "Network")]
+    pub max_body: usize,
+
+    /// The User-Agent header (default names citecheck, its version and home page).
+    #[arg(long, value_name = "TEXT", help_heading = "Network")]
+    pub user_agent: Option<String>,
+
+    /// Fetch loopback and private addresses too (link-local and metadata
+    /// addresses never are).
+    #[arg(long, help_heading = "Network")]
+    pub allow_private: bool,
+
+    /// Statuses that count as fine, as ranges (`200-299,304`).
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "200-299",
+        help_heading = "Network"
+    )]
+    pub accept: String,
+
+    /// Do not check links whose URL matches this regular expression
+    /// (repeatable).
+    #[arg(long, value_name = "REGEX", help_heading = "Network")]
+    pub exclude: Vec<String>,
+
     /// Show only errors and no summary.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -80,8 +140,35 @@ pub struct CheckArgs {
 
 impl CheckArgs {
     /// Build the run's configuration; `color` says whether standard output
-    /// takes colour.
-    pub fn into_config(self, color: bool) -> Result<Config, Error> {
+    /// takes colour, `progress` whether standard error takes a progress bar.
+    pub fn into_config(self, color: bool, progress: bool) -> Result<Config, Error> {
+        let accept = Accept::parse(&self.accept).map_err(|reason| Error::InvalidOption {
+            option: "--accept",
+            reason,
+        })?;
+        let exclude = self
+            .exclude
+            .iter()
+            .map(|p| {
+                regex::Regex::new(p).map_err(|e| Error::InvalidOption {
+                    option: "--exclude",
+                    reason: e.to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let fetch = FetchSettings {
+            host_concurrency: self.host_concurrency.max(1),
+            host_interval: self.host_interval,
+            max_concurrency: self.max_concurrency.max(1),
+            max_retries: self.max_retries,
+            max_retry_wait: self.max_retry_wait,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            max_body: self.max_body,
+            user_agent: self.user_agent.unwrap_or_else(fetch::default_user_agent),
+            allow_private: self.allow_private,
+            ..FetchSettings::default()
+        };
         let base_url = self
             .base_url
             .as_deref()
@@ -113,7 +200,55 @@ impl CheckArgs {
             }],
             show,
             color,
+            fetch,
+            accept,
+            exclude,
+            progress: progress && !self.quiet,
             ..Config::default()
         })
     }
+}
+
+/// A duration: a number with `ms`, `s` or `m`, or a bare number in `unit`.
+fn duration(text: &str, unit: Duration) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration"))?;
+    let unit = match suffix.trim() {
+        "" => unit,
+        "ms" => Duration::from_millis(1),
+        "s" => Duration::from_secs(1),
+        "m" | "min" => Duration::from_secs(60),
+        other => return Err(format!("unknown unit {other:?} (use ms, s or m)")),
+    };
+    Ok(unit.mul_f64(value))
+}
+
+fn millis(text: &str) -> Result<Duration, String> {
+    duration(text, Duration::from_millis(1))
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    duration(text, Duration::from_secs(1))
+}
+
+/// A size in bytes with an optional `k`, `M` or `G` suffix (powers of 1024).
+fn size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (number, factor) = match text.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&text[..i], 1024),
+        Some((i, 'm' | 'M')) => (&text[..i], 1024 * 1024),
+        Some((i, 'g' | 'G')) => (&text[..i], 1024 * 1024 * 1024),
+        _ => (text, 1),
+    };
+    let number = number.trim_end_matches(['b', 'B', 'i']);
+    number
+        .parse::<usize>()
+        .map(|n| n.saturating_mul(factor))
+        .map_err(|_| format!("{text:?} is not a size"))
 }

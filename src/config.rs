@@ -2,7 +2,9 @@
 //! `Config` from the command line.
 
 use crate::extract::ExtractOptions;
+use crate::fetch::FetchSettings;
 use crate::model::{MemoFormat, Severity};
+use crate::verify::status::Accept;
 use std::path::PathBuf;
 
 /// Report formats.
@@ -43,6 +45,14 @@ pub struct Config {
     pub color: bool,
     /// Findings at this severity and above fail the run.
     pub fail_on: Severity,
+    /// How pages are fetched.
+    pub fetch: FetchSettings,
+    /// Statuses that count as fine.
+    pub accept: Accept,
+    /// Links whose URL matches one of these are not checked.
+    pub exclude: Vec<regex::Regex>,
+    /// Show a progress bar on standard error.
+    pub progress: bool,
 }
 
 impl Default for Config {
@@ -59,6 +69,10 @@ impl Default for Config {
             show: Severity::Warning,
             color: false,
             fail_on: Severity::Error,
+            fetch: FetchSettings::default(),
+            accept: Accept::default(),
+            exclude: Vec::new(),
+            progress: false,
         }
     }
 }

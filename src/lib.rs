@@ -27,6 +27,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod fetch;
 pub mod input;
 pub mod model;
 pub mod output;

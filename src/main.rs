@@ -12,11 +12,20 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let config = match args.into_config(color) {
+            let progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+            let config = match args.into_config(color, progress) {
                 Ok(config) => config,
                 Err(e) => return fail(&e),
             };
             let report = citecheck::run::run(&config);
+            if !config
+                .outputs
+                .iter()
+                .any(|o| o.path.is_none() && o.format == citecheck::config::ReportFormat::Terminal)
+                && config.show < citecheck::model::Severity::Error
+            {
+                summary_to_stderr(&report);
+            }
             if let Err(e) = citecheck::output::write_all(&report, &config) {
                 return fail(&e);
             }
@@ -27,6 +36,13 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// One summary line on standard error when standard output carries no
+/// terminal report.
+#[allow(clippy::print_stderr)]
+fn summary_to_stderr(report: &citecheck::report::Report) {
+    eprintln!("{}", citecheck::report::terminal::summary_line(report));
 }
 
 /// Print an error with its causes and exit with code 2.

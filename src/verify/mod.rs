@@ -1,6 +1,10 @@
 //! Verification: turning what was fetched into verdicts. Pure: every
 //! function here takes data and returns data; the network is the fetch
-//! layer's business.
+//! layer's business (verification reads the `Page`s it hands over).
+
+pub mod normalize;
+pub mod page;
+pub mod status;
 
 use crate::model::{Link, LinkVerdict, QuoteVerdict, Target};
 

@@ -4,4 +4,6 @@
 mod bad_input;
 mod cli;
 mod extraction;
+mod fetching;
+mod server;
 mod support;

@@ -1,0 +1,604 @@
+//! The fetch layer: the only code that touches the network. One shared
+//! reqwest client (rustls), every request through the per-host [`pool`],
+//! redirects followed here (not by reqwest) so that each hop is recorded
+//! and re-checked by the address [`guard`], retries with backoff and
+//! `Retry-After`, bodies streamed up to a cap.
+
+pub mod charset;
+pub mod guard;
+pub mod pool;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// Default cap on requests in flight per host.
+pub const DEFAULT_HOST_CONCURRENCY: usize = 2;
+/// Default minimum interval between requests to one host, in milliseconds.
+pub const DEFAULT_HOST_INTERVAL_MS: u64 = 100;
+/// Default cap on requests in flight over all hosts.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 64;
+/// Default number of retries after the first attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Default cap on one `Retry-After` wait, in seconds.
+pub const DEFAULT_MAX_RETRY_WAIT_S: u64 = 60;
+/// Default whole-request timeout, in seconds.
+pub const DEFAULT_TIMEOUT_S: u64 = 20;
+/// Default connect timeout, in seconds.
+pub const DEFAULT_CONNECT_TIMEOUT_S: u64 = 10;
+/// Default cap on a body after decompression, in bytes.
+pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+/// Redirects followed before giving up.
+pub const MAX_REDIRECTS: usize = 10;
+/// Bodies of error responses are read only this far (enough for a title).
+const ERROR_BODY_CAP: usize = 64 * 1024;
+
+/// The `User-Agent` sent by default: names the tool, its version and home.
+pub fn default_user_agent() -> String {
+    format!(
+        "citecheck/{} (+{})",
+        env!("CARGO_PKG_VERSION"),
+        env!("CARGO_PKG_HOMEPAGE")
+    )
+}
+
+/// How the fetch layer behaves.
+#[derive(Debug, Clone)]
+pub struct FetchSettings {
+    /// Requests in flight per host.
+    pub host_concurrency: usize,
+    /// Minimum interval between requests to one host.
+    pub host_interval: Duration,
+    /// Requests in flight over all hosts.
+    pub max_concurrency: usize,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Cap on one `Retry-After` wait.
+    pub max_retry_wait: Duration,
+    /// First backoff step; doubled each retry, plus jitter.
+    pub retry_base: Duration,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Cap on a body after decompression.
+    pub max_body: usize,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+    /// Whether loopback and private addresses may be fetched.
+    pub allow_private: bool,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        Self {
+            host_concurrency: DEFAULT_HOST_CONCURRENCY,
+            host_interval: Duration::from_millis(DEFAULT_HOST_INTERVAL_MS),
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            max_retries: DEFAULT_MAX_RETRIES,
+            max_retry_wait: Duration::from_secs(DEFAULT_MAX_RETRY_WAIT_S),
+            retry_base: Duration::from_millis(500),
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_S),
+            connect_timeout: Duration::from_secs(DEFAULT_CONNECT_TIMEOUT_S),
+            max_body: DEFAULT_MAX_BODY,
+            user_agent: default_user_agent(),
+            allow_private: false,
+        }
+    }
+}
+
+/// One redirect hop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    /// The URL that answered with a redirect.
+    pub url: Url,
+    /// Its status (301, 302, 303, 307, 308).
+    pub status: u16,
+    /// Where it pointed, resolved.
+    pub location: Url,
+}
+
+/// A response that came back (the last one, after redirects).
+#[derive(Debug, Clone, Default)]
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: Option<String>,
+    /// `Server`.
+    pub server: Option<String>,
+    /// `cf-mitigated` (Cloudflare's challenge marker).
+    pub cf_mitigated: Option<String>,
+    /// The decoded body, when it was read and is text.
+    pub text: Option<String>,
+    /// The raw body of a PDF, when it was read.
+    pub pdf: Option<Vec<u8>>,
+    /// Whether the body was cut at the cap.
+    pub truncated: bool,
+}
+
+/// Why no response came back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// The address guard refused the address.
+    Guard,
+    /// The name did not resolve.
+    Dns,
+    /// The connection was refused.
+    Refused,
+    /// The connection was reset or closed early.
+    Reset,
+    /// The request timed out.
+    Timeout,
+    /// TLS failed.
+    Tls,
+    /// A redirect led back to a URL already visited.
+    RedirectLoop,
+    /// More than [`MAX_REDIRECTS`] redirects.
+    TooManyRedirects,
+    /// A redirect without a usable `Location`.
+    BadRedirect,
+    /// Anything else on the connection.
+    Other,
+}
+
+/// A failure with its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The kind.
+    pub kind: FailureKind,
+    /// Lower case, with the cause.
+    pub message: String,
+}
+
+/// Everything learnt from fetching one page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The URL asked for (no fragment).
+    pub url: Url,
+    /// Redirect hops, in order.
+    pub hops: Vec<Hop>,
+    /// Where the redirects ended.
+    pub final_url: Url,
+    /// The final response, or why there is none.
+    pub result: Result<Response, Failure>,
+    /// Requests made for this page, retries and hops included.
+    pub requests: u32,
+}
+
+/// The engine: one client, one pool, shared by every request of a run.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    pool: Arc<pool::Pool>,
+    settings: Arc<FetchSettings>,
+}
+
+impl Fetcher {
+    /// Build the client. Proxies come from `HTTP_PROXY`, `HTTPS_PROXY`,
+    /// `ALL_PROXY` and `NO_PROXY`.
+    pub fn new(settings: FetchSettings) -> Result<Self, crate::Error> {
+        // reqwest is built without a default crypto provider; install ring
+        // once (a second install fails harmlessly).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let resolver = guard::GuardedResolver {
+            allow_private: settings.allow_private,
+            exempt: Arc::new(guard::proxy_hosts()),
+        };
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
+            .user_agent(settings.user_agent.clone())
+            .timeout(settings.timeout)
+            .connect_timeout(settings.connect_timeout)
+            .dns_resolver(resolver)
+            .pool_max_idle_per_host(settings.host_concurrency.max(1))
+            .build()
+            .map_err(|e| crate::Error::InvalidOption {
+                option: "network settings",
+                reason: e.to_string(),
+            })?;
+        Ok(Self {
+            client,
+            pool: Arc::new(pool::Pool::new(
+                settings.max_concurrency,
+                settings.host_concurrency,
+                settings.host_interval,
+            )),
+            settings: Arc::new(settings),
+        })
+    }
+
+    /// Fetch a page, following redirects.
+    pub async fn page(&self, url: &Url) -> Page {
+        let mut page = Page {
+            url: url.clone(),
+            hops: Vec::new(),
+            final_url: url.clone(),
+            result: Err(Failure {
+                kind: FailureKind::Other,
+                message: String::new(),
+            }),
+            requests: 0,
+        };
+        page.final_url.set_fragment(None);
+        page.result = self.follow(&mut page).await;
+        page
+    }
+
+    /// Follow redirects from `page.final_url`, recording hops.
+    async fn follow(&self, page: &mut Page) -> Result<Response, Failure> {
+        let mut visited = HashSet::from([page.final_url.clone()]);
+        let fail = |kind, message: String| Err(Failure { kind, message });
+        loop {
+            let (status, location) = match self.request(&page.final_url, &mut page.requests).await?
+            {
+                Answer::Final(response) => return Ok(response),
+                Answer::Redirect { status, location } => (status, location),
+            };
+            let Some(location) = location else {
+                return fail(
+                    FailureKind::BadRedirect,
+                    format!("HTTP {status} redirect without a Location header"),
+                );
+            };
+            let next = match page.final_url.join(&location) {
+                Ok(next) if matches!(next.scheme(), "http" | "https") => next,
+                Ok(next) => {
+                    return fail(
+                        FailureKind::BadRedirect,
+                        format!("redirect to a {} URL", next.scheme()),
+                    );
+                }
+                Err(e) => {
+                    return fail(
+                        FailureKind::BadRedirect,
+                        format!("redirect to an invalid URL {location:?}: {e}"),
+                    );
+                }
+            };
+            let mut next_page = next.clone();
+            next_page.set_fragment(None);
+            page.hops.push(Hop {
+                url: page.final_url.clone(),
+                status,
+                location: next,
+            });
+            if !visited.insert(next_page.clone()) {
+                return fail(
+                    FailureKind::RedirectLoop,
+                    format!("redirect loop: {next_page} was already visited"),
+                );
+            }
+            if page.hops.len() > MAX_REDIRECTS {
+                return fail(
+                    FailureKind::TooManyRedirects,
+                    format!("more than {MAX_REDIRECTS} redirects"),
+                );
+            }
+            page.final_url = next_page;
+        }
+    }
+
+    /// One URL, with retries: a final response or a redirect.
+    async fn request(&self, url: &Url, requests: &mut u32) -> Result<Answer, Failure> {
+        if let Some(reason) = literal_address_refused(url, self.settings.allow_private) {
+            return Err(Failure {
+                kind: FailureKind::Guard,
+                message: reason,
+            });
+        }
+        let host = url.host_str().unwrap_or_default().to_owned();
+        let mut attempt = 0;
+        loop {
+            let outcome = {
+                let _permit = self.pool.acquire(&host).await;
+                *requests += 1;
+                self.attempt(url).await
+            };
+            let status = outcome.status();
+            let retry_after = match &outcome {
+                Attempt::Failed(f) => matches!(
+                    f.kind,
+                    FailureKind::Timeout
+                        | FailureKind::Refused
+                        | FailureKind::Reset
+                        | FailureKind::Other
+                )
+                .then_some(None),
+                _ => status
+                    .filter(|&s| is_retryable_status(s))
+                    .map(|_| outcome.retry_after()),
+            };
+            if status == Some(429) {
+                let pause = outcome
+                    .retry_after()
+                    .unwrap_or(self.settings.retry_base)
+                    .min(self.settings.max_retry_wait);
+                let interval = (self.settings.host_interval * 2).max(Duration::from_secs(1));
+                self.pool.slow_down(&host, interval, pause);
+            }
+            match retry_after {
+                Some(wait) if attempt < self.settings.max_retries => {
+                    let wait = wait
+                        .map(|w| w.min(self.settings.max_retry_wait))
+                        .unwrap_or_else(|| self.backoff(attempt));
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return outcome.into_result(),
+            }
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.settings.retry_base;
+        let exp = base.saturating_mul(1 << attempt.min(10));
+        let jitter = base.mul_f64(rand::random::<f64>());
+        (exp + jitter).min(self.settings.max_retry_wait)
+    }
+
+    async fn attempt(&self, url: &Url) -> Attempt {
+        let response = match self.client.get(url.clone()).send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::Failed(classify(&e, &self.settings, url)),
+        };
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let retry_after = header("retry-after");
+        if (300..400).contains(&status) && status != 304 {
+            return Attempt::Answer(Answer::Redirect {
+                status,
+                location: header("location"),
+            });
+        }
+        let mut result = Response {
+            status,
+            content_type: header("content-type"),
+            server: header("server"),
+            cf_mitigated: header("cf-mitigated"),
+            ..Response::default()
+        };
+        let kind = BodyKind::of(result.content_type.as_deref());
+        if kind == BodyKind::Skip {
+            return Attempt::Answer(Answer::Final(result)).with_retry_after(retry_after);
+        }
+        let cap = if (200..300).contains(&status) {
+            self.settings.max_body
+        } else {
+            ERROR_BODY_CAP
+        };
+        let (bytes, truncated) = match read_body(response, cap).await {
+            Ok(read) => read,
+            Err(e) => return Attempt::Failed(classify(&e, &self.settings, url)),
+        };
+        result.truncated = truncated;
+        if kind == BodyKind::Pdf || bytes.starts_with(b"%PDF-") {
+            result.pdf = Some(bytes);
+        } else {
+            result.text = Some(charset::decode(&bytes, result.content_type.as_deref()));
+        }
+        Attempt::Answer(Answer::Final(result)).with_retry_after(retry_after)
+    }
+}
+
+/// What one URL answered.
+enum Answer {
+    Final(Response),
+    Redirect {
+        status: u16,
+        location: Option<String>,
+    },
+}
+
+/// One attempt's outcome, with the `Retry-After` it carried.
+enum Attempt {
+    Answer(Answer),
+    AnswerRetryAfter(Answer, String),
+    Failed(Failure),
+}
+
+impl Attempt {
+    fn with_retry_after(self, value: Option<String>) -> Self {
+        match (self, value) {
+            (Self::Answer(a), Some(v)) => Self::AnswerRetryAfter(a, v),
+            (other, _) => other,
+        }
+    }
+
+    fn status(&self) -> Option<u16> {
+        match self {
+            Self::Answer(Answer::Final(r)) | Self::AnswerRetryAfter(Answer::Final(r), _) => {
+                Some(r.status)
+            }
+            _ => None,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::AnswerRetryAfter(_, value) => parse_retry_after(value),
+            _ => None,
+        }
+    }
+
+    fn into_result(self) -> Result<Answer, Failure> {
+        match self {
+            Self::Answer(a) | Self::AnswerRetryAfter(a, _) => Ok(a),
+            Self::Failed(f) => Err(f),
+        }
+    }
+}
+
+/// Whether a status is worth another try.
+fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Which bodies are worth reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyKind {
+    Text,
+    Pdf,
+    Skip,
+}
+
+impl BodyKind {
+    fn of(content_type: Option<&str>) -> Self {
+        let Some(ct) = content_type else {
+            return Self::Text;
+        };
+        let ct = ct.to_ascii_lowercase();
+        if ct.starts_with("application/pdf") {
+            Self::Pdf
+        } else if ct.starts_with("text/")
+            || ct.contains("html")
+            || ct.contains("xml")
+            || ct.contains("json")
+        {
+            Self::Text
+        } else {
+            Self::Skip
+        }
+    }
+}
+
+/// Stream a body, stopping at `cap` bytes (after decompression, so a
+/// decompression bomb stops at the cap too).
+async fn read_body(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - body.len();
+        if chunk.len() >= room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((
+                body,
+                chunk.len() > room || response.chunk().await.ok().flatten().is_some(),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+/// Refuse an address written literally in the URL (names are checked by
+/// the resolver; behind a proxy, only literal addresses can be).
+fn literal_address_refused(url: &Url, allow_private: bool) -> Option<String> {
+    let ip = match url.host()? {
+        url::Host::Ipv4(v4) => std::net::IpAddr::V4(v4),
+        url::Host::Ipv6(v6) => std::net::IpAddr::V6(v6),
+        url::Host::Domain(d)
+            if d.eq_ignore_ascii_case("localhost")
+                || d.to_ascii_lowercase().ends_with(".localhost") =>
+        {
+            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+        }
+        url::Host::Domain(_) => return None,
+    };
+    guard::refuse(ip, allow_private).map(|r| format!("address guard: {ip} is a {r}"))
+}
+
+/// Turn a reqwest error into a failure with a precise message.
+fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Failure {
+    let chain = error_chain(error);
+    let host = url.host_str().unwrap_or_default();
+    // The innermost cause says most; the outer layers repeat the URL.
+    let cause = chain.rsplit(": ").next().unwrap_or_default().to_owned();
+    let lower = chain.to_lowercase();
+    let (kind, message) = if lower.contains("address guard") {
+        let at = lower.find("address guard").unwrap_or(0);
+        (FailureKind::Guard, chain[at..].to_owned())
+    } else if error.is_timeout() {
+        (
+            FailureKind::Timeout,
+            format!("timed out after {} s", settings.timeout.as_secs_f64()),
+        )
+    } else if lower.contains("dns error")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+        || lower.contains("has no address")
+    {
+        (FailureKind::Dns, format!("DNS lookup failed for {host}: {}", cause.to_lowercase()))
+    } else if lower.contains("connection refused") {
+        (FailureKind::Refused, "connection refused".to_owned())
+    } else if lower.contains("reset")
+        || lower.contains("connection closed")
+        || lower.contains("incomplete message")
+        || lower.contains("unexpected eof")
+        || lower.contains("broken pipe")
+    {
+        (
+            FailureKind::Reset,
+            format!("connection reset or closed early: {chain}"),
+        )
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        (FailureKind::Tls, format!("TLS error with {host}: {cause}"))
+    } else {
+        (FailureKind::Other, format!("request to {host} failed: {cause}"))
+    };
+    Failure { kind, message }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn literal_addresses() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert!(literal_address_refused(&u("http://169.254.169.254/latest"), true).is_some());
+        assert!(literal_address_refused(&u("http://[fe80::1]/"), true).is_some());
+        assert!(literal_address_refused(&u("http://127.0.0.1/"), false).is_some());
+        assert!(literal_address_refused(&u("http://localhost:8080/"), false).is_some());
+        assert!(literal_address_refused(&u("http://127.0.0.1/"), true).is_none());
+        assert!(literal_address_refused(&u("http://example.test/"), false).is_none());
+    }
+}

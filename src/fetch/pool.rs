@@ -1,0 +1,144 @@
+//! Politeness: a cap on requests in flight per host, a minimum interval
+//! between requests to one host, and a global cap. A host that answered
+//! 429 keeps a longer interval for the rest of the run.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+/// One host's limits and schedule.
+#[derive(Debug)]
+struct Host {
+    /// Requests in flight to this host.
+    permits: Arc<Semaphore>,
+    /// (earliest start of the next request, interval between requests).
+    schedule: Mutex<(Instant, Duration)>,
+}
+
+/// Per-host and global limits shared by every request of a run.
+#[derive(Debug)]
+pub struct Pool {
+    hosts: Mutex<HashMap<String, Arc<Host>>>,
+    /// Requests in flight over all hosts.
+    global: Arc<Semaphore>,
+    host_concurrency: usize,
+    host_interval: Duration,
+}
+
+/// Held while a request is in flight; dropping it frees both places.
+#[derive(Debug)]
+pub struct Permit {
+    _host: OwnedSemaphorePermit,
+    _global: OwnedSemaphorePermit,
+}
+
+impl Pool {
+    /// A pool with these limits (concurrencies of at least 1).
+    pub fn new(max_concurrency: usize, host_concurrency: usize, host_interval: Duration) -> Self {
+        Self {
+            hosts: Mutex::new(HashMap::new()),
+            global: Arc::new(Semaphore::new(max_concurrency.max(1))),
+            host_concurrency: host_concurrency.max(1),
+            host_interval,
+        }
+    }
+
+    fn host(&self, name: &str) -> Arc<Host> {
+        let mut hosts = self
+            .hosts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        hosts
+            .entry(name.to_owned())
+            .or_insert_with(|| {
+                Arc::new(Host {
+                    permits: Arc::new(Semaphore::new(self.host_concurrency)),
+                    schedule: Mutex::new((Instant::now(), self.host_interval)),
+                })
+            })
+            .clone()
+    }
+
+    /// Wait for a place for a request to `host`: the host's cap first, then
+    /// the host's next slot in its schedule, then the global cap last, so
+    /// that a busy or slowed host never holds global places while it waits.
+    pub async fn acquire(&self, host: &str) -> Permit {
+        let state = self.host(host);
+        // The semaphores are never closed, so acquiring cannot fail.
+        let host_permit = state
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("host semaphore is never closed");
+        let start = {
+            let mut schedule = state
+                .schedule
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let start = schedule.0.max(Instant::now());
+            schedule.0 = start + schedule.1;
+            start
+        };
+        tokio::time::sleep_until(start).await;
+        let global = self
+            .global
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("global semaphore is never closed");
+        Permit {
+            _host: host_permit,
+            _global: global,
+        }
+    }
+
+    /// A host answered 429: keep at least `interval` between its requests
+    /// from now on, and start none before `pause` has passed.
+    pub fn slow_down(&self, host: &str, interval: Duration, pause: Duration) {
+        let state = self.host(host);
+        let mut schedule = state
+            .schedule
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        schedule.1 = schedule.1.max(interval);
+        schedule.0 = schedule.0.max(Instant::now() + pause);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn interval_spaces_requests_to_one_host() {
+        let pool = Arc::new(Pool::new(8, 8, Duration::from_millis(100)));
+        let begin = Instant::now();
+        let mut starts = Vec::new();
+        for _ in 0..3 {
+            let _permit = pool.acquire("a.test").await;
+            starts.push(begin.elapsed().as_millis());
+        }
+        assert_eq!(starts, [0, 100, 200]);
+        // Another host is not held back.
+        let _other = pool.acquire("b.test").await;
+        assert_eq!(begin.elapsed().as_millis(), 200);
+        pool.slow_down("a.test", Duration::from_secs(1), Duration::from_secs(5));
+        let _late = pool.acquire("a.test").await;
+        assert_eq!(begin.elapsed().as_millis(), 5200);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn host_cap_holds() {
+        let pool = Arc::new(Pool::new(8, 2, Duration::ZERO));
+        let a = pool.acquire("a.test").await;
+        let _b = pool.acquire("a.test").await;
+        let waiting = tokio::time::timeout(Duration::from_secs(1), pool.acquire("a.test")).await;
+        assert!(waiting.is_err(), "a third request must wait");
+        drop(a);
+        let third = tokio::time::timeout(Duration::from_secs(1), pool.acquire("a.test")).await;
+        assert!(third.is_ok());
+    }
+}
