@@ -542,7 +542,10 @@ fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Fail
         || lower.contains("name or service not known")
         || lower.contains("has no address")
     {
-        (FailureKind::Dns, format!("DNS lookup failed for {host}: {}", cause.to_lowercase()))
+        (
+            FailureKind::Dns,
+            format!("DNS lookup failed for {host}: {}", cause.to_lowercase()),
+        )
     } else if lower.contains("connection refused") {
         (FailureKind::Refused, "connection refused".to_owned())
     } else if lower.contains("reset")
@@ -559,7 +562,10 @@ fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Fail
     {
         (FailureKind::Tls, format!("TLS error with {host}: {cause}"))
     } else {
-        (FailureKind::Other, format!("request to {host} failed: {cause}"))
+        (
+            FailureKind::Other,
+            format!("request to {host} failed: {cause}"),
+        )
     };
     Failure { kind, message }
 }
