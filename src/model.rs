@@ -168,14 +168,18 @@ impl Link {
     /// The URL that is fetched for this link: absolute, without fragment.
     pub fn page_url(&self) -> Option<Url> {
         match &self.target {
-            Target::Http(url) => {
-                let mut page = url.clone();
-                page.set_fragment(None);
-                Some(page)
-            }
+            Target::Http(url) => Some(page_of(url)),
             _ => None,
         }
     }
+}
+
+/// The page a URL names: the URL without its fragment. Pages are what is
+/// fetched, and all occurrences of a page share its result.
+pub fn page_of(url: &Url) -> Url {
+    let mut page = url.clone();
+    page.set_fragment(None);
+    page
 }
 
 /// A piece of quoted text.

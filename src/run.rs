@@ -67,16 +67,9 @@ fn read_memo(memo_input: &MemoInput, config: &Config) -> (MemoReport, Option<Ext
 /// Pages by URL (no fragment), with the facts the verifier needs.
 type Pages = HashMap<Url, (Page, Option<PageFacts>)>;
 
-/// Whether the link is checked over the network.
-fn fetchable<'a>(link: &'a Link, config: &Config) -> Option<&'a Url> {
-    match &link.target {
-        Target::Http(url) if !excluded(url, config) => Some(url),
-        _ => None,
-    }
-}
-
-fn excluded(url: &Url, config: &Config) -> bool {
-    config.exclude.iter().any(|re| re.is_match(url.as_str()))
+/// The `--exclude` pattern that a URL matches, if any.
+fn exclusion<'a>(url: &Url, config: &'a Config) -> Option<&'a regex::Regex> {
+    config.exclude.iter().find(|re| re.is_match(url.as_str()))
 }
 
 /// Fetch every distinct page once, however many memos and fragments cite
@@ -92,10 +85,10 @@ fn fetch_pages(
         .filter_map(|(_, x)| x.as_ref())
         .flat_map(|x| &x.links)
     {
-        if let Some(url) = fetchable(link, config) {
-            let mut page = url.clone();
-            page.set_fragment(None);
-            *wanted.entry(page).or_default() |= link.fragment.is_some();
+        if let (Target::Http(url), Some(page)) = (&link.target, link.page_url()) {
+            if exclusion(url, config).is_none() {
+                *wanted.entry(page).or_default() |= link.fragment.is_some();
+            }
         }
     }
     if wanted.is_empty() {
@@ -207,7 +200,7 @@ fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> 
     let Target::Http(url) = &link.target else {
         unreachable!("without_fetch handles every other target");
     };
-    if let Some(re) = config.exclude.iter().find(|re| re.is_match(url.as_str())) {
+    if let Some(re) = exclusion(url, config) {
         return LinkOutcome::new(
             LinkVerdict::Excluded,
             format!("matches --exclude {}", re.as_str()),
@@ -220,9 +213,7 @@ fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> 
         Ok(pages) => pages,
         Err(e) => return LinkOutcome::new(LinkVerdict::Unchecked, format!("not fetched: {e}")),
     };
-    let mut page_url = url.clone();
-    page_url.set_fragment(None);
-    match pages.get(&page_url) {
+    match pages.get(&crate::model::page_of(url)) {
         Some((page, facts)) => {
             status::link_outcome(page, facts.as_ref(), link.fragment.as_ref(), &config.accept)
         }

@@ -8,6 +8,7 @@ pub mod charset;
 pub mod guard;
 pub mod pool;
 
+use crate::model::page_of;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -216,14 +217,13 @@ impl Fetcher {
         let mut page = Page {
             url: url.clone(),
             hops: Vec::new(),
-            final_url: url.clone(),
+            final_url: page_of(url),
             result: Err(Failure {
                 kind: FailureKind::Other,
                 message: String::new(),
             }),
             requests: 0,
         };
-        page.final_url.set_fragment(None);
         page.result = self.follow(&mut page).await;
         page
     }
@@ -259,8 +259,7 @@ impl Fetcher {
                     );
                 }
             };
-            let mut next_page = next.clone();
-            next_page.set_fragment(None);
+            let next_page = page_of(&next);
             page.hops.push(Hop {
                 url: page.final_url.clone(),
                 status,
@@ -298,29 +297,15 @@ impl Fetcher {
                 *requests += 1;
                 self.attempt(url).await
             };
-            let status = outcome.status();
-            let retry_after = match &outcome {
-                Attempt::Failed(f) => matches!(
-                    f.kind,
-                    FailureKind::Timeout
-                        | FailureKind::Refused
-                        | FailureKind::Reset
-                        | FailureKind::Other
-                )
-                .then_some(None),
-                _ => status
-                    .filter(|&s| is_retryable_status(s))
-                    .map(|_| outcome.retry_after()),
-            };
-            if status == Some(429) {
+            if outcome.status() == Some(429) {
                 let pause = outcome
-                    .retry_after()
+                    .retry_after
                     .unwrap_or(self.settings.retry_base)
                     .min(self.settings.max_retry_wait);
                 let interval = (self.settings.host_interval * 2).max(Duration::from_secs(1));
                 self.pool.slow_down(&host, interval, pause);
             }
-            match retry_after {
+            match outcome.retry() {
                 Some(wait) if attempt < self.settings.max_retries => {
                     let wait = wait
                         .map(|w| w.min(self.settings.max_retry_wait))
@@ -328,7 +313,7 @@ impl Fetcher {
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
-                _ => return outcome.into_result(),
+                _ => return outcome.result,
             }
         }
     }
@@ -343,7 +328,7 @@ impl Fetcher {
     async fn attempt(&self, url: &Url) -> Attempt {
         let response = match self.client.get(url.clone()).send().await {
             Ok(r) => r,
-            Err(e) => return Attempt::Failed(classify(&e, &self.settings, url)),
+            Err(e) => return Attempt::failed(classify(&e, &self.settings, url)),
         };
         let status = response.status().as_u16();
         let header = |name: &str| {
@@ -355,10 +340,11 @@ impl Fetcher {
         };
         let retry_after = header("retry-after");
         if (300..400).contains(&status) && status != 304 {
-            return Attempt::Answer(Answer::Redirect {
+            let redirect = Answer::Redirect {
                 status,
                 location: header("location"),
-            });
+            };
+            return Attempt::answered(redirect, retry_after.as_deref());
         }
         let mut result = Response {
             status,
@@ -369,7 +355,7 @@ impl Fetcher {
         };
         let kind = BodyKind::of(result.content_type.as_deref());
         if kind == BodyKind::Skip {
-            return Attempt::Answer(Answer::Final(result)).with_retry_after(retry_after);
+            return Attempt::answered(Answer::Final(result), retry_after.as_deref());
         }
         let cap = if (200..300).contains(&status) {
             self.settings.max_body
@@ -378,7 +364,7 @@ impl Fetcher {
         };
         let (bytes, truncated) = match read_body(response, cap).await {
             Ok(read) => read,
-            Err(e) => return Attempt::Failed(classify(&e, &self.settings, url)),
+            Err(e) => return Attempt::failed(classify(&e, &self.settings, url)),
         };
         result.truncated = truncated;
         if kind == BodyKind::Pdf || bytes.starts_with(b"%PDF-") {
@@ -386,7 +372,7 @@ impl Fetcher {
         } else {
             result.text = Some(charset::decode(&bytes, result.content_type.as_deref()));
         }
-        Attempt::Answer(Answer::Final(result)).with_retry_after(retry_after)
+        Attempt::answered(Answer::Final(result), retry_after.as_deref())
     }
 }
 
@@ -399,41 +385,50 @@ enum Answer {
     },
 }
 
-/// One attempt's outcome, with the `Retry-After` it carried.
-enum Attempt {
-    Answer(Answer),
-    AnswerRetryAfter(Answer, String),
-    Failed(Failure),
+/// One attempt's outcome, with the wait its `Retry-After` asked for.
+struct Attempt {
+    result: Result<Answer, Failure>,
+    retry_after: Option<Duration>,
 }
 
 impl Attempt {
-    fn with_retry_after(self, value: Option<String>) -> Self {
-        match (self, value) {
-            (Self::Answer(a), Some(v)) => Self::AnswerRetryAfter(a, v),
-            (other, _) => other,
+    fn failed(failure: Failure) -> Self {
+        Self {
+            result: Err(failure),
+            retry_after: None,
         }
     }
 
+    fn answered(answer: Answer, retry_after: Option<&str>) -> Self {
+        Self {
+            result: Ok(answer),
+            retry_after: retry_after.and_then(parse_retry_after),
+        }
+    }
+
+    /// The final status, when a non-redirect response came.
     fn status(&self) -> Option<u16> {
-        match self {
-            Self::Answer(Answer::Final(r)) | Self::AnswerRetryAfter(Answer::Final(r), _) => {
-                Some(r.status)
-            }
+        match &self.result {
+            Ok(Answer::Final(r)) => Some(r.status),
             _ => None,
         }
     }
 
-    fn retry_after(&self) -> Option<Duration> {
-        match self {
-            Self::AnswerRetryAfter(_, value) => parse_retry_after(value),
-            _ => None,
-        }
-    }
-
-    fn into_result(self) -> Result<Answer, Failure> {
-        match self {
-            Self::Answer(a) | Self::AnswerRetryAfter(a, _) => Ok(a),
-            Self::Failed(f) => Err(f),
+    /// `None` when the attempt is final; else the wait it asked for, if any.
+    fn retry(&self) -> Option<Option<Duration>> {
+        match &self.result {
+            Err(f) => matches!(
+                f.kind,
+                FailureKind::Timeout
+                    | FailureKind::Refused
+                    | FailureKind::Reset
+                    | FailureKind::Other
+            )
+            .then_some(None),
+            Ok(_) => self
+                .status()
+                .filter(|&s| is_retryable_status(s))
+                .map(|_| self.retry_after),
         }
     }
 }
