@@ -141,4 +141,19 @@ mod tests {
         let third = tokio::time::timeout(Duration::from_secs(1), pool.acquire("a.test")).await;
         assert!(third.is_ok());
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn global_cap_holds_across_hosts() {
+        let pool = Arc::new(Pool::new(2, 8, Duration::ZERO));
+        let a = pool.acquire("a.test").await;
+        let _b = pool.acquire("b.test").await;
+        let waiting = tokio::time::timeout(Duration::from_secs(1), pool.acquire("c.test")).await;
+        assert!(
+            waiting.is_err(),
+            "a third host must wait for a global place"
+        );
+        drop(a);
+        let third = tokio::time::timeout(Duration::from_secs(1), pool.acquire("c.test")).await;
+        assert!(third.is_ok());
+    }
 }

@@ -352,3 +352,103 @@ fn redirects_into_private_space_are_refused_at_the_hop() {
     assert_eq!(link.verdict.name(), "excluded");
     assert!(link.reason.as_deref().unwrap().contains("169.254.169.254"));
 }
+
+#[test]
+fn a_host_that_answered_429_slows_down_for_the_rest_of_the_run() {
+    let server = Server::start(routes);
+    let fetcher = citecheck::fetch::Fetcher::new(settings()).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = |p: &str| url::Url::parse(&server.url(p)).unwrap();
+        let first = fetcher.page(&url("/ratelimited")).await;
+        assert_eq!(first.result.unwrap().status, 200);
+        // The next request to the same host, though the interval is zero,
+        // waits the slowed-down interval after the retry.
+        fetcher.page(&url("/busy/after-429")).await;
+    });
+    let retry = server.times("/ratelimited")[1];
+    let next = server.times("/busy/after-429")[0];
+    assert!(
+        next - retry >= Duration::from_millis(950),
+        "only {:?} between requests",
+        next - retry
+    );
+}
+
+#[test]
+fn too_many_redirects_exclusions_and_accepted_statuses() {
+    let server = Server::start(|path, _| {
+        if let Some(n) = path
+            .strip_prefix("/chain/")
+            .and_then(|n| n.parse::<u32>().ok())
+        {
+            return Reply::redirect(302, &format!("/chain/{}", n + 1));
+        }
+        match path {
+            "/teapot" => Reply::html(418, "short and stout"),
+            _ => Reply::html(200, PAGE),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.txt");
+    let lines = [
+        server.url("/chain/0"),
+        server.url("/teapot"),
+        server.url("/private/draft"),
+    ];
+    std::fs::write(&memo, lines.join("\n")).unwrap();
+    let config = Config {
+        paths: vec![memo],
+        fetch: settings(),
+        accept: citecheck::verify::status::Accept::parse("200-299,418").unwrap(),
+        exclude: vec![regex::Regex::new("/private/").unwrap()],
+        ..Config::default()
+    };
+    let report = citecheck::run::run(&config);
+    let got = verdicts(&report);
+    assert_eq!(got[0].1, "broken");
+    assert_eq!(got[0].2, "more than 10 redirects");
+    assert_eq!(server.hits("/chain/10"), 1);
+    assert_eq!(server.hits("/chain/11"), 0);
+    assert_eq!(got[1].1, "ok", "418 was accepted");
+    assert_eq!(
+        (got[2].1.as_str(), got[2].2.as_str()),
+        ("excluded", "matches --exclude /private/")
+    );
+    assert_eq!(server.hits("/private/draft"), 0);
+}
+
+#[test]
+fn proxy_from_the_environment_resolves_names_itself() {
+    // The "proxy" is the local server: it receives the absolute URL. The
+    // cited host does not resolve here, so only a request handed to the
+    // proxy unresolved can succeed; no --allow-private is needed since the
+    // guard does not apply to the proxy's own address.
+    let proxy = Server::start(|path, _| match path {
+        "http://memo-source.test/article" => Reply::html(200, PAGE),
+        _ => Reply::html(404, ""),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.txt");
+    std::fs::write(&memo, "See http://memo-source.test/article#comment897.").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args([
+            "check",
+            "-f",
+            "json",
+            "--max-retries",
+            "0",
+            memo.to_str().unwrap(),
+        ])
+        .env("HTTP_PROXY", proxy.url(""))
+        .env("http_proxy", proxy.url(""))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let link = &json["memos"][0]["links"][0];
+    assert_eq!(link["verdict"], "ok", "{link}");
+    assert_eq!(link["fragment"]["found"], true);
+    assert_eq!(proxy.hits("http://memo-source.test/article"), 1);
+}
