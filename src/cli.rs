@@ -72,6 +72,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_QUOTE_WORDS)]
     pub min_quote_words: usize,
 
+    /// A quote whose best match reaches this similarity (1 − edits ÷
+    /// length) is `approximate`; below it, `missing`.
+    #[arg(long, value_name = "0..1", default_value_t = crate::verify::sources::DEFAULT_QUOTE_THRESHOLD, value_parser = fraction)]
+    pub quote_threshold: f64,
+
     /// Requests in flight per host.
     #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_HOST_CONCURRENCY, help_heading = "Network")]
     pub host_concurrency: usize,
@@ -203,6 +208,7 @@ impl CheckArgs {
             fetch,
             accept,
             exclude,
+            quote_threshold: self.quote_threshold,
             progress: progress && !self.quiet,
             ..Config::default()
         })
@@ -227,6 +233,13 @@ fn duration(text: &str, unit: Duration) -> Result<Duration, String> {
         other => return Err(format!("unknown unit {other:?} (use ms, s or m)")),
     };
     Ok(unit.mul_f64(value))
+}
+
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{text:?} is not a number from 0 to 1")),
+    }
 }
 
 fn millis(text: &str) -> Result<Duration, String> {

@@ -51,6 +51,8 @@ pub struct Config {
     pub accept: Accept,
     /// Links whose URL matches one of these are not checked.
     pub exclude: Vec<regex::Regex>,
+    /// Similarity from which an inexact quote is `approximate`.
+    pub quote_threshold: f64,
     /// Show a progress bar on standard error.
     pub progress: bool,
 }
@@ -72,6 +74,7 @@ impl Default for Config {
             fetch: FetchSettings::default(),
             accept: Accept::default(),
             exclude: Vec::new(),
+            quote_threshold: crate::verify::sources::DEFAULT_QUOTE_THRESHOLD,
             progress: false,
         }
     }

@@ -8,7 +8,7 @@
 //!   (pure);
 //! - `fetch` (the only module that touches the network) gets each page
 //!   once;
-//! - [`verify`] turns pages into verdicts (pure);
+//! - [`verify`] turns pages into verdicts (pure), [`pdf`] reads PDF text;
 //! - [`report`] renders a [`report::Report`] in each format (pure), and
 //!   [`output`] writes it.
 //!
@@ -31,6 +31,7 @@ pub mod fetch;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod pdf;
 pub mod report;
 pub mod run;
 pub mod verify;

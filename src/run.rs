@@ -5,9 +5,12 @@ use crate::config::Config;
 use crate::extract;
 use crate::fetch::{Fetcher, Page};
 use crate::input::{self, MemoInput};
-use crate::model::{Extraction, Link, LinkVerdict, QuoteVerdict, Severity, Target};
+use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteVerdict, Severity, Target};
 use crate::report::{LinkResult, MemoReport, QuoteResult, Report};
-use crate::verify::{self, LinkOutcome, QuoteOutcome, page::PageFacts, status};
+use crate::verify::digest::{Demand, PageDigest, QuoteCheck, digest};
+use crate::verify::quote::PreparedQuote;
+use crate::verify::sources::{self, SourceCheck};
+use crate::verify::{self, LinkOutcome, QuoteOutcome, status};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -34,11 +37,13 @@ pub fn run(config: &Config) -> Report {
     } else {
         fetch_pages(config, &entries)
     };
+    let first_quote = quote_numbers(&entries);
     let memos = entries
         .into_iter()
-        .map(|(mut memo, extraction)| {
+        .zip(first_quote)
+        .map(|((mut memo, extraction), first)| {
             if let Some(extraction) = extraction {
-                fill_results(&mut memo, &extraction, config, &pages);
+                fill_results(&mut memo, &extraction, first, config, &pages);
             }
             memo
         })
@@ -64,34 +69,79 @@ fn read_memo(memo_input: &MemoInput, config: &Config) -> (MemoReport, Option<Ext
     (memo, Some(extraction))
 }
 
-/// Pages by URL (no fragment), with the facts the verifier needs.
-type Pages = HashMap<Url, (Page, Option<PageFacts>)>;
+/// Pages by URL (no fragment): the fetch (its body dropped) and what
+/// verification kept of it.
+type Pages = HashMap<Url, (Page, PageDigest)>;
 
 /// The `--exclude` pattern that a URL matches, if any.
 fn exclusion<'a>(url: &Url, config: &'a Config) -> Option<&'a regex::Regex> {
     config.exclude.iter().find(|re| re.is_match(url.as_str()))
 }
 
-/// Fetch every distinct page once, however many memos and fragments cite
-/// it.
+/// The page a link needs fetched, unless it is excluded or not http(s).
+fn fetched_page(link: &Link, config: &Config) -> Option<Url> {
+    match &link.target {
+        Target::Http(url) if exclusion(url, config).is_none() => link.page_url(),
+        _ => None,
+    }
+}
+
+/// Quotes are numbered across the run: memo after memo, in memo order.
+fn quote_numbers(entries: &[(MemoReport, Option<Extraction>)]) -> Vec<usize> {
+    let mut first = Vec::with_capacity(entries.len());
+    let mut next = 0;
+    for (_, extraction) in entries {
+        first.push(next);
+        next += extraction.as_ref().map_or(0, |x| x.quotes.len());
+    }
+    first
+}
+
+/// The distinct pages a quote's candidate links lead to, in order.
+fn candidate_pages(quote: &Quote, links: &[Link], config: &Config) -> Vec<Url> {
+    let mut pages: Vec<Url> = Vec::new();
+    for link in quote.candidates.iter().filter_map(|&i| links.get(i)) {
+        if let Some(page) = fetched_page(link, config) {
+            if !pages.contains(&page) {
+                pages.push(page);
+            }
+        }
+    }
+    pages
+}
+
+/// Fetch every distinct page once, however many memos, fragments and
+/// quotes cite it, and digest it for all of them.
 fn fetch_pages(
     config: &Config,
     entries: &[(MemoReport, Option<Extraction>)],
 ) -> Result<Pages, String> {
-    // For each page: whether any occurrence needs its anchors.
-    let mut wanted: HashMap<Url, bool> = HashMap::new();
-    for link in entries
-        .iter()
-        .filter_map(|(_, x)| x.as_ref())
-        .flat_map(|x| &x.links)
-    {
-        if let (Target::Http(url), Some(page)) = (&link.target, link.page_url()) {
-            if exclusion(url, config).is_none() {
-                *wanted.entry(page).or_default() |= link.fragment.is_some();
+    let mut demands: HashMap<Url, Demand> = HashMap::new();
+    let first_quote = quote_numbers(entries);
+    for (entry, (_, extraction)) in entries.iter().enumerate() {
+        let Some(extraction) = extraction else {
+            continue;
+        };
+        for link in &extraction.links {
+            if let Some(page) = fetched_page(link, config) {
+                let demand = demands.entry(page).or_default();
+                if let Some(fragment) = &link.fragment {
+                    demand.add_fragment(fragment);
+                }
+            }
+        }
+        for (i, quote) in extraction.quotes.iter().enumerate() {
+            let prepared = Arc::new(PreparedQuote::new(quote));
+            for page in candidate_pages(quote, &extraction.links, config) {
+                demands
+                    .entry(page)
+                    .or_default()
+                    .quotes
+                    .push((first_quote[entry] + i, prepared.clone()));
             }
         }
     }
-    if wanted.is_empty() {
+    if demands.is_empty() {
         return Ok(HashMap::new());
     }
     let fetcher = Fetcher::new(config.fetch.clone()).map_err(|e| e.to_string())?;
@@ -99,24 +149,39 @@ fn fetch_pages(
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let progress = progress_bar(config, wanted.len());
+    let progress = progress_bar(config, demands.len());
+    let accept = Arc::new(config.accept.clone());
     let pages = runtime.block_on(async {
         let mut tasks = tokio::task::JoinSet::new();
         // Every page gets a task at once: the pool, not the number of
         // tasks, bounds what is in flight, so a slow host never starves
         // the others.
-        for (url, needs_anchors) in wanted {
+        for (url, demand) in demands {
             let fetcher = fetcher.clone();
+            let accept = accept.clone();
             tasks.spawn(async move {
-                let page = fetcher.page(&url).await;
-                let facts = analyse(&page, needs_anchors);
-                (url, page, facts)
+                let mut page = fetcher.page(&url).await;
+                // Reading a page is CPU work: off the I/O threads.
+                let (page, digest) = tokio::task::spawn_blocking(move || {
+                    let digest = match &page.result {
+                        Ok(response) => digest(response, &demand, &accept),
+                        Err(_) => PageDigest::default(),
+                    };
+                    if let Ok(response) = &mut page.result {
+                        response.text = None;
+                        response.pdf = None;
+                    }
+                    (page, digest)
+                })
+                .await
+                .map_err(|_| url.clone())?;
+                Ok::<_, Url>((url, page, digest))
             });
         }
         let mut pages = HashMap::new();
         let mut failures = 0;
         while let Some(joined) = tasks.join_next().await {
-            let Ok((url, page, facts)) = joined else {
+            let Ok(Ok((url, page, digest))) = joined else {
                 continue;
             };
             if page.result.as_ref().map_or(true, |r| r.status >= 400) {
@@ -126,7 +191,7 @@ fn fetch_pages(
                 bar.inc(1);
                 bar.set_message(format!("{failures} failing"));
             }
-            pages.insert(url, (page, facts));
+            pages.insert(url, (page, digest));
         }
         pages
     });
@@ -134,19 +199,6 @@ fn fetch_pages(
         bar.finish_and_clear();
     }
     Ok(pages)
-}
-
-/// Parse the page when a fragment needs its anchors or its status might
-/// hide a bot challenge.
-fn analyse(page: &Page, needs_anchors: bool) -> Option<PageFacts> {
-    let response = page.result.as_ref().ok()?;
-    let text = response.text.as_deref()?;
-    let challenge_status = matches!(response.status, 403 | 429 | 503);
-    let html = response
-        .content_type
-        .as_deref()
-        .is_none_or(|ct| ct.contains("html"));
-    (html && (needs_anchors || challenge_status)).then(|| PageFacts::from_html(text))
 }
 
 fn progress_bar(config: &Config, total: usize) -> Option<Arc<indicatif::ProgressBar>> {
@@ -163,10 +215,12 @@ fn progress_bar(config: &Config, total: usize) -> Option<Arc<indicatif::Progress
     Some(Arc::new(bar))
 }
 
-/// Give each link and quote of a memo its verdict.
+/// Give each link and quote of a memo its verdict. `first_quote` is the
+/// run-wide number of the memo's first quote.
 fn fill_results(
     memo: &mut MemoReport,
     extraction: &Extraction,
+    first_quote: usize,
     config: &Config,
     pages: &Result<Pages, String>,
 ) {
@@ -174,26 +228,83 @@ fn fill_results(
     for problem in &extraction.problems {
         memo.add_problem(problem.clone());
     }
-    for link in &extraction.links {
-        let outcome =
-            verify::without_fetch(link).unwrap_or_else(|| link_outcome(link, config, pages));
-        memo.links.push(LinkResult::new(link, outcome));
-    }
-    for quote in &extraction.quotes {
-        let reason = if config.offline {
-            "offline: sources not fetched"
+    let outcomes: Vec<LinkOutcome> = extraction
+        .links
+        .iter()
+        .map(|link| {
+            verify::without_fetch(link).unwrap_or_else(|| link_outcome(link, config, pages))
+        })
+        .collect();
+    for (i, quote) in extraction.quotes.iter().enumerate() {
+        let outcome = if config.offline {
+            QuoteOutcome::new(QuoteVerdict::Unverifiable, "offline: sources not fetched")
         } else {
-            "quotes are not yet checked against their sources"
+            quote_outcome(quote, first_quote + i, extraction, &outcomes, config, pages)
         };
-        let mut result = QuoteResult::new(
-            quote,
-            &extraction.links,
-            QuoteOutcome::new(QuoteVerdict::Unverifiable, reason),
-        );
-        // Not checking was asked for (or is not built): nothing to warn about.
-        result.severity = Severity::Info;
+        let mut result = QuoteResult::new(quote, &extraction.links, outcome);
+        if config.offline {
+            // Not checking was asked for: nothing to warn about.
+            result.severity = Severity::Info;
+        }
         memo.quotes.push(result);
     }
+    for (link, outcome) in extraction.links.iter().zip(outcomes) {
+        memo.links.push(LinkResult::new(link, outcome));
+    }
+}
+
+/// A quote's verdict from the digests of its candidate pages.
+fn quote_outcome(
+    quote: &Quote,
+    number: usize,
+    extraction: &Extraction,
+    link_outcomes: &[LinkOutcome],
+    config: &Config,
+    pages: &Result<Pages, String>,
+) -> QuoteOutcome {
+    let mut seen: Vec<Url> = Vec::new();
+    let mut urls: Vec<(String, Option<&QuoteCheck>, String)> = Vec::new();
+    for &i in &quote.candidates {
+        let Some(link) = extraction.links.get(i) else {
+            continue;
+        };
+        let Some(page) = link.page_url() else {
+            continue;
+        };
+        if seen.contains(&page) {
+            continue;
+        }
+        seen.push(page.clone());
+        let check = pages
+            .as_ref()
+            .ok()
+            .and_then(|p| p.get(&page))
+            .and_then(|(_, digest)| digest.quotes.iter().find(|(n, _)| *n == number))
+            .map(|(_, check)| check);
+        let why = match link_outcomes.get(i) {
+            Some(o) => format!(
+                "{}{}",
+                o.verdict.name(),
+                o.reason
+                    .as_deref()
+                    .map(|r| format!(", {r}"))
+                    .unwrap_or_default()
+            ),
+            None => "not fetched".to_owned(),
+        };
+        urls.push((page.to_string(), check, why));
+    }
+    let sources: Vec<(&str, SourceCheck<'_>)> = urls
+        .iter()
+        .map(|(url, check, why)| {
+            let check = match check {
+                Some(check) => SourceCheck::Checked(check),
+                None => SourceCheck::NotRead(why),
+            };
+            (url.as_str(), check)
+        })
+        .collect();
+    sources::quote_outcome(&sources, config.quote_threshold)
 }
 
 fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> LinkOutcome {
@@ -214,8 +325,8 @@ fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> 
         Err(e) => return LinkOutcome::new(LinkVerdict::Unchecked, format!("not fetched: {e}")),
     };
     match pages.get(&crate::model::page_of(url)) {
-        Some((page, facts)) => {
-            status::link_outcome(page, facts.as_ref(), link.fragment.as_ref(), &config.accept)
+        Some((page, digest)) => {
+            status::link_outcome(page, digest, link.fragment.as_ref(), &config.accept)
         }
         None => LinkOutcome::new(LinkVerdict::Unchecked, "not fetched"),
     }

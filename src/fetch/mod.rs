@@ -367,7 +367,7 @@ impl Fetcher {
             Err(e) => return Attempt::failed(classify(&e, &self.settings, url)),
         };
         result.truncated = truncated;
-        if kind == BodyKind::Pdf || bytes.starts_with(b"%PDF-") {
+        if kind == BodyKind::Pdf || crate::pdf::is_pdf(&bytes) {
             result.pdf = Some(bytes);
         } else {
             result.text = Some(charset::decode(&bytes, result.content_type.as_deref()));

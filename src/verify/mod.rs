@@ -2,8 +2,11 @@
 //! function here takes data and returns data; the network is the fetch
 //! layer's business (verification reads the `Page`s it hands over).
 
+pub mod digest;
 pub mod normalize;
 pub mod page;
+pub mod quote;
+pub mod sources;
 pub mod status;
 
 use crate::model::{Link, LinkVerdict, QuoteVerdict, Target};

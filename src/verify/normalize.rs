@@ -1,53 +1,311 @@
-//! The one normalisation applied to quotes and page text alike: Unicode
-//! NFKC (splits ligatures), case folding, quotation marks and apostrophes
-//! folded to one, dashes folded to one, soft hyphens and zero-width
-//! characters removed, white space collapsed.
+//! The one normalisation applied to quotes and page text alike, so that
+//! typography never decides a verdict:
+//!
+//! - UTF-8 text once mis-decoded as windows-1252 (`itâ€™s`) is repaired;
+//! - Unicode NFKC (splits ligatures, folds full-width forms), case folding;
+//! - every quotation mark and apostrophe folded to `'`;
+//! - every hyphen and dash folded to one, which then joins its neighbours
+//!   with the white space around it removed: line-break hyphenation is
+//!   joined (`hyphen-⏎ation` → `hyphenation`), and `well-known`,
+//!   `well-⏎known`, `East–West`, `step—it` and `step — it` each read the
+//!   same however a typesetter spaced or broke them;
+//! - soft hyphens and zero-width characters removed;
+//! - white space collapsed to one space.
+//!
+//! [`normalize_mapped`] also keeps, for every byte of the normalised text,
+//! where it came from in the original, so that a match can be shown as the
+//! page wrote it. [`normalize_quote`] also ignores punctuation at the
+//! quote's ends.
 
+use encoding_rs::WINDOWS_1252;
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
+
+/// Normalised text with a map back to the original.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    /// The normalised text.
+    pub text: String,
+    /// For every byte of `text`, the byte offset in the original of the
+    /// character it came from; one more entry for the end.
+    origin: Vec<u32>,
+}
+
+impl Normalized {
+    /// The part of `original` (the text given to [`normalize_mapped`])
+    /// that produced `text[start..end]`, without the white space and
+    /// invisible characters around it.
+    pub fn original<'a>(&self, original: &'a str, start: usize, end: usize) -> &'a str {
+        let at = |i: usize| {
+            (self.origin.get(i).copied().unwrap_or(u32::MAX) as usize).min(original.len())
+        };
+        let (from, to) = (at(start), at(end).max(at(start)));
+        original
+            .get(from..to)
+            .unwrap_or_default()
+            .trim_matches(|c: char| c.is_whitespace() || fold(c).is_none())
+    }
+}
 
 /// Normalise text for comparison.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = true;
-    for c in text.nfkc().flat_map(char::to_lowercase) {
-        let c = match c {
-            '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => continue,
-            '“' | '”' | '„' | '‟' | '«' | '»' | '"' | '‘' | '’' | '‚' | '‛' | '\'' | '‹' | '›'
-            | '`' | '´' => '\'',
-            '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
-            c if c.is_whitespace() => ' ',
-            c => c,
-        };
-        if c == ' ' {
-            if !space {
-                out.push(' ');
-            }
-            space = true;
-        } else {
-            out.push(c);
-            space = false;
+    let mut out = Builder::new(text.len(), false);
+    run(text, &mut out);
+    out.finish(text.len()).text
+}
+
+/// Normalise text and keep the map back to the original.
+pub fn normalize_mapped(text: &str) -> Normalized {
+    let mut out = Builder::new(text.len(), true);
+    run(text, &mut out);
+    out.finish(text.len())
+}
+
+/// Normalise a quotation: [`normalize`], then punctuation at both ends
+/// dropped (a quote's closing full stop need not be the page's).
+pub fn normalize_quote(text: &str) -> String {
+    let normalized = normalize(text);
+    normalized
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_owned()
+}
+
+/// Folds one character to what comparison sees, or `None` to drop it.
+fn fold(c: char) -> Option<char> {
+    Some(match c {
+        '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => return None,
+        '“' | '”' | '„' | '‟' | '«' | '»' | '"' | '‘' | '’' | '‚' | '‛' | '\'' | '‹' | '›'
+        | '`' | '´' | 'ʼ' | '′' | '″' | '＂' | '＇' => '\'',
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹘' | '﹣' => '-',
+        'ς' => 'σ',
+        c if c.is_whitespace() => ' ',
+        c => c,
+    })
+}
+
+/// Collects normalised characters, collapsing spaces and hyphenation.
+struct Builder {
+    text: String,
+    origin: Vec<u32>,
+    mapped: bool,
+    /// A space is pending (collapsed; written before the next character).
+    space: bool,
+    /// Where the pending space started in the original.
+    space_at: u32,
+    /// A dash was seen: the next character joins the previous one.
+    dash: bool,
+}
+
+impl Builder {
+    fn new(capacity: usize, mapped: bool) -> Self {
+        Self {
+            text: String::with_capacity(capacity),
+            origin: Vec::with_capacity(if mapped { capacity + 1 } else { 0 }),
+            mapped,
+            space: false,
+            space_at: 0,
+            dash: false,
         }
     }
-    if out.ends_with(' ') {
-        out.pop();
+
+    fn raw_push(&mut self, c: char, at: u32) {
+        self.text.push(c);
+        if self.mapped {
+            for _ in 0..c.len_utf8() {
+                self.origin.push(at);
+            }
+        }
     }
-    out
+
+    /// One folded character from original offset `at` (`raw` is the
+    /// original character, to tell line breaks).
+    fn push(&mut self, c: char, at: u32) {
+        if c == '-' {
+            self.dash = true;
+            self.space = false;
+            return;
+        }
+        if c == ' ' {
+            if !self.dash && !self.space {
+                self.space_at = at;
+                self.space = true;
+            }
+            return;
+        }
+        self.dash = false;
+        if self.space {
+            if !self.text.is_empty() {
+                self.raw_push(' ', self.space_at);
+            }
+            self.space = false;
+        }
+        self.raw_push(c, at);
+    }
+
+    fn finish(mut self, len: usize) -> Normalized {
+        if self.mapped {
+            self.origin.push(u32::try_from(len).unwrap_or(u32::MAX));
+        }
+        Normalized {
+            text: self.text,
+            origin: self.origin,
+        }
+    }
+}
+
+/// Normalise `text` into `out`, repairing mojibake run by run.
+fn run(text: &str, out: &mut Builder) {
+    let mut rest = text;
+    let mut base = 0usize;
+    while !rest.is_empty() {
+        // ASCII is its own NFKC; only lower-casing and folding apply. An
+        // ASCII letter followed by a combining mark starts the next run.
+        let mut ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        if ascii > 0
+            && rest[ascii..]
+                .chars()
+                .next()
+                .is_some_and(|c| canonical_combining_class(c) != 0)
+        {
+            ascii -= 1;
+        }
+        for (i, b) in rest[..ascii].bytes().enumerate() {
+            let at = (base + i) as u32;
+            let c = char::from(b.to_ascii_lowercase());
+            if let Some(f) = fold(c) {
+                out.push(f, at);
+            }
+        }
+        base += ascii;
+        rest = &rest[ascii..];
+        if rest.is_empty() {
+            break;
+        }
+        // A run of non-ASCII characters (with the ASCII letters mojibake
+        // mixes in, such as `â€™`): repaired if it was mis-decoded UTF-8.
+        let run_len = rest
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| c.is_ascii())
+            .map_or(rest.len(), |(i, _)| i);
+        let run = &rest[..run_len];
+        match repair_mojibake(run) {
+            Cow::Owned(fixed) => normalize_run(&fixed, base as u32, true, out),
+            Cow::Borrowed(run) => normalize_run(run, base as u32, false, out),
+        }
+        base += run_len;
+        rest = &rest[run_len..];
+    }
+}
+
+/// NFKC and folding of a non-ASCII run, cluster by cluster (a starter
+/// and the combining marks after it), so each output character maps to
+/// its cluster's offset. `whole` maps every character to `base`.
+fn normalize_run(run: &str, base: u32, whole: bool, out: &mut Builder) {
+    let mut clusters = run.char_indices().peekable();
+    while let Some((start, first)) = clusters.next() {
+        let mut end = start + first.len_utf8();
+        while let Some(&(i, c)) = clusters.peek() {
+            if canonical_combining_class(c) == 0 {
+                break;
+            }
+            end = i + c.len_utf8();
+            clusters.next();
+        }
+        let at = if whole { base } else { base + start as u32 };
+        let cluster = &run[start..end];
+        for c in cluster.nfkc().flat_map(char::to_lowercase) {
+            if c == 'ß' {
+                out.push('s', at);
+                out.push('s', at);
+            } else if let Some(f) = fold(c) {
+                out.push(f, at);
+            }
+        }
+    }
+}
+
+/// UTF-8 text that was once decoded as windows-1252 (`â€™`, `Ã©`),
+/// restored; anything else is returned as it is.
+fn repair_mojibake(run: &str) -> Cow<'_, str> {
+    // Mojibake of UTF-8 starts with a lead byte read as Â–ô (0xC2–0xF4).
+    if !run.chars().any(|c| ('\u{C2}'..='\u{F4}').contains(&c)) {
+        return Cow::Borrowed(run);
+    }
+    let (bytes, _, unmappable) = WINDOWS_1252.encode(run);
+    if unmappable {
+        return Cow::Borrowed(run);
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(fixed) if fixed != run => Cow::Owned(fixed.to_owned()),
+        _ => Cow::Borrowed(run),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::*;
 
     #[test]
     fn folds_typography() {
         assert_eq!(
             normalize("The “ﬁrst”\u{a0} step—it’s\nhere"),
-            "the 'first' step-it's here"
+            "the 'first' stepit's here"
         );
+        assert_eq!(normalize("  ÉLAN  "), "élan");
+        assert_eq!(normalize("Straße ＡＢＣ"), "strasse abc");
+    }
+
+    #[test]
+    fn drops_soft_hyphens_and_zero_width() {
         assert_eq!(
             normalize("soft\u{ad}hyphen zero\u{200b}width"),
             "softhyphen zerowidth"
         );
-        assert_eq!(normalize("  ÉLAN  "), "élan");
+    }
+
+    #[test]
+    fn joins_hyphenation_and_dashes() {
+        assert_eq!(normalize("hyphen-\n  ation"), "hyphenation");
+        assert_eq!(normalize("well-known"), normalize("well-\nknown"));
+        assert_eq!(normalize("East–West"), normalize("East-West"));
+        assert_eq!(normalize("step — it"), normalize("step—it"));
+        assert_eq!(normalize("a ‐ b ‑ c ‒ d – e — f ― g − h"), "abcdefgh");
+    }
+
+    #[test]
+    fn combining_marks_compose() {
+        assert_eq!(normalize("cafe\u{301}"), normalize("café"));
+    }
+
+    #[test]
+    fn repairs_mojibake() {
+        assert_eq!(normalize("itâ€™s a â€œtestâ€\u{9d}"), "it's a 'test'");
+        assert_eq!(normalize("cafÃ©"), "café");
+        // Real Latin-1 text is left alone.
+        assert_eq!(normalize("Ça va, Müller"), "ça va, müller");
+    }
+
+    #[test]
+    fn quote_ends_ignore_punctuation() {
+        assert_eq!(
+            normalize_quote("“It is a power of its own.”"),
+            "it is a power of its own"
+        );
+        assert_eq!(normalize_quote("...and then?"), "and then");
+    }
+
+    #[test]
+    fn maps_back_to_the_original() {
+        let original = "In \n the  “Kyiv”\u{ad} years — really";
+        let n = normalize_mapped(original);
+        assert_eq!(n.text, "in the 'kyiv' yearsreally");
+        let at = n.text.find("'kyiv'").unwrap();
+        assert_eq!(n.original(original, at, at + "'kyiv'".len()), "“Kyiv”");
+        assert_eq!(n.original(original, 0, n.text.len()), original);
     }
 }

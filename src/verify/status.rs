@@ -1,7 +1,9 @@
 //! Link verdicts from a fetched page: status, redirects, bot challenges and
 //! fragments.
 
+use super::digest::PageDigest;
 use super::page::PageFacts;
+use super::quote::PageText;
 use super::{LinkOutcome, Suggestion, SuggestionSource};
 use crate::fetch::{FailureKind, Page, Response};
 use crate::model::{Fragment, LinkVerdict, TextDirective};
@@ -53,7 +55,7 @@ impl Accept {
 /// The verdict on one link occurrence whose page was fetched.
 pub fn link_outcome(
     page: &Page,
-    facts: Option<&PageFacts>,
+    digest: &PageDigest,
     fragment: Option<&Fragment>,
     accept: &Accept,
 ) -> LinkOutcome {
@@ -80,9 +82,9 @@ pub fn link_outcome(
         reason: None,
         suggestion: None,
     };
-    if let Some(challenge) = bot_challenge(response, facts) {
+    if let Some(challenge) = &digest.challenge {
         outcome.verdict = LinkVerdict::Blocked;
-        outcome.reason = Some(challenge);
+        outcome.reason = Some(challenge.clone());
         return outcome;
     }
     if !accept.contains(response.status) {
@@ -111,17 +113,22 @@ pub fn link_outcome(
         });
     }
     if let Some(fragment) = fragment {
-        match check_fragment(fragment, response, facts) {
-            FragmentCheck::Found => outcome.fragment_found = Some(true),
-            FragmentCheck::Unknown(why) => {
+        match digest.fragments.get(fragment.value()) {
+            Some(FragmentCheck::Found) => outcome.fragment_found = Some(true),
+            Some(FragmentCheck::Unknown(why)) => {
                 if outcome.reason.is_none() {
-                    outcome.reason = Some(why);
+                    outcome.reason = Some(why.clone());
                 }
             }
-            FragmentCheck::Missing(why) => {
+            Some(FragmentCheck::Missing(why)) => {
                 outcome.fragment_found = Some(false);
                 outcome.verdict = LinkVerdict::AnchorMissing;
-                outcome.reason = Some(why);
+                outcome.reason = Some(why.clone());
+            }
+            None => {
+                if outcome.reason.is_none() {
+                    outcome.reason = Some("fragment not checked".to_owned());
+                }
             }
         }
     }
@@ -147,22 +154,32 @@ fn retried(page: &Page) -> String {
     }
 }
 
-enum FragmentCheck {
+/// Whether a fragment is on a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FragmentCheck {
+    /// It is.
     Found,
+    /// It is not: why.
     Missing(String),
+    /// It could not be checked: why.
     Unknown(String),
 }
 
-fn check_fragment(
+/// Check one fragment against a page's anchors (element fragments) or its
+/// visible text (text fragments).
+pub fn check_fragment(
     fragment: &Fragment,
     response: &Response,
     facts: Option<&PageFacts>,
+    text: Option<&PageText>,
 ) -> FragmentCheck {
-    let Some(facts) = facts else {
-        return FragmentCheck::Unknown("fragment not checked: the page is not HTML".to_owned());
-    };
     match fragment {
         Fragment::Anchor { id, raw } => {
+            let Some(facts) = facts.filter(|f| f.html) else {
+                return FragmentCheck::Unknown(
+                    "fragment not checked: the page is not HTML".to_owned(),
+                );
+            };
             if facts.has_anchor(id, raw) {
                 FragmentCheck::Found
             } else {
@@ -175,9 +192,14 @@ fn check_fragment(
             }
         }
         Fragment::Text { directives, .. } => {
+            let Some(text) = text else {
+                return FragmentCheck::Unknown(
+                    "text fragment not checked: no page text".to_owned(),
+                );
+            };
             match directives
                 .iter()
-                .find(|d| !text_directive_found(d, &facts.text))
+                .find(|d| !text_directive_found(d, text.normalized()))
             {
                 None => FragmentCheck::Found,
                 Some(d) => FragmentCheck::Missing(format!(
@@ -223,7 +245,7 @@ fn text_directive_found(directive: &TextDirective, text: &str) -> bool {
 }
 
 /// A bot-protection challenge, if the response is one.
-fn bot_challenge(response: &Response, facts: Option<&PageFacts>) -> Option<String> {
+pub fn bot_challenge(response: &Response, facts: Option<&PageFacts>) -> Option<String> {
     if response
         .cf_mitigated
         .as_deref()

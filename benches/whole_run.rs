@@ -1,0 +1,438 @@
+//! Whole-run benchmark: citecheck against lychee on the same loopback run.
+//!
+//! `cargo bench --bench whole_run` writes 5,000 HTML pages of about 18 KB,
+//! serves them with a small static file server of its own (HTTP/1.1,
+//! keep-alive) on 127.0.0.1 to 127.0.0.50, writes one memo citing each page
+//! with a fragment (1% of the fragments are missing and 1% of the pages are
+//! 404, so both tools must find 100 problems), then runs the release
+//! `citecheck` binary and, when it is on the `PATH` (or named by
+//! `LYCHEE`), `lychee` with the same concurrency settings. Each tool runs
+//! `BENCH_RUNS` times (default 3); the median wall time and the highest peak
+//! resident memory are printed as a Markdown table. Peak memory comes from
+//! `/usr/bin/time -f %M` when it exists, else from sampling `VmHWM`.
+//!
+//! `BENCH_PAGES` changes the number of pages (issue 9 runs 100,000).
+
+#![allow(clippy::print_stdout)] // a benchmark reports on standard output
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+const HOSTS: u8 = 50;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One page of about 18 KB with headings that carry ids.
+fn page(index: usize) -> String {
+    let mut html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Report {index}</title><style>body{{font-family:serif}}</style>\
+         <script>var page = {index};</script></head><body><header><nav>\
+         <a href=\"/\">Home</a> <a href=\"/about\">About</a></nav></header><main>\
+         <h1>Report number {index}</h1>"
+    );
+    let mut section = 0;
+    while html.len() < 18_000 {
+        html.push_str(&format!(
+            "<h2 id=\"section-{section}\">Section {section}</h2><p>Paragraph {section} of \
+             report {index}: the committee heard <em>evidence</em> on energy security, \
+             supply chains and the <a href=\"#note-{section}\">cost</a> of delay. \
+             Officials said that 40 percent of the budget had been spent by March.</p>\
+             <p id=\"note-{section}\">Note {section}. Witnesses disagreed on the timing \
+             of the next review, and on whether the targets were still within reach.</p>"
+        ));
+        section += 1;
+    }
+    html.push_str("</main><footer>© The Institute</footer></body></html>");
+    html
+}
+
+/// The files the server holds: path → body.
+type Site = Arc<HashMap<String, Vec<u8>>>;
+
+fn load_site(root: &Path) -> Site {
+    let mut files = HashMap::new();
+    for entry in std::fs::read_dir(root).expect("read the page directory") {
+        let path = entry.expect("directory entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        files.insert(
+            format!("/p/{name}"),
+            std::fs::read(&path).expect("read page"),
+        );
+    }
+    Arc::new(files)
+}
+
+/// Serve one keep-alive connection.
+async fn serve(stream: TcpStream, site: Site) {
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match reader.read_line(&mut line).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let mut parts = line.split_whitespace();
+        let method = parts.next().unwrap_or_default().to_owned();
+        let path = parts.next().unwrap_or_default().to_owned();
+        let mut close = false;
+        loop {
+            let mut header = String::new();
+            match reader.read_line(&mut header).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            if header == "\r\n" || header == "\n" {
+                break;
+            }
+            let lower = header.to_ascii_lowercase();
+            if lower.starts_with("connection:") && lower.contains("close") {
+                close = true;
+            }
+        }
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let (status, body): (&str, &[u8]) = match site.get(path) {
+            Some(body) => ("200 OK", body),
+            None => (
+                "404 Not Found",
+                b"<html><head><title>Not found</title></head></html>",
+            ),
+        };
+        let head = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\n\
+             content-length: {}\r\n{}\r\n",
+            body.len(),
+            if close { "connection: close\r\n" } else { "" }
+        );
+        let mut response = head.into_bytes();
+        if method != "HEAD" {
+            response.extend_from_slice(body);
+        }
+        if write.write_all(&response).await.is_err() || close {
+            return;
+        }
+    }
+}
+
+/// Bind the same port on every loopback address and serve the site on a
+/// runtime of its own thread. Returns the port.
+fn start_server(site: Site) -> u16 {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let listeners = 'bind: loop {
+                let first = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                    .await
+                    .expect("bind 127.0.0.1");
+                let port = first.local_addr().unwrap().port();
+                let mut listeners = vec![first];
+                for host in 2..=HOSTS {
+                    let addr = SocketAddr::from(([127, 0, 0, host], port));
+                    match TcpListener::bind(addr).await {
+                        Ok(l) => listeners.push(l),
+                        Err(_) => continue 'bind,
+                    }
+                }
+                break listeners;
+            };
+            tx.send(listeners[0].local_addr().unwrap().port()).unwrap();
+            let mut tasks = Vec::new();
+            for listener in listeners {
+                let site = site.clone();
+                tasks.push(tokio::spawn(async move {
+                    while let Ok((stream, _)) = listener.accept().await {
+                        let _ = stream.set_nodelay(true);
+                        tokio::spawn(serve(stream, site.clone()));
+                    }
+                }));
+            }
+            for task in tasks {
+                let _ = task.await;
+            }
+        });
+    });
+    rx.recv().expect("server started")
+}
+
+/// What one run of a tool measured.
+struct Measure {
+    wall: Duration,
+    peak_kib: Option<u64>,
+    stdout: Vec<u8>,
+}
+
+/// Run a command, timing it and measuring its peak resident memory.
+fn measure(program: &Path, args: &[String], dir: &Path) -> Measure {
+    let time = Path::new("/usr/bin/time");
+    let peak_file = dir.join("peak.txt");
+    let _ = std::fs::remove_file(&peak_file);
+    let mut command = if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-f").arg("%M").arg("-o").arg(&peak_file).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("CI", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let started = Instant::now();
+    let mut child = command.spawn().expect("start the tool");
+    let pid = child.id();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let mut stdout = stdout;
+        std::io::Read::read_to_end(&mut stdout, &mut out).ok();
+        out
+    });
+    // Sampled peak, used when /usr/bin/time is missing.
+    let mut sampled: Option<u64> = None;
+    loop {
+        if child.try_wait().expect("wait for the tool").is_some() {
+            break;
+        }
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            if let Some(kib) = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                sampled = Some(sampled.map_or(kib, |s| s.max(kib)));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let wall = started.elapsed();
+    let stdout = reader.join().unwrap();
+    let peak_kib = std::fs::read_to_string(&peak_file)
+        .ok()
+        .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok()))
+        .or(sampled);
+    Measure {
+        wall,
+        peak_kib,
+        stdout,
+    }
+}
+
+fn find_lychee() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("LYCHEE") {
+        return Some(PathBuf::from(path));
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("lychee"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Count citecheck's link verdicts from its JSON report.
+fn citecheck_counts(stdout: &[u8]) -> HashMap<String, u64> {
+    let report: serde_json::Value = serde_json::from_slice(stdout).expect("citecheck JSON report");
+    report["summary"]["links_by_verdict"]
+        .as_object()
+        .expect("links_by_verdict")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+        .collect()
+}
+
+/// lychee's total and error counts from its JSON output.
+fn lychee_counts(stdout: &[u8]) -> (u64, u64) {
+    let report: serde_json::Value = serde_json::from_slice(stdout).unwrap_or_default();
+    (
+        report["total"].as_u64().unwrap_or(0),
+        report["errors"].as_u64().unwrap_or(0),
+    )
+}
+
+fn median(mut walls: Vec<Duration>) -> Duration {
+    walls.sort();
+    walls[walls.len() / 2]
+}
+
+struct Row {
+    tool: String,
+    urls: usize,
+    wall: Duration,
+    peak_kib: Option<u64>,
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is ignored.
+    let pages = env_number("BENCH_PAGES", 5_000);
+    let runs = env_number("BENCH_RUNS", 3).max(1);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let root = dir.path().join("site");
+    std::fs::create_dir(&root).unwrap();
+    let missing_page = |i: usize| i % 100 == 37;
+    let missing_anchor = |i: usize| i % 100 == 73;
+    for i in 0..pages {
+        if !missing_page(i) {
+            std::fs::write(root.join(format!("{i}.html")), page(i)).unwrap();
+        }
+    }
+    let port = start_server(load_site(&root));
+    let memo = dir.path().join("memo.txt");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&memo).unwrap());
+        writeln!(out, "Sources cited in this memo:\n").unwrap();
+        for i in 0..pages {
+            let host = 1 + (i % usize::from(HOSTS));
+            let anchor = if missing_anchor(i) {
+                "no-such-section".to_owned()
+            } else {
+                format!("section-{}", i % 7)
+            };
+            writeln!(
+                out,
+                "[{i}] http://127.0.0.{host}:{port}/p/{i}.html#{anchor}"
+            )
+            .unwrap();
+        }
+    }
+    let expected_problems = (0..pages)
+        .filter(|&i| missing_page(i) || missing_anchor(i))
+        .count() as u64;
+    println!(
+        "whole-run benchmark: {pages} pages of ~{} KB on 127.0.0.1-127.0.0.{HOSTS}:{port}, \
+         {runs} run(s) per tool, {expected_problems} expected problems",
+        page(0).len() / 1024
+    );
+
+    let mut rows = Vec::new();
+    let citecheck = PathBuf::from(env!("CARGO_BIN_EXE_citecheck"));
+    let args: Vec<String> = [
+        "check",
+        "memo.txt",
+        "--host-concurrency",
+        "8",
+        "--host-interval",
+        "0",
+        "--max-concurrency",
+        "128",
+        "--allow-private",
+        "--format",
+        "json",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut walls = Vec::new();
+    let mut peak = None;
+    for _ in 0..runs {
+        let m = measure(&citecheck, &args, dir.path());
+        let counts = citecheck_counts(&m.stdout);
+        let problems = counts.get("broken").copied().unwrap_or(0)
+            + counts.get("anchor_missing").copied().unwrap_or(0);
+        let ok = counts.get("ok").copied().unwrap_or(0);
+        assert_eq!(
+            (problems, ok),
+            (expected_problems, pages as u64 - expected_problems),
+            "citecheck verdicts are wrong: {counts:?}"
+        );
+        walls.push(m.wall);
+        peak = peak.max(m.peak_kib);
+    }
+    rows.push(Row {
+        tool: format!("citecheck {}", env!("CARGO_PKG_VERSION")),
+        urls: pages,
+        wall: median(walls),
+        peak_kib: peak,
+    });
+
+    match find_lychee() {
+        Some(lychee) => {
+            let version = Command::new(&lychee)
+                .arg("--version")
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+                .unwrap_or_else(|_| "lychee".to_owned());
+            let args: Vec<String> = [
+                "--include-fragments",
+                "--host-concurrency",
+                "8",
+                "--host-request-interval",
+                "0ms",
+                "--max-concurrency",
+                "128",
+                "--no-progress",
+                "--format",
+                "json",
+                "memo.txt",
+            ]
+            .map(String::from)
+            .to_vec();
+            let mut walls = Vec::new();
+            let mut peak = None;
+            for _ in 0..runs {
+                let m = measure(&lychee, &args, dir.path());
+                let (total, errors) = lychee_counts(&m.stdout);
+                if total != pages as u64 || errors != expected_problems {
+                    println!(
+                        "note: lychee reported {total} links and {errors} errors \
+                         (expected {pages} and {expected_problems})"
+                    );
+                }
+                walls.push(m.wall);
+                peak = peak.max(m.peak_kib);
+            }
+            rows.push(Row {
+                tool: version,
+                urls: pages,
+                wall: median(walls),
+                peak_kib: peak,
+            });
+        }
+        None => println!("lychee is not on the PATH (set LYCHEE=/path/to/lychee): skipped"),
+    }
+
+    println!("\n| tool | URLs | median wall time | URLs per second | peak memory |");
+    println!("|---|---:|---:|---:|---:|");
+    for row in &rows {
+        let secs = row.wall.as_secs_f64();
+        println!(
+            "| {} | {} | {:.2} s | {:.0} | {} |",
+            row.tool,
+            row.urls,
+            secs,
+            row.urls as f64 / secs,
+            row.peak_kib.map_or("unknown".to_owned(), |k| format!(
+                "{:.1} MB",
+                k as f64 / 1024.0
+            )),
+        );
+    }
+    if let [ours, theirs] = &rows[..] {
+        let speed = theirs.wall.as_secs_f64() / ours.wall.as_secs_f64();
+        print!("\ncitecheck: {speed:.1}× lychee's URLs per second");
+        if let (Some(a), Some(b)) = (ours.peak_kib, theirs.peak_kib) {
+            print!(", {:.0}% of its peak memory", 100.0 * a as f64 / b as f64);
+        }
+        println!();
+    }
+}

@@ -1,0 +1,126 @@
+//! Reading a fetched page once for everything asked of it, then keeping
+//! only the answers. Each page's body is read here (HTML, plain text or
+//! PDF), its fragments and candidate quotes are checked, and the body is
+//! dropped: a run's memory holds digests, not pages.
+
+use super::page::PageFacts;
+use super::quote::{self, PageText, PreparedQuote, QuoteMatch};
+use super::status::{self, Accept, FragmentCheck};
+use crate::fetch::Response;
+use crate::model::Fragment;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What the memos ask of one page.
+#[derive(Debug, Clone, Default)]
+pub struct Demand {
+    /// Fragments cited on it (deduplicated by [`Fragment::value`]).
+    pub fragments: Vec<Fragment>,
+    /// Quotes it is a candidate source for, by the caller's numbering.
+    pub quotes: Vec<(usize, Arc<PreparedQuote>)>,
+}
+
+impl Demand {
+    /// Add a fragment unless an equal one is there.
+    pub fn add_fragment(&mut self, fragment: &Fragment) {
+        if !self.fragments.iter().any(|f| f == fragment) {
+            self.fragments.push(fragment.clone());
+        }
+    }
+
+    fn needs_text(&self) -> bool {
+        !self.quotes.is_empty()
+            || self
+                .fragments
+                .iter()
+                .any(|f| matches!(f, Fragment::Text { .. }))
+    }
+}
+
+/// A quote checked against one page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuoteCheck {
+    /// The page was read; the best match, if the page shares any words.
+    Read(Option<QuoteMatch>),
+    /// The page could not be read as text: why.
+    Unreadable(String),
+}
+
+/// What verification keeps of a page.
+#[derive(Debug, Clone, Default)]
+pub struct PageDigest {
+    /// The `<title>`.
+    pub title: Option<String>,
+    /// The first `<h1>`.
+    pub heading: Option<String>,
+    /// A bot challenge, if the response is one.
+    pub challenge: Option<String>,
+    /// Each demanded fragment's check, by [`Fragment::value`].
+    pub fragments: HashMap<String, FragmentCheck>,
+    /// Each demanded quote's check, by the caller's numbering.
+    pub quotes: Vec<(usize, QuoteCheck)>,
+}
+
+/// Read a response for what `demand` asks.
+pub fn digest(response: &Response, demand: &Demand, accept: &Accept) -> PageDigest {
+    let html = response.text.as_deref().filter(|_| {
+        response
+            .content_type
+            .as_deref()
+            .is_none_or(|ct| ct.to_ascii_lowercase().contains("html"))
+    });
+    let wants_text = demand.needs_text() && accept.contains(response.status);
+    let (facts, unreadable) = if let Some(html) = html {
+        (Some(PageFacts::from_html(html, wants_text)), None)
+    } else if let Some(text) = &response.text {
+        let text = if wants_text {
+            text.clone()
+        } else {
+            String::new()
+        };
+        (Some(PageFacts::from_plain(text)), None)
+    } else if let Some(bytes) = response.pdf.as_deref().filter(|_| wants_text) {
+        match crate::pdf::page_texts(bytes) {
+            Ok(pages) => (Some(PageFacts::from_plain(pages.join("\n"))), None),
+            Err(e) => (None, Some(format!("the PDF could not be read: {e}"))),
+        }
+    } else {
+        let what = response
+            .content_type
+            .as_deref()
+            .unwrap_or("no content type");
+        (None, Some(format!("the page is not text ({what})")))
+    };
+    let mut digest = PageDigest {
+        challenge: status::bot_challenge(response, facts.as_ref()),
+        ..PageDigest::default()
+    };
+    let mut facts = facts;
+    let text = facts
+        .as_mut()
+        .and_then(|f| f.text.take())
+        .filter(|_| wants_text)
+        .map(PageText::new);
+    for fragment in &demand.fragments {
+        let check = status::check_fragment(fragment, response, facts.as_ref(), text.as_ref());
+        digest.fragments.insert(fragment.value().to_owned(), check);
+    }
+    let not_read = if !accept.contains(response.status) || digest.challenge.is_some() {
+        Some(format!("the page answered HTTP {}", response.status))
+    } else {
+        unreadable
+    };
+    for (id, prepared) in &demand.quotes {
+        let check = match (&not_read, &text) {
+            (Some(why), _) => QuoteCheck::Unreadable(why.clone()),
+            (None, Some(text)) => QuoteCheck::Read(quote::find(prepared, text)),
+            (None, None) => QuoteCheck::Unreadable("the page has no text".to_owned()),
+        };
+        digest.quotes.push((*id, check));
+    }
+    if let Some(facts) = facts {
+        digest.title = facts.title;
+        digest.heading = facts.heading;
+    }
+    digest
+}

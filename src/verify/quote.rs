@@ -1,0 +1,787 @@
+//! Finding a quotation in a page's text. Pure.
+//!
+//! Both sides go through the one [`normalize`](super::normalize)ation.
+//! An exact substring search (memchr's `memmem`) settles most quotes. The
+//! rest are aligned approximately: the page's word bigrams are indexed once
+//! (built on first need), each bigram the quote shares with the page votes
+//! for an alignment diagonal, and the best diagonal's window is aligned
+//! with a semi-global edit distance (free start and end in the page) whose
+//! traceback gives the matched text and a word-level difference. So a long
+//! page costs one pass to index, and each quote a few small alignments.
+//!
+//! Segments split by an ellipsis must each be found, in order, each within
+//! [`SEGMENT_WINDOW`] of the previous one. An editor's bracketed insertion
+//! (`[of]`) may be present or absent. A number that differs between quote
+//! and page is reported and keeps the verdict from `found`.
+
+use super::normalize::{Normalized, normalize_mapped};
+use crate::model::{Piece, Quote};
+use memchr::memmem;
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// How far (in bytes of normalised text) a segment after an ellipsis may
+/// start from the end of the previous one.
+pub const SEGMENT_WINDOW: usize = 3_000;
+/// Bigrams seen more often than this on a page do not vote (like `of the`).
+const FREQUENT: u32 = 2_000;
+/// The end of a chain of bigram occurrences.
+const NONE: u32 = u32::MAX;
+
+/// One way to read a segment: its normalised text with the map back to
+/// the memo's wording.
+#[derive(Debug, Clone)]
+struct Reading {
+    original: String,
+    normalized: Normalized,
+}
+
+impl Reading {
+    fn new(original: String) -> Self {
+        let mut normalized = normalize_mapped(&original);
+        // Punctuation at the quote's ends does not have to be the page's.
+        let text = &normalized.text;
+        let start = text.len()
+            - text
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .len();
+        let end = text.trim_end_matches(|c: char| !c.is_alphanumeric()).len();
+        if start > 0 || end < text.len() {
+            let (a, b) = (start, end.max(start));
+            let trimmed = normalize_mapped(normalized.original(&original, a, b));
+            let kept = normalized.original(&original, a, b).to_owned();
+            normalized = trimmed;
+            return Self {
+                original: kept,
+                normalized,
+            };
+        }
+        Self {
+            original,
+            normalized,
+        }
+    }
+
+    fn text(&self) -> &str {
+        &self.normalized.text
+    }
+}
+
+/// A segment of a quote: read with its editorial insertions, and without
+/// them when it has any.
+#[derive(Debug, Clone)]
+struct PreparedSegment {
+    readings: Vec<Reading>,
+}
+
+/// A quotation ready to be matched against any number of pages.
+#[derive(Debug, Clone)]
+pub struct PreparedQuote {
+    segments: Vec<PreparedSegment>,
+}
+
+impl PreparedQuote {
+    /// Prepare a quote extracted from a memo.
+    pub fn new(quote: &Quote) -> Self {
+        let segments = quote
+            .segments
+            .iter()
+            .map(|segment| {
+                let join = |with_editorial: bool| {
+                    segment
+                        .pieces
+                        .iter()
+                        .filter_map(|p| match p {
+                            Piece::Words(w) => Some(w.as_str()),
+                            Piece::Editorial(e) if with_editorial => Some(e.as_str()),
+                            Piece::Editorial(_) => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let mut readings = vec![Reading::new(join(true))];
+                if segment
+                    .pieces
+                    .iter()
+                    .any(|p| matches!(p, Piece::Editorial(_)))
+                {
+                    readings.push(Reading::new(join(false)));
+                }
+                PreparedSegment { readings }
+            })
+            .filter(|s| !s.readings[0].text().is_empty())
+            .collect();
+        Self { segments }
+    }
+
+    /// A quote from plain segments (no editorial insertions).
+    pub fn from_segments<S: AsRef<str>>(segments: &[S]) -> Self {
+        Self {
+            segments: segments
+                .iter()
+                .map(|s| PreparedSegment {
+                    readings: vec![Reading::new(s.as_ref().to_owned())],
+                })
+                .filter(|s| !s.readings[0].text().is_empty())
+                .collect(),
+        }
+    }
+
+    /// Whether there is anything to look for.
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+}
+
+/// A page's visible text, ready for matching many quotes.
+#[derive(Debug)]
+pub struct PageText {
+    raw: String,
+    normalized: Normalized,
+    index: OnceCell<BigramIndex>,
+}
+
+impl PageText {
+    /// Prepare visible text (as the page has it).
+    pub fn new(raw: String) -> Self {
+        let normalized = normalize_mapped(&raw);
+        Self {
+            raw,
+            normalized,
+            index: OnceCell::new(),
+        }
+    }
+
+    /// The normalised text.
+    pub fn normalized(&self) -> &str {
+        &self.normalized.text
+    }
+
+    /// Whether the page has no text at all.
+    pub fn is_empty(&self) -> bool {
+        self.normalized.text.is_empty()
+    }
+
+    fn index(&self) -> &BigramIndex {
+        self.index
+            .get_or_init(|| BigramIndex::new(&self.normalized.text))
+    }
+
+    /// The page's own wording of normalised `start..end`.
+    fn original(&self, start: usize, end: usize) -> &str {
+        self.normalized.original(&self.raw, start, end)
+    }
+}
+
+/// The best place a quote was found on one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteMatch {
+    /// 1 − edits ÷ quote length (in characters), over all segments.
+    pub similarity: f64,
+    /// The lowest similarity of any one segment.
+    pub weakest_segment: f64,
+    /// Every segment matched exactly.
+    pub exact: bool,
+    /// The matched passage as the page has it (segments joined by ` … `).
+    pub matched_text: String,
+    /// Word-level differences, quote → page (`Kyiv → Kiev`).
+    pub differences: Vec<String>,
+    /// Numbers that differ: those in the quote, those on the page.
+    pub numbers: Option<(Vec<String>, Vec<String>)>,
+}
+
+/// Find `quote` in `page`: the best match, or `None` when the page shares
+/// nothing with the quote (not two consecutive words of any segment).
+pub fn find(quote: &PreparedQuote, page: &PageText) -> Option<QuoteMatch> {
+    if quote.is_empty() || page.is_empty() {
+        return None;
+    }
+    let text = page.normalized();
+    let mut from = 0;
+    let mut limit = text.len();
+    let mut total_edits = 0usize;
+    let mut total_len = 0usize;
+    let mut weakest = 1.0f64;
+    let mut passages = Vec::new();
+    let mut differences = Vec::new();
+    let mut quote_numbers = Vec::new();
+    let mut page_numbers = Vec::new();
+    for (i, segment) in quote.segments.iter().enumerate() {
+        let region = from..limit.min(text.len());
+        let best = segment
+            .readings
+            .iter()
+            .filter_map(|reading| {
+                align_segment(reading, page, region.clone()).map(|a| (reading, a))
+            })
+            .min_by(|(_, a), (_, b)| {
+                a.similarity()
+                    .partial_cmp(&b.similarity())
+                    .map(std::cmp::Ordering::reverse)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        let Some((reading, alignment)) = best else {
+            if i == 0 {
+                return None;
+            }
+            // A later segment is nowhere near: count it as all edits.
+            let len = segment.readings[0].text().chars().count();
+            total_edits += len;
+            total_len += len;
+            weakest = 0.0;
+            differences.push(format!(
+                "“{}” not found after the previous part",
+                segment.readings[0].original
+            ));
+            continue;
+        };
+        total_edits += alignment.edits;
+        total_len += alignment.quote_chars;
+        weakest = weakest.min(alignment.similarity());
+        passages.push(page.original(alignment.start, alignment.end).to_owned());
+        let (diffs, numbers) = word_differences(reading, page, &alignment);
+        differences.extend(diffs);
+        if let Some((q, p)) = numbers {
+            quote_numbers.extend(q);
+            page_numbers.extend(p);
+        }
+        from = alignment.end;
+        limit = alignment.end.saturating_add(SEGMENT_WINDOW);
+    }
+    let similarity = 1.0 - total_edits as f64 / total_len.max(1) as f64;
+    Some(QuoteMatch {
+        similarity,
+        weakest_segment: weakest,
+        exact: total_edits == 0,
+        matched_text: passages.join(" … "),
+        differences,
+        numbers: (!quote_numbers.is_empty() || !page_numbers.is_empty())
+            .then_some((quote_numbers, page_numbers)),
+    })
+}
+
+/// Where one segment aligned in the page's normalised text.
+#[derive(Debug, Clone)]
+struct Alignment {
+    start: usize,
+    end: usize,
+    edits: usize,
+    quote_chars: usize,
+}
+
+impl Alignment {
+    fn similarity(&self) -> f64 {
+        1.0 - self.edits as f64 / self.quote_chars.max(1) as f64
+    }
+}
+
+fn align_segment(
+    reading: &Reading,
+    page: &PageText,
+    region: std::ops::Range<usize>,
+) -> Option<Alignment> {
+    let needle = reading.text();
+    let text = page.normalized();
+    let haystack = text.get(region.clone())?;
+    let quote_chars = needle.chars().count();
+    if let Some(at) = memmem::find(haystack.as_bytes(), needle.as_bytes()) {
+        let start = region.start + at;
+        // Only whole words: a quote of `art` must not match `start`.
+        if is_word_edge(text, start, start + needle.len()) {
+            return Some(Alignment {
+                start,
+                end: start + needle.len(),
+                edits: 0,
+                quote_chars,
+            });
+        }
+    }
+    let index = page.index();
+    let words: Vec<&str> = needle.split(' ').collect();
+    let mut best: Option<Alignment> = None;
+    let bounded = region.start > 0;
+    let windows = index.candidate_windows(&words, text, &region, bounded);
+    for window in windows {
+        let candidate = semi_global(needle, text, window);
+        if best.as_ref().is_none_or(|b| candidate.edits < b.edits) {
+            best = Some(candidate);
+        }
+    }
+    best.map(|b| Alignment { quote_chars, ..b })
+}
+
+fn is_word_edge(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8)) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type PrehashedMap<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
+
+fn word_hash(word: &str) -> u64 {
+    // FxHash's mixing step, eight bytes at a time.
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = 0u64;
+    let mut chunks = word.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let n = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        h = (h.rotate_left(5) ^ n).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h
+}
+
+fn bigram_hash(a: u64, b: u64) -> u64 {
+    (a.rotate_left(17) ^ b).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Every word bigram of a page, with chains of their positions.
+#[derive(Debug, Default)]
+struct BigramIndex {
+    /// Byte offset of each word; one more entry for the text's end.
+    starts: Vec<u32>,
+    /// Bigram → (last word position, occurrences).
+    heads: PrehashedMap<(u32, u32)>,
+    /// For each word position, the previous occurrence of its bigram.
+    previous: Vec<u32>,
+}
+
+impl BigramIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 5);
+        let mut hashes = Vec::with_capacity(text.len() / 5);
+        let mut at = 0usize;
+        for word in text.split(' ') {
+            starts.push(at as u32);
+            hashes.push(word_hash(word));
+            at += word.len() + 1;
+        }
+        starts.push(text.len() as u32 + 1);
+        let mut heads: PrehashedMap<(u32, u32)> =
+            PrehashedMap::with_capacity_and_hasher(hashes.len(), Default::default());
+        let mut previous = vec![NONE; hashes.len()];
+        for (i, pair) in hashes.windows(2).enumerate() {
+            let entry = heads
+                .entry(bigram_hash(pair[0], pair[1]))
+                .or_insert((NONE, 0));
+            previous[i] = entry.0;
+            *entry = (i as u32, entry.1 + 1);
+        }
+        Self {
+            starts,
+            heads,
+            previous,
+        }
+    }
+
+    fn word_at(&self, byte: usize) -> usize {
+        self.starts
+            .partition_point(|&s| (s as usize) <= byte)
+            .saturating_sub(1)
+    }
+
+    /// Byte windows of the text worth aligning the quote's `words` with:
+    /// those around the diagonals most of its bigrams agree on.
+    fn candidate_windows(
+        &self,
+        words: &[&str],
+        text: &str,
+        region: &std::ops::Range<usize>,
+        bounded: bool,
+    ) -> Vec<std::ops::Range<usize>> {
+        let first_word = self.word_at(region.start);
+        let last_word = self.word_at(region.end.saturating_sub(1).max(region.start));
+        let hashes: Vec<u64> = words.iter().map(|w| word_hash(w)).collect();
+        let mut votes: HashMap<i64, u32> = HashMap::new();
+        for (qi, pair) in hashes.windows(2).enumerate() {
+            let Some(&(mut p, count)) = self.heads.get(&bigram_hash(pair[0], pair[1])) else {
+                continue;
+            };
+            if count > FREQUENT {
+                continue;
+            }
+            while p != NONE {
+                let pos = p as usize;
+                if pos < first_word {
+                    break;
+                }
+                if pos <= last_word {
+                    *votes.entry(pos as i64 - qi as i64).or_default() += 1;
+                }
+                p = self.previous[pos];
+            }
+        }
+        if votes.is_empty() {
+            // A later segment (one word, or nothing in common): align
+            // against the whole window after the previous segment.
+            return if bounded && region.end - region.start <= SEGMENT_WINDOW {
+                vec![region.clone()]
+            } else {
+                Vec::new()
+            };
+        }
+        // Insertions and deletions shift the diagonal a little: score each
+        // by its neighbours too.
+        let score = |d: i64| (d - 2..=d + 2).filter_map(|x| votes.get(&x)).sum::<u32>();
+        let mut ranked: Vec<(u32, i64)> = votes.keys().map(|&d| (score(d), d)).collect();
+        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let slack = (words.len() / 4).max(3) as i64;
+        let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
+        let best = ranked[0].0;
+        for &(score, d) in ranked.iter().take(8) {
+            if windows.len() == 2 || score * 10 < best * 7 {
+                break;
+            }
+            let lo = (d - slack).clamp(first_word as i64, last_word as i64) as usize;
+            let hi =
+                (d + words.len() as i64 + slack).clamp(lo as i64, last_word as i64 + 1) as usize;
+            let start = (self.starts[lo] as usize).max(region.start);
+            let end = (self.starts[hi] as usize)
+                .saturating_sub(1)
+                .min(region.end)
+                .min(text.len());
+            if windows.iter().any(|w| w.start < end && start < w.end) {
+                continue;
+            }
+            windows.push(start..end);
+        }
+        windows
+    }
+}
+
+/// Semi-global edit distance of `needle` against `text[window]` (free
+/// start and end in the text), with the traceback's span. Ends are moved
+/// to word boundaries.
+fn semi_global(needle: &str, text: &str, window: std::ops::Range<usize>) -> Alignment {
+    let a: Vec<char> = needle.chars().collect();
+    let hay = &text[window.clone()];
+    let b: Vec<(usize, char)> = hay.char_indices().collect();
+    let (m, n) = (a.len(), b.len());
+    let width = n + 1;
+    let mut d = vec![0u32; (m + 1) * width];
+    for i in 1..=m {
+        d[i * width] = i as u32;
+        for j in 1..=n {
+            let substitute = d[(i - 1) * width + j - 1] + u32::from(a[i - 1] != b[j - 1].1);
+            let delete = d[(i - 1) * width + j] + 1;
+            let insert = d[i * width + j - 1] + 1;
+            d[i * width + j] = substitute.min(delete).min(insert);
+        }
+    }
+    let row = &d[m * width..];
+    let (mut j, &edits) = row
+        .iter()
+        .enumerate()
+        .min_by_key(|&(j, &e)| (e, j))
+        .unwrap_or((0, &0));
+    let end_j = j;
+    let mut i = m;
+    while i > 0 && j > 0 {
+        let here = d[i * width + j];
+        if here == d[(i - 1) * width + j - 1] + u32::from(a[i - 1] != b[j - 1].1) {
+            i -= 1;
+            j -= 1;
+        } else if here == d[(i - 1) * width + j] + 1 {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    let byte = |j: usize| window.start + b.get(j).map_or(hay.len(), |&(at, _)| at);
+    let (mut start, mut end) = (byte(j), byte(end_j));
+    // Widen to whole words so the passage reads as the page has it; the
+    // letters taken in count as edits (`art` is not `start`).
+    let mut widened = 0;
+    while let Some(c) = text[..start]
+        .chars()
+        .next_back()
+        .filter(|c| c.is_alphanumeric())
+    {
+        start -= c.len_utf8();
+        widened += 1;
+    }
+    while let Some(c) = text[end..].chars().next().filter(|c| c.is_alphanumeric()) {
+        end += c.len_utf8();
+        widened += 1;
+    }
+    Alignment {
+        start,
+        end,
+        edits: edits as usize + widened,
+        quote_chars: m,
+    }
+}
+
+/// A word without the punctuation at its ends.
+fn bare(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+fn has_digit(word: &str) -> bool {
+    word.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Word-level differences between a segment and its aligned passage, in
+/// the quote's and the page's own wording, and the numbers that differ.
+#[allow(clippy::type_complexity)]
+fn word_differences(
+    reading: &Reading,
+    page: &PageText,
+    alignment: &Alignment,
+) -> (Vec<String>, Option<(Vec<String>, Vec<String>)>) {
+    if alignment.edits == 0 {
+        return (Vec::new(), None);
+    }
+    let words = |text: &str, base: usize| -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        let mut at = base;
+        for w in text.split(' ') {
+            if !w.is_empty() {
+                spans.push((at, at + w.len()));
+            }
+            at += w.len() + 1;
+        }
+        spans
+    };
+    let qtext = reading.text();
+    let ptext = page.normalized();
+    let q = words(qtext, 0);
+    let p = words(&ptext[alignment.start..alignment.end], alignment.start);
+    // Words compare without the punctuation at their ends.
+    let qw = |k: usize| bare(&qtext[q[k].0..q[k].1]);
+    let pw = |k: usize| bare(&ptext[p[k].0..p[k].1]);
+    // Longest common subsequence of words, then the runs between.
+    let (m, n) = (q.len(), p.len());
+    let mut lcs = vec![0u16; (m + 1) * (n + 1)];
+    for i in (0..m).rev() {
+        for j in (0..n).rev() {
+            lcs[i * (n + 1) + j] = if qw(i) == pw(j) {
+                lcs[(i + 1) * (n + 1) + j + 1] + 1
+            } else {
+                lcs[(i + 1) * (n + 1) + j].max(lcs[i * (n + 1) + j + 1])
+            };
+        }
+    }
+    let quote_words = |a: usize, b: usize| {
+        if a == b {
+            return String::new();
+        }
+        reading
+            .normalized
+            .original(&reading.original, q[a].0, q[b - 1].1)
+            .to_owned()
+    };
+    let page_words = |a: usize, b: usize| {
+        if a == b {
+            return String::new();
+        }
+        page.original(p[a].0, p[b - 1].1).to_owned()
+    };
+    let mut differences = Vec::new();
+    let mut quote_numbers = Vec::new();
+    let mut page_numbers = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let (mut qi, mut pj) = (0, 0);
+    loop {
+        let aligned = i < m && j < n && qw(i) == pw(j);
+        if aligned || i == m && j == n {
+            if qi < i || pj < j {
+                let (from, to) = (quote_words(qi, i), page_words(pj, j));
+                differences.push(match (from.is_empty(), to.is_empty()) {
+                    (false, false) => format!("{from} → {to}"),
+                    (false, true) => format!("“{from}” missing"),
+                    _ => format!("“{to}” added"),
+                });
+                quote_numbers.extend((qi..i).map(qw).filter(|w| has_digit(w)).map(String::from));
+                page_numbers.extend((pj..j).map(pw).filter(|w| has_digit(w)).map(String::from));
+            }
+            if !aligned {
+                break;
+            }
+            i += 1;
+            j += 1;
+            (qi, pj) = (i, j);
+        } else if j == n || (i < m && lcs[(i + 1) * (n + 1) + j] >= lcs[i * (n + 1) + j + 1]) {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    let numbers = (!quote_numbers.is_empty() || !page_numbers.is_empty())
+        .then_some((quote_numbers, page_numbers));
+    (differences, numbers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> PageText {
+        PageText::new(text.to_owned())
+    }
+
+    fn find_in(quote: &[&str], text: &str) -> Option<QuoteMatch> {
+        find(&PreparedQuote::from_segments(quote), &page(text))
+    }
+
+    #[test]
+    fn exact_after_normalisation() {
+        let m = find_in(
+            &["“Russia is doing everything that it can to re-emerge as a major world player.”"],
+            "Some text. Russia is doing everything that it can to re\u{ad}emerge as a major \
+             world player, he said.",
+        )
+        .unwrap();
+        assert!(m.exact);
+        assert_eq!(m.similarity, 1.0);
+        assert_eq!(
+            m.matched_text,
+            "Russia is doing everything that it can to re\u{ad}emerge as a major world player"
+        );
+    }
+
+    #[test]
+    fn a_changed_word_is_approximate_with_the_difference() {
+        let m = find_in(
+            &["the roots of Russian statehood lie in Kyiv and Crimea hosts a major naval base"],
+            "Background. The roots of Russian statehood lie in Kiev and Crimea hosts a major \
+             naval base. More text follows here.",
+        )
+        .unwrap();
+        assert!(!m.exact);
+        assert!(m.similarity > 0.9 && m.similarity < 1.0, "{}", m.similarity);
+        assert_eq!(m.differences, vec!["Kyiv → Kiev"]);
+        assert!(m.matched_text.starts_with("The roots") && m.matched_text.ends_with("naval base"));
+        assert_eq!(m.numbers, None);
+    }
+
+    #[test]
+    fn a_changed_number_is_named() {
+        let m = find_in(
+            &["officials said that 40 percent of the budget had been spent"],
+            "In March officials said that 30 percent of the budget had been spent by then.",
+        )
+        .unwrap();
+        assert!(!m.exact);
+        assert_eq!(
+            m.numbers,
+            Some((vec!["40".to_owned()], vec!["30".to_owned()]))
+        );
+    }
+
+    #[test]
+    fn missing_when_nothing_is_shared() {
+        assert!(
+            find_in(
+                &["entirely different words here"],
+                "the page says other things"
+            )
+            .is_none()
+        );
+        let m = find_in(
+            &["we must prevent the East-West ice age at all costs now"],
+            "Leaders hope to prevent the return of cold war politics in Europe this year.",
+        );
+        assert!(m.is_none_or(|m| m.similarity < 0.85));
+    }
+
+    #[test]
+    fn ellipsis_segments_in_order_within_a_window() {
+        let text = "Alpha beta gamma delta epsilon. Then zeta eta theta iota kappa.";
+        let m = find_in(&["alpha beta gamma", "theta iota kappa"], text).unwrap();
+        assert!(m.exact);
+        assert_eq!(m.matched_text, "Alpha beta gamma … theta iota kappa");
+        // Out of order: the second part is not after the first.
+        let m = find_in(&["theta iota kappa", "alpha beta gamma"], text).unwrap();
+        assert!(!m.exact && m.weakest_segment < 0.5);
+        // Too far apart.
+        let far = format!(
+            "alpha beta gamma {} theta iota kappa",
+            "filler ".repeat(1000)
+        );
+        let m = find_in(&["alpha beta gamma", "theta iota kappa"], &far).unwrap();
+        assert!(!m.exact);
+    }
+
+    #[test]
+    fn editorial_insertions_are_optional() {
+        let quote = Quote {
+            text: String::new(),
+            segments: vec![crate::model::Segment {
+                pieces: vec![
+                    Piece::Words("Russia has no intention".into()),
+                    Piece::Editorial("of".into()),
+                    Piece::Words("joining NATO or the EU".into()),
+                ],
+            }],
+            position: Default::default(),
+            attribution: None,
+            candidates: vec![],
+            pairing: crate::model::Pairing::Memo,
+            words: 8,
+        };
+        let prepared = PreparedQuote::new(&quote);
+        for text in [
+            "He said Russia has no intention of joining NATO or the EU.",
+            "He said Russia has no intention joining NATO or the EU.",
+        ] {
+            assert!(find(&prepared, &page(text)).unwrap().exact, "{text}");
+        }
+    }
+
+    #[test]
+    fn whole_words_only_and_non_latin() {
+        let m = find_in(&["art of war"], "the start of warfare");
+        assert!(m.is_none_or(|m| !m.exact));
+        let m = find_in(
+            &["Россия не намерена вступать в НАТО"],
+            "Он сказал: «Россия не намерена вступать в НАТО».",
+        )
+        .unwrap();
+        assert!(m.exact);
+    }
+
+    #[test]
+    fn long_pages_find_the_right_place() {
+        let mut text = String::new();
+        for i in 0..5000 {
+            text.push_str(&format!(
+                "Sentence {i} says nothing in particular about the topic. "
+            ));
+        }
+        text.push_str("The committee concluded that the reforms had failed to reach rural areas. ");
+        text.push_str(&"More filler words follow here. ".repeat(2000));
+        let m = find_in(
+            &["the committee concluded that reforms had failed to reach the rural areas"],
+            &text,
+        )
+        .unwrap();
+        assert!(m.similarity > 0.85, "{m:?}");
+        assert_eq!(
+            m.matched_text,
+            "The committee concluded that the reforms had failed to reach rural areas"
+        );
+        assert_eq!(m.differences, vec!["“the” added", "“the” missing"]);
+    }
+}

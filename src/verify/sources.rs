@@ -1,0 +1,216 @@
+//! A quote's verdict over its candidate sources. Pure.
+//!
+//! Candidates come in the memo's order of preference (the paired link
+//! first). The quote is `found` in the first source that holds it exactly,
+//! else `approximate` at the best similarity reaching the threshold, else
+//! `missing` when at least one source was read, else `unverifiable`.
+
+use super::QuoteOutcome;
+use super::digest::QuoteCheck;
+use super::quote::QuoteMatch;
+use crate::model::QuoteVerdict;
+
+/// Default `--quote-threshold`.
+pub const DEFAULT_QUOTE_THRESHOLD: f64 = 0.85;
+
+/// What one candidate source gave.
+#[derive(Debug, Clone, Copy)]
+pub enum SourceCheck<'a> {
+    /// The source was fetched and checked.
+    Checked(&'a QuoteCheck),
+    /// The source was not read: why (broken, excluded, not fetched …).
+    NotRead(&'a str),
+}
+
+/// The verdict on a quote from its candidates' checks, `(url, check)` in
+/// order of preference.
+pub fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> QuoteOutcome {
+    if sources.is_empty() {
+        return QuoteOutcome::new(
+            QuoteVerdict::Unverifiable,
+            "the memo cites no source it could come from",
+        );
+    }
+    let matches = sources.iter().filter_map(|(url, check)| match check {
+        SourceCheck::Checked(QuoteCheck::Read(Some(m))) => Some((*url, m)),
+        _ => None,
+    });
+    let mut best: Option<(&str, &QuoteMatch)> = None;
+    for (url, m) in matches {
+        let better = match best {
+            None => true,
+            Some((_, b)) => rank(m) > rank(b),
+        };
+        if better {
+            best = Some((url, m));
+        }
+    }
+    let read = sources
+        .iter()
+        .filter(|(_, c)| matches!(c, SourceCheck::Checked(QuoteCheck::Read(_))))
+        .count();
+    if let Some((url, m)) = best {
+        let mut outcome = QuoteOutcome {
+            verdict: QuoteVerdict::Missing,
+            similarity: Some(round(m.similarity)),
+            source: Some(url.to_owned()),
+            matched_text: Some(m.matched_text.clone()),
+            reason: None,
+        };
+        if m.exact {
+            outcome.verdict = QuoteVerdict::Found;
+            return outcome;
+        }
+        let mut why = Vec::new();
+        if let Some((quoted, paged)) = &m.numbers {
+            why.push(format!(
+                "numbers differ: the quote has {}, the page {}",
+                list(quoted),
+                list(paged)
+            ));
+        }
+        let shown: Vec<&str> = m.differences.iter().map(String::as_str).take(6).collect();
+        if !shown.is_empty() {
+            let more = m.differences.len() - shown.len();
+            let mut diff = format!("differs: {}", shown.join("; "));
+            if more > 0 {
+                diff.push_str(&format!("; and {more} more"));
+            }
+            why.push(diff);
+        }
+        if m.similarity >= threshold && m.weakest_segment >= threshold {
+            outcome.verdict = QuoteVerdict::Approximate;
+            outcome.reason = Some(format!(
+                "close but not exact (similarity {:.2}); {}",
+                m.similarity,
+                why.join("; ")
+            ));
+        } else {
+            outcome.reason = Some(format!(
+                "not in {read} source(s) read; the closest passage (similarity {:.2}, \
+                 below {threshold}) is at {url}",
+                m.similarity
+            ));
+        }
+        return outcome;
+    }
+    if read > 0 {
+        return QuoteOutcome::new(
+            QuoteVerdict::Missing,
+            format!("not in {read} source(s) read: no passage shares its wording"),
+        );
+    }
+    let why: Vec<String> = sources
+        .iter()
+        .take(3)
+        .map(|(url, check)| {
+            let reason = match check {
+                SourceCheck::Checked(QuoteCheck::Unreadable(why)) => why.as_str(),
+                SourceCheck::NotRead(why) => why,
+                SourceCheck::Checked(QuoteCheck::Read(_)) => "read",
+            };
+            format!("{url}: {reason}")
+        })
+        .collect();
+    let more = sources.len().saturating_sub(3);
+    let mut reason = format!("no source could be read ({})", why.join("; "));
+    if more > 0 {
+        reason.push_str(&format!(" and {more} more"));
+    }
+    QuoteOutcome::new(QuoteVerdict::Unverifiable, reason)
+}
+
+/// Exact first, then similarity, then whether numbers agree.
+fn rank(m: &QuoteMatch) -> (bool, u64, bool) {
+    (m.exact, (m.similarity * 1e6) as u64, m.numbers.is_none())
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn list(words: &[String]) -> String {
+    if words.is_empty() {
+        "none".to_owned()
+    } else {
+        words.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matched(similarity: f64, exact: bool) -> QuoteCheck {
+        QuoteCheck::Read(Some(QuoteMatch {
+            similarity,
+            weakest_segment: similarity,
+            exact,
+            matched_text: "text".into(),
+            differences: if exact {
+                vec![]
+            } else {
+                vec!["Kyiv → Kiev".into()]
+            },
+            numbers: None,
+        }))
+    }
+
+    #[test]
+    fn verdicts() {
+        let found = matched(1.0, true);
+        let close = matched(0.9, false);
+        let far = matched(0.5, false);
+        let none = QuoteCheck::Read(None);
+        let gone = QuoteCheck::Unreadable("the page answered HTTP 404".into());
+        let o = quote_outcome(
+            &[
+                ("a", SourceCheck::Checked(&close)),
+                ("b", SourceCheck::Checked(&found)),
+            ],
+            0.85,
+        );
+        assert_eq!(
+            (o.verdict, o.source.as_deref()),
+            (QuoteVerdict::Found, Some("b"))
+        );
+        let o = quote_outcome(&[("a", SourceCheck::Checked(&close))], 0.85);
+        assert_eq!(o.verdict, QuoteVerdict::Approximate);
+        assert!(o.reason.unwrap().contains("Kyiv → Kiev"));
+        let o = quote_outcome(&[("a", SourceCheck::Checked(&far))], 0.85);
+        assert_eq!(o.verdict, QuoteVerdict::Missing);
+        let o = quote_outcome(
+            &[
+                ("a", SourceCheck::Checked(&none)),
+                ("b", SourceCheck::Checked(&gone)),
+            ],
+            0.85,
+        );
+        assert_eq!(o.verdict, QuoteVerdict::Missing);
+        let o = quote_outcome(
+            &[
+                ("a", SourceCheck::NotRead("blocked")),
+                ("b", SourceCheck::Checked(&gone)),
+            ],
+            0.85,
+        );
+        assert_eq!(o.verdict, QuoteVerdict::Unverifiable);
+        assert!(o.reason.unwrap().contains("b: the page answered HTTP 404"));
+        assert_eq!(quote_outcome(&[], 0.85).verdict, QuoteVerdict::Unverifiable);
+    }
+
+    #[test]
+    fn numbers_keep_a_match_approximate() {
+        let check = QuoteCheck::Read(Some(QuoteMatch {
+            similarity: 0.97,
+            weakest_segment: 0.97,
+            exact: false,
+            matched_text: "30 percent of the budget".into(),
+            differences: vec!["40 → 30".into()],
+            numbers: Some((vec!["40".into()], vec!["30".into()])),
+        }));
+        let o = quote_outcome(&[("a", SourceCheck::Checked(&check))], 0.85);
+        assert_eq!(o.verdict, QuoteVerdict::Approximate);
+        assert!(o.reason.unwrap().contains("the quote has 40, the page 30"));
+    }
+}
