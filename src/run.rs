@@ -160,21 +160,17 @@ fn fetch_pages(
             let fetcher = fetcher.clone();
             let accept = accept.clone();
             tasks.spawn(async move {
-                let mut page = fetcher.page(&url).await;
-                // Reading a page is CPU work: off the I/O threads.
-                let (page, digest) = tokio::task::spawn_blocking(move || {
-                    let digest = match &page.result {
-                        Ok(response) => digest(response, &demand, &accept),
-                        Err(_) => PageDigest::default(),
-                    };
-                    if let Ok(response) = &mut page.result {
-                        response.text = None;
-                        response.pdf = None;
-                    }
-                    (page, digest)
-                })
-                .await
-                .map_err(|_| url.clone())?;
+                let page = fetcher.page(&url).await;
+                // Reading a page is CPU work: a small one is read here, at
+                // once, so its body is freed at once; a large one on the
+                // blocking pool, so the I/O threads go on meanwhile.
+                let (page, digest) = if body_size(&page) < LARGE_BODY {
+                    read_page(page, &demand, &accept)
+                } else {
+                    tokio::task::spawn_blocking(move || read_page(page, &demand, &accept))
+                        .await
+                        .map_err(|_| url.clone())?
+                };
                 Ok::<_, Url>((url, page, digest))
             });
         }
@@ -199,6 +195,32 @@ fn fetch_pages(
         bar.finish_and_clear();
     }
     Ok(pages)
+}
+
+/// Bodies from this size on are read on the blocking pool.
+const LARGE_BODY: usize = 256 * 1024;
+
+fn body_size(page: &Page) -> usize {
+    page.result.as_ref().map_or(0, |r| {
+        r.text.as_ref().map_or(0, String::len) + r.pdf.as_ref().map_or(0, Vec::len)
+    })
+}
+
+/// Digest a fetched page for its demand, then drop its body.
+fn read_page(
+    mut page: Page,
+    demand: &Demand,
+    accept: &verify::status::Accept,
+) -> (Page, PageDigest) {
+    let digest = match &page.result {
+        Ok(response) => digest(response, demand, accept),
+        Err(_) => PageDigest::default(),
+    };
+    if let Ok(response) = &mut page.result {
+        response.text = None;
+        response.pdf = None;
+    }
+    (page, digest)
 }
 
 fn progress_bar(config: &Config, total: usize) -> Option<Arc<indicatif::ProgressBar>> {
