@@ -113,6 +113,9 @@ pub struct Response {
     pub cf_mitigated: Option<String>,
     /// The decoded body, when it was read and is text.
     pub text: Option<String>,
+    /// Whether the text is HTML (by `Content-Type`, or by its first bytes
+    /// when the type is missing or `application/octet-stream`).
+    pub html: bool,
     /// The raw body of a PDF, when it was read.
     pub pdf: Option<Vec<u8>>,
     /// Whether the body was cut at the cap.
@@ -369,7 +372,11 @@ impl Fetcher {
         result.truncated = truncated;
         if kind == BodyKind::Pdf || crate::pdf::is_pdf(&bytes) {
             result.pdf = Some(bytes);
-        } else {
+        } else if kind == BodyKind::Text || looks_like_html(&bytes) {
+            result.html = match result.content_type.as_deref() {
+                Some(ct) if kind == BodyKind::Text => ct.to_ascii_lowercase().contains("html"),
+                _ => looks_like_html(&bytes),
+            };
             result.text = Some(charset::decode(&bytes, result.content_type.as_deref()));
         }
         Attempt::answered(Answer::Final(result), retry_after.as_deref())
@@ -456,7 +463,35 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 enum BodyKind {
     Text,
     Pdf,
+    /// `application/octet-stream`, which misconfigured servers send for
+    /// anything: read, and kept if it is a PDF or HTML.
+    Sniff,
     Skip,
+}
+
+/// Whether an untyped body is HTML: after white space and a BOM, a
+/// doctype, a comment or one of the tags pages start with.
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = &start[start
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(start.len())..];
+    let head = &start[..start.len().min(16)];
+    let head = head.to_ascii_lowercase();
+    [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<title",
+        b"<!--",
+        b"<p",
+        b"<div",
+        b"<meta",
+    ]
+    .iter()
+    .any(|tag| head.starts_with(tag))
 }
 
 impl BodyKind {
@@ -467,6 +502,10 @@ impl BodyKind {
         let ct = ct.to_ascii_lowercase();
         if ct.starts_with("application/pdf") {
             Self::Pdf
+        } else if ct.starts_with("application/octet-stream")
+            || ct.starts_with("binary/octet-stream")
+        {
+            Self::Sniff
         } else if ct.starts_with("text/")
             || ct.contains("html")
             || ct.contains("xml")

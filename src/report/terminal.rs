@@ -129,6 +129,17 @@ fn render_memo(
         if let Some(reason) = &quote.reason {
             line.push_str(&format!("\n      {}", clean(reason)));
         }
+        if let (Some(text), Some(source)) = (&quote.matched_text, &quote.source) {
+            if quote.verdict == crate::model::QuoteVerdict::Found {
+                line.push_str(&format!("\n      found at {}", clean(source)));
+            } else {
+                line.push_str(&format!(
+                    "\n      the source says: “{}” ({})",
+                    clean(&shorten(text, 120)),
+                    clean(source)
+                ));
+            }
+        }
         lines.push((quote.line, quote.column, line));
     }
     if lines.is_empty() {

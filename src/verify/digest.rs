@@ -63,12 +63,7 @@ pub struct PageDigest {
 
 /// Read a response for what `demand` asks.
 pub fn digest(response: &Response, demand: &Demand, accept: &Accept) -> PageDigest {
-    let html = response.text.as_deref().filter(|_| {
-        response
-            .content_type
-            .as_deref()
-            .is_none_or(|ct| ct.to_ascii_lowercase().contains("html"))
-    });
+    let html = response.text.as_deref().filter(|_| response.html);
     let wants_text = demand.needs_text() && accept.contains(response.status);
     let (facts, unreadable) = if let Some(html) = html {
         (Some(PageFacts::from_html(html, wants_text)), None)
@@ -110,10 +105,18 @@ pub fn digest(response: &Response, demand: &Demand, accept: &Accept) -> PageDige
     } else {
         unreadable
     };
-    for (id, prepared) in &demand.quotes {
+    let matches = match (&not_read, &text) {
+        (None, Some(text)) => {
+            let quotes: Vec<&PreparedQuote> = demand.quotes.iter().map(|(_, q)| &**q).collect();
+            quote::find_all(&quotes, text)
+        }
+        _ => Vec::new(),
+    };
+    let mut matches = matches.into_iter();
+    for (id, _) in &demand.quotes {
         let check = match (&not_read, &text) {
             (Some(why), _) => QuoteCheck::Unreadable(why.clone()),
-            (None, Some(text)) => QuoteCheck::Read(quote::find(prepared, text)),
+            (None, Some(_)) => QuoteCheck::Read(matches.next().flatten()),
             (None, None) => QuoteCheck::Unreadable("the page has no text".to_owned()),
         };
         digest.quotes.push((*id, check));
@@ -123,4 +126,121 @@ pub fn digest(response: &Response, demand: &Demand, accept: &Accept) -> PageDige
         digest.heading = facts.heading;
     }
     digest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::quote::PreparedQuote;
+
+    /// The check of one quote against one HTML page.
+    fn check(html: &str, quote: &[&str]) -> QuoteCheck {
+        let response = Response {
+            status: 200,
+            content_type: Some("text/html".into()),
+            text: Some(html.into()),
+            html: true,
+            ..Response::default()
+        };
+        let demand = Demand {
+            fragments: vec![],
+            quotes: vec![(7, Arc::new(PreparedQuote::from_segments(quote)))],
+        };
+        let digest = digest(&response, &demand, &Accept::default());
+        assert_eq!(digest.quotes.len(), 1);
+        assert_eq!(digest.quotes[0].0, 7);
+        digest.quotes[0].1.clone()
+    }
+
+    fn exact(html: &str, quote: &[&str]) -> bool {
+        matches!(check(html, quote), QuoteCheck::Read(Some(m)) if m.exact)
+    }
+
+    #[test]
+    fn typography_never_decides() {
+        let page = "<p>He said: &ldquo;It&rsquo;s in<span>strument</span>al to \
+                    co&shy;operate&nbsp;now &mdash; and <em>hy-\nphenated</em> words too.&rdquo;</p>";
+        assert!(exact(
+            page,
+            &["it's instrumental to cooperate now - and hyphenated words too"]
+        ));
+        assert!(exact(
+            page,
+            &["\"It's instrumental to co-operate now—and hyphenated words too.\""]
+        ));
+    }
+
+    #[test]
+    fn a_quote_only_in_a_script_is_not_on_the_page() {
+        let page = "<html><head><script>var s = 'the hidden sentence is here';</script></head>\
+                    <body><p>Visible words only.</p></body></html>";
+        assert_eq!(
+            check(page, &["the hidden sentence is here"]),
+            QuoteCheck::Read(None)
+        );
+    }
+
+    #[test]
+    fn ellipsis_and_changed_words() {
+        let page = "<p>We will defend the alliance. We will also, in time, reform it.</p>";
+        assert!(exact(page, &["we will defend the alliance", "reform it"]));
+        let QuoteCheck::Read(Some(m)) = check(page, &["we will defend the union"]) else {
+            panic!("expected a match");
+        };
+        assert!(!m.exact);
+        assert_eq!(m.differences, vec!["union → alliance"]);
+    }
+
+    #[test]
+    fn error_pages_and_challenges_are_not_read() {
+        let response = Response {
+            status: 404,
+            text: Some("<p>the words are here</p>".into()),
+            html: true,
+            ..Response::default()
+        };
+        let demand = Demand {
+            fragments: vec![],
+            quotes: vec![(
+                0,
+                Arc::new(PreparedQuote::from_segments(&["the words are here"])),
+            )],
+        };
+        let digest = digest(&response, &demand, &Accept::default());
+        assert_eq!(
+            digest.quotes[0].1,
+            QuoteCheck::Unreadable("the page answered HTTP 404".into())
+        );
+    }
+
+    #[test]
+    fn unreadable_pdfs_and_other_types() {
+        let demand = Demand {
+            fragments: vec![],
+            quotes: vec![(
+                0,
+                Arc::new(PreparedQuote::from_segments(&["some words to find"])),
+            )],
+        };
+        let pdf = Response {
+            status: 200,
+            content_type: Some("application/pdf".into()),
+            pdf: Some(b"%PDF-1.4 garbage".to_vec()),
+            ..Response::default()
+        };
+        let QuoteCheck::Unreadable(why) = &digest(&pdf, &demand, &Accept::default()).quotes[0].1
+        else {
+            panic!("a malformed PDF is unreadable");
+        };
+        assert!(why.starts_with("the PDF could not be read"), "{why}");
+        let image = Response {
+            status: 200,
+            content_type: Some("image/png".into()),
+            ..Response::default()
+        };
+        assert_eq!(
+            digest(&image, &demand, &Accept::default()).quotes[0].1,
+            QuoteCheck::Unreadable("the page is not text (image/png)".into())
+        );
+    }
 }

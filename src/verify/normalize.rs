@@ -27,20 +27,33 @@ use unicode_normalization::char::canonical_combining_class;
 pub struct Normalized {
     /// The normalised text.
     pub text: String,
-    /// For every byte of `text`, the byte offset in the original of the
-    /// character it came from; one more entry for the end.
-    origin: Vec<u32>,
+    /// Where the offset between normalised and original text changes:
+    /// from normalised byte `.0` on, original = normalised + `.1`, up to
+    /// the next entry. Plain runs of text need no entries at all.
+    breaks: Vec<(u32, i64)>,
+    /// The original's length.
+    original_len: usize,
 }
 
 impl Normalized {
+    /// The original offset of the character at normalised byte `at`.
+    fn origin(&self, at: usize) -> usize {
+        if at >= self.text.len() {
+            return self.original_len;
+        }
+        let k = self
+            .breaks
+            .partition_point(|&(from, _)| from as usize <= at);
+        let delta = if k == 0 { 0 } else { self.breaks[k - 1].1 };
+        (at as i64 + delta).clamp(0, self.original_len as i64) as usize
+    }
+
     /// The part of `original` (the text given to [`normalize_mapped`])
     /// that produced `text[start..end]`, without the white space and
     /// invisible characters around it.
     pub fn original<'a>(&self, original: &'a str, start: usize, end: usize) -> &'a str {
-        let at = |i: usize| {
-            (self.origin.get(i).copied().unwrap_or(u32::MAX) as usize).min(original.len())
-        };
-        let (from, to) = (at(start), at(end).max(at(start)));
+        let from = self.origin(start).min(original.len());
+        let to = self.origin(end).clamp(from, original.len());
         original
             .get(from..to)
             .unwrap_or_default()
@@ -71,6 +84,18 @@ pub fn normalize_quote(text: &str) -> String {
         .to_owned()
 }
 
+/// Printable ASCII that only lower-casing changes: everything but white
+/// space, control characters, quotation marks and the hyphen.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = !matches!(b as u8, b'"' | b'\'' | b'`' | b'-');
+        b += 1;
+    }
+    table
+};
+
 /// Folds one character to what comparison sees, or `None` to drop it.
 fn fold(c: char) -> Option<char> {
     Some(match c {
@@ -84,11 +109,14 @@ fn fold(c: char) -> Option<char> {
     })
 }
 
-/// Collects normalised characters, collapsing spaces and hyphenation.
+/// Collects normalised characters, collapsing spaces and joining at
+/// dashes, and records where the offset to the original changes.
 struct Builder {
-    text: String,
-    origin: Vec<u32>,
+    text: Vec<u8>,
+    breaks: Vec<(u32, i64)>,
     mapped: bool,
+    /// Original minus normalised offset, as of the last character.
+    delta: i64,
     /// A space is pending (collapsed; written before the next character).
     space: bool,
     /// Where the pending space started in the original.
@@ -100,26 +128,51 @@ struct Builder {
 impl Builder {
     fn new(capacity: usize, mapped: bool) -> Self {
         Self {
-            text: String::with_capacity(capacity),
-            origin: Vec::with_capacity(if mapped { capacity + 1 } else { 0 }),
+            text: Vec::with_capacity(capacity),
+            breaks: Vec::new(),
             mapped,
+            delta: 0,
             space: false,
             space_at: 0,
             dash: false,
         }
     }
 
-    fn raw_push(&mut self, c: char, at: u32) {
-        self.text.push(c);
+    /// Note that the next character written comes from original `at`.
+    #[inline]
+    fn mark(&mut self, at: u32) {
         if self.mapped {
-            for _ in 0..c.len_utf8() {
-                self.origin.push(at);
+            let delta = i64::from(at) - self.text.len() as i64;
+            if delta != self.delta {
+                self.delta = delta;
+                self.breaks.push((self.text.len() as u32, delta));
             }
         }
     }
 
-    /// One folded character from original offset `at` (`raw` is the
-    /// original character, to tell line breaks).
+    fn raw_push(&mut self, c: char, at: u32) {
+        self.mark(at);
+        let mut buf = [0u8; 4];
+        self.text
+            .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
+
+    /// A run of [`PLAIN`] ASCII bytes from original `at`, lower-cased.
+    #[inline]
+    fn push_plain(&mut self, run: &[u8], at: u32) {
+        let Some((&first, rest)) = run.split_first() else {
+            return;
+        };
+        if self.space || self.dash {
+            self.push(char::from(first.to_ascii_lowercase()), at);
+        } else {
+            self.mark(at);
+            self.text.push(first.to_ascii_lowercase());
+        }
+        self.text.extend(rest.iter().map(u8::to_ascii_lowercase));
+    }
+
+    /// One folded character from original offset `at`.
     fn push(&mut self, c: char, at: u32) {
         if c == '-' {
             self.dash = true;
@@ -143,13 +196,12 @@ impl Builder {
         self.raw_push(c, at);
     }
 
-    fn finish(mut self, len: usize) -> Normalized {
-        if self.mapped {
-            self.origin.push(u32::try_from(len).unwrap_or(u32::MAX));
-        }
+    fn finish(self, len: usize) -> Normalized {
         Normalized {
-            text: self.text,
-            origin: self.origin,
+            // Built from whole characters, so always valid.
+            text: String::from_utf8(self.text).unwrap_or_default(),
+            breaks: self.breaks,
+            original_len: len,
         }
     }
 }
@@ -173,11 +225,19 @@ fn run(text: &str, out: &mut Builder) {
         {
             ascii -= 1;
         }
-        for (i, b) in rest[..ascii].bytes().enumerate() {
-            let at = (base + i) as u32;
-            let c = char::from(b.to_ascii_lowercase());
-            if let Some(f) = fold(c) {
-                out.push(f, at);
+        let bytes = &rest.as_bytes()[..ascii];
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            while i < bytes.len() && PLAIN[usize::from(bytes[i])] {
+                i += 1;
+            }
+            out.push_plain(&bytes[start..i], (base + start) as u32);
+            if let Some(&b) = bytes.get(i) {
+                if let Some(f) = fold(char::from(b)) {
+                    out.push(f, (base + i) as u32);
+                }
+                i += 1;
             }
         }
         base += ascii;

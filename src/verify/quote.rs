@@ -2,12 +2,15 @@
 //!
 //! Both sides go through the one [`normalize`](super::normalize)ation.
 //! An exact substring search (memchr's `memmem`) settles most quotes. The
-//! rest are aligned approximately: the page's word bigrams are indexed once
-//! (built on first need), each bigram the quote shares with the page votes
-//! for an alignment diagonal, and the best diagonal's window is aligned
-//! with a semi-global edit distance (free start and end in the page) whose
-//! traceback gives the matched text and a word-level difference. So a long
-//! page costs one pass to index, and each quote a few small alignments.
+//! rest are aligned approximately: the word pairs (bigrams) of every quote
+//! checked against the page go into one small table, and one pass over the
+//! page's words looks each of its bigrams up; each place a quote's bigram
+//! occurs votes for where the quote would start, and the best-supported
+//! places are aligned with a semi-global edit distance (free start and end
+//! in the page) whose traceback gives the matched text and a word-level
+//! difference. A quote with a changed word keeps most of its bigrams, so a
+//! long page costs one pass plus a few small alignments per quote, and no
+//! index of the page is kept.
 //!
 //! Segments split by an ellipsis must each be found, in order, each within
 //! [`SEGMENT_WINDOW`] of the previous one. An editor's bracketed insertion
@@ -24,10 +27,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// How far (in bytes of normalised text) a segment after an ellipsis may
 /// start from the end of the previous one.
 pub const SEGMENT_WINDOW: usize = 3_000;
-/// Bigrams seen more often than this on a page do not vote (like `of the`).
-const FREQUENT: u32 = 2_000;
-/// The end of a chain of bigram occurrences.
-const NONE: u32 = u32::MAX;
+/// Bigrams seen more often than this on a page do not vote (`of the`).
+const FREQUENT: usize = 32;
 
 /// One way to read a segment: its normalised text with the map back to
 /// the memo's wording.
@@ -139,18 +140,13 @@ impl PreparedQuote {
 pub struct PageText {
     raw: String,
     normalized: Normalized,
-    index: OnceCell<BigramIndex>,
 }
 
 impl PageText {
     /// Prepare visible text (as the page has it).
     pub fn new(raw: String) -> Self {
         let normalized = normalize_mapped(&raw);
-        Self {
-            raw,
-            normalized,
-            index: OnceCell::new(),
-        }
+        Self { raw, normalized }
     }
 
     /// The normalised text.
@@ -161,11 +157,6 @@ impl PageText {
     /// Whether the page has no text at all.
     pub fn is_empty(&self) -> bool {
         self.normalized.text.is_empty()
-    }
-
-    fn index(&self) -> &BigramIndex {
-        self.index
-            .get_or_init(|| BigramIndex::new(&self.normalized.text))
     }
 
     /// The page's own wording of normalised `start..end`.
@@ -192,8 +183,24 @@ pub struct QuoteMatch {
 }
 
 /// Find `quote` in `page`: the best match, or `None` when the page shares
-/// nothing with the quote (not two consecutive words of any segment).
+/// nothing with the quote (no word pair of its first segment occurs).
 pub fn find(quote: &PreparedQuote, page: &PageText) -> Option<QuoteMatch> {
+    find_all(&[quote], page).pop().flatten()
+}
+
+/// Find each of `quotes` in `page`, sharing one scan of the page for the
+/// bigrams of all of them.
+pub fn find_all(quotes: &[&PreparedQuote], page: &PageText) -> Vec<Option<QuoteMatch>> {
+    let hits = OnceCell::new();
+    let scan = || hits.get_or_init(|| ProbeHits::scan(quotes, page.normalized()));
+    quotes.iter().map(|q| find_one(q, page, &scan)).collect()
+}
+
+fn find_one<'a>(
+    quote: &PreparedQuote,
+    page: &PageText,
+    scan: &dyn Fn() -> &'a ProbeHits,
+) -> Option<QuoteMatch> {
     if quote.is_empty() || page.is_empty() {
         return None;
     }
@@ -213,7 +220,7 @@ pub fn find(quote: &PreparedQuote, page: &PageText) -> Option<QuoteMatch> {
             .readings
             .iter()
             .filter_map(|reading| {
-                align_segment(reading, page, region.clone()).map(|a| (reading, a))
+                align_segment(reading, page, region.clone(), scan).map(|a| (reading, a))
             })
             .min_by(|(_, a), (_, b)| {
                 a.similarity()
@@ -276,10 +283,11 @@ impl Alignment {
     }
 }
 
-fn align_segment(
+fn align_segment<'a>(
     reading: &Reading,
     page: &PageText,
     region: std::ops::Range<usize>,
+    scan: &dyn Fn() -> &'a ProbeHits,
 ) -> Option<Alignment> {
     let needle = reading.text();
     let text = page.normalized();
@@ -297,11 +305,9 @@ fn align_segment(
             });
         }
     }
-    let index = page.index();
-    let words: Vec<&str> = needle.split(' ').collect();
     let mut best: Option<Alignment> = None;
     let bounded = region.start > 0;
-    let windows = index.candidate_windows(&words, text, &region, bounded);
+    let windows = candidate_windows(needle, text, &region, bounded, scan());
     for window in windows {
         let candidate = semi_global(needle, text, window);
         if best.as_ref().is_none_or(|b| candidate.edits < b.edits) {
@@ -327,7 +333,7 @@ impl Hasher for Prehashed {
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.0 = (self.0.rotate_left(8)) ^ u64::from(b);
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
         }
     }
     fn write_u64(&mut self, n: u64) {
@@ -343,8 +349,9 @@ fn word_hash(word: &str) -> u64 {
     let mut h = 0u64;
     let mut chunks = word.as_bytes().chunks_exact(8);
     for chunk in &mut chunks {
-        let n = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        h = (h.rotate_left(5) ^ n).wrapping_mul(K);
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(eight)).wrapping_mul(K);
     }
     for &b in chunks.remainder() {
         h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
@@ -356,118 +363,134 @@ fn bigram_hash(a: u64, b: u64) -> u64 {
     (a.rotate_left(17) ^ b).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
-/// Every word bigram of a page, with chains of their positions.
-#[derive(Debug, Default)]
-struct BigramIndex {
-    /// Byte offset of each word; one more entry for the text's end.
-    starts: Vec<u32>,
-    /// Bigram → (last word position, occurrences).
-    heads: PrehashedMap<(u32, u32)>,
-    /// For each word position, the previous occurrence of its bigram.
-    previous: Vec<u32>,
+/// The word bigrams of a normalised text: `(byte offset, hash)`.
+fn bigrams(text: &str) -> impl Iterator<Item = (usize, u64)> + '_ {
+    let mut previous: Option<(usize, u64)> = None;
+    let mut at = 0;
+    text.split(' ').filter_map(move |word| {
+        let here = (at, word_hash(word));
+        at += word.len() + 1;
+        let pair = previous.map(|(start, h)| (start, bigram_hash(h, here.1)));
+        previous = Some(here);
+        pair
+    })
 }
 
-impl BigramIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = Vec::with_capacity(text.len() / 5);
-        let mut hashes = Vec::with_capacity(text.len() / 5);
-        let mut at = 0usize;
-        for word in text.split(' ') {
-            starts.push(at as u32);
-            hashes.push(word_hash(word));
-            at += word.len() + 1;
+/// Where the bigrams of a set of quotes occur on one page.
+#[derive(Debug, Default)]
+struct ProbeHits {
+    /// Bigram → its places (byte offsets), or `None` when it is too
+    /// frequent to tell.
+    places: PrehashedMap<Option<Vec<usize>>>,
+}
+
+impl ProbeHits {
+    /// One pass over the words of `text` for the bigrams of every reading
+    /// of `quotes`.
+    fn scan(quotes: &[&PreparedQuote], text: &str) -> Self {
+        let mut places: PrehashedMap<Option<Vec<usize>>> = PrehashedMap::default();
+        for quote in quotes {
+            for segment in &quote.segments {
+                for reading in &segment.readings {
+                    for (_, h) in bigrams(reading.text()) {
+                        places.entry(h).or_insert(Some(Vec::new()));
+                    }
+                }
+            }
         }
-        starts.push(text.len() as u32 + 1);
-        let mut heads: PrehashedMap<(u32, u32)> =
-            PrehashedMap::with_capacity_and_hasher(hashes.len(), Default::default());
-        let mut previous = vec![NONE; hashes.len()];
-        for (i, pair) in hashes.windows(2).enumerate() {
-            let entry = heads
-                .entry(bigram_hash(pair[0], pair[1]))
-                .or_insert((NONE, 0));
-            previous[i] = entry.0;
-            *entry = (i as u32, entry.1 + 1);
+        if places.is_empty() {
+            return Self { places };
         }
-        Self {
-            starts,
-            heads,
-            previous,
+        for (at, h) in bigrams(text) {
+            if let Some(slot) = places.get_mut(&h) {
+                if let Some(list) = slot {
+                    list.push(at);
+                    if list.len() > FREQUENT {
+                        *slot = None;
+                    }
+                }
+            }
         }
+        Self { places }
     }
 
-    fn word_at(&self, byte: usize) -> usize {
-        self.starts
-            .partition_point(|&s| (s as usize) <= byte)
-            .saturating_sub(1)
+    fn places(&self, bigram: u64) -> Option<&[usize]> {
+        self.places.get(&bigram)?.as_deref()
     }
+}
 
-    /// Byte windows of the text worth aligning the quote's `words` with:
-    /// those around the diagonals most of its bigrams agree on.
-    fn candidate_windows(
-        &self,
-        words: &[&str],
-        text: &str,
-        region: &std::ops::Range<usize>,
-        bounded: bool,
-    ) -> Vec<std::ops::Range<usize>> {
-        let first_word = self.word_at(region.start);
-        let last_word = self.word_at(region.end.saturating_sub(1).max(region.start));
-        let hashes: Vec<u64> = words.iter().map(|w| word_hash(w)).collect();
-        let mut votes: HashMap<i64, u32> = HashMap::new();
-        for (qi, pair) in hashes.windows(2).enumerate() {
-            let Some(&(mut p, count)) = self.heads.get(&bigram_hash(pair[0], pair[1])) else {
-                continue;
-            };
-            if count > FREQUENT {
-                continue;
-            }
-            while p != NONE {
-                let pos = p as usize;
-                if pos < first_word {
-                    break;
-                }
-                if pos <= last_word {
-                    *votes.entry(pos as i64 - qi as i64).or_default() += 1;
-                }
-                p = self.previous[pos];
-            }
+/// Byte windows of `text[region]` worth aligning `needle` with: around
+/// the places most of its bigrams agree the quote would start.
+fn candidate_windows(
+    needle: &str,
+    text: &str,
+    region: &std::ops::Range<usize>,
+    bounded: bool,
+    hits: &ProbeHits,
+) -> Vec<std::ops::Range<usize>> {
+    // (where the quote would start, which bigram said so)
+    let mut votes: Vec<(i64, usize)> = Vec::new();
+    for (k, (offset, bigram)) in bigrams(needle).enumerate() {
+        let Some(places) = hits.places(bigram) else {
+            continue;
+        };
+        votes.extend(
+            places
+                .iter()
+                .filter(|&&at| at >= region.start && at < region.end)
+                .map(|&at| (at as i64 - offset as i64, k)),
+        );
+    }
+    if votes.is_empty() {
+        // A later segment with nothing in common: align against the whole
+        // window after the previous segment.
+        return if bounded && region.end - region.start <= SEGMENT_WINDOW {
+            vec![region.clone()]
+        } else {
+            Vec::new()
+        };
+    }
+    // Places within a slack of each other are one candidate; its score is
+    // the number of distinct bigrams that point at it.
+    let slack = (needle.len() / 4).max(16) as i64;
+    votes.sort_unstable();
+    let mut clusters: Vec<(usize, i64, i64)> = Vec::new();
+    let mut i = 0;
+    while i < votes.len() {
+        let mut j = i;
+        while j + 1 < votes.len() && votes[j + 1].0 - votes[i].0 <= slack {
+            j += 1;
         }
-        if votes.is_empty() {
-            // A later segment (one word, or nothing in common): align
-            // against the whole window after the previous segment.
-            return if bounded && region.end - region.start <= SEGMENT_WINDOW {
-                vec![region.clone()]
-            } else {
-                Vec::new()
-            };
+        let mut seen: Vec<usize> = votes[i..=j].iter().map(|v| v.1).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        clusters.push((seen.len(), votes[i].0, votes[j].0));
+        i = j + 1;
+    }
+    clusters.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let best = clusters[0].0;
+    let mut windows = Vec::new();
+    for &(score, lo, hi) in clusters.iter().take(2) {
+        if score * 10 < best * 7 {
+            break;
         }
-        // Insertions and deletions shift the diagonal a little: score each
-        // by its neighbours too.
-        let score = |d: i64| (d - 2..=d + 2).filter_map(|x| votes.get(&x)).sum::<u32>();
-        let mut ranked: Vec<(u32, i64)> = votes.keys().map(|&d| (score(d), d)).collect();
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let slack = (words.len() / 4).max(3) as i64;
-        let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
-        let best = ranked[0].0;
-        for &(score, d) in ranked.iter().take(8) {
-            if windows.len() == 2 || score * 10 < best * 7 {
-                break;
-            }
-            let lo = (d - slack).clamp(first_word as i64, last_word as i64) as usize;
-            let hi =
-                (d + words.len() as i64 + slack).clamp(lo as i64, last_word as i64 + 1) as usize;
-            let start = (self.starts[lo] as usize).max(region.start);
-            let end = (self.starts[hi] as usize)
-                .saturating_sub(1)
-                .min(region.end)
-                .min(text.len());
-            if windows.iter().any(|w| w.start < end && start < w.end) {
-                continue;
-            }
+        let start = (lo - slack).max(region.start as i64) as usize;
+        let end = ((hi + needle.len() as i64 + slack) as usize).min(region.end);
+        let (start, end) = (floor_char(text, start), floor_char(text, end));
+        if start < end {
             windows.push(start..end);
         }
-        windows
     }
+    windows
+}
+
+/// The nearest character boundary at or before `at`.
+fn floor_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Semi-global edit distance of `needle` against `text[window]` (free

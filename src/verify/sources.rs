@@ -49,6 +49,16 @@ pub fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> Quo
         .iter()
         .filter(|(_, c)| matches!(c, SourceCheck::Checked(QuoteCheck::Read(_))))
         .count();
+    let unread = sources.len() - read;
+    let searched = format!(
+        "not in the {read} source{} read{}",
+        if read == 1 { "" } else { "s" },
+        if unread > 0 {
+            format!(" ({unread} more could not be read)")
+        } else {
+            String::new()
+        }
+    );
     if let Some((url, m)) = best {
         let mut outcome = QuoteOutcome {
             verdict: QuoteVerdict::Missing,
@@ -87,8 +97,7 @@ pub fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> Quo
             ));
         } else {
             outcome.reason = Some(format!(
-                "not in {read} source(s) read; the closest passage (similarity {:.2}, \
-                 below {threshold}) is at {url}",
+                "{searched}; the closest passage (similarity {:.2}, below {threshold}) is at {url}",
                 m.similarity
             ));
         }
@@ -97,7 +106,7 @@ pub fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> Quo
     if read > 0 {
         return QuoteOutcome::new(
             QuoteVerdict::Missing,
-            format!("not in {read} source(s) read: no passage shares its wording"),
+            format!("{searched}: no passage shares its wording"),
         );
     }
     let why: Vec<String> = sources

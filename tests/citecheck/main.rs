@@ -5,5 +5,6 @@ mod bad_input;
 mod cli;
 mod extraction;
 mod fetching;
+mod quotes;
 mod server;
 mod support;
