@@ -283,6 +283,33 @@ struct Row {
     peak_kib: Option<u64>,
 }
 
+/// Run a tool `runs` times, checking each run's output with `check`.
+fn run_tool(
+    tool: String,
+    program: &Path,
+    args: &str,
+    runs: usize,
+    urls: usize,
+    dir: &Path,
+    check: impl Fn(&[u8]),
+) -> Row {
+    let args: Vec<String> = args.split_whitespace().map(String::from).collect();
+    let mut walls = Vec::new();
+    let mut peak_kib = None;
+    for _ in 0..runs {
+        let m = measure(program, &args, dir);
+        check(&m.stdout);
+        walls.push(m.wall);
+        peak_kib = peak_kib.max(m.peak_kib);
+    }
+    Row {
+        tool,
+        urls,
+        wall: median(walls),
+        peak_kib,
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is ignored.
     let pages = env_number("BENCH_PAGES", 5_000);
@@ -327,44 +354,25 @@ fn main() {
 
     let mut rows = Vec::new();
     let citecheck = PathBuf::from(env!("CARGO_BIN_EXE_citecheck"));
-    let args: Vec<String> = [
-        "check",
-        "memo.txt",
-        "--host-concurrency",
-        "8",
-        "--host-interval",
-        "0",
-        "--max-concurrency",
-        "128",
-        "--allow-private",
-        "--format",
-        "json",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut walls = Vec::new();
-    let mut peak = None;
-    for _ in 0..runs {
-        let m = measure(&citecheck, &args, dir.path());
-        let counts = citecheck_counts(&m.stdout);
-        let problems = counts.get("broken").copied().unwrap_or(0)
-            + counts.get("anchor_missing").copied().unwrap_or(0);
-        let ok = counts.get("ok").copied().unwrap_or(0);
-        assert_eq!(
-            (problems, ok),
-            (expected_problems, pages as u64 - expected_problems),
-            "citecheck verdicts are wrong: {counts:?}"
-        );
-        walls.push(m.wall);
-        peak = peak.max(m.peak_kib);
-    }
-    rows.push(Row {
-        tool: format!("citecheck {}", env!("CARGO_PKG_VERSION")),
-        urls: pages,
-        wall: median(walls),
-        peak_kib: peak,
-    });
-
+    let args = "check memo.txt --host-concurrency 8 --host-interval 0 --max-concurrency 128 \
+                --allow-private --format json";
+    rows.push(run_tool(
+        format!("citecheck {}", env!("CARGO_PKG_VERSION")),
+        &citecheck,
+        args,
+        runs,
+        pages,
+        dir.path(),
+        |stdout| {
+            let counts = citecheck_counts(stdout);
+            let count = |v: &str| counts.get(v).copied().unwrap_or(0);
+            assert_eq!(
+                (count("broken") + count("anchor_missing"), count("ok")),
+                (expected_problems, pages as u64 - expected_problems),
+                "citecheck verdicts are wrong: {counts:?}"
+            );
+        },
+    ));
     match find_lychee() {
         Some(lychee) => {
             let version = Command::new(&lychee)
@@ -372,41 +380,25 @@ fn main() {
                 .output()
                 .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
                 .unwrap_or_else(|_| "lychee".to_owned());
-            let args: Vec<String> = [
-                "--include-fragments",
-                "--host-concurrency",
-                "8",
-                "--host-request-interval",
-                "0ms",
-                "--max-concurrency",
-                "128",
-                "--no-progress",
-                "--format",
-                "json",
-                "memo.txt",
-            ]
-            .map(String::from)
-            .to_vec();
-            let mut walls = Vec::new();
-            let mut peak = None;
-            for _ in 0..runs {
-                let m = measure(&lychee, &args, dir.path());
-                let (total, errors) = lychee_counts(&m.stdout);
-                if total != pages as u64 || errors != expected_problems {
-                    println!(
-                        "note: lychee reported {total} links and {errors} errors \
+            let args = "--include-fragments --host-concurrency 8 --host-request-interval 0ms \
+                        --max-concurrency 128 --no-progress --format json memo.txt";
+            rows.push(run_tool(
+                version,
+                &lychee,
+                args,
+                runs,
+                pages,
+                dir.path(),
+                |stdout| {
+                    let (total, errors) = lychee_counts(stdout);
+                    if total != pages as u64 || errors != expected_problems {
+                        println!(
+                            "note: lychee reported {total} links and {errors} errors \
                          (expected {pages} and {expected_problems})"
-                    );
-                }
-                walls.push(m.wall);
-                peak = peak.max(m.peak_kib);
-            }
-            rows.push(Row {
-                tool: version,
-                urls: pages,
-                wall: median(walls),
-                peak_kib: peak,
-            });
+                        );
+                    }
+                },
+            ));
         }
         None => println!("lychee is not on the PATH (set LYCHEE=/path/to/lychee): skipped"),
     }
