@@ -77,6 +77,19 @@ pub struct CheckArgs {
     #[arg(long, value_name = "0..1", default_value_t = crate::verify::sources::DEFAULT_QUOTE_THRESHOLD, value_parser = fraction)]
     pub quote_threshold: f64,
 
+    /// Do not look up archived copies of dead sources and drifted quotes.
+    #[arg(long, help_heading = "Archive")]
+    pub no_archive: bool,
+
+    /// The Wayback Machine to ask for archived copies.
+    #[arg(long, value_name = "URL", default_value = crate::wayback::DEFAULT_ARCHIVE_URL, help_heading = "Archive")]
+    pub archive_url: String,
+
+    /// Prefer captures from before this date (YYYY-MM-DD) rather than each
+    /// memo's own `date:`; without either, the newest capture.
+    #[arg(long, value_name = "DATE", help_heading = "Archive")]
+    pub as_of: Option<String>,
+
     /// Requests in flight per host.
     #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_HOST_CONCURRENCY, help_heading = "Network")]
     pub host_concurrency: usize,
@@ -147,6 +160,21 @@ impl CheckArgs {
     /// Build the run's configuration; `color` says whether standard output
     /// takes colour, `progress` whether standard error takes a progress bar.
     pub fn into_config(self, color: bool, progress: bool) -> Result<Config, Error> {
+        let archive_url = url::Url::parse(&self.archive_url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| Error::InvalidOption {
+                option: "--archive-url",
+                reason: format!("{:?} is not an http(s) URL", self.archive_url),
+            })?;
+        if let Some(date) = &self.as_of {
+            if crate::wayback::timestamp(date).is_none() {
+                return Err(Error::InvalidOption {
+                    option: "--as-of",
+                    reason: format!("{date:?} is not a date (YYYY-MM-DD)"),
+                });
+            }
+        }
         let accept = Accept::parse(&self.accept).map_err(|reason| Error::InvalidOption {
             option: "--accept",
             reason,
@@ -209,6 +237,9 @@ impl CheckArgs {
             accept,
             exclude,
             quote_threshold: self.quote_threshold,
+            archive: !self.no_archive,
+            archive_url,
+            as_of: self.as_of,
             progress: progress && !self.quiet,
             ..Config::default()
         })

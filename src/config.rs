@@ -53,6 +53,13 @@ pub struct Config {
     pub exclude: Vec<regex::Regex>,
     /// Similarity from which an inexact quote is `approximate`.
     pub quote_threshold: f64,
+    /// Look up archived copies of dead sources and drifted quotes.
+    pub archive: bool,
+    /// The Wayback Machine's base URL.
+    pub archive_url: url::Url,
+    /// Look for captures near this date (`YYYY-MM-DD`) instead of each
+    /// memo's own date.
+    pub as_of: Option<String>,
     /// Show a progress bar on standard error.
     pub progress: bool,
 }
@@ -75,6 +82,10 @@ impl Default for Config {
             accept: Accept::default(),
             exclude: Vec::new(),
             quote_threshold: crate::verify::sources::DEFAULT_QUOTE_THRESHOLD,
+            archive: true,
+            archive_url: url::Url::parse(crate::wayback::DEFAULT_ARCHIVE_URL)
+                .expect("the default archive URL parses"),
+            as_of: None,
             progress: false,
         }
     }

@@ -35,5 +35,6 @@ pub mod pdf;
 pub mod report;
 pub mod run;
 pub mod verify;
+pub mod wayback;
 
 pub use error::Error;

@@ -7,7 +7,7 @@ pub mod json;
 pub mod terminal;
 
 use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity};
-use crate::verify::{LinkOutcome, QuoteOutcome, SuggestionSource};
+use crate::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -110,7 +110,7 @@ pub struct LinkResult {
     /// Why, for every verdict but `ok`.
     pub reason: Option<String>,
     /// A replacement URL.
-    pub suggestion: Option<SuggestionResult>,
+    pub suggestion: Option<Suggestion>,
 }
 
 /// A link's fragment in the report.
@@ -122,15 +122,6 @@ pub struct FragmentResult {
     pub value: String,
     /// Whether the page holds it; `null` when not checked.
     pub found: Option<bool>,
-}
-
-/// A suggested replacement in the report.
-#[derive(Debug, Clone, Serialize)]
-pub struct SuggestionResult {
-    /// The URL to use instead.
-    pub url: String,
-    /// `redirect` or `archive`.
-    pub source: SuggestionSource,
 }
 
 /// A quotation with its verdict.
@@ -165,6 +156,10 @@ pub struct QuoteResult {
     pub pairing: crate::model::Pairing,
     /// Why, for every verdict but `found`.
     pub reason: Option<String>,
+    /// The quote checked again on an archived copy of its source, when
+    /// it is missing or drifted and an archived copy was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<ArchivedQuote>,
 }
 
 impl LinkResult {
@@ -189,10 +184,7 @@ impl LinkResult {
                 found: outcome.fragment_found,
             }),
             reason: outcome.reason,
-            suggestion: outcome.suggestion.map(|s| SuggestionResult {
-                url: s.url,
-                source: s.source,
-            }),
+            suggestion: outcome.suggestion,
         }
     }
 }
@@ -225,6 +217,7 @@ impl QuoteResult {
                 .collect(),
             pairing: quote.pairing,
             reason: outcome.reason,
+            archived: outcome.archived,
         }
     }
 }

@@ -5,11 +5,13 @@
 
 use super::page::PageFacts;
 use super::quote::{self, PageText, PreparedQuote, QuoteMatch};
+use super::soft404::{self, ProbeFacts};
 use super::status::{self, Accept, FragmentCheck};
-use crate::fetch::Response;
+use crate::fetch::{Page, Response};
 use crate::model::Fragment;
 use std::collections::HashMap;
 use std::sync::Arc;
+use url::Url;
 
 /// What the memos ask of one page.
 #[derive(Debug, Clone, Default)]
@@ -59,12 +61,33 @@ pub struct PageDigest {
     pub fragments: HashMap<String, FragmentCheck>,
     /// Each demanded quote's check, by the caller's numbering.
     pub quotes: Vec<(usize, QuoteCheck)>,
+    /// Why the page is a soft 404, if it is one.
+    pub soft_404: Option<String>,
 }
 
-/// Read a response for what `demand` asks.
-pub fn digest(response: &Response, demand: &Demand, accept: &Accept) -> PageDigest {
+/// Where a response came from, for the soft-404 rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The URL cited (without fragment).
+    pub cited: &'a Url,
+    /// Where its redirects ended.
+    pub final_url: &'a Url,
+    /// What a made-up name under the same parent path got, when it
+    /// answered 2xx.
+    pub probe: Option<&'a ProbeFacts>,
+}
+
+/// Read a response for what `demand` asks. With an `origin`, the page is
+/// also checked for being a soft 404 (archived copies are not).
+pub fn digest(
+    response: &Response,
+    origin: Option<Origin<'_>>,
+    demand: &Demand,
+    accept: &Accept,
+) -> PageDigest {
     let html = response.text.as_deref().filter(|_| response.html);
-    let wants_text = demand.needs_text() && accept.contains(response.status);
+    let probed = origin.is_some_and(|o| o.probe.is_some());
+    let wants_text = (demand.needs_text() || probed) && accept.contains(response.status);
     let (facts, unreadable) = if let Some(html) = html {
         (Some(PageFacts::from_html(html, wants_text)), None)
     } else if let Some(text) = &response.text {
@@ -100,8 +123,22 @@ pub fn digest(response: &Response, demand: &Demand, accept: &Accept) -> PageDige
         let check = status::check_fragment(fragment, response, facts.as_ref(), text.as_ref());
         digest.fragments.insert(fragment.value().to_owned(), check);
     }
-    let not_read = if !accept.contains(response.status) || digest.challenge.is_some() {
+    let fine = accept.contains(response.status) && digest.challenge.is_none();
+    if let Some(origin) = origin.filter(|_| fine) {
+        digest.soft_404 = soft404::redirect_evidence(origin.cited, origin.final_url)
+            .or_else(|| {
+                let facts = facts.as_ref()?;
+                soft404::title_evidence(facts.title.as_deref(), facts.heading.as_deref())
+            })
+            .or_else(|| {
+                let shingles = soft404::shingles(text.as_ref()?.normalized());
+                soft404::probe_evidence(origin.cited, origin.final_url, &shingles, origin.probe?)
+            });
+    }
+    let not_read = if !fine {
         Some(format!("the page answered HTTP {}", response.status))
+    } else if let Some(why) = &digest.soft_404 {
+        Some(format!("the page is a soft 404 ({why})"))
     } else {
         unreadable
     };
@@ -128,6 +165,26 @@ pub fn digest(response: &Response, demand: &Demand, accept: &Accept) -> PageDige
     digest
 }
 
+/// What the random-path probe of a parent path found: `None` unless it
+/// answered 2xx with text.
+pub fn probe_facts(page: &Page, accept: &Accept) -> Option<ProbeFacts> {
+    let response = page.result.as_ref().ok()?;
+    if !accept.contains(response.status) {
+        return None;
+    }
+    let text = response.text.as_deref()?;
+    let text = if response.html {
+        PageFacts::from_html(text, true).text?
+    } else {
+        text.to_owned()
+    };
+    Some(ProbeFacts {
+        url: page.url.clone(),
+        final_url: page.final_url.clone(),
+        shingles: soft404::shingles(&super::normalize::normalize(&text)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,7 +203,7 @@ mod tests {
             fragments: vec![],
             quotes: vec![(7, Arc::new(PreparedQuote::from_segments(quote)))],
         };
-        let digest = digest(&response, &demand, &Accept::default());
+        let digest = digest(&response, None, &demand, &Accept::default());
         assert_eq!(digest.quotes.len(), 1);
         assert_eq!(digest.quotes[0].0, 7);
         digest.quotes[0].1.clone()
@@ -206,7 +263,7 @@ mod tests {
                 Arc::new(PreparedQuote::from_segments(&["the words are here"])),
             )],
         };
-        let digest = digest(&response, &demand, &Accept::default());
+        let digest = digest(&response, None, &demand, &Accept::default());
         assert_eq!(
             digest.quotes[0].1,
             QuoteCheck::Unreadable("the page answered HTTP 404".into())
@@ -228,7 +285,8 @@ mod tests {
             pdf: Some(b"%PDF-1.4 garbage".to_vec()),
             ..Response::default()
         };
-        let QuoteCheck::Unreadable(why) = &digest(&pdf, &demand, &Accept::default()).quotes[0].1
+        let QuoteCheck::Unreadable(why) =
+            &digest(&pdf, None, &demand, &Accept::default()).quotes[0].1
         else {
             panic!("a malformed PDF is unreadable");
         };
@@ -239,7 +297,7 @@ mod tests {
             ..Response::default()
         };
         assert_eq!(
-            digest(&image, &demand, &Accept::default()).quotes[0].1,
+            digest(&image, None, &demand, &Accept::default()).quotes[0].1,
             QuoteCheck::Unreadable("the page is not text (image/png)".into())
         );
     }

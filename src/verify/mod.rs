@@ -6,6 +6,7 @@ pub mod digest;
 pub mod normalize;
 pub mod page;
 pub mod quote;
+pub mod soft404;
 pub mod sources;
 pub mod status;
 
@@ -22,12 +23,29 @@ pub enum SuggestionSource {
 }
 
 /// A replacement for a link.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Suggestion {
     /// The URL to use instead.
     pub url: String,
     /// Where it comes from.
     pub source: SuggestionSource,
+    /// For an archived copy: when it was captured (`YYYYMMDDhhmmss`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+}
+
+/// A quote checked again on an archived copy of its source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArchivedQuote {
+    /// The archived copy, as people view it.
+    pub url: String,
+    /// When it was captured (`YYYYMMDDhhmmss`).
+    pub timestamp: String,
+    /// `found`, `approximate` or `missing` in the archived copy.
+    pub verdict: QuoteVerdict,
+    /// The best match's similarity there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
 }
 
 /// The verdict on one link occurrence with its evidence.
@@ -74,6 +92,8 @@ pub struct QuoteOutcome {
     pub matched_text: Option<String>,
     /// Why, for every verdict but `found`.
     pub reason: Option<String>,
+    /// The quote checked on an archived copy of its source.
+    pub archived: Option<ArchivedQuote>,
 }
 
 impl QuoteOutcome {
@@ -85,6 +105,7 @@ impl QuoteOutcome {
             source: None,
             matched_text: None,
             reason: Some(reason.into()),
+            archived: None,
         }
     }
 }

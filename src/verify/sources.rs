@@ -66,6 +66,7 @@ pub fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> Quo
             source: Some(url.to_owned()),
             matched_text: Some(m.matched_text.clone()),
             reason: None,
+            archived: None,
         };
         if m.exact {
             outcome.verdict = QuoteVerdict::Found;

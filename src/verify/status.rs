@@ -101,6 +101,11 @@ pub fn link_outcome(
         ));
         return outcome;
     }
+    if let Some(why) = &digest.soft_404 {
+        outcome.verdict = LinkVerdict::Soft404;
+        outcome.reason = Some(format!("soft 404: {why}"));
+        return outcome;
+    }
     if let Some(hop) = page.hops.iter().find(|h| matches!(h.status, 301 | 308)) {
         outcome.verdict = LinkVerdict::Redirected;
         outcome.reason = Some(format!(
@@ -110,6 +115,7 @@ pub fn link_outcome(
         outcome.suggestion = Some(Suggestion {
             url: page.final_url.to_string(),
             source: SuggestionSource::Redirect,
+            timestamp: None,
         });
     }
     if let Some(fragment) = fragment {

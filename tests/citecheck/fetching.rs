@@ -56,7 +56,7 @@ fn routes(path: &str, n: usize) -> Reply {
             headers: vec![("content-type", "text/html".into())],
             body: b"<html><head><meta charset=\"windows-1252\"></head><body><h2 id=\"na\xefve\">\x93quoted\x94</h2></body></html>".to_vec(),
         },
-        p if p.starts_with("/busy/") => Reply::After(Duration::from_millis(150), Box::new(Reply::html(200, PAGE))),
+        p if p.strip_prefix("/busy/").is_some_and(|n| n.parse::<u32>().is_ok()) => Reply::After(Duration::from_millis(150), Box::new(Reply::html(200, PAGE))),
         _ => Reply::html(404, "no such route"),
     }
 }
@@ -86,6 +86,7 @@ fn check(memos: &[Vec<String>], settings: FetchSettings) -> Report {
     let config = Config {
         paths,
         fetch: settings,
+        archive: false,
         ..Config::default()
     };
     citecheck::run::run(&config)
@@ -402,6 +403,7 @@ fn too_many_redirects_exclusions_and_accepted_statuses() {
         fetch: settings(),
         accept: citecheck::verify::status::Accept::parse("200-299,418").unwrap(),
         exclude: vec![regex::Regex::new("/private/").unwrap()],
+        archive: false,
         ..Config::default()
     };
     let report = citecheck::run::run(&config);

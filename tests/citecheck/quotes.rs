@@ -26,6 +26,9 @@ fn check(path: &std::path::Path, extra: &[&str]) -> (Value, i32) {
         "-f",
         "json",
     ];
+    if !extra.iter().any(|a| a.starts_with("--archive")) {
+        args.push("--no-archive");
+    }
     args.extend_from_slice(extra);
     citecheck_json(&args, None)
 }

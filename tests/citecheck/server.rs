@@ -152,7 +152,10 @@ async fn serve(mut socket: tokio::net::TcpStream, routes: Arc<Routes>, state: Ar
                 tokio::time::sleep(wait).await;
                 reply = *next;
             }
-            Reply::Reset => break,
+            Reply::Reset => {
+                state.in_flight.fetch_sub(1, Ordering::SeqCst);
+                break;
+            }
             Reply::Full {
                 status,
                 headers,
@@ -166,6 +169,10 @@ async fn serve(mut socket: tokio::net::TcpStream, routes: Arc<Routes>, state: Ar
                     out.push_str(&format!("{name}: {value}\r\n"));
                 }
                 out.push_str("\r\n");
+                // Done working on it before the client can see the answer,
+                // so a client that starts its next request on receipt is
+                // never counted twice.
+                state.in_flight.fetch_sub(1, Ordering::SeqCst);
                 let _ = socket.write_all(out.as_bytes()).await;
                 let _ = socket.write_all(&body).await;
                 let _ = socket.flush().await;
@@ -173,5 +180,4 @@ async fn serve(mut socket: tokio::net::TcpStream, routes: Arc<Routes>, state: Ar
             }
         }
     }
-    state.in_flight.fetch_sub(1, Ordering::SeqCst);
 }

@@ -81,19 +81,34 @@ pub fn check(actual: &str, expected: &str) {
     );
 }
 
+/// Send any request that is not for a loopback address to a proxy port
+/// where nothing listens, so that a test that would reach the internet
+/// by mistake fails here instead.
+pub fn no_internet(cmd: &mut Command) {
+    for (name, value) in [
+        ("HTTP_PROXY", "http://127.0.0.1:9"),
+        ("HTTPS_PROXY", "http://127.0.0.1:9"),
+        ("ALL_PROXY", "http://127.0.0.1:9"),
+        ("NO_PROXY", "127.0.0.0/8,localhost"),
+    ] {
+        cmd.env(name, value).env(name.to_ascii_lowercase(), value);
+    }
+}
+
 /// Run the binary with arguments and optional standard input.
 pub fn citecheck(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env_remove("NO_COLOR");
+    no_internet(&mut cmd);
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("the binary starts");
     if let Some(input) = stdin {
         use std::io::Write;

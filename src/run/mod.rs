@@ -1,13 +1,16 @@
-//! Orchestration: inputs → extraction → fetch → verification → report.
-//! The one place that sequences the stages and spawns tasks.
+//! Orchestration: inputs → extraction → fetch → verification → archive →
+//! report. The one place that sequences the stages and spawns tasks.
+
+mod archive;
+mod pages;
 
 use crate::config::Config;
 use crate::extract;
-use crate::fetch::{Fetcher, Page};
+use crate::fetch::Page;
 use crate::input::{self, MemoInput};
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteVerdict, Severity, Target};
 use crate::report::{LinkResult, MemoReport, QuoteResult, Report};
-use crate::verify::digest::{Demand, PageDigest, QuoteCheck, digest};
+use crate::verify::digest::{Demand, PageDigest, QuoteCheck};
 use crate::verify::quote::PreparedQuote;
 use crate::verify::sources::{self, SourceCheck};
 use crate::verify::{self, LinkOutcome, QuoteOutcome, status};
@@ -32,18 +35,31 @@ pub fn run(config: &Config) -> Report {
         })
         .collect();
     entries.extend(inputs.iter().map(|i| read_memo(i, config)));
-    let pages = if config.offline {
+    let first_quote = quote_numbers(&entries);
+    let demands = demands(config, &entries, &first_quote);
+    let mut network = None;
+    let pages = if config.offline || demands.is_empty() {
         Ok(HashMap::new())
     } else {
-        fetch_pages(config, &entries)
+        pages::Network::start(config).map(|n| network.insert(n).fetch_pages(config, demands))
     };
-    let first_quote = quote_numbers(&entries);
+    let mut verdicts: Vec<Option<Verdicts>> = entries
+        .iter()
+        .zip(&first_quote)
+        .map(|((_, extraction), &first)| {
+            let x = extraction.as_ref()?;
+            Some(verdicts(x, first, config, &pages))
+        })
+        .collect();
+    if let (Some(network), true) = (&network, config.archive) {
+        archive::suggest(network, config, &entries, &first_quote, &mut verdicts);
+    }
     let memos = entries
         .into_iter()
-        .zip(first_quote)
-        .map(|((mut memo, extraction), first)| {
-            if let Some(extraction) = extraction {
-                fill_results(&mut memo, &extraction, first, config, &pages);
+        .zip(verdicts)
+        .map(|((mut memo, extraction), verdicts)| {
+            if let (Some(extraction), Some(verdicts)) = (extraction, verdicts) {
+                fill_results(&mut memo, &extraction, verdicts, config);
             }
             memo
         })
@@ -110,14 +126,14 @@ fn candidate_pages(quote: &Quote, links: &[Link], config: &Config) -> Vec<Url> {
     pages
 }
 
-/// Fetch every distinct page once, however many memos, fragments and
-/// quotes cite it, and digest it for all of them.
-fn fetch_pages(
+/// What every page is asked for: the fragments cited on it and the quotes
+/// it is a candidate source for.
+fn demands(
     config: &Config,
     entries: &[(MemoReport, Option<Extraction>)],
-) -> Result<Pages, String> {
+    first_quote: &[usize],
+) -> HashMap<Url, Demand> {
     let mut demands: HashMap<Url, Demand> = HashMap::new();
-    let first_quote = quote_numbers(entries);
     for (entry, (_, extraction)) in entries.iter().enumerate() {
         let Some(extraction) = extraction else {
             continue;
@@ -141,128 +157,57 @@ fn fetch_pages(
             }
         }
     }
-    if demands.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let fetcher = Fetcher::new(config.fetch.clone()).map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let progress = progress_bar(config, demands.len());
-    let accept = Arc::new(config.accept.clone());
-    let pages = runtime.block_on(async {
-        let mut tasks = tokio::task::JoinSet::new();
-        // Every page gets a task at once: the pool, not the number of
-        // tasks, bounds what is in flight, so a slow host never starves
-        // the others.
-        for (url, demand) in demands {
-            let fetcher = fetcher.clone();
-            let accept = accept.clone();
-            tasks.spawn(async move {
-                let page = fetcher.page(&url).await;
-                // Reading a page is CPU work: a small one is read here, at
-                // once, so its body is freed at once; a large one on the
-                // blocking pool, so the I/O threads go on meanwhile.
-                let (page, digest) = if body_size(&page) < LARGE_BODY {
-                    read_page(page, &demand, &accept)
-                } else {
-                    tokio::task::spawn_blocking(move || read_page(page, &demand, &accept))
-                        .await
-                        .map_err(|_| url.clone())?
-                };
-                Ok::<_, Url>((url, page, digest))
-            });
-        }
-        let mut pages = HashMap::new();
-        let mut failures = 0;
-        while let Some(joined) = tasks.join_next().await {
-            let Ok(Ok((url, page, digest))) = joined else {
-                continue;
-            };
-            if page.result.as_ref().map_or(true, |r| r.status >= 400) {
-                failures += 1;
-            }
-            if let Some(bar) = &progress {
-                bar.inc(1);
-                bar.set_message(format!("{failures} failing"));
-            }
-            pages.insert(url, (page, digest));
-        }
-        pages
-    });
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-    Ok(pages)
+    demands
 }
 
-/// Bodies from this size on are read on the blocking pool.
-const LARGE_BODY: usize = 256 * 1024;
-
-fn body_size(page: &Page) -> usize {
-    page.result.as_ref().map_or(0, |r| {
-        r.text.as_ref().map_or(0, String::len) + r.pdf.as_ref().map_or(0, Vec::len)
-    })
-}
-
-/// Digest a fetched page for its demand, then drop its body.
-fn read_page(
-    mut page: Page,
-    demand: &Demand,
-    accept: &verify::status::Accept,
-) -> (Page, PageDigest) {
-    let digest = match &page.result {
-        Ok(response) => digest(response, demand, accept),
-        Err(_) => PageDigest::default(),
-    };
-    if let Ok(response) = &mut page.result {
-        response.text = None;
-        response.pdf = None;
-    }
-    (page, digest)
-}
-
-fn progress_bar(config: &Config, total: usize) -> Option<Arc<indicatif::ProgressBar>> {
-    if !config.progress {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(total as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {pos}/{len} URLs checked, {msg} [{elapsed}]",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    Some(Arc::new(bar))
+/// The outcomes of one memo's links and quotes, in memo order.
+struct Verdicts {
+    links: Vec<LinkOutcome>,
+    quotes: Vec<QuoteOutcome>,
 }
 
 /// Give each link and quote of a memo its verdict. `first_quote` is the
 /// run-wide number of the memo's first quote.
-fn fill_results(
-    memo: &mut MemoReport,
+fn verdicts(
     extraction: &Extraction,
     first_quote: usize,
     config: &Config,
     pages: &Result<Pages, String>,
-) {
-    memo.date = extraction.meta.date.clone();
-    for problem in &extraction.problems {
-        memo.add_problem(problem.clone());
-    }
-    let outcomes: Vec<LinkOutcome> = extraction
+) -> Verdicts {
+    let links: Vec<LinkOutcome> = extraction
         .links
         .iter()
         .map(|link| {
             verify::without_fetch(link).unwrap_or_else(|| link_outcome(link, config, pages))
         })
         .collect();
-    for (i, quote) in extraction.quotes.iter().enumerate() {
-        let outcome = if config.offline {
-            QuoteOutcome::new(QuoteVerdict::Unverifiable, "offline: sources not fetched")
-        } else {
-            quote_outcome(quote, first_quote + i, extraction, &outcomes, config, pages)
-        };
+    let quotes = extraction
+        .quotes
+        .iter()
+        .enumerate()
+        .map(|(i, quote)| {
+            if config.offline {
+                QuoteOutcome::new(QuoteVerdict::Unverifiable, "offline: sources not fetched")
+            } else {
+                quote_outcome(quote, first_quote + i, extraction, &links, config, pages)
+            }
+        })
+        .collect();
+    Verdicts { links, quotes }
+}
+
+/// The memo's report entries from its outcomes.
+fn fill_results(
+    memo: &mut MemoReport,
+    extraction: &Extraction,
+    verdicts: Verdicts,
+    config: &Config,
+) {
+    memo.date = extraction.meta.date.clone();
+    for problem in &extraction.problems {
+        memo.add_problem(problem.clone());
+    }
+    for (quote, outcome) in extraction.quotes.iter().zip(verdicts.quotes) {
         let mut result = QuoteResult::new(quote, &extraction.links, outcome);
         if config.offline {
             // Not checking was asked for: nothing to warn about.
@@ -270,8 +215,54 @@ fn fill_results(
         }
         memo.quotes.push(result);
     }
-    for (link, outcome) in extraction.links.iter().zip(outcomes) {
+    for (link, outcome) in extraction.links.iter().zip(verdicts.links) {
         memo.links.push(LinkResult::new(link, outcome));
+    }
+}
+
+/// A stage's progress on standard error (when asked for): items done of
+/// the total and failures so far. Cleared when dropped.
+struct Stage {
+    bar: Option<indicatif::ProgressBar>,
+    failures: std::sync::atomic::AtomicUsize,
+}
+
+impl Stage {
+    fn start(config: &Config, what: &str, total: usize) -> Self {
+        let bar = config.progress.then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{{spinner}} {{pos}}/{{len}} {what}, {{msg}} [{{elapsed}}]"
+                ))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Self {
+            bar,
+            failures: Default::default(),
+        }
+    }
+
+    fn advance(&self, failed: bool) {
+        use std::sync::atomic::Ordering;
+        let failures = self
+            .failures
+            .fetch_add(usize::from(failed), Ordering::Relaxed)
+            + usize::from(failed);
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            bar.set_message(format!("{failures} failing"));
+        }
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }
 

@@ -1,0 +1,311 @@
+//! The archive stage of a run: for dead links (`broken`, `soft_404`,
+//! `anchor_missing`) and drifted quotes (`missing`, `approximate`), ask the
+//! Wayback Machine for the capture nearest the memo's date, fetch the raw
+//! capture through the same fetcher (the archive is a host like any other,
+//! under the same politeness), and check the anchor and the quotes on it
+//! again. Each (page, date) is looked up once per run. An archive that is
+//! down or slow only leaves the suggestion out, with a reason.
+
+use super::pages::Network;
+use super::{Verdicts, fetched_page};
+use crate::config::Config;
+use crate::fetch::Fetcher;
+use crate::model::{Extraction, LinkVerdict, QuoteVerdict};
+use crate::report::MemoReport;
+use crate::verify::digest::{self, Demand, PageDigest};
+use crate::verify::quote::PreparedQuote;
+use crate::verify::sources::{self, SourceCheck};
+use crate::verify::status::{Accept, FragmentCheck};
+use crate::verify::{ArchivedQuote, Suggestion, SuggestionSource};
+use crate::wayback::{self, Capture};
+use std::collections::HashMap;
+use std::sync::Arc;
+use url::Url;
+
+/// One lookup: a page near a date (`None`: the newest capture).
+type Key = (Url, Option<String>);
+
+/// What a lookup found.
+type Found = Result<Option<(Capture, PageDigest)>, String>;
+
+/// Most candidate pages of one quote looked up in the archive.
+const QUOTE_SOURCES: usize = 3;
+
+fn is_dead(verdict: LinkVerdict) -> bool {
+    matches!(
+        verdict,
+        LinkVerdict::Broken | LinkVerdict::Soft404 | LinkVerdict::AnchorMissing
+    )
+}
+
+fn is_drifted(verdict: QuoteVerdict) -> bool {
+    matches!(verdict, QuoteVerdict::Missing | QuoteVerdict::Approximate)
+}
+
+/// Look up archived copies for every memo's dead links and drifted
+/// quotes, and attach what they hold to the outcomes.
+pub(super) fn suggest(
+    network: &Network,
+    config: &Config,
+    entries: &[(MemoReport, Option<Extraction>)],
+    first_quote: &[usize],
+    verdicts: &mut [Option<Verdicts>],
+) {
+    let mut demands: HashMap<Key, Demand> = HashMap::new();
+    for (entry, ((_, extraction), verdicts)) in entries.iter().zip(verdicts.iter()).enumerate() {
+        let (Some(x), Some(v)) = (extraction, verdicts) else {
+            continue;
+        };
+        let when = timestamp(config, x);
+        for (link, outcome) in x.links.iter().zip(&v.links) {
+            if !is_dead(outcome.verdict) {
+                continue;
+            }
+            if let Some(page) = fetched_page(link, config) {
+                let demand = demands.entry((page, when.clone())).or_default();
+                if let Some(fragment) = &link.fragment {
+                    demand.add_fragment(fragment);
+                }
+            }
+        }
+        for (i, (quote, outcome)) in x.quotes.iter().zip(&v.quotes).enumerate() {
+            if !is_drifted(outcome.verdict) {
+                continue;
+            }
+            let prepared = Arc::new(PreparedQuote::new(quote));
+            for page in quote_sources(x, v, i, config) {
+                demands
+                    .entry((page, when.clone()))
+                    .or_default()
+                    .quotes
+                    .push((first_quote[entry] + i, prepared.clone()));
+            }
+        }
+    }
+    if demands.is_empty() {
+        return;
+    }
+    let found = look_up(network, config, demands);
+    for (entry, ((_, extraction), verdicts)) in entries.iter().zip(verdicts.iter_mut()).enumerate()
+    {
+        let (Some(x), Some(v)) = (extraction, verdicts) else {
+            continue;
+        };
+        let when = timestamp(config, x);
+        for (link, outcome) in x.links.iter().zip(v.links.iter_mut()) {
+            if !is_dead(outcome.verdict) {
+                continue;
+            }
+            let Some(page) = fetched_page(link, config) else {
+                continue;
+            };
+            let Some(found) = found.get(&(page, when.clone())) else {
+                continue;
+            };
+            let note = match found {
+                Ok(Some((capture, digest))) => {
+                    let check = link
+                        .fragment
+                        .as_ref()
+                        .and_then(|f| digest.fragments.get(f.value()));
+                    match check {
+                        Some(FragmentCheck::Missing(_)) => format!(
+                            "the archived copy of {} lacks the anchor too",
+                            capture.date()
+                        ),
+                        _ => {
+                            outcome.suggestion = Some(Suggestion {
+                                url: capture.view_url.clone(),
+                                source: SuggestionSource::Archive,
+                                timestamp: Some(capture.timestamp.clone()),
+                            });
+                            let what = if link.fragment.is_some() {
+                                "has the anchor"
+                            } else {
+                                "exists"
+                            };
+                            format!("an archived copy of {} {what}", capture.date())
+                        }
+                    }
+                }
+                Ok(None) => "no archived copy".to_owned(),
+                Err(why) => format!("no archived copy: {why}"),
+            };
+            append(&mut outcome.reason, &note);
+        }
+        for (i, quote_outcome) in v.quotes.iter_mut().enumerate() {
+            if !is_drifted(quote_outcome.verdict) {
+                continue;
+            }
+            let number = first_quote[entry] + i;
+            let pages = quote_sources_of(x, &v.links, &x.quotes[i], quote_outcome, config);
+            let mut captures = Vec::new();
+            let mut failures = Vec::new();
+            for page in pages {
+                match found.get(&(page, when.clone())) {
+                    Some(Ok(Some((capture, digest)))) => {
+                        if let Some((_, check)) = digest.quotes.iter().find(|(n, _)| *n == number) {
+                            captures.push((capture, check));
+                        }
+                    }
+                    Some(Err(why)) => failures.push(why.clone()),
+                    _ => {}
+                }
+            }
+            let sources: Vec<(&str, SourceCheck<'_>)> = captures
+                .iter()
+                .map(|(capture, check)| (capture.view_url.as_str(), SourceCheck::Checked(check)))
+                .collect();
+            let there = sources::quote_outcome(&sources, config.quote_threshold);
+            let capture = captures
+                .iter()
+                .find(|(c, _)| Some(c.view_url.as_str()) == there.source.as_deref())
+                .map(|(c, _)| *c);
+            match (capture, there.verdict) {
+                (Some(capture), verdict) if verdict != QuoteVerdict::Unverifiable => {
+                    let says = match verdict {
+                        QuoteVerdict::Found => "still holds the quote",
+                        QuoteVerdict::Approximate => "holds it approximately",
+                        _ => "does not hold it either",
+                    };
+                    append(
+                        &mut quote_outcome.reason,
+                        &format!("the archived copy of {} {says}", capture.date()),
+                    );
+                    quote_outcome.archived = Some(ArchivedQuote {
+                        url: capture.view_url.clone(),
+                        timestamp: capture.timestamp.clone(),
+                        verdict,
+                        similarity: there.similarity,
+                    });
+                }
+                _ => {
+                    if let Some(why) = failures.first() {
+                        append(
+                            &mut quote_outcome.reason,
+                            &format!("no archived copy: {why}"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The capture date to ask for: `--as-of`, else the memo's `date:`.
+fn timestamp(config: &Config, extraction: &Extraction) -> Option<String> {
+    config
+        .as_of
+        .as_deref()
+        .or(extraction.meta.date.as_deref())
+        .and_then(wayback::timestamp)
+}
+
+/// The pages whose archived copies may hold a drifted quote, before the
+/// lookups (from the memo's outcomes).
+fn quote_sources(x: &Extraction, v: &Verdicts, i: usize, config: &Config) -> Vec<Url> {
+    quote_sources_of(x, &v.links, &x.quotes[i], &v.quotes[i], config)
+}
+
+/// Where the quote matched best, then its dead candidates, at most
+/// [`QUOTE_SOURCES`].
+fn quote_sources_of(
+    x: &Extraction,
+    links: &[crate::verify::LinkOutcome],
+    quote: &crate::model::Quote,
+    outcome: &crate::verify::QuoteOutcome,
+    config: &Config,
+) -> Vec<Url> {
+    let mut pages: Vec<Url> = Vec::new();
+    if let Some(best) = outcome.source.as_deref().and_then(|s| Url::parse(s).ok()) {
+        pages.push(best);
+    }
+    for &c in &quote.candidates {
+        let (Some(link), Some(o)) = (x.links.get(c), links.get(c)) else {
+            continue;
+        };
+        if !is_dead(o.verdict) {
+            continue;
+        }
+        if let Some(page) = fetched_page(link, config) {
+            if !pages.contains(&page) {
+                pages.push(page);
+            }
+        }
+    }
+    pages.truncate(QUOTE_SOURCES);
+    pages
+}
+
+fn append(reason: &mut Option<String>, note: &str) {
+    *reason = Some(match reason.take() {
+        Some(r) => format!("{r}; {note}"),
+        None => note.to_owned(),
+    });
+}
+
+/// Every lookup at once, under the fetcher's politeness.
+fn look_up(
+    network: &Network,
+    config: &Config,
+    demands: HashMap<Key, Demand>,
+) -> HashMap<Key, Found> {
+    let accept = Arc::new(config.accept.clone());
+    let base = config.archive_url.clone();
+    let stage = super::Stage::start(config, "archive lookups", demands.len());
+    network.runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (key, demand) in demands {
+            let fetcher = network.fetcher.clone();
+            let accept = accept.clone();
+            let base = base.clone();
+            tasks.spawn(async move {
+                let found = capture(&fetcher, &base, &key, &demand, &accept).await;
+                (key, found)
+            });
+        }
+        let mut found = HashMap::new();
+        while let Some(joined) = tasks.join_next().await {
+            if let Ok((key, result)) = joined {
+                stage.advance(result.is_err());
+                found.insert(key, result);
+            }
+        }
+        found
+    })
+}
+
+/// Ask the archive for the capture of one page near one date, fetch it
+/// raw, and digest it for the demand.
+async fn capture(
+    fetcher: &Fetcher,
+    base: &Url,
+    (page, when): &Key,
+    demand: &Demand,
+    accept: &Accept,
+) -> Found {
+    let query = wayback::availability_url(base, page, when.as_deref());
+    let answer = fetcher.page(&query).await;
+    let response = answer
+        .result
+        .map_err(|f| format!("the archive did not answer ({})", f.message))?;
+    if !(200..300).contains(&response.status) {
+        return Err(format!("the archive answered HTTP {}", response.status));
+    }
+    let body = response.text.unwrap_or_default();
+    let Some(capture) = wayback::parse_availability(base, page, &body)? else {
+        return Ok(None);
+    };
+    let copy = fetcher.page(&capture.raw_url).await;
+    let response = copy
+        .result
+        .map_err(|f| format!("the archived copy could not be fetched ({})", f.message))?;
+    if !accept.contains(response.status) {
+        return Err(format!(
+            "the archived copy answered HTTP {}",
+            response.status
+        ));
+    }
+    let digest = digest::digest(&response, None, demand, accept);
+    Ok(Some((capture, digest)))
+}

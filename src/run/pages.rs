@@ -1,0 +1,163 @@
+//! The fetch stage of a run: every distinct page fetched once and digested
+//! for all that the memos ask of it, with the random-path probes that tell
+//! soft 404s shared per host and parent path.
+
+use super::{Pages, Stage};
+use crate::config::Config;
+use crate::fetch::{Fetcher, Page};
+use crate::verify::digest::{self, Demand, Origin, PageDigest};
+use crate::verify::soft404::{self, ProbeFacts};
+use crate::verify::status::Accept;
+use rand::Rng;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use url::Url;
+
+/// Bodies from this size on are read on the blocking pool.
+const LARGE_BODY: usize = 256 * 1024;
+
+/// The run's network: one fetcher and the runtime it runs on.
+pub(super) struct Network {
+    pub(super) fetcher: Fetcher,
+    pub(super) runtime: tokio::runtime::Runtime,
+}
+
+impl Network {
+    pub(super) fn start(config: &Config) -> Result<Self, String> {
+        let fetcher = Fetcher::new(config.fetch.clone()).map_err(|e| e.to_string())?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        Ok(Self { fetcher, runtime })
+    }
+
+    /// Fetch every page of `demands` once and digest it for its demand.
+    pub(super) fn fetch_pages(&self, config: &Config, demands: HashMap<Url, Demand>) -> Pages {
+        let stage = Stage::start(config, "URLs checked", demands.len());
+        let accept = Arc::new(config.accept.clone());
+        let probes = Arc::new(Probes::new(self.fetcher.clone(), accept.clone()));
+        self.runtime.block_on(async {
+            let mut tasks = tokio::task::JoinSet::new();
+            // Every page gets a task at once: the pool, not the number of
+            // tasks, bounds what is in flight, so a slow host never starves
+            // the others.
+            for (url, demand) in demands {
+                let fetcher = self.fetcher.clone();
+                let accept = accept.clone();
+                let probes = probes.clone();
+                tasks.spawn(async move {
+                    let page = fetcher.page(&url).await;
+                    let probe = match needs_probe(&page, &accept) {
+                        true => probes.of(&url).await,
+                        false => None,
+                    };
+                    // Reading a page is CPU work: a small one is read here,
+                    // at once, so its body is freed at once; a large one on
+                    // the blocking pool, so the I/O threads go on meanwhile.
+                    let (page, digest) = if body_size(&page) < LARGE_BODY {
+                        read_page(page, probe.as_deref(), &demand, &accept)
+                    } else {
+                        tokio::task::spawn_blocking(move || {
+                            read_page(page, probe.as_deref(), &demand, &accept)
+                        })
+                        .await
+                        .map_err(|_| url.clone())?
+                    };
+                    Ok::<_, Url>((url, page, digest))
+                });
+            }
+            let mut pages = HashMap::new();
+            while let Some(joined) = tasks.join_next().await {
+                let Ok(Ok((url, page, digest))) = joined else {
+                    continue;
+                };
+                stage.advance(page.result.as_ref().map_or(true, |r| r.status >= 400));
+                pages.insert(url, (page, digest));
+            }
+            pages
+        })
+    }
+}
+
+/// A 2xx page that is not a site's root may be a soft 404: probe its
+/// parent path.
+fn needs_probe(page: &Page, accept: &Accept) -> bool {
+    !soft404::is_root(&page.url)
+        && page
+            .result
+            .as_ref()
+            .is_ok_and(|r| accept.contains(r.status) && r.text.is_some())
+}
+
+fn body_size(page: &Page) -> usize {
+    page.result.as_ref().map_or(0, |r| {
+        r.text.as_ref().map_or(0, String::len) + r.pdf.as_ref().map_or(0, Vec::len)
+    })
+}
+
+/// Digest a fetched page for its demand, then drop its body.
+pub(super) fn read_page(
+    mut page: Page,
+    probe: Option<&ProbeFacts>,
+    demand: &Demand,
+    accept: &Accept,
+) -> (Page, PageDigest) {
+    let digest = match &page.result {
+        Ok(response) => {
+            let origin = Origin {
+                cited: &page.url,
+                final_url: &page.final_url,
+                probe,
+            };
+            digest::digest(response, Some(origin), demand, accept)
+        }
+        Err(_) => PageDigest::default(),
+    };
+    if let Ok(response) = &mut page.result {
+        response.text = None;
+        response.pdf = None;
+    }
+    (page, digest)
+}
+
+type ProbeCell = Arc<tokio::sync::OnceCell<Option<Arc<ProbeFacts>>>>;
+
+/// The random-path probes of a run: one per host and parent path, fetched
+/// by the first page that needs it while the others wait for its answer.
+struct Probes {
+    fetcher: Fetcher,
+    accept: Arc<Accept>,
+    cells: Mutex<HashMap<String, ProbeCell>>,
+}
+
+impl Probes {
+    fn new(fetcher: Fetcher, accept: Arc<Accept>) -> Self {
+        Self {
+            fetcher,
+            accept,
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// What a made-up name beside `cited` gets, when it answers 2xx.
+    async fn of(&self, cited: &Url) -> Option<Arc<ProbeFacts>> {
+        let name: String = {
+            let mut rng = rand::rng();
+            (0..soft404::PROBE_NAME_LEN)
+                .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
+                .collect()
+        };
+        let url = soft404::probe_url(cited, &name)?;
+        let cell = {
+            let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+            cells.entry(soft404::probe_key(&url)).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let page = self.fetcher.page(&url).await;
+            digest::probe_facts(&page, &self.accept).map(Arc::new)
+        })
+        .await
+        .clone()
+    }
+}

@@ -1,0 +1,357 @@
+//! Soft 404s: pages that answer "200 OK" but are not the page cited. Pure.
+//!
+//! Three kinds of evidence, each named in the reason:
+//! - the redirects end at the site's root, or at a path that names an error
+//!   page (`/404`, `/not-found`, `/error`), when the cited URL was not the
+//!   root itself;
+//! - the title or first heading says the page was not found (English,
+//!   German, French, Spanish, Italian, Portuguese, Russian, Polish, Dutch);
+//! - the random-path probe (Bar-Yossef et al., "Sic Transit Gloria Telae",
+//!   2004): a made-up name under the same parent path also answers 2xx, and
+//!   the cited page ends at the same URL as the probe or reads nearly the
+//!   same (word-shingle similarity ≥ [`SHINGLE_SIMILARITY`]).
+//!
+//! A site's root is never a soft 404.
+
+use super::normalize::normalize;
+use std::collections::HashSet;
+use url::Url;
+
+/// Shingle similarity from which a page reads as the probe's page.
+pub const SHINGLE_SIMILARITY: f64 = 0.9;
+/// Words per shingle.
+const SHINGLE: usize = 4;
+/// Letters in the probe's made-up name.
+pub const PROBE_NAME_LEN: usize = 25;
+
+/// Whether a URL is its site's root (`/`, no query).
+pub fn is_root(url: &Url) -> bool {
+    matches!(url.path(), "" | "/") && url.query().is_none_or(str::is_empty)
+}
+
+/// Path segments that name an error page.
+const ERROR_SEGMENTS: &[&str] = &[
+    "404",
+    "error",
+    "errors",
+    "error404",
+    "error-404",
+    "404error",
+    "404-error",
+    "notfound",
+    "not-found",
+    "not_found",
+    "pagenotfound",
+    "page-not-found",
+    "page_not_found",
+];
+
+/// Evidence from the redirect chain: the cited URL led to the site's root
+/// or to an error page.
+pub fn redirect_evidence(cited: &Url, final_url: &Url) -> Option<String> {
+    if is_root(cited) || cited == final_url {
+        return None;
+    }
+    if is_root(final_url) {
+        return Some(format!(
+            "the redirects end at the site's home page {final_url}: the page cited is gone"
+        ));
+    }
+    let names_error = final_url
+        .path_segments()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            let s = s.to_ascii_lowercase();
+            match s.rsplit_once('.') {
+                Some((stem, _)) => stem.to_owned(),
+                None => s,
+            }
+        })
+        .any(|s| ERROR_SEGMENTS.contains(&s.as_str()));
+    names_error.then(|| format!("the redirects end at an error page {final_url}"))
+}
+
+/// Phrases that say "not found" in a title or heading (normalised).
+const NOT_FOUND: &[&str] = &[
+    // English
+    "page not found",
+    "not found",
+    "page cannot be found",
+    "page can't be found",
+    "page could not be found",
+    "page doesn't exist",
+    "page does not exist",
+    "page no longer exists",
+    "no longer available",
+    "nothing was found",
+    "nothing found",
+    // German
+    "seite nicht gefunden",
+    "nicht gefunden",
+    "seite existiert nicht",
+    "seite wurde nicht gefunden",
+    // French
+    "page introuvable",
+    "page non trouvée",
+    "introuvable",
+    "cette page n'existe pas",
+    // Spanish
+    "página no encontrada",
+    "no encontrada",
+    "no se encontró",
+    "la página no existe",
+    // Italian
+    "pagina non trovata",
+    "non trovata",
+    "pagina inesistente",
+    // Portuguese
+    "página não encontrada",
+    "não encontrada",
+    "página não existe",
+    // Russian
+    "страница не найдена",
+    "не найдена",
+    "страница не существует",
+    // Polish
+    "nie znaleziono",
+    "strona nie istnieje",
+    "strony nie znaleziono",
+    // Dutch
+    "pagina niet gevonden",
+    "niet gevonden",
+];
+
+/// Words that, with `404`, make a title an error page's.
+const ERROR_WORDS: &[&str] = &[
+    "error",
+    "page",
+    "fehler",
+    "seite",
+    "erreur",
+    "página",
+    "pagina",
+    "errore",
+    "erro",
+    "ошибка",
+    "страница",
+    "błąd",
+    "strona",
+    "fout",
+];
+
+/// Evidence from a 2xx page's title or first heading.
+pub fn title_evidence(title: Option<&str>, heading: Option<&str>) -> Option<String> {
+    for (what, text) in [("title", title), ("first heading", heading)] {
+        let Some(text) = text else { continue };
+        let n = normalize(text);
+        let words: Vec<&str> = n
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let says_404 = words.contains(&"404")
+            && (words.len() == 1 || words.iter().any(|w| ERROR_WORDS.contains(w)));
+        let phrase = NOT_FOUND.iter().find(|p| contains_phrase(&n, p));
+        if says_404 || phrase.is_some() {
+            return Some(format!(
+                "the page answers 2xx but its {what} says “{}”",
+                text.trim()
+            ));
+        }
+    }
+    None
+}
+
+/// Whether `phrase` is in `text` on word boundaries.
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// The URL of the random-path probe for a cited URL: its parent path plus
+/// `name`. `None` for a site's root.
+pub fn probe_url(cited: &Url, name: &str) -> Option<Url> {
+    if is_root(cited) {
+        return None;
+    }
+    let path = cited.path();
+    let trimmed = path.strip_suffix('/').unwrap_or(path);
+    let parent = &trimmed[..trimmed.rfind('/').map_or(0, |i| i + 1)];
+    let mut probe = cited.clone();
+    probe.set_fragment(None);
+    probe.set_query(None);
+    probe.set_path(&format!(
+        "{}{name}",
+        if parent.is_empty() { "/" } else { parent }
+    ));
+    Some(probe)
+}
+
+/// The key that shares one probe among the cited URLs it serves: scheme,
+/// host, port and parent path.
+pub fn probe_key(probe: &Url) -> String {
+    let path = probe.path();
+    format!(
+        "{}://{}:{}{}",
+        probe.scheme(),
+        probe.host_str().unwrap_or_default(),
+        probe.port_or_known_default().unwrap_or(0),
+        &path[..path.rfind('/').map_or(0, |i| i + 1)]
+    )
+}
+
+/// A page's word shingles (hashed), for near-duplicate comparison.
+pub fn shingles(normalized: &str) -> HashSet<u64> {
+    let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.len() < SHINGLE {
+        return HashSet::from([hash(&words.join(" "))]);
+    }
+    words.windows(SHINGLE).map(|w| hash(&w.join(" "))).collect()
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// Jaccard similarity of two shingle sets.
+pub fn similarity(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let common = a.intersection(b).count();
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+/// What the probe of a parent path found, when it answered 2xx.
+#[derive(Debug, Clone)]
+pub struct ProbeFacts {
+    /// The made-up URL requested.
+    pub url: Url,
+    /// Where its redirects ended.
+    pub final_url: Url,
+    /// Its visible text's shingles.
+    pub shingles: HashSet<u64>,
+}
+
+/// Evidence from the probe: the cited page is the page any made-up name
+/// gets.
+pub fn probe_evidence(
+    cited: &Url,
+    final_url: &Url,
+    page_shingles: &HashSet<u64>,
+    probe: &ProbeFacts,
+) -> Option<String> {
+    if is_root(cited) {
+        return None;
+    }
+    if final_url == &probe.final_url && final_url != cited {
+        return Some(format!(
+            "it ends at {final_url}, where a made-up URL ({}) ends too",
+            probe.url
+        ));
+    }
+    let s = similarity(page_shingles, &probe.shingles);
+    (s >= SHINGLE_SIMILARITY).then(|| {
+        format!(
+            "it reads the same as a made-up URL on the site ({}; similarity {s:.2}): \
+             the site answers every path with this page",
+            probe.url
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn redirects_to_root_or_error_pages() {
+        let cited = url("http://a.org/news/2008/story.html");
+        assert!(redirect_evidence(&cited, &url("https://www.a.org/")).is_some());
+        assert!(redirect_evidence(&cited, &url("http://a.org/errors/404.html")).is_some());
+        assert!(redirect_evidence(&cited, &url("http://a.org/page-not-found")).is_some());
+        assert!(redirect_evidence(&cited, &url("http://a.org/news/story")).is_none());
+        assert!(redirect_evidence(&cited, &url("http://a.org/error-correction-codes")).is_none());
+        assert!(redirect_evidence(&cited, &url("http://a.org/?p=12")).is_none());
+        // The root is never a soft 404.
+        assert!(redirect_evidence(&url("http://a.org/"), &url("https://a.org/")).is_none());
+    }
+
+    #[test]
+    fn titles_in_many_languages() {
+        for title in [
+            "404 - Page Not Found",
+            "Error 404",
+            "404",
+            "Seite nicht gefunden",
+            "Page introuvable | Le Monde",
+            "Página no encontrada",
+            "Pagina non trovata",
+            "Página não encontrada",
+            "Страница не найдена",
+            "Nie znaleziono strony",
+            "Oops! That page can’t be found.",
+        ] {
+            assert!(title_evidence(Some(title), None).is_some(), "{title}");
+        }
+        for title in [
+            "Route 404 reopens after repairs",
+            "Found: the missing papers",
+            "NATO and Russia Need a Shared Vision",
+        ] {
+            assert!(title_evidence(Some(title), None).is_none(), "{title}");
+        }
+        assert!(title_evidence(Some("Archive"), Some("Sorry, page not found")).is_some());
+    }
+
+    #[test]
+    fn probe_urls_share_a_parent() {
+        let name = "a".repeat(PROBE_NAME_LEN);
+        let p = probe_url(&url("http://a.org/index/articles/view/NATO?x=1#c"), &name).unwrap();
+        assert_eq!(
+            p.as_str(),
+            format!("http://a.org/index/articles/view/{name}")
+        );
+        let q = probe_url(&url("http://a.org/index/articles/view/other/"), &name).unwrap();
+        assert_eq!(
+            q.as_str(),
+            format!("http://a.org/index/articles/view/{name}")
+        );
+        assert_eq!(probe_key(&p), probe_key(&q));
+        let top = probe_url(&url("http://a.org/about"), &name).unwrap();
+        assert_eq!(top.as_str(), format!("http://a.org/{name}"));
+        assert!(probe_url(&url("http://a.org/"), &name).is_none());
+    }
+
+    #[test]
+    fn shingles_tell_near_duplicates() {
+        let a = shingles("sorry we could not find that page try the search box or go home now");
+        let b = shingles("sorry we could not find that page try the search box or go home now");
+        let c = shingles("the committee heard evidence on energy security and supply chains today");
+        assert_eq!(similarity(&a, &b), 1.0);
+        assert!(similarity(&a, &c) < 0.1);
+        let probe = ProbeFacts {
+            url: url("http://a.org/x/zzz"),
+            final_url: url("http://a.org/x/zzz"),
+            shingles: a.clone(),
+        };
+        let cited = url("http://a.org/x/story");
+        assert!(probe_evidence(&cited, &cited, &b, &probe).is_some());
+        assert!(probe_evidence(&cited, &cited, &c, &probe).is_none());
+        let both = ProbeFacts {
+            final_url: url("http://a.org/search"),
+            ..probe
+        };
+        assert!(probe_evidence(&cited, &url("http://a.org/search"), &c, &both).is_some());
+    }
+}
