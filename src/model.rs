@@ -346,6 +346,7 @@ pub enum LinkVerdict {
     /// The page is gone or unreachable.
     Broken,
     /// The server answers "found" with a not-found page.
+    #[serde(rename = "soft_404")]
     Soft404,
     /// The page is fine but the fragment is not on it.
     AnchorMissing,

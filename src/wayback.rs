@@ -27,12 +27,15 @@ pub struct Capture {
 impl Capture {
     /// The capture's date as `YYYY-MM-DD`.
     pub fn date(&self) -> String {
-        let t = &self.timestamp;
-        if t.len() >= 8 {
-            format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..8])
-        } else {
-            t.clone()
-        }
+        date(&self.timestamp)
+    }
+}
+
+/// `YYYY-MM-DD` of a Wayback timestamp (`YYYYMMDDhhmmss`).
+pub fn date(timestamp: &str) -> String {
+    match (timestamp.get(..4), timestamp.get(4..6), timestamp.get(6..8)) {
+        (Some(y), Some(m), Some(d)) => format!("{y}-{m}-{d}"),
+        _ => timestamp.to_owned(),
     }
 }
 

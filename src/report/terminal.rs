@@ -107,7 +107,11 @@ fn render_memo(
             line.push_str(&format!("  ({})", clean(reason)));
         }
         if let Some(s) = &link.suggestion {
-            line.push_str(&format!("\n      suggestion: {}", clean(&s.url)));
+            let what = match &s.timestamp {
+                Some(ts) => format!("archived copy of {}", crate::wayback::date(ts)),
+                None => "suggestion".to_owned(),
+            };
+            line.push_str(&format!("\n      {what}: {}", clean(&s.url)));
         }
         lines.push((link.line, link.column, line));
     }
@@ -139,6 +143,14 @@ fn render_memo(
                     clean(source)
                 ));
             }
+        }
+        if let Some(archived) = &quote.archived {
+            line.push_str(&format!(
+                "\n      archived copy of {} ({}): {}",
+                crate::wayback::date(&archived.timestamp),
+                archived.verdict.name(),
+                clean(&archived.url)
+            ));
         }
         lines.push((quote.line, quote.column, line));
     }

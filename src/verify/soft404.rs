@@ -144,7 +144,16 @@ const ERROR_WORDS: &[&str] = &[
 pub fn title_evidence(title: Option<&str>, heading: Option<&str>) -> Option<String> {
     for (what, text) in [("title", title), ("first heading", heading)] {
         let Some(text) = text else { continue };
-        let n = normalize(text);
+        // Dashes separate a title's parts here (`Not found – Site`); the
+        // shared normalisation would join the words around them.
+        let spaced: String = text
+            .chars()
+            .map(|c| match c {
+                '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' => ' ',
+                c => c,
+            })
+            .collect();
+        let n = normalize(&spaced);
         let words: Vec<&str> = n
             .split(|c: char| !c.is_alphanumeric() && c != '\'')
             .filter(|w| !w.is_empty())
@@ -301,6 +310,7 @@ mod tests {
             "Страница не найдена",
             "Nie znaleziono strony",
             "Oops! That page can’t be found.",
+            "Page not found – Example",
         ] {
             assert!(title_evidence(Some(title), None).is_some(), "{title}");
         }

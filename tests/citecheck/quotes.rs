@@ -2,35 +2,14 @@
 //! locally, in HTML, plain text and PDF.
 
 use crate::server::{Reply, Server};
-use crate::support::{citecheck_json, fixture, pdf_with_lines};
+use crate::support::seed_memo_for;
+use crate::support::{check_memo, pdf_with_lines};
 use serde_json::Value;
 
-/// The seed memo with its site moved to the local server.
-fn seed_memo_for(server: &Server, dir: &std::path::Path) -> std::path::PathBuf {
-    let memo = std::fs::read_to_string(fixture("memos/atlantic-memo-6.txt")).unwrap();
-    let memo = memo.replace("http://www.atlantic-community.org", &server.url(""));
-    let path = dir.join("atlantic-memo-6.txt");
-    std::fs::write(&path, memo).unwrap();
-    path
-}
-
 fn check(path: &std::path::Path, extra: &[&str]) -> (Value, i32) {
-    let mut args = vec![
-        "check",
-        path.to_str().unwrap(),
-        "--allow-private",
-        "--host-interval",
-        "0",
-        "--max-retries",
-        "0",
-        "-f",
-        "json",
-    ];
-    if !extra.iter().any(|a| a.starts_with("--archive")) {
-        args.push("--no-archive");
-    }
+    let mut args = vec!["--no-archive", "--max-retries", "0"];
     args.extend_from_slice(extra);
-    citecheck_json(&args, None)
+    check_memo(path, &args)
 }
 
 /// `(line, verdict)` of every quote, and the quote on `line`.
@@ -57,23 +36,23 @@ fn quote_on(report: &Value, line: u64) -> &Value {
         .unwrap()
 }
 
-const ARTICLE: &str = r#"<html><head><title>NATO and Russia Need a Shared Vision</title>
+pub const ARTICLE: &str = r#"<html><head><title>NATO and Russia Need a Shared Vision</title>
 <script>var related = "carve out a special role of some other sort for Russia";</script></head>
 <body><h1>NATO and Russia Need a Shared Vision</h1>
 <p>Both sides must act now to prevent the East&ndash;West ice age.</p>
 <p>Many in Moscow <em>hope</em> to move on&nbsp;from the Putin era of con&shy;fron<span>tation</span>.</p>
 </body></html>"#;
 
-const UKRAINE: &str = r#"<html><head><title>Supporting Ukraine</title></head><body>
+pub const UKRAINE: &str = r#"<html><head><title>Supporting Ukraine</title></head><body>
 <p>After all, the roots of Russian statehood lie in Kiev and Crimea hosts a major Russian naval base.</p>
 <p>&ldquo;Russia is doing everything that it can to re-emerge as a major world player,&rdquo; he wrote.</p>
 </body></html>"#;
 
-const PARTNER: &str = r#"<html><head><title>The West Needs Russia as a Partner</title></head><body>
+pub const PARTNER: &str = r#"<html><head><title>The West Needs Russia as a Partner</title></head><body>
 <p>Nothing quoted here.</p><noscript>carve out a special role of some other sort for Russia</noscript>
 </body></html>"#;
 
-const COMMENTS: &str = r#"<html><head><title>Comments</title></head><body>
+pub const COMMENTS: &str = r#"<html><head><title>Comments</title></head><body>
 <div id="comment897">First comment.</div><div id="comment906">Second comment.</div>
 <div id="comment904"><p>Russia has no intention of joining NATO or the EU. It is a power of its own.</p></div>
 </body></html>"#;
@@ -99,7 +78,7 @@ fn seed_routes(path: &str, _: usize) -> Reply {
 fn the_seed_memo_gets_found_approximate_and_missing() {
     let server = Server::start(seed_routes);
     let dir = tempfile::tempdir().unwrap();
-    let memo = seed_memo_for(&server, dir.path());
+    let memo = seed_memo_for(&server.url(""), dir.path());
     let (report, code) = check(&memo, &[]);
     assert_eq!(
         quote_verdicts(&report),
@@ -172,7 +151,7 @@ fn quotes_are_unverifiable_when_no_source_can_be_read() {
         }
     });
     let dir = tempfile::tempdir().unwrap();
-    let memo = seed_memo_for(&server, dir.path());
+    let memo = seed_memo_for(&server.url(""), dir.path());
     let (report, _) = check(&memo, &[]);
     let verdicts = quote_verdicts(&report);
     assert_eq!(verdicts.len(), 6);

@@ -109,6 +109,11 @@ impl Server {
             .map_or(0, Vec::len)
     }
 
+    /// Every path requested so far.
+    pub fn paths(&self) -> Vec<String> {
+        self.state.hits.lock().unwrap().keys().cloned().collect()
+    }
+
     /// When the requests to a path came.
     pub fn times(&self, path: &str) -> Vec<Instant> {
         self.state

@@ -187,3 +187,29 @@ pub fn pdf_with_lines(lines: &[&str]) -> Vec<u8> {
     doc.save_to(&mut bytes).expect("the PDF is written");
     bytes
 }
+
+/// The seed memo with its site moved to the local server `base`
+/// (`http://127.0.0.1:PORT`), written into `dir`.
+pub fn seed_memo_for(base: &str, dir: &std::path::Path) -> PathBuf {
+    let memo = std::fs::read_to_string(fixture("memos/atlantic-memo-6.txt")).unwrap();
+    let memo = memo.replace("http://www.atlantic-community.org", base);
+    let path = dir.join("atlantic-memo-6.txt");
+    std::fs::write(&path, memo).unwrap();
+    path
+}
+
+/// `citecheck check MEMO --allow-private --host-interval 0 -f json` and
+/// `extra`, parsed.
+pub fn check_memo(memo: &std::path::Path, extra: &[&str]) -> (serde_json::Value, i32) {
+    let mut args = vec![
+        "check",
+        memo.to_str().unwrap(),
+        "--allow-private",
+        "--host-interval",
+        "0",
+        "-f",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    citecheck_json(&args, None)
+}

@@ -1,0 +1,452 @@
+//! Soft 404s and archived copies, against local servers: one plays the
+//! cited sites, another imitates the Wayback Machine (availability API and
+//! raw captures under `/web/<timestamp>id_/…`).
+
+use crate::quotes::{ARTICLE, COMMENTS, PARTNER, UKRAINE};
+use crate::server::{Reply, Server};
+use crate::support::{check_memo, seed_memo_for};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+fn write_memo(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
+    let path = dir.join("memo.md");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn links(report: &Value) -> &Vec<Value> {
+    report["memos"][0]["links"].as_array().unwrap()
+}
+
+fn link_to<'a>(report: &'a Value, path: &str) -> &'a Value {
+    links(report)
+        .iter()
+        .find(|l| {
+            let url = l["url"].as_str().unwrap();
+            let url = url.split('#').next().unwrap();
+            url.split_once("//")
+                .unwrap()
+                .1
+                .split_once('/')
+                .map(|(_, p)| format!("/{p}"))
+                == Some(path.to_owned())
+        })
+        .unwrap_or_else(|| panic!("no link to {path} in {report}"))
+}
+
+/// A 25-letter made-up name, as the random-path probe asks for.
+fn is_probe(segment: &str) -> bool {
+    segment.len() == 25 && segment.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+const REAL: &str = "<html><head><title>Energy report</title></head><body><h1>Energy report</h1>\
+    <p>The committee heard evidence on energy security, supply chains and the cost of delay, \
+    and concluded that the reforms had failed to reach rural areas.</p></body></html>";
+
+const CATCH_ALL: &str = "<html><head><title>Example Institute</title></head><body>\
+    <h1>Welcome to the Example Institute</h1><p>We publish research on foreign policy, \
+    security and trade. Browse our latest reports, events and commentary, or search the \
+    archive for older publications.</p></body></html>";
+
+#[test]
+fn soft_404_rules_and_their_guards() {
+    let site = Server::start(|path, _| match path {
+        "/" => Reply::html(200, CATCH_ALL),
+        "/moved-home" => Reply::redirect(301, "/"),
+        "/moved-error" => Reply::redirect(302, "/errors/404.html"),
+        "/errors/404.html" => Reply::html(200, "<title>Oops</title><p>Sorry.</p>"),
+        "/titled" => Reply::html(
+            200,
+            "<title>Page not found – Example</title><p>Try search.</p>",
+        ),
+        "/betitelt" => Reply::html(200, "<title>Beispiel</title><h1>Seite nicht gefunden</h1>"),
+        "/mentions-404" => Reply::html(
+            200,
+            "<title>HTTP errors explained</title><p>A 404 page not found error means the server \
+             has nothing at that address.</p>",
+        ),
+        "/report" => Reply::html(200, REAL),
+        p if p.starts_with("/search") => Reply::html(200, "<title>Search</title><p>Results</p>"),
+        p if p.starts_with("/lost/") => Reply::redirect(302, "/search?q=lost"),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    // A host that answers every path with its home page.
+    let catch_all = Server::start(|path, _| match path {
+        "/articles/real" => Reply::html(200, REAL),
+        _ => Reply::html(200, CATCH_ALL),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(
+        dir.path(),
+        &[
+            site.url("/moved-home"),
+            site.url("/moved-error"),
+            site.url("/titled"),
+            site.url("/betitelt"),
+            site.url("/mentions-404"),
+            site.url("/report"),
+            site.url("/lost/story"),
+            site.url("/"),
+            catch_all.url("/articles/gone"),
+            catch_all.url("/articles/also-gone"),
+            catch_all.url("/articles/real"),
+            catch_all.url("/"),
+        ]
+        .join("\n\n"),
+    );
+    let (report, code) = check_memo(&memo, &["--no-archive", "--max-retries", "0"]);
+    assert_eq!(code, 1);
+    let verdict = |host: &Server, path: &str| {
+        let link = links(&report)
+            .iter()
+            .find(|l| l["url"] == host.url(path))
+            .unwrap();
+        (
+            link["verdict"].as_str().unwrap().to_owned(),
+            link["reason"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    let (v, why) = verdict(&site, "/moved-home");
+    assert_eq!(v, "soft_404");
+    assert!(why.contains("home page"), "{why}");
+    let (v, why) = verdict(&site, "/moved-error");
+    assert_eq!(v, "soft_404");
+    assert!(why.contains("error page"), "{why}");
+    let (v, why) = verdict(&site, "/titled");
+    assert_eq!(v, "soft_404");
+    assert!(
+        why.contains("title says “Page not found – Example”"),
+        "{why}"
+    );
+    let (v, why) = verdict(&site, "/betitelt");
+    assert_eq!(v, "soft_404");
+    assert!(why.contains("first heading"), "{why}");
+    let (v, why) = verdict(&site, "/lost/story");
+    assert_eq!(v, "soft_404");
+    assert!(why.contains("where a made-up URL"), "{why}");
+    // Guards: text that merely mentions 404, a real page, the root.
+    assert_eq!(verdict(&site, "/mentions-404").0, "ok");
+    assert_eq!(verdict(&site, "/report").0, "ok");
+    assert_eq!(verdict(&site, "/").0, "ok");
+    let (v, why) = verdict(&catch_all, "/articles/gone");
+    assert_eq!(v, "soft_404");
+    assert!(why.contains("reads the same as a made-up URL"), "{why}");
+    assert_eq!(verdict(&catch_all, "/articles/also-gone").0, "soft_404");
+    assert_eq!(verdict(&catch_all, "/articles/real").0, "ok");
+    assert_eq!(
+        verdict(&catch_all, "/").0,
+        "ok",
+        "a site root is never a soft 404"
+    );
+    // One probe per host and parent path, however many pages share it.
+    let probe = |server: &Server, parent: &str| {
+        server
+            .paths()
+            .iter()
+            .filter(|p| p.strip_prefix(parent).is_some_and(is_probe))
+            .map(|p| server.hits(p))
+            .sum::<usize>()
+    };
+    assert_eq!(probe(&catch_all, "/articles/"), 1);
+    assert_eq!(probe(&site, "/lost/"), 1);
+}
+
+/// Captures the imitation archive holds: original URL → timestamps.
+type Captures = HashMap<String, Vec<&'static str>>;
+
+/// The imitation Wayback Machine: the availability API answers with the
+/// newest capture at or before the asked timestamp (else the oldest), and
+/// raw captures come from `body`.
+fn archive(
+    captures: Captures,
+    body: impl Fn(&str, &str) -> Option<String> + Send + Sync + 'static,
+) -> Server {
+    let captures = Arc::new(captures);
+    Server::start(move |path, n| {
+        if let Some(query) = path.strip_prefix("/wayback/available?") {
+            let pairs: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect();
+            let url = pairs.get("url").cloned().unwrap_or_default();
+            if url.ends_with("/malformed") {
+                return Reply::html(200, "{\"archived_snapshots\": ");
+            }
+            if url.ends_with("/busy-archive") && n == 1 {
+                return Reply::html(429, "slow down").with("retry-after", "1");
+            }
+            let asked = pairs
+                .get("timestamp")
+                .map(String::as_str)
+                .unwrap_or("99999999999999");
+            let Some(list) = captures.get(&url) else {
+                return Reply::html(200, r#"{"archived_snapshots": {}}"#);
+            };
+            let mut sorted = list.clone();
+            sorted.sort_unstable();
+            let ts = sorted
+                .iter()
+                .rev()
+                .find(|t| **t <= asked)
+                .or(sorted.first())
+                .unwrap();
+            return Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "application/json".into())],
+                body: format!(
+                    r#"{{"url": "{url}", "archived_snapshots": {{"closest": {{"status": "200",
+                    "available": true, "url": "http://web.archive.org/web/{ts}/{url}",
+                    "timestamp": "{ts}"}}}}}}"#
+                )
+                .into_bytes(),
+            };
+        }
+        if let Some(rest) = path.strip_prefix("/web/") {
+            if let Some((ts, original)) = rest.split_once("id_/") {
+                if let Some(html) = body(ts, original) {
+                    return Reply::html(200, &html);
+                }
+            }
+        }
+        Reply::html(404, "<title>Not in the archive</title>")
+    })
+}
+
+#[test]
+fn dead_links_get_captures_near_the_memo_date() {
+    let site = Server::start(|path, _| match path {
+        "/gone" | "/old" | "/never-archived" | "/malformed" | "/busy-archive" => {
+            Reply::html(404, "<title>Not found</title>")
+        }
+        "/comments" => Reply::html(200, "<p id=\"comment1\">One</p>"),
+        _ => Reply::html(404, ""),
+    });
+    let base = site.url("");
+    let captures: Captures = [
+        (
+            format!("{base}/gone"),
+            vec!["20070101000000", "20080401000000", "20090101000000"],
+        ),
+        (format!("{base}/old"), vec!["20120101000000"]),
+        (format!("{base}/comments"), vec!["20080301000000"]),
+        (format!("{base}/busy-archive"), vec!["20080101000000"]),
+    ]
+    .into_iter()
+    .collect();
+    let wayback = archive(captures, |_, original| {
+        if original.ends_with("/comments") {
+            Some("<p id=\"comment1\">One</p><p id=\"comment2\">Two</p>".into())
+        } else {
+            Some("<title>Archived</title><p>An archived page.</p>".into())
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(
+        dir.path(),
+        &format!(
+            "---\ndate: 2008-05-12\n---\n\n{base}/gone\n\n{base}/old\n\n{base}/comments#comment2\n\n\
+             {base}/never-archived\n\n{base}/malformed\n\n{base}/busy-archive\n"
+        ),
+    );
+    let archive_url = wayback.url("");
+    let (report, _) = check_memo(
+        &memo,
+        &["--archive-url", &archive_url, "--max-retries", "1"],
+    );
+    // The capture before the memo's date, not the closest after it.
+    let gone = link_to(&report, "/gone");
+    assert_eq!(gone["verdict"], "broken");
+    assert_eq!(gone["suggestion"]["source"], "archive");
+    assert_eq!(gone["suggestion"]["timestamp"], "20080401000000");
+    assert_eq!(
+        gone["suggestion"]["url"],
+        format!("{archive_url}/web/20080401000000/{base}/gone")
+    );
+    assert!(
+        gone["reason"]
+            .as_str()
+            .unwrap()
+            .contains("an archived copy of 2008-04-01 exists")
+    );
+    // Only a later capture: the closest is offered.
+    assert_eq!(
+        link_to(&report, "/old")["suggestion"]["timestamp"],
+        "20120101000000"
+    );
+    // The anchor is missing now but the archived copy has it.
+    let comments = link_to(&report, "/comments");
+    assert_eq!(comments["verdict"], "anchor_missing");
+    assert_eq!(comments["suggestion"]["timestamp"], "20080301000000");
+    assert!(
+        comments["reason"]
+            .as_str()
+            .unwrap()
+            .contains("has the anchor")
+    );
+    // No capture; a malformed answer; 429 then an answer.
+    let never = link_to(&report, "/never-archived");
+    assert!(never["suggestion"].is_null());
+    assert!(
+        never["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("no archived copy")
+    );
+    let malformed = link_to(&report, "/malformed");
+    assert!(malformed["suggestion"].is_null());
+    assert!(
+        malformed["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the archive's answer is not JSON"),
+        "{malformed}"
+    );
+    assert_eq!(
+        link_to(&report, "/busy-archive")["suggestion"]["timestamp"],
+        "20080101000000"
+    );
+    let busy_query = wayback
+        .paths()
+        .into_iter()
+        .find(|p| p.starts_with("/wayback/") && p.contains("busy-archive"))
+        .unwrap();
+    assert_eq!(wayback.hits(&busy_query), 2, "429 was retried");
+    // Each page looked up once, near the memo's date.
+    let gone_query = wayback
+        .paths()
+        .into_iter()
+        .find(|p| p.starts_with("/wayback/") && p.contains("%2Fgone"))
+        .unwrap();
+    assert!(
+        gone_query.ends_with("timestamp=20080512235959"),
+        "{gone_query}"
+    );
+    assert_eq!(wayback.hits(&gone_query), 1);
+
+    // --as-of moves the date; --no-archive asks nothing.
+    let (report, _) = check_memo(
+        &memo,
+        &[
+            "--archive-url",
+            &archive_url,
+            "--as-of",
+            "2010-01-01",
+            "--max-retries",
+            "0",
+        ],
+    );
+    assert_eq!(
+        link_to(&report, "/gone")["suggestion"]["timestamp"],
+        "20090101000000"
+    );
+    let asked = wayback.paths().len();
+    let (report, _) = check_memo(&memo, &["--archive-url", &archive_url, "--no-archive"]);
+    assert!(link_to(&report, "/gone")["suggestion"].is_null());
+    assert_eq!(wayback.paths().len(), asked);
+}
+
+#[test]
+fn an_archive_that_is_down_never_fails_the_run() {
+    let site = Server::start(|_, _| Reply::html(404, "<title>Not found</title>"));
+    let down = Server::start(|_, _| Reply::Reset);
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(dir.path(), &site.url("/gone"));
+    let (report, code) = check_memo(
+        &memo,
+        &["--archive-url", &down.url(""), "--max-retries", "0"],
+    );
+    assert_eq!(code, 1);
+    let gone = link_to(&report, "/gone");
+    assert_eq!(gone["verdict"], "broken");
+    assert!(gone["suggestion"].is_null());
+    assert!(
+        gone["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no archived copy: the archive did not answer"),
+        "{gone}"
+    );
+}
+
+#[test]
+fn the_seed_memo_gets_archived_copies_of_its_dead_sources() {
+    // The Ukraine article is gone, the comment 906 was deleted, and the
+    // article page now says something else; the archive kept them all.
+    let site = Server::start(|path, _| match path {
+        "/index/Open_Think_Tank_Article/NATO_and_Russia_Need_a_Shared_Vision" => Reply::html(
+            200,
+            &ARTICLE.replace("hope</em> to move on", "plan</em> to move on"),
+        ),
+        "/index/Open_Think_Tank_Article/The_West_Needs_Russia_as_a_Partner" => {
+            Reply::html(200, PARTNER)
+        }
+        "/index/articles/view/NATO_and_Russia_Need_a_Shared_Vision" => {
+            Reply::html(200, &COMMENTS.replace("comment906", "comment-removed"))
+        }
+        "/" => Reply::html(200, "<title>Home</title><p>Welcome</p>"),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let base = site.url("");
+    let captures: Captures = [
+        "/index/Open_Think_Tank_Article/Supporting_Ukraine%2C_but_Worrying_About_Russia",
+        "/index/articles/view/NATO_and_Russia_Need_a_Shared_Vision",
+        "/index/Open_Think_Tank_Article/NATO_and_Russia_Need_a_Shared_Vision",
+    ]
+    .iter()
+    .map(|p| (format!("{base}{p}"), vec!["20080601000000"]))
+    .collect();
+    let wayback = archive(captures, |_, original| {
+        Some(
+            if original.contains("Supporting_Ukraine") {
+                UKRAINE
+            } else if original.contains("articles/view") {
+                COMMENTS
+            } else {
+                ARTICLE
+            }
+            .to_owned(),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = seed_memo_for(&base, dir.path());
+    let (report, _) = check_memo(
+        &memo,
+        &["--archive-url", &wayback.url(""), "--max-retries", "0"],
+    );
+    // Dead links: every occurrence of the Ukraine article, comment906.
+    let dead: Vec<&Value> = links(&report)
+        .iter()
+        .filter(|l| l["verdict"] != "ok")
+        .collect();
+    assert_eq!(dead.len(), 8, "{dead:#?}");
+    for link in &dead {
+        assert_eq!(link["suggestion"]["source"], "archive", "{link}");
+        assert_eq!(link["suggestion"]["timestamp"], "20080601000000");
+    }
+    assert!(dead.iter().any(|l| l["verdict"] == "anchor_missing"));
+    // The quotes of the dead article are found in its archived copy; the
+    // drifted quote too ("hope" became "plan" on the live page).
+    let quotes = report["memos"][0]["quotes"].as_array().unwrap();
+    let on = |line: u64| quotes.iter().find(|q| q["line"] == line).unwrap();
+    let kyiv = on(38);
+    assert_eq!(kyiv["archived"]["verdict"], "approximate", "{kyiv}");
+    let reemerge = on(52);
+    assert_eq!(reemerge["verdict"], "missing", "{reemerge}");
+    assert_eq!(reemerge["archived"]["verdict"], "found", "{reemerge}");
+    assert!(
+        reemerge["archived"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("Supporting_Ukraine")
+    );
+    assert!(
+        reemerge["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the archived copy of 2008-06-01 still holds the quote"),
+        "{reemerge}"
+    );
+    let putin = on(42);
+    assert_eq!(putin["verdict"], "approximate", "{putin}");
+    assert_eq!(putin["archived"]["verdict"], "found", "{putin}");
+}
