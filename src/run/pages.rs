@@ -47,11 +47,11 @@ impl Network {
                 let accept = accept.clone();
                 let probes = probes.clone();
                 tasks.spawn(async move {
+                    // The probe first (shared by the pages of a parent
+                    // path), so that no page waits for it holding its body.
+                    let probe = probes.of(&url).await;
                     let page = fetcher.page(&url).await;
-                    let probe = match needs_probe(&page, &accept) {
-                        true => probes.of(&url).await,
-                        false => None,
-                    };
+                    let probe = probe.filter(|_| is_2xx_text(&page, &accept));
                     // Reading a page is CPU work: a small one is read here,
                     // at once, so its body is freed at once; a large one on
                     // the blocking pool, so the I/O threads go on meanwhile.
@@ -80,14 +80,11 @@ impl Network {
     }
 }
 
-/// A 2xx page that is not a site's root may be a soft 404: probe its
-/// parent path.
-fn needs_probe(page: &Page, accept: &Accept) -> bool {
-    !soft404::is_root(&page.url)
-        && page
-            .result
-            .as_ref()
-            .is_ok_and(|r| accept.contains(r.status) && r.text.is_some())
+/// Only a 2xx page with text can be a soft 404.
+fn is_2xx_text(page: &Page, accept: &Accept) -> bool {
+    page.result
+        .as_ref()
+        .is_ok_and(|r| accept.contains(r.status) && r.text.is_some())
 }
 
 fn body_size(page: &Page) -> usize {
@@ -140,7 +137,8 @@ impl Probes {
         }
     }
 
-    /// What a made-up name beside `cited` gets, when it answers 2xx.
+    /// What a made-up name beside `cited` gets, when it answers 2xx;
+    /// `None` for a site's root, which is never a soft 404.
     async fn of(&self, cited: &Url) -> Option<Arc<ProbeFacts>> {
         let name: String = {
             let mut rng = rand::rng();
