@@ -51,11 +51,15 @@ pub struct CheckArgs {
     #[arg(long)]
     pub offline: bool,
 
-    /// Report format.
-    #[arg(short = 'f', long, value_enum, default_value = "terminal")]
-    pub format: ReportFormat,
+    /// Report format, and optionally the file to write it to
+    /// (`FORMAT[=PATH]`, repeatable: `-f json=report.json -f html=report.html
+    /// -f terminal`). Formats: terminal, json, markdown, html, junit, sarif,
+    /// github. Default: terminal.
+    #[arg(short = 'f', long, value_name = "FORMAT[=PATH]", value_parser = Output::parse)]
+    pub format: Vec<Output>,
 
-    /// Write the report to this file instead of standard output.
+    /// Write the report given without `=PATH` to this file instead of
+    /// standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -160,6 +164,7 @@ impl CheckArgs {
     /// Build the run's configuration; `color` says whether standard output
     /// takes colour, `progress` whether standard error takes a progress bar.
     pub fn into_config(self, color: bool, progress: bool) -> Result<Config, Error> {
+        let outputs = outputs(self.format.clone(), self.output.clone())?;
         let archive_url = url::Url::parse(&self.archive_url)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -227,10 +232,7 @@ impl CheckArgs {
                 min_quote_words: self.min_quote_words,
             },
             offline: self.offline,
-            outputs: vec![Output {
-                format: self.format,
-                path: self.output,
-            }],
+            outputs,
             show,
             color,
             fetch,
@@ -244,6 +246,46 @@ impl CheckArgs {
             ..Config::default()
         })
     }
+}
+
+/// The outputs: `--format`s (terminal by default), `--output` giving the
+/// file of the one without a path.
+fn outputs(mut formats: Vec<Output>, output: Option<PathBuf>) -> Result<Vec<Output>, Error> {
+    if formats.is_empty() {
+        formats.push(Output {
+            format: ReportFormat::Terminal,
+            path: None,
+        });
+    }
+    if let Some(path) = output {
+        let mut to_stdout = formats.iter_mut().filter(|o| o.path.is_none());
+        match (to_stdout.next(), to_stdout.next()) {
+            (Some(only), None) => only.path = Some(path),
+            (None, _) => {
+                return Err(Error::InvalidOption {
+                    option: "--output",
+                    reason: "every --format already names its file".to_owned(),
+                });
+            }
+            (Some(_), Some(_)) => {
+                return Err(Error::InvalidOption {
+                    option: "--output",
+                    reason: "several formats go to standard output; give each its file with \
+                             --format FORMAT=PATH"
+                        .to_owned(),
+                });
+            }
+        }
+    }
+    if formats.iter().filter(|o| o.path.is_none()).count() > 1 {
+        return Err(Error::InvalidOption {
+            option: "--format",
+            reason: "only one format can go to standard output; give the others a file \
+                     (FORMAT=PATH)"
+                .to_owned(),
+        });
+    }
+    Ok(formats)
 }
 
 /// A duration: a number with `ms`, `s` or `m`, or a bare number in `unit`.

@@ -15,6 +15,37 @@ pub enum ReportFormat {
     Terminal,
     /// The schema-version-1 JSON report.
     Json,
+    /// A summary and what needs attention, for pull requests and job
+    /// summaries.
+    Markdown,
+    /// One self-contained page for editors.
+    Html,
+    /// JUnit XML for CI test dashboards.
+    Junit,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+impl Output {
+    /// Parse `FORMAT` or `FORMAT=PATH` (`json=report.json`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        use clap::ValueEnum;
+        let (name, path) = match text.split_once('=') {
+            Some((name, path)) if !path.is_empty() => (name, Some(PathBuf::from(path))),
+            Some((_, _)) => return Err(format!("{text:?} names no file after '='")),
+            None => (text, None),
+        };
+        let format = ReportFormat::from_str(name.trim(), true).map_err(|_| {
+            let names: Vec<String> = ReportFormat::value_variants()
+                .iter()
+                .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_owned()))
+                .collect();
+            format!("unknown format {name:?} (one of {})", names.join(", "))
+        })?;
+        Ok(Self { format, path })
+    }
 }
 
 /// One report to write: a format and where (standard output when `None`).

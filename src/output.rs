@@ -12,6 +12,11 @@ pub fn render(report: &Report, format: ReportFormat, terminal: TerminalOptions) 
     let written = match format {
         ReportFormat::Terminal => report::terminal::render(report, &mut buf, terminal),
         ReportFormat::Json => report::json::render(report, &mut buf),
+        ReportFormat::Markdown => report::markdown::render(report, &mut buf),
+        ReportFormat::Html => report::html::render(report, &mut buf),
+        ReportFormat::Junit => report::junit::render(report, &mut buf),
+        ReportFormat::Sarif => report::sarif::render(report, &mut buf),
+        ReportFormat::Github => report::github::render(report, &mut buf),
     };
     // Writing into a Vec cannot fail.
     debug_assert!(written.is_ok());

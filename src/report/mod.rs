@@ -3,7 +3,13 @@
 //! JSON contract of `docs/report-schema.md` (schema version 1): fields are
 //! only ever added.
 
+pub mod github;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod markup;
+pub mod sarif;
 pub mod terminal;
 
 use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity};
@@ -338,5 +344,129 @@ impl Report {
         } else {
             Status::Clean
         }
+    }
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Item<'a> {
+    /// A link occurrence.
+    Link(&'a LinkResult),
+    /// A quotation.
+    Quote(&'a QuoteResult),
+    /// A problem with the memo itself.
+    Problem(&'a Problem),
+}
+
+/// One item of a memo, flattened for the formats that list findings.
+#[derive(Debug, Clone, Copy)]
+pub struct Finding<'a> {
+    /// The memo it is in.
+    pub memo: &'a MemoReport,
+    /// The item.
+    pub item: Item<'a>,
+}
+
+impl<'a> Finding<'a> {
+    /// `link`, `quote` or `memo`.
+    pub fn kind(&self) -> &'static str {
+        match self.item {
+            Item::Link(_) => "link",
+            Item::Quote(_) => "quote",
+            Item::Problem(_) => "memo",
+        }
+    }
+
+    /// The verdict's name (`problem` for memo problems).
+    pub fn verdict(&self) -> &'static str {
+        match self.item {
+            Item::Link(l) => l.verdict.name(),
+            Item::Quote(q) => q.verdict.name(),
+            Item::Problem(_) => "problem",
+        }
+    }
+
+    /// Its severity.
+    pub fn severity(&self) -> Severity {
+        match self.item {
+            Item::Link(l) => l.severity,
+            Item::Quote(q) => q.severity,
+            Item::Problem(p) => p.severity,
+        }
+    }
+
+    /// 1-based line and column, when known.
+    pub fn position(&self) -> (Option<u32>, Option<u32>) {
+        match self.item {
+            Item::Link(l) => (Some(l.line), Some(l.column)),
+            Item::Quote(q) => (Some(q.line), Some(q.column)),
+            Item::Problem(p) => (p.line, p.column),
+        }
+    }
+
+    /// What it is about: the URL, the quotation, or the problem.
+    pub fn subject(&self) -> &'a str {
+        match self.item {
+            Item::Link(l) => &l.url,
+            Item::Quote(q) => &q.text,
+            Item::Problem(p) => &p.message,
+        }
+    }
+
+    /// Why, when there is a reason.
+    pub fn reason(&self) -> Option<&'a str> {
+        match self.item {
+            Item::Link(l) => l.reason.as_deref(),
+            Item::Quote(q) => q.reason.as_deref(),
+            Item::Problem(_) => None,
+        }
+    }
+
+    /// A replacement URL: a link's suggestion, or a quote's archived copy.
+    pub fn replacement(&self) -> Option<&'a str> {
+        match self.item {
+            Item::Link(l) => l.suggestion.as_ref().map(|s| s.url.as_str()),
+            Item::Quote(q) => q.archived.as_ref().map(|a| a.url.as_str()),
+            Item::Problem(_) => None,
+        }
+    }
+
+    /// One line for people: `broken: https://… (HTTP 404 …)`.
+    pub fn message(&self) -> String {
+        let subject = match self.item {
+            Item::Quote(q) => format!("“{}”", markup::shorten(&q.text, 200)),
+            _ => markup::shorten(self.subject(), 300),
+        };
+        let mut text = match self.item {
+            Item::Problem(_) => subject,
+            _ => format!("{} {}: {subject}", self.kind(), self.verdict()),
+        };
+        if let Some(reason) = self.reason() {
+            text.push_str(&format!(" ({})", markup::shorten(reason, 600)));
+        }
+        if let Some(url) = self.replacement() {
+            text.push_str(&format!("; use {url}"));
+        }
+        text
+    }
+}
+
+impl MemoReport {
+    /// Every item of the memo: its problems, links and quotes, in that order.
+    pub fn findings(&self) -> impl Iterator<Item = Finding<'_>> {
+        let problems = self.errors.iter().chain(&self.warnings).map(Item::Problem);
+        let links = self.links.iter().map(Item::Link);
+        let quotes = self.quotes.iter().map(Item::Quote);
+        problems
+            .chain(links)
+            .chain(quotes)
+            .map(move |item| Finding { memo: self, item })
+    }
+}
+
+impl Report {
+    /// Every item of every memo.
+    pub fn findings(&self) -> impl Iterator<Item = Finding<'_>> {
+        self.memos.iter().flat_map(MemoReport::findings)
     }
 }

@@ -1,6 +1,7 @@
 //! The terminal report: findings grouped by memo, each as
 //! `path:line:column  verdict  what  (reason)`, then one summary line.
 
+use super::markup::shorten;
 use super::{MemoReport, Report};
 use crate::model::Severity;
 use std::io::{self, Write};
@@ -217,13 +218,4 @@ fn clean(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(max - 1).collect();
-    out.push('…');
-    out
 }

@@ -7,5 +7,6 @@ mod cli;
 mod extraction;
 mod fetching;
 mod quotes;
+mod reports;
 mod server;
 mod support;

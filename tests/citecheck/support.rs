@@ -118,7 +118,8 @@ pub fn citecheck(args: &[&str], stdin: Option<&[u8]>) -> Output {
     child.wait_with_output().expect("the binary finishes")
 }
 
-/// Run the binary and parse its standard output as JSON.
+/// Run the binary and parse its standard output as JSON, which must be a
+/// report valid against `docs/report.schema.json`.
 pub fn citecheck_json(args: &[&str], stdin: Option<&[u8]>) -> (serde_json::Value, i32) {
     let out = citecheck(args, stdin);
     let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -128,7 +129,66 @@ pub fn citecheck_json(args: &[&str], stdin: Option<&[u8]>) -> (serde_json::Value
             String::from_utf8_lossy(&out.stderr)
         )
     });
+    assert_valid_report(&json);
     (json, out.status.code().unwrap_or(-1))
+}
+
+/// Validate `instance` against the JSON Schema in `path` (relative to
+/// the crate), listing every violation on failure.
+#[track_caller]
+pub fn assert_valid(schema_path: &str, instance: &serde_json::Value) {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static VALIDATORS: OnceLock<Mutex<HashMap<String, std::sync::Arc<jsonschema::Validator>>>> =
+        OnceLock::new();
+    let validator = {
+        let mut map = VALIDATORS.get_or_init(Default::default).lock().unwrap();
+        map.entry(schema_path.to_owned())
+            .or_insert_with(|| {
+                let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(schema_path);
+                let text = std::fs::read_to_string(&path).expect("the schema is readable");
+                let mut schema: serde_json::Value =
+                    serde_json::from_str(&text).expect("schema JSON");
+                // SARIF 2.1.0-rtm.5 has a typo in one pattern (a stray `]`)
+                // that strict meta-validation rejects; the final 2.1.0
+                // schema reads it as below.
+                fix_language_pattern(&mut schema);
+                std::sync::Arc::new(jsonschema::validator_for(&schema).expect("a valid schema"))
+            })
+            .clone()
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "not valid against {schema_path}:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Replace SARIF rtm.5's mistyped language pattern wherever it is.
+fn fix_language_pattern(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if key == "pattern" && v == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" {
+                    *v = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".into();
+                } else {
+                    fix_language_pattern(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(fix_language_pattern),
+        _ => {}
+    }
+}
+
+/// Validate a JSON report against `docs/report.schema.json`.
+#[track_caller]
+pub fn assert_valid_report(report: &serde_json::Value) {
+    assert_valid("docs/report.schema.json", report);
 }
 
 /// A PDF whose one page shows `lines` of text (Helvetica), written with

@@ -1,0 +1,42 @@
+//! GitHub Actions workflow commands: one `::error` or `::warning` per
+//! finding at that level, on the memo's line and column, so the job and
+//! the pull request show them as annotations.
+
+use super::Report;
+use super::markup::{workflow_data, workflow_property};
+use crate::model::Severity;
+use std::io::{self, Write};
+
+/// Write the annotations (findings at warning level and above).
+pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    for finding in report.findings() {
+        let command = match finding.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => continue,
+        };
+        let mut properties = vec![format!("file={}", workflow_property(&finding.memo.path))];
+        let (line, column) = finding.position();
+        if let Some(line) = line {
+            properties.push(format!("line={line}"));
+        }
+        if let Some(column) = column {
+            properties.push(format!("col={column}"));
+        }
+        properties.push(format!(
+            "title={}",
+            workflow_property(&format!(
+                "citecheck: {} {}",
+                finding.kind(),
+                finding.verdict()
+            ))
+        ));
+        writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            workflow_data(&finding.message())
+        )?;
+    }
+    Ok(())
+}

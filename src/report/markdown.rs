@@ -1,0 +1,88 @@
+//! Markdown for pull-request comments and `$GITHUB_STEP_SUMMARY`: a
+//! summary table, then only what needs attention, memo by memo.
+
+use super::Report;
+use super::markup::{markdown as md, shorten};
+use crate::model::Severity;
+use std::io::{self, Write};
+
+/// Write the summary and the findings at warning level and above.
+pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(out, "## citecheck\n")?;
+    writeln!(
+        out,
+        "{} memo{}, {} link{} to {} page{}, {} quote{}: **{} error{}**, {} warning{}.\n",
+        s.memos,
+        plural(s.memos),
+        s.links,
+        plural(s.links),
+        s.unique_pages,
+        plural(s.unique_pages),
+        s.quotes,
+        plural(s.quotes),
+        s.errors,
+        plural(s.errors),
+        s.warnings,
+        plural(s.warnings)
+    )?;
+    writeln!(out, "| | verdict | count |\n|---|---|---:|")?;
+    for (name, count) in s.links_by_verdict.iter().filter(|(_, n)| **n > 0) {
+        writeln!(out, "| links | `{name}` | {count} |")?;
+    }
+    for (name, count) in s.quotes_by_verdict.iter().filter(|(_, n)| **n > 0) {
+        writeln!(out, "| quotes | `{name}` | {count} |")?;
+    }
+    let mut any = false;
+    for memo in &report.memos {
+        let findings: Vec<_> = memo
+            .findings()
+            .filter(|f| f.severity() >= Severity::Warning)
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        if !any {
+            writeln!(out, "\n### Needs attention")?;
+            any = true;
+        }
+        writeln!(out, "\n#### `{}`\n", memo.path.replace('`', "'"))?;
+        for f in findings {
+            let at = match f.position() {
+                (Some(line), Some(column)) => format!("{line}:{column}"),
+                (Some(line), None) => line.to_string(),
+                _ => "-".to_owned(),
+            };
+            let icon = if f.severity() == Severity::Error {
+                "❌"
+            } else {
+                "⚠️"
+            };
+            let subject = match f.kind() {
+                "quote" => format!("“{}”", md(&shorten(f.subject(), 160))),
+                "memo" => md(f.subject()),
+                _ => format!("<{}>", f.subject().replace(['<', '>', ' '], "")),
+            };
+            write!(out, "- {icon} {at} **{}** {subject}", f.verdict())?;
+            if let Some(reason) = f.reason() {
+                write!(out, " — {}", md(&shorten(reason, 400)))?;
+            }
+            if let Some(url) = f.replacement() {
+                write!(
+                    out,
+                    " — replacement: <{}>",
+                    url.replace(['<', '>', ' '], "")
+                )?;
+            }
+            writeln!(out)?;
+        }
+    }
+    if !any {
+        writeln!(out, "\nNothing needs attention.")?;
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

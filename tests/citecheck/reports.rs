@@ -1,0 +1,370 @@
+//! Every report format rendered from one fixed report model that holds
+//! every verdict and hostile text, compared with snapshots in
+//! `tests/snapshots/` (`UPDATE_SNAPSHOTS=1 cargo test` rewrites them after
+//! a deliberate change), plus the properties each format must keep.
+
+use citecheck::config::ReportFormat;
+use citecheck::extract::{ExtractOptions, extract};
+use citecheck::model::{LinkVerdict, MemoFormat, Piece, Problem, QuoteVerdict, Segment, Severity};
+use citecheck::report::terminal::TerminalOptions;
+use citecheck::report::{LinkResult, MemoReport, QuoteResult, Report};
+use citecheck::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion, SuggestionSource};
+use std::path::PathBuf;
+
+const HOSTILE: &str = "<script>document.title='pwned'</script> \"]]> \u{1b}[31m";
+/// Hostile text that can stand inside a quotation.
+const QUOTED: &str = "<script>document.title='pwned'</script> ]]> \u{1b}[31m";
+
+/// The fixed report: one memo with every link and quote verdict, hostile
+/// text in reasons, titles and quotes, a 10,000-character quote, and a
+/// second memo that could not be read.
+pub fn fixed_report() -> Report {
+    let long_quote = "word ".repeat(2000);
+    let memo_text = format!(
+        "Sources: https://a.example/ok https://a.example/moved https://a.example/gone \
+         https://a.example/soft https://a.example/page#missing https://a.example/blocked \
+         mailto:x@example.org https://a.example/offline\n\n\
+         He said “the first quote is found on the page” and “the second quote is close to it” \
+         and “the third quote is nowhere at all” and “the fourth quote cannot be read {QUOTED}”.\n"
+    );
+    let mut x = extract(&memo_text, MemoFormat::Text, &ExtractOptions::default());
+    assert_eq!(x.links.len(), 8);
+    assert_eq!(x.quotes.len(), 4);
+    // Extraction caps a quotation's length; a report must still cope
+    // with a long one.
+    let mut long = x.quotes[2].clone();
+    long.text = long_quote.trim().to_owned();
+    long.segments = vec![Segment {
+        pieces: vec![Piece::Words(long.text.clone())],
+    }];
+    x.quotes.push(long);
+    let mut memo = MemoReport::new("memos/memo <1>.txt".into(), MemoFormat::Text);
+    memo.date = Some("2008-05-12".into());
+    memo.add_problem(Problem::at(
+        Severity::Warning,
+        x.quotes[0].position,
+        format!("an unterminated quotation {HOSTILE}"),
+    ));
+    let verdicts = [
+        (LinkVerdict::Ok, None),
+        (
+            LinkVerdict::Redirected,
+            Some("permanent redirect (HTTP 301)"),
+        ),
+        (LinkVerdict::Broken, Some("HTTP 404 Not Found")),
+        (
+            LinkVerdict::Soft404,
+            Some("soft 404: the title says “<script>alert(1)</script>”"),
+        ),
+        (
+            LinkVerdict::AnchorMissing,
+            Some("the page has no element with id \"missing\""),
+        ),
+        (
+            LinkVerdict::Blocked,
+            Some("bot challenge from Cloudflare (HTTP 403)"),
+        ),
+        (LinkVerdict::Excluded, Some("mailto: links are not checked")),
+        (LinkVerdict::Unchecked, Some("offline: not fetched")),
+    ];
+    for (link, (verdict, reason)) in x.links.iter().zip(verdicts) {
+        let mut outcome = LinkOutcome::new(verdict, reason.unwrap_or_default());
+        if reason.is_none() {
+            outcome.reason = None;
+            outcome.http_status = Some(200);
+        }
+        if verdict == LinkVerdict::Redirected {
+            outcome.suggestion = Some(Suggestion {
+                url: "https://a.example/new".into(),
+                source: SuggestionSource::Redirect,
+                timestamp: None,
+            });
+        }
+        if verdict == LinkVerdict::Broken {
+            outcome.suggestion = Some(Suggestion {
+                url: "https://web.archive.example/web/20080401000000/https://a.example/gone".into(),
+                source: SuggestionSource::Archive,
+                timestamp: Some("20080401000000".into()),
+            });
+        }
+        let mut result = LinkResult::new(link, outcome);
+        result.severity = verdict.default_severity();
+        memo.links.push(result);
+    }
+    let quote_outcomes = [
+        (
+            QuoteVerdict::Found,
+            None,
+            Some("the first quote is found on the page"),
+            Some(1.0),
+        ),
+        (
+            QuoteVerdict::Approximate,
+            Some("close but not exact (similarity 0.91); differs: second → 2nd"),
+            Some("the 2nd quote is close to it"),
+            Some(0.91),
+        ),
+        (
+            QuoteVerdict::Missing,
+            Some("not in the 8 sources read"),
+            None,
+            None,
+        ),
+        (
+            QuoteVerdict::Unverifiable,
+            Some("no source could be read (https://a.example/blocked: HTTP 403)"),
+            None,
+            None,
+        ),
+        (QuoteVerdict::Missing, Some(HOSTILE), None, None),
+    ];
+    for (quote, (verdict, reason, matched, similarity)) in x.quotes.iter().zip(quote_outcomes) {
+        let mut outcome = QuoteOutcome::new(verdict, reason.unwrap_or_default());
+        if reason.is_none() {
+            outcome.reason = None;
+        }
+        outcome.matched_text = matched.map(str::to_owned);
+        outcome.similarity = similarity;
+        outcome.source = matched.map(|_| "https://a.example/ok".to_owned());
+        if verdict == QuoteVerdict::Missing && reason == Some("not in the 8 sources read") {
+            outcome.archived = Some(ArchivedQuote {
+                url: "https://web.archive.example/web/20080401000000/https://a.example/gone".into(),
+                timestamp: "20080401000000".into(),
+                verdict: QuoteVerdict::Found,
+                similarity: Some(1.0),
+            });
+        }
+        memo.quotes.push(QuoteResult::new(quote, &x.links, outcome));
+    }
+    let mut unreadable = MemoReport::new("memos/binary.txt".into(), MemoFormat::Text);
+    unreadable.add_problem(Problem::new(
+        Severity::Error,
+        "memos/binary.txt: the file is binary (a NUL byte at offset 12)",
+    ));
+    Report::new(vec![memo, unreadable], 1234)
+}
+
+pub fn render(report: &Report, format: ReportFormat) -> String {
+    let options = TerminalOptions {
+        color: false,
+        min_severity: Severity::Info,
+        summary: true,
+    };
+    String::from_utf8(citecheck::output::render(report, format, options)).unwrap()
+}
+
+fn snapshot(name: &str, actual: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}; run with UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name} differs from its snapshot at line {}:\n  expected: {:?}\n  actual:   {:?}",
+            line + 1,
+            expected.lines().nth(line),
+            actual.lines().nth(line)
+        );
+    }
+}
+
+#[test]
+fn every_format_matches_its_snapshot() {
+    let report = fixed_report();
+    for (format, file) in [
+        (ReportFormat::Terminal, "report.txt"),
+        (ReportFormat::Json, "report.json"),
+        (ReportFormat::Markdown, "report.md"),
+        (ReportFormat::Html, "report.html"),
+        (ReportFormat::Junit, "report.junit.xml"),
+        (ReportFormat::Sarif, "report.sarif"),
+        (ReportFormat::Github, "report.github.txt"),
+    ] {
+        snapshot(file, &render(&report, format));
+    }
+}
+
+#[test]
+fn hostile_text_stays_text() {
+    let report = fixed_report();
+    let html = render(&report, ReportFormat::Html);
+    // Exactly one script element: the page's own.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
+    assert!(!html.contains('\u{1b}'));
+    let junit = render(&report, ReportFormat::Junit);
+    assert!(!junit.contains("<script"));
+    assert!(!junit.contains('\u{1b}'));
+    assert!(junit.contains("]]&gt;"));
+    let markdown = render(&report, ReportFormat::Markdown);
+    assert!(!markdown.contains("<script"));
+    for line in render(&report, ReportFormat::Github).lines() {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "{line}"
+        );
+    }
+    // The 10,000-character quote is shortened where a line must stay short.
+    assert!(
+        render(&report, ReportFormat::Github)
+            .lines()
+            .all(|l| l.len() < 2000)
+    );
+}
+
+#[test]
+fn json_and_sarif_reports_are_valid_against_their_schemas() {
+    let report = fixed_report();
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&report, ReportFormat::Json)).unwrap();
+    crate::support::assert_valid_report(&json);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render(&report, ReportFormat::Sarif)).unwrap();
+    crate::support::assert_valid("fixtures/schemas/sarif-2.1.0-rtm.5.json", &sarif);
+    // The validators are real: a wrong field fails them.
+    let mut broken = json.clone();
+    broken["memos"][0]["links"][0]["verdict"] = "fine".into();
+    let result = std::panic::catch_unwind(|| crate::support::assert_valid_report(&broken));
+    assert!(result.is_err());
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    let result = std::panic::catch_unwind(|| {
+        crate::support::assert_valid("fixtures/schemas/sarif-2.1.0-rtm.5.json", &broken)
+    });
+    assert!(result.is_err());
+}
+
+#[test]
+fn sarif_and_junit_agree_with_the_findings() {
+    let report = fixed_report();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render(&report, ReportFormat::Sarif)).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let errors = results.iter().filter(|r| r["level"] == "error").count();
+    assert_eq!(errors, report.summary.errors);
+    let broken = results
+        .iter()
+        .find(|r| r["ruleId"] == "link/broken")
+        .unwrap();
+    let region = &broken["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 1);
+    assert!(region["startColumn"].as_u64().unwrap() > 1);
+    assert_eq!(
+        broken["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "memos/memo%20%3C1%3E.txt"
+    );
+    let junit = render(&report, ReportFormat::Junit);
+    assert_eq!(
+        junit.matches("<failure ").count(),
+        report.summary.errors,
+        "one failure per error"
+    );
+    assert_eq!(junit.matches("<testsuite ").count(), 2);
+}
+
+/// The DOM of `file#fragment` after its scripts ran, from headless
+/// Chromium (Debian's `chromium`, which `.ci/run` installs).
+fn chromium_dom(file: &std::path::Path, fragment: &str) -> String {
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .expect("headless Chromium is needed for the HTML report test (apt-get install chromium)");
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}#{fragment}", file.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `(verdict, hidden)` of every filtered row in a dumped DOM.
+fn rows(dom: &str) -> Vec<(String, bool)> {
+    dom.split("<tr ")
+        .skip(1)
+        .filter_map(|row| {
+            let tag = &row[..row.find('>')?];
+            let verdict = tag.split("data-verdict=\"").nth(1)?.split('"').next()?;
+            Some((verdict.to_owned(), tag.contains(" hidden")))
+        })
+        .collect()
+}
+
+#[test]
+fn the_html_report_filters_in_chromium_and_runs_no_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.html");
+    std::fs::write(&file, render(&fixed_report(), ReportFormat::Html)).unwrap();
+
+    let dom = chromium_dom(&file, "");
+    assert!(
+        dom.contains("data-ready=\"yes\""),
+        "the report's own script ran"
+    );
+    assert!(
+        dom.contains("<title>citecheck report</title>"),
+        "no script from the data ran"
+    );
+    assert!(!dom.contains("pwned</title>"));
+    let all = rows(&dom);
+    assert!(all.len() >= 14, "{all:?}");
+    assert!(all.iter().all(|(_, hidden)| !hidden));
+
+    let dom = chromium_dom(&file, "verdict=broken");
+    let filtered = rows(&dom);
+    assert!(filtered.iter().any(|(v, hidden)| v == "broken" && !hidden));
+    assert!(
+        filtered
+            .iter()
+            .filter(|(v, _)| v != "broken")
+            .all(|(_, hidden)| *hidden),
+        "{filtered:?}"
+    );
+
+    // The second memo alone: the first memo's section is hidden.
+    let dom = chromium_dom(&file, "memo=1");
+    let first = dom.split("<section").nth(1).unwrap();
+    assert!(
+        first[..first.find('>').unwrap()].contains("hidden"),
+        "{first:.200}"
+    );
+    let dom = chromium_dom(&file, "attention=1");
+    assert!(rows(&dom).iter().any(|(v, hidden)| v == "ok" && *hidden));
+}
