@@ -2,6 +2,7 @@
 //! text; turning arguments into a [`Config`] is the only logic.
 
 use crate::config::{Config, Output, ReportFormat};
+use crate::config_file::FileConfig;
 use crate::error::Error;
 use crate::extract::{DEFAULT_MIN_QUOTE_WORDS, ExtractOptions};
 use crate::fetch::{self, FetchSettings};
@@ -36,7 +37,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check memos: extract every link and quote, fetch the sources, report.
-    #[command(after_help = EXAMPLES)]
+    #[command(after_help = EXAMPLES, args_override_self = true)]
     Check(CheckArgs),
 }
 
@@ -46,6 +47,15 @@ pub struct CheckArgs {
     /// Memo files, directories (searched recursively), or - for standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Read settings from this file (default: citecheck.toml in the current
+    /// directory, when there is one). The command line overrides it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Fail (exit code 1) on findings at this level and above.
+    #[arg(long, value_name = "LEVEL", default_value = "error", value_parser = fail_level)]
+    pub fail_on: Severity,
 
     /// Extract and report without touching the network.
     #[arg(long)]
@@ -160,6 +170,51 @@ pub struct CheckArgs {
     pub verbose: bool,
 }
 
+/// Parse the command line, with the configuration file of a `check` run
+/// (`--config`, or `citecheck.toml` in the working directory) merged in:
+/// its options go before the command line's, which override them. Usage
+/// errors end the process with clap's message (exit code 2), as
+/// `Cli::parse` does.
+pub fn parse(raw: Vec<std::ffi::OsString>) -> Result<(Cli, Option<FileConfig>), Error> {
+    use clap::CommandFactory;
+    if raw.get(1).is_none_or(|a| a != "check") {
+        return Ok((Cli::parse_from(raw), None));
+    }
+    let dir = std::env::current_dir().unwrap_or_default();
+    let Some(path) = crate::config_file::locate(&raw[2..], &dir) else {
+        return Ok((Cli::parse_from(raw), None));
+    };
+    let command = Cli::command();
+    let check = command
+        .find_subcommand("check")
+        .expect("the check command exists");
+    let file = crate::config_file::read(&path, check)?;
+    // What the command line says alone decides what of the file's lists
+    // it replaces.
+    let alone = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(&raw)
+        .ok();
+    let sub = alone.as_ref().and_then(|m| m.subcommand_matches("check"));
+    let given = |id: &str| {
+        sub.is_some_and(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+    };
+    let mut argv: Vec<std::ffi::OsString> = raw[..2].to_vec();
+    let mut file_args = file.args.iter();
+    while let Some(arg) = file_args.next() {
+        if arg == "--format" && given("format") {
+            file_args.next();
+            continue;
+        }
+        argv.push(arg.clone());
+    }
+    argv.extend(raw[2..].iter().cloned());
+    if !given("paths") {
+        argv.extend(file.paths.iter().cloned());
+    }
+    Ok((Cli::parse_from(argv), Some(file)))
+}
+
 impl CheckArgs {
     /// Build the run's configuration; `color` says whether standard output
     /// takes colour, `progress` whether standard error takes a progress bar.
@@ -239,6 +294,7 @@ impl CheckArgs {
             accept,
             exclude,
             quote_threshold: self.quote_threshold,
+            fail_on: self.fail_on,
             archive: !self.no_archive,
             archive_url,
             as_of: self.as_of,
@@ -315,7 +371,16 @@ fn fraction(text: &str) -> Result<f64, String> {
     }
 }
 
-fn millis(text: &str) -> Result<Duration, String> {
+fn fail_level(text: &str) -> Result<Severity, String> {
+    match text {
+        "error" => Ok(Severity::Error),
+        "warning" => Ok(Severity::Warning),
+        _ => Err(format!("{text:?} is not error or warning")),
+    }
+}
+
+/// A duration where a bare number is milliseconds.
+pub(crate) fn millis(text: &str) -> Result<Duration, String> {
     duration(text, Duration::from_millis(1))
 }
 

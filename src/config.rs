@@ -84,6 +84,11 @@ pub struct Config {
     pub exclude: Vec<regex::Regex>,
     /// Similarity from which an inexact quote is `approximate`.
     pub quote_threshold: f64,
+    /// Severities that replace a verdict's default, by verdict name.
+    pub severity: std::collections::HashMap<String, Severity>,
+    /// Statuses that count as fine from particular hosts (and their
+    /// subdomains).
+    pub host_accept: Vec<(String, Accept)>,
     /// Look up archived copies of dead sources and drifted quotes.
     pub archive: bool,
     /// The Wayback Machine's base URL.
@@ -113,11 +118,48 @@ impl Default for Config {
             accept: Accept::default(),
             exclude: Vec::new(),
             quote_threshold: crate::verify::sources::DEFAULT_QUOTE_THRESHOLD,
+            severity: Default::default(),
+            host_accept: Vec::new(),
             archive: true,
             archive_url: url::Url::parse(crate::wayback::DEFAULT_ARCHIVE_URL)
                 .expect("the default archive URL parses"),
             as_of: None,
             progress: false,
         }
+    }
+}
+
+impl Config {
+    /// Take what a configuration file adds beyond the options: severities
+    /// and per-host settings.
+    pub fn apply_file(&mut self, file: &crate::config_file::FileConfig) {
+        self.severity.extend(file.severity.clone());
+        for (host, settings) in &file.hosts {
+            if let Some(accept) = &settings.accept {
+                self.host_accept.push((host.clone(), accept.clone()));
+            }
+            self.fetch.hosts.push((
+                host.clone(),
+                crate::fetch::HostSettings {
+                    concurrency: settings.concurrency,
+                    interval: settings.interval,
+                    headers: settings.headers.clone(),
+                },
+            ));
+        }
+    }
+
+    /// The statuses that count as fine for a URL's host.
+    pub fn accept_for(&self, url: &url::Url) -> &Accept {
+        let host = url.host_str().unwrap_or_default();
+        self.host_accept
+            .iter()
+            .find(|(key, _)| crate::fetch::host_matches(host, key))
+            .map_or(&self.accept, |(_, accept)| accept)
+    }
+
+    /// A verdict's severity: the configured one, else `default`.
+    pub fn severity_of(&self, verdict: &str, default: Severity) -> Severity {
+        self.severity.get(verdict).copied().unwrap_or(default)
     }
 }

@@ -20,6 +20,27 @@ pub enum Error {
     /// Writing a report to standard output failed.
     #[error("cannot write report to standard output")]
     WriteStdout(#[source] std::io::Error),
+    /// A configuration file could not be read.
+    #[error("cannot read the configuration file {path}")]
+    ConfigRead {
+        /// The file.
+        path: PathBuf,
+        /// The I/O failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A configuration file says something unusable.
+    #[error("{}:{line}: {}{message}", path.display(), if key.is_empty() { String::new() } else { format!("{key}: ") })]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the offending key or value.
+        line: u32,
+        /// The key (`host-interval`, `severity.broken`), empty for syntax errors.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
     /// An option's value is unusable.
     #[error("invalid value for {option}: {reason}")]
     InvalidOption {

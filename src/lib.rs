@@ -25,6 +25,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod config_file;
 pub mod error;
 pub mod extract;
 pub mod fetch;

@@ -1,22 +1,27 @@
 //! The `citecheck` binary: parse arguments, run the library, set the exit
 //! code. All logic lives in the library.
 
-use citecheck::cli::{Cli, Command};
+use citecheck::cli::Command;
 use citecheck::report::Status;
-use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let (cli, file) = match citecheck::cli::parse(std::env::args_os().collect()) {
+        Ok(parsed) => parsed,
+        Err(e) => return fail(&e),
+    };
     match cli.command {
         Command::Check(args) => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-            let config = match args.into_config(color, progress) {
+            let mut config = match args.into_config(color, progress) {
                 Ok(config) => config,
                 Err(e) => return fail(&e),
             };
+            if let Some(file) = &file {
+                config.apply_file(file);
+            }
             let report = citecheck::run::run(&config);
             if !config
                 .outputs

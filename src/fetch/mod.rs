@@ -69,6 +69,41 @@ pub struct FetchSettings {
     pub user_agent: String,
     /// Whether loopback and private addresses may be fetched.
     pub allow_private: bool,
+    /// Settings for particular hosts (and their subdomains).
+    pub hosts: Vec<(String, HostSettings)>,
+}
+
+/// What a host gets instead of the general settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostSettings {
+    /// Requests in flight to it.
+    pub concurrency: Option<usize>,
+    /// Minimum interval between its requests.
+    pub interval: Option<Duration>,
+    /// Headers sent with each request to it.
+    pub headers: Vec<(String, String)>,
+}
+
+/// Whether `host` is `key` or a subdomain of it (case-insensitive).
+pub fn host_matches(host: &str, key: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let key = key.trim_end_matches('.').to_ascii_lowercase();
+    host == key
+        || host
+            .strip_suffix(&key)
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// The settings for `host`, the most specific key first.
+pub(crate) fn host_settings<'a>(
+    hosts: &'a [(String, HostSettings)],
+    host: &str,
+) -> Option<&'a HostSettings> {
+    hosts
+        .iter()
+        .filter(|(key, _)| host_matches(host, key))
+        .max_by_key(|(key, _)| key.len())
+        .map(|(_, s)| s)
 }
 
 impl Default for FetchSettings {
@@ -85,6 +120,7 @@ impl Default for FetchSettings {
             max_body: DEFAULT_MAX_BODY,
             user_agent: default_user_agent(),
             allow_private: false,
+            hosts: Vec::new(),
         }
     }
 }
@@ -210,6 +246,7 @@ impl Fetcher {
                 settings.max_concurrency,
                 settings.host_concurrency,
                 settings.host_interval,
+                settings.hosts.clone(),
             )),
             settings: Arc::new(settings),
         })
@@ -329,7 +366,14 @@ impl Fetcher {
     }
 
     async fn attempt(&self, url: &Url) -> Attempt {
-        let response = match self.client.get(url.clone()).send().await {
+        let mut request = self.client.get(url.clone());
+        if let Some(host) = host_settings(&self.settings.hosts, url.host_str().unwrap_or_default())
+        {
+            for (name, value) in &host.headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+        }
+        let response = match request.send().await {
             Ok(r) => r,
             Err(e) => return Attempt::failed(classify(&e, &self.settings, url)),
         };

@@ -25,6 +25,8 @@ pub struct Pool {
     global: Arc<Semaphore>,
     host_concurrency: usize,
     host_interval: Duration,
+    /// Hosts (and their subdomains) configured apart.
+    overrides: Vec<(String, super::HostSettings)>,
 }
 
 /// Held while a request is in flight; dropping it frees both places.
@@ -35,13 +37,31 @@ pub struct Permit {
 }
 
 impl Pool {
-    /// A pool with these limits (concurrencies of at least 1).
-    pub fn new(max_concurrency: usize, host_concurrency: usize, host_interval: Duration) -> Self {
+    /// A pool with these limits (concurrencies of at least 1), and
+    /// `overrides` for particular hosts and their subdomains.
+    pub fn new(
+        max_concurrency: usize,
+        host_concurrency: usize,
+        host_interval: Duration,
+        overrides: Vec<(String, super::HostSettings)>,
+    ) -> Self {
         Self {
             hosts: Mutex::new(HashMap::new()),
             global: Arc::new(Semaphore::new(max_concurrency.max(1))),
             host_concurrency: host_concurrency.max(1),
             host_interval,
+            overrides,
+        }
+    }
+
+    /// The cap and interval for a host.
+    fn limits(&self, name: &str) -> (usize, Duration) {
+        match super::host_settings(&self.overrides, name) {
+            Some(s) => (
+                s.concurrency.unwrap_or(self.host_concurrency).max(1),
+                s.interval.unwrap_or(self.host_interval),
+            ),
+            None => (self.host_concurrency, self.host_interval),
         }
     }
 
@@ -53,9 +73,10 @@ impl Pool {
         hosts
             .entry(name.to_owned())
             .or_insert_with(|| {
+                let (concurrency, interval) = self.limits(name);
                 Arc::new(Host {
-                    permits: Arc::new(Semaphore::new(self.host_concurrency)),
-                    schedule: Mutex::new((Instant::now(), self.host_interval)),
+                    permits: Arc::new(Semaphore::new(concurrency)),
+                    schedule: Mutex::new((Instant::now(), interval)),
                 })
             })
             .clone()
@@ -114,7 +135,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn interval_spaces_requests_to_one_host() {
-        let pool = Arc::new(Pool::new(8, 8, Duration::from_millis(100)));
+        let pool = Arc::new(Pool::new(8, 8, Duration::from_millis(100), Vec::new()));
         let begin = Instant::now();
         let mut starts = Vec::new();
         for _ in 0..3 {
@@ -132,7 +153,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn host_cap_holds() {
-        let pool = Arc::new(Pool::new(8, 2, Duration::ZERO));
+        let pool = Arc::new(Pool::new(8, 2, Duration::ZERO, Vec::new()));
         let a = pool.acquire("a.test").await;
         let _b = pool.acquire("a.test").await;
         let waiting = tokio::time::timeout(Duration::from_secs(1), pool.acquire("a.test")).await;
@@ -144,7 +165,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn global_cap_holds_across_hosts() {
-        let pool = Arc::new(Pool::new(2, 8, Duration::ZERO));
+        let pool = Arc::new(Pool::new(2, 8, Duration::ZERO, Vec::new()));
         let a = pool.acquire("a.test").await;
         let _b = pool.acquire("b.test").await;
         let waiting = tokio::time::timeout(Duration::from_secs(1), pool.acquire("c.test")).await;

@@ -209,6 +209,7 @@ fn fill_results(
     }
     for (quote, outcome) in extraction.quotes.iter().zip(verdicts.quotes) {
         let mut result = QuoteResult::new(quote, &extraction.links, outcome);
+        result.severity = config.severity_of(result.verdict.name(), result.severity);
         if config.offline {
             // Not checking was asked for: nothing to warn about.
             result.severity = Severity::Info;
@@ -216,7 +217,9 @@ fn fill_results(
         memo.quotes.push(result);
     }
     for (link, outcome) in extraction.links.iter().zip(verdicts.links) {
-        memo.links.push(LinkResult::new(link, outcome));
+        let mut result = LinkResult::new(link, outcome);
+        result.severity = config.severity_of(result.verdict.name(), result.severity);
+        memo.links.push(result);
     }
 }
 
@@ -339,7 +342,7 @@ fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> 
     };
     match pages.get(&crate::model::page_of(url)) {
         Some((page, digest)) => {
-            status::link_outcome(page, digest, link.fragment.as_ref(), &config.accept)
+            status::link_outcome(page, digest, link.fragment.as_ref(), config.accept_for(url))
         }
         None => LinkOutcome::new(LinkVerdict::Unchecked, "not fetched"),
     }

@@ -35,8 +35,10 @@ impl Network {
     /// Fetch every page of `demands` once and digest it for its demand.
     pub(super) fn fetch_pages(&self, config: &Config, demands: HashMap<Url, Demand>) -> Pages {
         let stage = Stage::start(config, "URLs checked", demands.len());
-        let accept = Arc::new(config.accept.clone());
-        let probes = Arc::new(Probes::new(self.fetcher.clone(), accept.clone()));
+        let probes = Arc::new(Probes::new(
+            self.fetcher.clone(),
+            Arc::new(config.accept.clone()),
+        ));
         self.runtime.block_on(async {
             let mut tasks = tokio::task::JoinSet::new();
             // Every page gets a task at once: the pool, not the number of
@@ -44,7 +46,7 @@ impl Network {
             // the others.
             for (url, demand) in demands {
                 let fetcher = self.fetcher.clone();
-                let accept = accept.clone();
+                let accept = Arc::new(config.accept_for(&url).clone());
                 let probes = probes.clone();
                 tasks.spawn(async move {
                     // The probe first (shared by the pages of a parent

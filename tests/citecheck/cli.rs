@@ -237,3 +237,95 @@ fn verbose_terminal_shows_every_item_with_locations() {
     assert!(!text.contains("\x1b["), "no colour when not a terminal");
     assert!(text.trim_end().ends_with(" s"), "summary line last: {text}");
 }
+
+/// Run `citecheck` in `dir` (where a `citecheck.toml` may be).
+fn citecheck_in(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_citecheck"));
+    cmd.args(args).current_dir(dir).env_remove("NO_COLOR");
+    crate::support::no_internet(&mut cmd);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_config_file_sets_options_and_the_command_line_overrides_it() {
+    use crate::server::{Reply, Server};
+    let server = Server::start(|path, _| match path {
+        "/private" => Reply::html(403, "<title>Forbidden</title>"),
+        "/moved" => Reply::redirect(301, "/ok"),
+        "/ok" => Reply::html(200, "<title>Fine</title><p>Fine.</p>"),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("memo.txt"),
+        format!(
+            "{} {} {}",
+            server.url("/private"),
+            server.url("/moved"),
+            server.url("/ok")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("citecheck.toml"),
+        "# a team's settings\npaths = [\"memo.txt\"]\nformat = [\"markdown\"]\n\
+         allow-private = true\nhost-interval = \"0ms\"\nno-archive = true\n\n\
+         [severity]\nredirected = \"error\"\n\n\
+         [hosts.\"127.0.0.1\"]\naccept = \"200-299,403\"\n\
+         headers = { Authorization = \"Bearer ${CITECHECK_TEST_TOKEN}\" }\n",
+    )
+    .unwrap();
+    let env = [("CITECHECK_TEST_TOKEN", "s3cret")];
+    // The file alone: Markdown, the redirect at error level, 403 accepted.
+    let out = citecheck_in(dir.path(), &["check"], &env);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("## citecheck"), "{stdout}");
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("❌ 1:") && stdout.contains("**redirected**"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("**blocked**"),
+        "403 is accepted for this host: {stdout}"
+    );
+    let head = server.head("/private").unwrap().to_ascii_lowercase();
+    assert!(head.contains("authorization: bearer s3cret"), "{head}");
+    // The command line overrides the file's format and adds to nothing else.
+    let out = citecheck_in(
+        dir.path(),
+        &["check", "-f", "json", "--fail-on", "warning"],
+        &env,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::support::assert_valid_report(&json);
+    assert_eq!(json["summary"]["links_by_verdict"]["redirected"], 1);
+    // A missing secret is a configuration error naming the file and key.
+    let out = citecheck_in(dir.path(), &["check"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("citecheck.toml:13: hosts.127.0.0.1.headers: the environment variable CITECHECK_TEST_TOKEN is not set"),
+        "{stderr}"
+    );
+    // --config names another file; a bad key in it is an error with its line.
+    std::fs::write(dir.path().join("other.toml"), "offline = true\nspeed = 3\n").unwrap();
+    let out = citecheck_in(
+        dir.path(),
+        &["check", "--config", "other.toml", "memo.txt"],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("other.toml:2: speed: unknown key"),
+        "{stderr}"
+    );
+}

@@ -53,6 +53,8 @@ type Routes = dyn Fn(&str, usize) -> Reply + Send + Sync;
 #[derive(Default)]
 struct State {
     hits: Mutex<HashMap<String, Vec<Instant>>>,
+    /// The last request head seen for each path.
+    heads: Mutex<HashMap<String, String>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -109,6 +111,11 @@ impl Server {
             .map_or(0, Vec::len)
     }
 
+    /// The request head (request line and headers) last seen for a path.
+    pub fn head(&self, path: &str) -> Option<String> {
+        self.state.heads.lock().unwrap().get(path).cloned()
+    }
+
     /// Every path requested so far.
     pub fn paths(&self) -> Vec<String> {
         self.state.hits.lock().unwrap().keys().cloned().collect()
@@ -142,6 +149,11 @@ async fn serve(mut socket: tokio::net::TcpStream, routes: Arc<Routes>, state: Ar
     }
     let head = String::from_utf8_lossy(&buf).into_owned();
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    state
+        .heads
+        .lock()
+        .unwrap()
+        .insert(path.clone(), head.clone());
     let n = {
         let mut hits = state.hits.lock().unwrap();
         let list = hits.entry(path.clone()).or_default();
