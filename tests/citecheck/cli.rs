@@ -201,7 +201,21 @@ fn report_goes_to_output_file() {
     assert_eq!(json["memos"][0]["format"], "html");
     // Only the report is left in the directory: no temporary file.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    let unwritable = dir.path().join("missing-dir/report.json");
+    // A missing folder is made; a folder that is a file cannot be.
+    let nested = dir.path().join("reports/deep/report.json");
+    let out = citecheck(
+        &[
+            "check",
+            "--offline",
+            "-f",
+            &format!("json={}", nested.display()),
+            "fixtures/memos/briefing.html",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(nested.is_file());
+    let unwritable = report.join("report.json");
     let out = citecheck(
         &[
             "check",

@@ -57,7 +57,7 @@ pub const COMMENTS: &str = r#"<html><head><title>Comments</title></head><body>
 <div id="comment904"><p>Russia has no intention of joining NATO or the EU. It is a power of its own.</p></div>
 </body></html>"#;
 
-fn seed_routes(path: &str, _: usize) -> Reply {
+pub fn seed_routes(path: &str, _: usize) -> Reply {
     match path {
         "/index/Open_Think_Tank_Article/NATO_and_Russia_Need_a_Shared_Vision" => {
             Reply::html(200, ARTICLE)

@@ -368,3 +368,92 @@ fn the_html_report_filters_in_chromium_and_runs_no_data() {
     let dom = chromium_dom(&file, "attention=1");
     assert!(rows(&dom).iter().any(|(v, hidden)| v == "ok" && *hidden));
 }
+
+/// `xmllint --schema` on a document: `Ok` when it validates.
+fn xmllint(schema: &str, document: &str) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.xml");
+    std::fs::write(&file, document).unwrap();
+    let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(schema);
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint is needed for the JUnit test (apt-get install libxml2-utils)");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+#[test]
+fn junit_is_valid_against_the_junit_schema() {
+    let junit = render(&fixed_report(), ReportFormat::Junit);
+    xmllint("fixtures/schemas/junit-10.xsd", &junit).unwrap();
+    // The validator is real: a test case without a name fails it.
+    let broken = junit.replacen("<testcase classname=", "<testcase nom=", 1);
+    assert!(xmllint("fixtures/schemas/junit-10.xsd", &broken).is_err());
+}
+
+#[test]
+fn every_format_from_a_real_run_of_the_seed_memo() {
+    use crate::server::Server;
+    let server = Server::start(crate::quotes::seed_routes);
+    let dir = tempfile::tempdir().unwrap();
+    let memo = crate::support::seed_memo_for(&server.url(""), dir.path());
+    let out_dir = dir.path().join("out");
+    let file = |name: &str| out_dir.join(name).display().to_string();
+    let formats: Vec<String> = ["json", "markdown", "html", "junit", "sarif", "terminal"]
+        .iter()
+        .map(|f| format!("{f}={}", file(&format!("report.{f}"))))
+        .collect();
+    let mut args = vec![
+        "check".to_owned(),
+        memo.display().to_string(),
+        "--allow-private".into(),
+        "--host-interval".into(),
+        "0".into(),
+        "--no-archive".into(),
+        "-f".into(),
+        "github".into(),
+    ];
+    for f in &formats {
+        args.extend(["-f".to_owned(), f.clone()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = crate::support::citecheck(&args, None);
+    assert_eq!(out.status.code(), Some(1), "the missing quote is an error");
+    let annotations = String::from_utf8_lossy(&out.stdout);
+    assert!(annotations.contains("::error file="), "{annotations}");
+    assert!(annotations.contains(",line=46,col=45,"), "{annotations}");
+    let read = |f: &str| std::fs::read_to_string(file(&format!("report.{f}"))).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&read("json")).unwrap();
+    crate::support::assert_valid_report(&json);
+    let sarif: serde_json::Value = serde_json::from_str(&read("sarif")).unwrap();
+    crate::support::assert_valid("fixtures/schemas/sarif-2.1.0-rtm.5.json", &sarif);
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ruleId"] == "quote/missing")
+    );
+    xmllint("fixtures/schemas/junit-10.xsd", &read("junit")).unwrap();
+    assert!(read("markdown").contains("**missing**"));
+    assert!(read("terminal").contains("quote missing"));
+    let html_path = PathBuf::from(file("report.html"));
+    let dom = chromium_dom(&html_path, "verdict=approximate");
+    assert!(dom.contains("data-ready=\"yes\""));
+    assert!(
+        dom.contains("<del>Kyiv</del>") && dom.contains("<ins>Kiev</ins>"),
+        "differences marked"
+    );
+    let shown: Vec<_> = rows(&dom)
+        .into_iter()
+        .filter(|(_, hidden)| !hidden)
+        .collect();
+    assert_eq!(shown, vec![("approximate".to_owned(), false)]);
+}
