@@ -152,6 +152,38 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn configured_hosts_and_their_subdomains_get_their_own_limits() {
+        let slow = super::super::HostSettings {
+            concurrency: Some(1),
+            interval: Some(Duration::from_millis(500)),
+            headers: Vec::new(),
+        };
+        let pool = Arc::new(Pool::new(
+            8,
+            4,
+            Duration::ZERO,
+            vec![("slow.test".to_owned(), slow)],
+        ));
+        let begin = Instant::now();
+        let first = pool.acquire("www.slow.test").await;
+        let waiting =
+            tokio::time::timeout(Duration::from_secs(1), pool.acquire("www.slow.test")).await;
+        assert!(
+            waiting.is_err(),
+            "one request at a time to the configured host"
+        );
+        drop(first);
+        let _second = pool.acquire("www.slow.test").await;
+        assert!(begin.elapsed() >= Duration::from_millis(500));
+        // Other hosts keep the general limits: four at once, no interval.
+        let at = Instant::now();
+        let _others: Vec<_> =
+            futures_util::future::join_all((0..4).map(|_| pool.acquire("fast.test"))).await;
+        assert_eq!(at.elapsed(), Duration::ZERO);
+        assert!(!super::super::host_matches("notslow.test", "slow.test"));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn host_cap_holds() {
         let pool = Arc::new(Pool::new(8, 2, Duration::ZERO, Vec::new()));
         let a = pool.acquire("a.test").await;
