@@ -30,7 +30,8 @@ impl Demand {
         }
     }
 
-    fn needs_text(&self) -> bool {
+    /// Whether answering it needs the page's visible text.
+    pub fn needs_text(&self) -> bool {
         !self.quotes.is_empty()
             || self
                 .fragments
@@ -77,17 +78,44 @@ pub struct Origin<'a> {
     pub probe: Option<&'a ProbeFacts>,
 }
 
-/// Read a response for what `demand` asks. With an `origin`, the page is
-/// also checked for being a soft 404 (archived copies are not).
-pub fn digest(
+/// What reading a page once gives, whatever is later asked of it: its
+/// status, facts (anchors, title, heading, and the visible text when it was
+/// read), and the verdict-bearing evidence. This is what the cache keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PageRead {
+    /// The final HTTP status.
+    pub status: u16,
+    /// Whether the body was cut at the size limit.
+    pub truncated: bool,
+    /// What the body holds, when it could be read as HTML or text.
+    pub facts: Option<PageFacts>,
+    /// Why the body could not be read as text.
+    pub unreadable: Option<String>,
+    /// A bot challenge, if the response is one.
+    pub challenge: Option<String>,
+    /// Why the page is a soft 404, if it is one.
+    pub soft_404: Option<String>,
+}
+
+impl PageRead {
+    /// Whether the visible text was kept (a later quote can be checked).
+    pub fn has_text(&self) -> bool {
+        self.facts.as_ref().is_some_and(|f| f.text.is_some()) || self.unreadable.is_some()
+    }
+}
+
+/// Read a response once. `wants_text` keeps the visible text; with an
+/// `origin`, the page is also checked for being a soft 404 (archived copies
+/// are not).
+pub fn read(
     response: &Response,
     origin: Option<Origin<'_>>,
-    demand: &Demand,
+    wants_text: bool,
     accept: &Accept,
-) -> PageDigest {
-    let html = response.text.as_deref().filter(|_| response.html);
+) -> PageRead {
     let probed = origin.is_some_and(|o| o.probe.is_some());
-    let wants_text = (demand.needs_text() || probed) && accept.contains(response.status);
+    let wants_text = (wants_text || probed) && accept.contains(response.status);
+    let html = response.text.as_deref().filter(|_| response.html);
     let (facts, unreadable) = if let Some(html) = html {
         (Some(PageFacts::from_html(html, wants_text)), None)
     } else if let Some(text) = &response.text {
@@ -109,38 +137,58 @@ pub fn digest(
             .unwrap_or("no content type");
         (None, Some(format!("the page is not text ({what})")))
     };
-    let mut digest = PageDigest {
+    let mut read = PageRead {
+        status: response.status,
+        truncated: response.truncated,
         challenge: status::bot_challenge(response, facts.as_ref()),
-        ..PageDigest::default()
+        unreadable,
+        facts,
+        soft_404: None,
     };
-    let mut facts = facts;
-    let text = facts
-        .as_mut()
-        .and_then(|f| f.text.take())
-        .filter(|_| wants_text)
-        .map(PageText::new);
-    for fragment in &demand.fragments {
-        let check = status::check_fragment(fragment, response, facts.as_ref(), text.as_ref());
-        digest.fragments.insert(fragment.value().to_owned(), check);
-    }
-    let fine = accept.contains(response.status) && digest.challenge.is_none();
+    let fine = accept.contains(response.status) && read.challenge.is_none();
     if let Some(origin) = origin.filter(|_| fine) {
-        digest.soft_404 = soft404::redirect_evidence(origin.cited, origin.final_url)
+        let facts = read.facts.as_ref();
+        read.soft_404 = soft404::redirect_evidence(origin.cited, origin.final_url)
             .or_else(|| {
-                let facts = facts.as_ref()?;
+                let facts = facts?;
                 soft404::title_evidence(facts.title.as_deref(), facts.heading.as_deref())
             })
             .or_else(|| {
-                let shingles = soft404::shingles(text.as_ref()?.normalized());
+                let text = facts?.text.as_deref()?;
+                let shingles = soft404::shingles(&super::normalize::normalize(text));
                 soft404::probe_evidence(origin.cited, origin.final_url, &shingles, origin.probe?)
             });
     }
+    read
+}
+
+/// Answer a demand from what reading the page gave.
+pub fn answer(read: &PageRead, demand: &Demand, accept: &Accept) -> PageDigest {
+    let text = read
+        .facts
+        .as_ref()
+        .and_then(|f| f.text.clone())
+        .filter(|_| demand.needs_text())
+        .map(PageText::new);
+    let mut digest = PageDigest {
+        challenge: read.challenge.clone(),
+        soft_404: read.soft_404.clone(),
+        title: read.facts.as_ref().and_then(|f| f.title.clone()),
+        heading: read.facts.as_ref().and_then(|f| f.heading.clone()),
+        ..PageDigest::default()
+    };
+    for fragment in &demand.fragments {
+        let check =
+            status::check_fragment(fragment, read.truncated, read.facts.as_ref(), text.as_ref());
+        digest.fragments.insert(fragment.value().to_owned(), check);
+    }
+    let fine = accept.contains(read.status) && read.challenge.is_none();
     let not_read = if !fine {
-        Some(format!("the page answered HTTP {}", response.status))
-    } else if let Some(why) = &digest.soft_404 {
+        Some(format!("the page answered HTTP {}", read.status))
+    } else if let Some(why) = &read.soft_404 {
         Some(format!("the page is a soft 404 ({why})"))
     } else {
-        unreadable
+        read.unreadable.clone()
     };
     let matches = match (&not_read, &text) {
         (None, Some(text)) => {
@@ -158,11 +206,21 @@ pub fn digest(
         };
         digest.quotes.push((*id, check));
     }
-    if let Some(facts) = facts {
-        digest.title = facts.title;
-        digest.heading = facts.heading;
-    }
     digest
+}
+
+/// Read a response for what `demand` asks: [`read`], then [`answer`].
+pub fn digest(
+    response: &Response,
+    origin: Option<Origin<'_>>,
+    demand: &Demand,
+    accept: &Accept,
+) -> PageDigest {
+    answer(
+        &read(response, origin, demand.needs_text(), accept),
+        demand,
+        accept,
+    )
 }
 
 /// What the random-path probe of a parent path found: `None` unless it

@@ -74,7 +74,7 @@ const BREAKS: &[&[u8]] = &[
 ];
 
 /// Facts about one page.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PageFacts {
     /// Whether the page is HTML (plain text and PDFs have no anchors).
     pub html: bool,

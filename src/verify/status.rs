@@ -175,7 +175,7 @@ pub enum FragmentCheck {
 /// visible text (text fragments).
 pub fn check_fragment(
     fragment: &Fragment,
-    response: &Response,
+    truncated: bool,
     facts: Option<&PageFacts>,
     text: Option<&PageText>,
 ) -> FragmentCheck {
@@ -190,7 +190,7 @@ pub fn check_fragment(
                 FragmentCheck::Found
             } else {
                 let mut why = format!("the page has no element with id or name {id:?}");
-                if response.truncated {
+                if truncated {
                     why.push_str(" in the part read before the size limit");
                 }
                 why.push_str(" (anchors that only a script adds cannot be seen)");
