@@ -38,7 +38,29 @@ pub struct Cli {
 pub enum Command {
     /// Check memos: extract every link and quote, fetch the sources, report.
     #[command(after_help = EXAMPLES, args_override_self = true)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
+    /// Look after the page cache.
+    Cache(CacheArgs),
+}
+
+/// `citecheck cache`.
+#[derive(Debug, clap::Args)]
+pub struct CacheArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: CacheAction,
+    /// The cache's folder.
+    #[arg(long, value_name = "DIR", default_value = crate::store::DEFAULT_DIR, env = "CITECHECK_CACHE_DIR", global = true)]
+    pub cache_dir: PathBuf,
+}
+
+/// What `citecheck cache` does.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CacheAction {
+    /// Count the pages stored, fresh and failed, and the store's size.
+    Stats,
+    /// Forget every stored page.
+    Clear,
 }
 
 /// Options of `citecheck check`.
@@ -161,6 +183,23 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REGEX", help_heading = "Network")]
     pub exclude: Vec<String>,
 
+    /// Keep fetched pages here, so that reruns make no request for a
+    /// source still fresh.
+    #[arg(long, value_name = "DIR", default_value = crate::store::DEFAULT_DIR, env = "CITECHECK_CACHE_DIR", help_heading = "Cache")]
+    pub cache_dir: PathBuf,
+
+    /// Neither read nor write the cache.
+    #[arg(long, env = "CITECHECK_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Cache")]
+    pub no_cache: bool,
+
+    /// How long a fine page stays fresh in the cache (`24h`, `30m`, `2d`).
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = seconds, help_heading = "Cache")]
+    pub cache_ttl: Duration,
+
+    /// How long a failure, an error status or a bot challenge stays fresh.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = seconds, help_heading = "Cache")]
+    pub cache_failure_ttl: Duration,
+
     /// Show only errors and no summary.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -168,6 +207,34 @@ pub struct CheckArgs {
     /// Show every item, including those that are fine.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+impl CacheArgs {
+    /// Do what was asked; the text to show.
+    pub fn run(&self) -> Result<String, Error> {
+        let (mut store, notices) =
+            crate::store::Store::open(&self.cache_dir).map_err(Error::Cache)?;
+        let mut out: Vec<String> = notices;
+        match self.action {
+            CacheAction::Stats => {
+                let s = store.stats(crate::store::now()).map_err(Error::Cache)?;
+                out.push(format!(
+                    "{}: {} pages ({} fresh, {} failures), {:.1} kB of records, {:.1} kB on disk",
+                    store.path().display(),
+                    s.pages,
+                    s.fresh,
+                    s.failures,
+                    s.bytes as f64 / 1024.0,
+                    s.file_bytes as f64 / 1024.0
+                ));
+            }
+            CacheAction::Clear => {
+                let n = store.clear().map_err(Error::Cache)?;
+                out.push(format!("{}: {n} pages forgotten", store.path().display()));
+            }
+        }
+        Ok(out.join("\n") + "\n")
+    }
 }
 
 /// Parse the command line, with the configuration file of a `check` run
@@ -295,6 +362,11 @@ impl CheckArgs {
             exclude,
             quote_threshold: self.quote_threshold,
             fail_on: self.fail_on,
+            cache: (!self.no_cache).then(|| crate::store::CacheSettings {
+                dir: self.cache_dir.clone(),
+                ttl: self.cache_ttl,
+                failure_ttl: self.cache_failure_ttl,
+            }),
             archive: !self.no_archive,
             archive_url,
             as_of: self.as_of,
@@ -359,7 +431,9 @@ fn duration(text: &str, unit: Duration) -> Result<Duration, String> {
         "ms" => Duration::from_millis(1),
         "s" => Duration::from_secs(1),
         "m" | "min" => Duration::from_secs(60),
-        other => return Err(format!("unknown unit {other:?} (use ms, s or m)")),
+        "h" => Duration::from_secs(3600),
+        "d" => Duration::from_secs(86_400),
+        other => return Err(format!("unknown unit {other:?} (use ms, s, m, h or d)")),
     };
     Ok(unit.mul_f64(value))
 }

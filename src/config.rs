@@ -98,6 +98,8 @@ pub struct Config {
     pub as_of: Option<String>,
     /// Show a progress bar on standard error.
     pub progress: bool,
+    /// The page cache, when used.
+    pub cache: Option<crate::store::CacheSettings>,
 }
 
 impl Default for Config {
@@ -125,6 +127,7 @@ impl Default for Config {
                 .expect("the default archive URL parses"),
             as_of: None,
             progress: false,
+            cache: None,
         }
     }
 }

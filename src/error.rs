@@ -41,6 +41,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The page cache cannot be used.
+    #[error("{0}")]
+    Cache(String),
     /// An option's value is unusable.
     #[error("invalid value for {option}: {reason}")]
     InvalidOption {

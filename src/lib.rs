@@ -35,6 +35,7 @@ pub mod output;
 pub mod pdf;
 pub mod report;
 pub mod run;
+pub mod store;
 pub mod verify;
 pub mod wayback;
 

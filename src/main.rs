@@ -12,6 +12,13 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
     match cli.command {
+        Command::Cache(args) => match args.run() {
+            Ok(text) => {
+                print_out(&text);
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
         Command::Check(args) => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
@@ -47,7 +54,15 @@ fn main() -> ExitCode {
 /// terminal report.
 #[allow(clippy::print_stderr)]
 fn summary_to_stderr(report: &citecheck::report::Report) {
+    for notice in &report.notices {
+        eprintln!("note: {notice}");
+    }
     eprintln!("{}", citecheck::report::terminal::summary_line(report));
+}
+
+#[allow(clippy::print_stdout)]
+fn print_out(text: &str) {
+    print!("{text}");
 }
 
 /// Print an error with its causes and exit with code 2.

@@ -126,7 +126,7 @@ impl Default for FetchSettings {
 }
 
 /// One redirect hop.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hop {
     /// The URL that answered with a redirect.
     pub url: Url,
@@ -136,8 +136,9 @@ pub struct Hop {
     pub location: Url,
 }
 
-/// A response that came back (the last one, after redirects).
-#[derive(Debug, Clone, Default)]
+/// A response that came back (the last one, after redirects). Bodies
+/// are never serialised (a cached page keeps what was read from them).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Response {
     /// The HTTP status.
     pub status: u16,
@@ -148,18 +149,20 @@ pub struct Response {
     /// `cf-mitigated` (Cloudflare's challenge marker).
     pub cf_mitigated: Option<String>,
     /// The decoded body, when it was read and is text.
+    #[serde(skip)]
     pub text: Option<String>,
     /// Whether the text is HTML (by `Content-Type`, or by its first bytes
     /// when the type is missing or `application/octet-stream`).
     pub html: bool,
     /// The raw body of a PDF, when it was read.
+    #[serde(skip)]
     pub pdf: Option<Vec<u8>>,
     /// Whether the body was cut at the cap.
     pub truncated: bool,
 }
 
 /// Why no response came back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum FailureKind {
     /// The address guard refused the address.
@@ -185,7 +188,7 @@ pub enum FailureKind {
 }
 
 /// A failure with its message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     /// The kind.
     pub kind: FailureKind,
@@ -194,7 +197,7 @@ pub struct Failure {
 }
 
 /// Everything learnt from fetching one page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     /// The URL asked for (no fragment).
     pub url: Url,

@@ -31,6 +31,10 @@ pub struct Report {
     pub summary: Summary,
     /// One entry per memo, in the order they were given.
     pub memos: Vec<MemoReport>,
+    /// Things about the run itself the user should know (a cache set
+    /// aside or not used); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 /// The tool that wrote a report.
@@ -326,6 +330,7 @@ impl Report {
             },
             summary,
             memos,
+            notices: Vec::new(),
         }
     }
 

@@ -58,6 +58,14 @@ pub fn render(report: &Report, out: &mut impl Write, options: TerminalOptions) -
     let painter = Painter {
         color: options.color,
     };
+    for notice in &report.notices {
+        writeln!(
+            out,
+            "{}: {}",
+            painter.paint(Severity::Warning, "note"),
+            clean(notice)
+        )?;
+    }
     for memo in &report.memos {
         render_memo(memo, out, options, &painter)?;
     }

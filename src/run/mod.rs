@@ -37,11 +37,31 @@ pub fn run(config: &Config) -> Report {
     entries.extend(inputs.iter().map(|i| read_memo(i, config)));
     let first_quote = quote_numbers(&entries);
     let demands = demands(config, &entries, &first_quote);
+    let mut notices = Vec::new();
+    let mut store = match &config.cache {
+        Some(cache) if !config.offline && !demands.is_empty() => {
+            match crate::store::Store::open(&cache.dir) {
+                Ok((store, opened)) => {
+                    notices.extend(opened);
+                    Some(store)
+                }
+                Err(why) => {
+                    notices.push(format!("not using the cache: {why}"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     let mut network = None;
     let pages = if config.offline || demands.is_empty() {
         Ok(HashMap::new())
     } else {
-        pages::Network::start(config).map(|n| network.insert(n).fetch_pages(config, demands))
+        pages::Network::start(config).map(|n| {
+            network
+                .insert(n)
+                .fetch_pages(config, demands, store.as_mut())
+        })
     };
     let mut verdicts: Vec<Option<Verdicts>> = entries
         .iter()
@@ -65,7 +85,9 @@ pub fn run(config: &Config) -> Report {
         })
         .collect();
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    Report::new(memos, elapsed)
+    let mut report = Report::new(memos, elapsed);
+    report.notices = notices;
+    report
 }
 
 fn read_memo(memo_input: &MemoInput, config: &Config) -> (MemoReport, Option<Extraction>) {

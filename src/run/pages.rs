@@ -5,7 +5,8 @@
 use super::{Pages, Stage};
 use crate::config::Config;
 use crate::fetch::{Fetcher, Page};
-use crate::verify::digest::{self, Demand, Origin, PageDigest};
+use crate::store::{CachedPage, Store};
+use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead};
 use crate::verify::soft404::{self, ProbeFacts};
 use crate::verify::status::Accept;
 use rand::Rng;
@@ -32,8 +33,30 @@ impl Network {
         Ok(Self { fetcher, runtime })
     }
 
-    /// Fetch every page of `demands` once and digest it for its demand.
-    pub(super) fn fetch_pages(&self, config: &Config, demands: HashMap<Url, Demand>) -> Pages {
+    /// Fetch every page of `demands` once and digest it for its demand;
+    /// with a `store`, pages still fresh there are answered from it
+    /// without a request, and the pages fetched are stored.
+    pub(super) fn fetch_pages(
+        &self,
+        config: &Config,
+        mut demands: HashMap<Url, Demand>,
+        store: Option<&mut Store>,
+    ) -> Pages {
+        let now = crate::store::now();
+        let mut pages = Pages::new();
+        if let (Some(store), Some(settings)) = (store.as_deref(), &config.cache) {
+            demands.retain(|url, demand| {
+                let Some(cached) = store.get(url.as_str(), settings, now) else {
+                    return true;
+                };
+                if demand.needs_text() && !cached.read.has_text() {
+                    return true;
+                }
+                let answer = digest::answer(&cached.read, demand, config.accept_for(url));
+                pages.insert(url.clone(), (cached.page, answer));
+                false
+            });
+        }
         let stage = Stage::start(config, "URLs checked", demands.len());
         let probes = Arc::new(Probes::new(
             self.fetcher.clone(),
@@ -57,7 +80,7 @@ impl Network {
                     // Reading a page is CPU work: a small one is read here,
                     // at once, so its body is freed at once; a large one on
                     // the blocking pool, so the I/O threads go on meanwhile.
-                    let (page, digest) = if body_size(&page) < LARGE_BODY {
+                    let (page, digest, read) = if body_size(&page) < LARGE_BODY {
                         read_page(page, probe.as_deref(), &demand, &accept)
                     } else {
                         tokio::task::spawn_blocking(move || {
@@ -66,19 +89,31 @@ impl Network {
                         .await
                         .map_err(|_| url.clone())?
                     };
-                    Ok::<_, Url>((url, page, digest))
+                    Ok::<_, Url>((url, page, digest, read))
                 });
             }
-            let mut pages = HashMap::new();
+            let mut fetched = Vec::new();
             while let Some(joined) = tasks.join_next().await {
-                let Ok(Ok((url, page, digest))) = joined else {
+                let Ok(Ok((url, page, digest, read))) = joined else {
                     continue;
                 };
                 stage.advance(page.result.as_ref().map_or(true, |r| r.status >= 400));
+                if store.is_some() {
+                    let cached = CachedPage {
+                        page: page.clone(),
+                        read,
+                    };
+                    fetched.push((url.to_string(), cached));
+                }
                 pages.insert(url, (page, digest));
             }
-            pages
-        })
+            if let (Some(store), Some(settings)) = (store, &config.cache) {
+                // A cache that cannot be written costs the next run time,
+                // never this run's results.
+                let _ = store.put_all(&fetched, settings, now);
+            }
+        });
+        pages
     }
 }
 
@@ -95,29 +130,30 @@ fn body_size(page: &Page) -> usize {
     })
 }
 
-/// Digest a fetched page for its demand, then drop its body.
+/// Read a fetched page once, answer its demand, then drop its body.
 pub(super) fn read_page(
     mut page: Page,
     probe: Option<&ProbeFacts>,
     demand: &Demand,
     accept: &Accept,
-) -> (Page, PageDigest) {
-    let digest = match &page.result {
+) -> (Page, PageDigest, PageRead) {
+    let (digest, read) = match &page.result {
         Ok(response) => {
             let origin = Origin {
                 cited: &page.url,
                 final_url: &page.final_url,
                 probe,
             };
-            digest::digest(response, Some(origin), demand, accept)
+            let read = digest::read(response, Some(origin), demand.needs_text(), accept);
+            (digest::answer(&read, demand, accept), read)
         }
-        Err(_) => PageDigest::default(),
+        Err(_) => (PageDigest::default(), PageRead::default()),
     };
     if let Ok(response) = &mut page.result {
         response.text = None;
         response.pdf = None;
     }
-    (page, digest)
+    (page, digest, read)
 }
 
 type ProbeCell = Arc<tokio::sync::OnceCell<Option<Arc<ProbeFacts>>>>;

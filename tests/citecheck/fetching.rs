@@ -446,6 +446,7 @@ fn proxy_from_the_environment_resolves_names_itself() {
         .env("http_proxy", proxy.url(""))
         .env_remove("NO_PROXY")
         .env_remove("no_proxy")
+        .env("CITECHECK_NO_CACHE", "1")
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

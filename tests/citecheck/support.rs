@@ -93,6 +93,8 @@ pub fn no_internet(cmd: &mut Command) {
     ] {
         cmd.env(name, value).env(name.to_ascii_lowercase(), value);
     }
+    // Nor does a test share a page cache with others, unless it asks.
+    cmd.env("CITECHECK_NO_CACHE", "1");
 }
 
 /// Run the binary with arguments and optional standard input.

@@ -1,0 +1,384 @@
+//! The SQLite store (rusqlite with its bundled SQLite): a cache of fetched
+//! pages so that reruns make no request for a source still fresh.
+//!
+//! Each page is kept as its fetch (status, redirect chain, final URL,
+//! relevant headers) and what reading it gave ([`PageRead`]: anchors, title,
+//! heading, the visible text when it was read, soft-404 and bot-challenge
+//! evidence), serialised and compressed. A fine page stays fresh for the
+//! TTL (24 h by default); a failure, an error status or a bot challenge for
+//! the shorter failure TTL (1 h), so a passing outage does not stick.
+//!
+//! The schema is versioned with SQLite's `user_version`; a store written
+//! by a newer citecheck is refused (left untouched), a corrupt one is set
+//! aside (renamed) and rebuilt. WAL mode and a busy timeout let two runs
+//! share the store.
+
+use crate::fetch::Page;
+use crate::verify::digest::PageRead;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The schema this version writes.
+pub const SCHEMA_VERSION: i64 = 1;
+/// The store's folder, relative to the working directory.
+pub const DEFAULT_DIR: &str = ".citecheck";
+/// The store's file in its folder.
+pub const FILE_NAME: &str = "citecheck.sqlite";
+
+/// How long cached pages stay fresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheSettings {
+    /// The store's folder.
+    pub dir: PathBuf,
+    /// Freshness of a fine page.
+    pub ttl: Duration,
+    /// Freshness of a failure, an error status or a bot challenge.
+    pub failure_ttl: Duration,
+}
+
+/// A cached page.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CachedPage {
+    /// The fetch, bodies dropped.
+    pub page: Page,
+    /// What reading it gave.
+    pub read: PageRead,
+}
+
+impl CachedPage {
+    /// Whether this counts as a failure (kept for the shorter TTL).
+    pub fn is_failure(&self) -> bool {
+        match &self.page.result {
+            Err(_) => true,
+            Ok(r) => r.status >= 400 || self.read.challenge.is_some(),
+        }
+    }
+}
+
+/// Counts for `citecheck cache stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Pages stored.
+    pub pages: u64,
+    /// Of which still fresh.
+    pub fresh: u64,
+    /// Of which failures.
+    pub failures: u64,
+    /// Bytes of compressed records.
+    pub bytes: u64,
+    /// The file's size on disk.
+    pub file_bytes: u64,
+}
+
+/// An open store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl Store {
+    /// Open (or create) the store in `dir`. Returns the store and notices
+    /// for the user (a corrupt store set aside); `Err` when it cannot be
+    /// used at all (a newer schema, an unwritable folder).
+    pub fn open(dir: &Path) -> Result<(Self, Vec<String>), String> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create the cache folder {}: {e}", dir.display()))?;
+        let path = dir.join(FILE_NAME);
+        let mut notices = Vec::new();
+        match Self::open_file(&path) {
+            Ok(store) => Ok((store, notices)),
+            Err(OpenError::Newer(v)) => Err(format!(
+                "the cache {} was written by a newer citecheck (schema {v}, this one knows \
+                 {SCHEMA_VERSION}); it is left untouched and not used",
+                path.display()
+            )),
+            Err(OpenError::Corrupt(why)) => {
+                let aside = path.with_extension(format!("sqlite.corrupt-{}", now()));
+                for suffix in ["-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+                std::fs::rename(&path, &aside).map_err(|e| {
+                    format!(
+                        "the cache {} is corrupt and cannot be moved: {e}",
+                        path.display()
+                    )
+                })?;
+                notices.push(format!(
+                    "the cache {} was corrupt ({why}); it was moved to {} and rebuilt",
+                    path.display(),
+                    aside.display()
+                ));
+                let store = Self::open_file(&path).map_err(|e| e.to_string())?;
+                Ok((store, notices))
+            }
+        }
+    }
+
+    fn open_file(path: &Path) -> Result<Self, OpenError> {
+        let corrupt = |e: rusqlite::Error| OpenError::Corrupt(e.to_string());
+        let conn = Connection::open(path).map_err(corrupt)?;
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(corrupt)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(corrupt)?;
+        if check != "ok" {
+            return Err(OpenError::Corrupt(check));
+        }
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(corrupt)?;
+        if version > SCHEMA_VERSION {
+            return Err(OpenError::Newer(version));
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(corrupt)?;
+        if version < 1 {
+            conn.execute_batch(
+                "BEGIN IMMEDIATE;
+                 CREATE TABLE IF NOT EXISTS pages (
+                     url TEXT PRIMARY KEY,
+                     fetched_at INTEGER NOT NULL,
+                     expires_at INTEGER NOT NULL,
+                     failure INTEGER NOT NULL,
+                     record BLOB NOT NULL
+                 );
+                 PRAGMA user_version = 1;
+                 COMMIT;",
+            )
+            .map_err(corrupt)?;
+        }
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The store's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A page still fresh at `now` under `settings` (the TTLs of this
+    /// run, whatever they were when it was stored), if stored.
+    pub fn get(&self, url: &str, settings: &CacheSettings, now: i64) -> Option<CachedPage> {
+        let (blob, fetched_at, failure): (Vec<u8>, i64, bool) = self
+            .conn
+            .query_row(
+                "SELECT record, fetched_at, failure FROM pages WHERE url = ?1",
+                params![url],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .ok()??;
+        let ttl = if failure {
+            settings.failure_ttl
+        } else {
+            settings.ttl
+        };
+        if fetched_at.saturating_add(ttl.as_secs() as i64) <= now {
+            return None;
+        }
+        let mut json = Vec::new();
+        flate2::read::DeflateDecoder::new(&blob[..])
+            .read_to_end(&mut json)
+            .ok()?;
+        serde_json::from_slice(&json).ok()
+    }
+
+    /// Store pages fetched at `now`, in one transaction.
+    pub fn put_all(
+        &mut self,
+        pages: &[(String, CachedPage)],
+        settings: &CacheSettings,
+        now: i64,
+    ) -> Result<(), String> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| format!("cannot write the cache: {e}"))?;
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO pages (url, fetched_at, expires_at, failure, record)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(|e| format!("cannot write the cache: {e}"))?;
+            for (url, page) in pages {
+                let json = serde_json::to_vec(page).map_err(|e| e.to_string())?;
+                let mut encoder =
+                    flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+                encoder.write_all(&json).map_err(|e| e.to_string())?;
+                let blob = encoder.finish().map_err(|e| e.to_string())?;
+                let failure = page.is_failure();
+                let ttl = if failure {
+                    settings.failure_ttl
+                } else {
+                    settings.ttl
+                };
+                insert
+                    .execute(params![
+                        url,
+                        now,
+                        now.saturating_add(ttl.as_secs() as i64),
+                        failure,
+                        blob
+                    ])
+                    .map_err(|e| format!("cannot write the cache: {e}"))?;
+            }
+        }
+        tx.commit()
+            .map_err(|e| format!("cannot write the cache: {e}"))
+    }
+
+    /// Counts over the store at `now`.
+    pub fn stats(&self, now: i64) -> Result<Stats, String> {
+        let mut stats = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(expires_at > ?1), 0), COALESCE(SUM(failure), 0),
+                        COALESCE(SUM(LENGTH(record)), 0) FROM pages",
+                params![now],
+                |r| {
+                    Ok(Stats {
+                        pages: r.get::<_, i64>(0)? as u64,
+                        fresh: r.get::<_, i64>(1)? as u64,
+                        failures: r.get::<_, i64>(2)? as u64,
+                        bytes: r.get::<_, i64>(3)? as u64,
+                        file_bytes: 0,
+                    })
+                },
+            )
+            .map_err(|e| format!("cannot read the cache: {e}"))?;
+        stats.file_bytes = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+        Ok(stats)
+    }
+
+    /// Forget every page; returns how many there were.
+    pub fn clear(&mut self) -> Result<u64, String> {
+        let n = self
+            .conn
+            .execute("DELETE FROM pages", [])
+            .map_err(|e| format!("cannot clear the cache: {e}"))?;
+        let _ = self.conn.execute_batch("VACUUM");
+        Ok(n as u64)
+    }
+}
+
+#[derive(Debug)]
+enum OpenError {
+    Newer(i64),
+    Corrupt(String),
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Newer(v) => write!(f, "written by a newer citecheck (schema {v})"),
+            Self::Corrupt(why) => write!(f, "corrupt: {why}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::{Page, Response};
+
+    fn settings(dir: &Path) -> CacheSettings {
+        CacheSettings {
+            dir: dir.to_owned(),
+            ttl: Duration::from_secs(100),
+            failure_ttl: Duration::from_secs(10),
+        }
+    }
+
+    fn page(url: &str, status: u16) -> CachedPage {
+        let url = url::Url::parse(url).unwrap();
+        CachedPage {
+            page: Page {
+                url: url.clone(),
+                hops: Vec::new(),
+                final_url: url,
+                result: Ok(Response {
+                    status,
+                    ..Response::default()
+                }),
+                requests: 1,
+            },
+            read: PageRead {
+                status,
+                ..PageRead::default()
+            },
+        }
+    }
+
+    #[test]
+    fn pages_expire_and_failures_sooner() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, notices) = Store::open(dir.path()).unwrap();
+        assert!(notices.is_empty());
+        let pages = vec![
+            ("http://a/ok".to_owned(), page("http://a/ok", 200)),
+            ("http://a/gone".to_owned(), page("http://a/gone", 404)),
+        ];
+        store.put_all(&pages, &settings(dir.path()), 1000).unwrap();
+        let s = settings(dir.path());
+        assert!(store.get("http://a/ok", &s, 1050).is_some());
+        assert!(store.get("http://a/gone", &s, 1005).is_some());
+        assert!(
+            store.get("http://a/gone", &s, 1011).is_none(),
+            "failures expire sooner"
+        );
+        assert!(store.get("http://a/ok", &s, 1101).is_none());
+        let shorter = CacheSettings {
+            ttl: Duration::from_secs(20),
+            ..s
+        };
+        assert!(
+            store.get("http://a/ok", &shorter, 1050).is_none(),
+            "this run's TTL"
+        );
+        let stats = store.stats(1050).unwrap();
+        assert_eq!((stats.pages, stats.fresh, stats.failures), (2, 1, 1));
+        assert_eq!(store.clear().unwrap(), 2);
+        assert_eq!(store.stats(1050).unwrap().pages, 0);
+    }
+
+    #[test]
+    fn corrupt_stores_are_set_aside_and_newer_ones_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            b"this is not a database at all, sorry",
+        )
+        .unwrap();
+        let (store, notices) = Store::open(dir.path()).unwrap();
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(notices[0].contains("was corrupt"), "{notices:?}");
+        assert!(store.stats(0).is_ok());
+        drop(store);
+        let aside = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+            .count();
+        assert_eq!(aside, 1);
+
+        let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(err.contains("newer citecheck"), "{err}");
+    }
+}

@@ -1,0 +1,213 @@
+//! The page cache: reruns make no request, failures expire sooner, a
+//! corrupt store is rebuilt, two runs can share the store.
+
+use crate::server::{Reply, Server};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn routes(path: &str, _: usize) -> Reply {
+    match path {
+        "/ok" => Reply::html(
+            200,
+            "<title>Fine</title><p id=\"c1\">The committee heard evidence on energy security.</p>",
+        ),
+        "/other" => Reply::html(200, "<title>Other</title><p>Another page entirely.</p>"),
+        "/gone" => Reply::html(404, "<title>Not found</title>"),
+        _ => Reply::html(404, ""),
+    }
+}
+
+/// `citecheck check` with a cache in `cache`, JSON on standard output.
+fn run(memo: &Path, cache: &Path, extra: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
+    cmd.args([
+        "check",
+        memo.to_str().unwrap(),
+        "--allow-private",
+        "--host-interval",
+        "0",
+    ])
+    .args([
+        "--no-archive",
+        "--max-retries",
+        "0",
+        "-f",
+        "json",
+        "--cache-dir",
+    ])
+    .arg(cache)
+    .args(extra);
+    crate::support::no_internet(&mut cmd);
+    cmd.env_remove("CITECHECK_NO_CACHE");
+    cmd.output().unwrap()
+}
+
+fn report(out: &Output) -> Value {
+    let mut json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    crate::support::assert_valid_report(&json);
+    json["summary"]["elapsed_ms"] = 0.into();
+    json
+}
+
+fn total_hits(server: &Server) -> usize {
+    server.paths().iter().map(|p| server.hits(p)).sum()
+}
+
+fn memo(dir: &Path, server: &Server, quote: bool) -> std::path::PathBuf {
+    let path = dir.join("memo.txt");
+    let mut text = format!(
+        "{} {} {}",
+        server.url("/ok#c1"),
+        server.url("/other"),
+        server.url("/gone")
+    );
+    if quote {
+        text.push_str("\n\nThey wrote that “the committee heard evidence on energy security”.");
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_rerun_makes_no_request_and_gives_the_same_report() {
+    let server = Server::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let memo = memo(dir.path(), &server, false);
+    let first = report(&run(&memo, &cache, &[]));
+    let hits = total_hits(&server);
+    assert!(hits >= 3, "{hits}");
+    let second = report(&run(&memo, &cache, &[]));
+    assert_eq!(total_hits(&server), hits, "the rerun made no request");
+    assert_eq!(first, second);
+
+    // A quote the first runs did not check needs the page's text: that
+    // page is fetched again (once), the others are not.
+    let with_quote = self::memo(dir.path(), &server, true);
+    let third = report(&run(&with_quote, &cache, &[]));
+    assert_eq!(
+        third["memos"][0]["quotes"][0]["verdict"], "found",
+        "{third}"
+    );
+    assert_eq!(server.hits("/ok"), 2);
+    assert_eq!(
+        server.hits("/other"),
+        2,
+        "a candidate source of the quote too"
+    );
+    let fourth = report(&run(&with_quote, &cache, &[]));
+    assert_eq!(fourth, third);
+    assert_eq!(server.hits("/ok"), 2, "its text is cached now");
+
+    // cache stats and cache clear.
+    let stats = Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["cache", "stats", "--cache-dir"])
+        .arg(&cache)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&stats.stdout);
+    assert!(text.contains("3 pages (3 fresh, 1 failures)"), "{text}");
+    let clear = Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["cache", "clear", "--cache-dir"])
+        .arg(&cache)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&clear.stdout).contains("3 pages forgotten"));
+    report(&run(&memo, &cache, &[]));
+    assert_eq!(server.hits("/ok"), 3, "fetched again after clearing");
+}
+
+#[test]
+fn entries_expire_and_failures_sooner() {
+    let server = Server::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let memo = memo(dir.path(), &server, false);
+    report(&run(&memo, &cache, &["--cache-failure-ttl", "0s"]));
+    report(&run(&memo, &cache, &["--cache-failure-ttl", "0s"]));
+    assert_eq!(server.hits("/gone"), 2, "a failure expired");
+    assert_eq!(server.hits("/ok"), 1, "a fine page did not");
+    report(&run(&memo, &cache, &["--cache-ttl", "0s"]));
+    assert_eq!(server.hits("/ok"), 2, "with no TTL every page is fetched");
+}
+
+#[test]
+fn a_corrupt_store_is_set_aside_and_the_run_goes_on() {
+    let server = Server::start(routes);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(cache.join("citecheck.sqlite"), vec![0x5a; 8192]).unwrap();
+    let memo = memo(dir.path(), &server, false);
+    let out = run(&memo, &cache, &[]);
+    let json = report(&out);
+    assert_eq!(json["summary"]["links_by_verdict"]["ok"], 2);
+    let notice = json["notices"][0].as_str().unwrap();
+    assert!(
+        notice.contains("was corrupt") && notice.contains("rebuilt"),
+        "{notice}"
+    );
+    let hits = total_hits(&server);
+    report(&run(&memo, &cache, &[]));
+    assert_eq!(
+        total_hits(&server),
+        hits,
+        "the rebuilt store serves the rerun"
+    );
+}
+
+#[test]
+fn two_runs_at_once_share_the_store() {
+    let server = Server::start(|path, n| match path {
+        p if p.starts_with("/page/") => Reply::After(
+            std::time::Duration::from_millis(20),
+            Box::new(Reply::html(
+                200,
+                &format!("<title>{p}</title><p>Page {p}, request {n}.</p>"),
+            )),
+        ),
+        _ => Reply::html(404, ""),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let links: Vec<String> = (0..40).map(|i| server.url(&format!("/page/{i}"))).collect();
+    let memo = dir.path().join("memo.txt");
+    std::fs::write(&memo, links.join("\n")).unwrap();
+    let spawn = || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
+        cmd.args([
+            "check",
+            memo.to_str().unwrap(),
+            "--allow-private",
+            "--host-interval",
+            "0",
+        ])
+        .args([
+            "--no-archive",
+            "--host-concurrency",
+            "8",
+            "-f",
+            "json",
+            "--cache-dir",
+        ])
+        .arg(&cache)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+        crate::support::no_internet(&mut cmd);
+        cmd.env_remove("CITECHECK_NO_CACHE");
+        cmd.spawn().unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        let json = report(&out);
+        assert_eq!(json["summary"]["links_by_verdict"]["ok"], 40, "{json}");
+        assert!(json.get("notices").is_none(), "{json}");
+    }
+    let hits = total_hits(&server);
+    let third = report(&run(&memo, &cache, &[]));
+    assert_eq!(third["summary"]["links_by_verdict"]["ok"], 40);
+    assert_eq!(total_hits(&server), hits, "the store holds every page");
+}
