@@ -283,6 +283,22 @@ struct Row {
     peak_kib: Option<u64>,
 }
 
+/// One row of the results table.
+fn print_row(row: &Row) {
+    let secs = row.wall.as_secs_f64();
+    println!(
+        "| {} | {} | {:.2} s | {:.0} | {} |",
+        row.tool,
+        row.urls,
+        secs,
+        row.urls as f64 / secs,
+        row.peak_kib.map_or("unknown".to_owned(), |k| format!(
+            "{:.1} MB",
+            k as f64 / 1024.0
+        )),
+    );
+}
+
 /// Run a tool `runs` times, checking each run's output with `check`.
 fn run_tool(
     tool: String,
@@ -314,8 +330,16 @@ fn main() {
     // `cargo bench` passes `--bench`; a filter argument is ignored.
     let pages = env_number("BENCH_PAGES", 5_000);
     let runs = env_number("BENCH_RUNS", 3).max(1);
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let root = dir.path().join("site");
+    let temp = tempfile::tempdir().expect("temporary directory");
+    // BENCH_KEEP=1 leaves the pages, memo and cache behind for profiling.
+    let (base, _cleanup) = if std::env::var_os("BENCH_KEEP").is_some() {
+        let kept = temp.keep();
+        println!("keeping {}", kept.display());
+        (kept, None)
+    } else {
+        (temp.path().to_owned(), Some(temp))
+    };
+    let root = base.as_path().join("site");
     std::fs::create_dir(&root).unwrap();
     let missing_page = |i: usize| i % 100 == 37;
     let missing_anchor = |i: usize| i % 100 == 73;
@@ -325,7 +349,7 @@ fn main() {
         }
     }
     let port = start_server(load_site(&root));
-    let memo = dir.path().join("memo.txt");
+    let memo = base.as_path().join("memo.txt");
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&memo).unwrap());
         writeln!(out, "Sources cited in this memo:\n").unwrap();
@@ -354,26 +378,49 @@ fn main() {
 
     let mut rows = Vec::new();
     let citecheck = PathBuf::from(env!("CARGO_BIN_EXE_citecheck"));
-    // No archive lookups: lychee makes none, and a benchmark stays on loopback.
+    // No archive lookups: lychee makes none, and a benchmark stays on
+    // loopback. No cache for the comparison: every run fetches everything.
     let args = "check memo.txt --host-concurrency 8 --host-interval 0 --max-concurrency 128 --no-archive \
                 --allow-private --format json";
+    let check_verdicts = |stdout: &[u8]| {
+        let counts = citecheck_counts(stdout);
+        let count = |v: &str| counts.get(v).copied().unwrap_or(0);
+        assert_eq!(
+            (count("broken") + count("anchor_missing"), count("ok")),
+            (expected_problems, pages as u64 - expected_problems),
+            "citecheck verdicts are wrong: {counts:?}"
+        );
+    };
     rows.push(run_tool(
         format!("citecheck {}", env!("CARGO_PKG_VERSION")),
         &citecheck,
-        args,
+        &format!("{args} --no-cache"),
         runs,
         pages,
-        dir.path(),
-        |stdout| {
-            let counts = citecheck_counts(stdout);
-            let count = |v: &str| counts.get(v).copied().unwrap_or(0);
-            assert_eq!(
-                (count("broken") + count("anchor_missing"), count("ok")),
-                (expected_problems, pages as u64 - expected_problems),
-                "citecheck verdicts are wrong: {counts:?}"
-            );
-        },
+        base.as_path(),
+        check_verdicts,
     ));
+    // The same run with a cache: the first run fills it, the second is
+    // answered from it.
+    let cached = format!("{args} --cache-dir cache");
+    let cold = run_tool(
+        "citecheck, filling an empty cache".to_owned(),
+        &citecheck,
+        &cached,
+        1,
+        pages,
+        base.as_path(),
+        check_verdicts,
+    );
+    let warm = run_tool(
+        "citecheck, rerun from the cache".to_owned(),
+        &citecheck,
+        &cached,
+        runs,
+        pages,
+        base.as_path(),
+        check_verdicts,
+    );
     match find_lychee() {
         Some(lychee) => {
             let version = Command::new(&lychee)
@@ -389,7 +436,7 @@ fn main() {
                 args,
                 runs,
                 pages,
-                dir.path(),
+                base.as_path(),
                 |stdout| {
                     let (total, errors) = lychee_counts(stdout);
                     if total != pages as u64 || errors != expected_problems {
@@ -407,19 +454,16 @@ fn main() {
     println!("\n| tool | URLs | median wall time | URLs per second | peak memory |");
     println!("|---|---:|---:|---:|---:|");
     for row in &rows {
-        let secs = row.wall.as_secs_f64();
-        println!(
-            "| {} | {} | {:.2} s | {:.0} | {} |",
-            row.tool,
-            row.urls,
-            secs,
-            row.urls as f64 / secs,
-            row.peak_kib.map_or("unknown".to_owned(), |k| format!(
-                "{:.1} MB",
-                k as f64 / 1024.0
-            )),
-        );
+        print_row(row);
     }
+    let cache_rows = [cold, warm];
+    for row in &cache_rows {
+        print_row(row);
+    }
+    println!(
+        "\nrerun from the cache: {:.1}% of the first run's time",
+        100.0 * cache_rows[1].wall.as_secs_f64() / cache_rows[0].wall.as_secs_f64()
+    );
     if let [ours, theirs] = &rows[..] {
         let speed = theirs.wall.as_secs_f64() / ours.wall.as_secs_f64();
         print!("\ncitecheck: {speed:.1}× lychee's URLs per second");

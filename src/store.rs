@@ -16,7 +16,6 @@
 use crate::fetch::Page;
 use crate::verify::digest::PageRead;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -26,6 +25,8 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub const DEFAULT_DIR: &str = ".citecheck";
 /// The store's file in its folder.
 pub const FILE_NAME: &str = "citecheck.sqlite";
+/// Records from this size on are compressed.
+const COMPRESS_FROM: usize = 4096;
 
 /// How long cached pages stay fresh.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +78,74 @@ pub struct Stats {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    codec: std::cell::RefCell<Codec>,
+}
+
+/// Compression of records, with its state kept between records (a fresh
+/// deflate state per record costs more than the record).
+struct Codec {
+    deflate: flate2::Compress,
+    inflate: flate2::Decompress,
+}
+
+impl std::fmt::Debug for Codec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Codec")
+    }
+}
+
+impl Codec {
+    fn new() -> Self {
+        Self {
+            deflate: flate2::Compress::new(flate2::Compression::fast(), false),
+            inflate: flate2::Decompress::new(false),
+        }
+    }
+
+    /// Small records (anchors and headers) as they are, after a `0` byte;
+    /// larger ones (with a page's text) as `1`, the length (4 bytes,
+    /// little-endian), then the data deflated.
+    fn deflate(&mut self, data: &[u8]) -> Vec<u8> {
+        if data.len() < COMPRESS_FROM {
+            let mut out = Vec::with_capacity(data.len() + 1);
+            out.push(0);
+            out.extend_from_slice(data);
+            return out;
+        }
+        self.deflate.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        out.push(1);
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        loop {
+            let before = self.deflate.total_in() as usize;
+            out.reserve(data.len() / 2 + 64);
+            let status =
+                self.deflate
+                    .compress_vec(&data[before..], &mut out, flate2::FlushCompress::Finish);
+            if matches!(status, Ok(flate2::Status::StreamEnd) | Err(_)) {
+                break;
+            }
+        }
+        out
+    }
+
+    fn inflate(&mut self, blob: &[u8]) -> Option<Vec<u8>> {
+        let (&kind, blob) = blob.split_first()?;
+        if kind == 0 {
+            return Some(blob.to_vec());
+        }
+        let (len, data) = blob.split_first_chunk::<4>()?;
+        let len = u32::from_le_bytes(*len) as usize;
+        self.inflate.reset(false);
+        let mut out = Vec::with_capacity(len);
+        match self
+            .inflate
+            .decompress_vec(data, &mut out, flate2::FlushDecompress::Finish)
+        {
+            Ok(flate2::Status::StreamEnd) if out.len() == len => Some(out),
+            _ => None,
+        }
+    }
 }
 
 /// Seconds since the Unix epoch.
@@ -129,12 +198,8 @@ impl Store {
         let conn = Connection::open(path).map_err(corrupt)?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(corrupt)?;
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(corrupt)?;
-        if check != "ok" {
-            return Err(OpenError::Corrupt(check));
-        }
+        // Reading the header fails on a file that is not a database; a
+        // full integrity check would cost more than the run it serves.
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(corrupt)?;
@@ -161,6 +226,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            codec: std::cell::RefCell::new(Codec::new()),
         })
     }
 
@@ -174,11 +240,9 @@ impl Store {
     pub fn get(&self, url: &str, settings: &CacheSettings, now: i64) -> Option<CachedPage> {
         let (blob, fetched_at, failure): (Vec<u8>, i64, bool) = self
             .conn
-            .query_row(
-                "SELECT record, fetched_at, failure FROM pages WHERE url = ?1",
-                params![url],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .prepare_cached("SELECT record, fetched_at, failure FROM pages WHERE url = ?1")
+            .ok()?
+            .query_row(params![url], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()
             .ok()??;
         let ttl = if failure {
@@ -189,11 +253,19 @@ impl Store {
         if fetched_at.saturating_add(ttl.as_secs() as i64) <= now {
             return None;
         }
-        let mut json = Vec::new();
-        flate2::read::DeflateDecoder::new(&blob[..])
-            .read_to_end(&mut json)
-            .ok()?;
+        let json = self.codec.borrow_mut().inflate(&blob)?;
         serde_json::from_slice(&json).ok()
+    }
+
+    /// Run `read` (many [`Store::get`]s) in one read transaction: one
+    /// snapshot, and one lock instead of one per lookup.
+    pub fn reading<T>(&self, read: impl FnOnce(&Self) -> T) -> T {
+        let began = self.conn.execute_batch("BEGIN DEFERRED").is_ok();
+        let result = read(self);
+        if began {
+            let _ = self.conn.execute_batch("COMMIT");
+        }
+        result
     }
 
     /// Store pages fetched at `now`, in one transaction.
@@ -214,12 +286,10 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
                 .map_err(|e| format!("cannot write the cache: {e}"))?;
+            let mut codec = self.codec.borrow_mut();
             for (url, page) in pages {
                 let json = serde_json::to_vec(page).map_err(|e| e.to_string())?;
-                let mut encoder =
-                    flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-                encoder.write_all(&json).map_err(|e| e.to_string())?;
-                let blob = encoder.finish().map_err(|e| e.to_string())?;
+                let blob = codec.deflate(&json);
                 let failure = page.is_failure();
                 let ttl = if failure {
                     settings.failure_ttl
@@ -353,6 +423,22 @@ mod tests {
         assert_eq!((stats.pages, stats.fresh, stats.failures), (2, 1, 1));
         assert_eq!(store.clear().unwrap(), 2);
         assert_eq!(store.stats(1050).unwrap().pages, 0);
+    }
+
+    #[test]
+    fn records_round_trip_compressed_or_not() {
+        let mut codec = Codec::new();
+        for data in [b"small".to_vec(), "text ".repeat(5000).into_bytes()] {
+            let blob = codec.deflate(&data);
+            if data.len() >= COMPRESS_FROM {
+                assert!(blob.len() < data.len() / 10, "compressed");
+            }
+            assert_eq!(codec.inflate(&blob).unwrap(), data);
+        }
+        assert!(
+            codec.inflate(&[1, 9, 0, 0, 0, 1, 2]).is_none(),
+            "garbage is no record"
+        );
     }
 
     #[test]

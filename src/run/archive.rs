@@ -45,7 +45,7 @@ fn is_drifted(verdict: QuoteVerdict) -> bool {
 /// Look up archived copies for every memo's dead links and drifted
 /// quotes, and attach what they hold to the outcomes.
 pub(super) fn suggest(
-    network: &Network,
+    network: &mut Option<Network>,
     config: &Config,
     entries: &[(MemoReport, Option<Extraction>)],
     first_quote: &[usize],
@@ -85,6 +85,13 @@ pub(super) fn suggest(
     if demands.is_empty() {
         return;
     }
+    let network = match network {
+        Some(network) => network,
+        None => match Network::start(config) {
+            Ok(started) => network.insert(started),
+            Err(_) => return,
+        },
+    };
     let found = look_up(network, config, demands);
     for (entry, ((_, extraction), verdicts)) in entries.iter().zip(verdicts.iter_mut()).enumerate()
     {

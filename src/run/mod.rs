@@ -53,14 +53,21 @@ pub fn run(config: &Config) -> Report {
         }
         _ => None,
     };
+    let mut demands = demands;
+    let cached = match &store {
+        Some(store) => pages::from_store(store, config, &mut demands),
+        None => HashMap::new(),
+    };
+    // The network starts only for what the store could not answer (or
+    // for the archive stage, later, when it has work).
     let mut network = None;
     let pages = if config.offline || demands.is_empty() {
-        Ok(HashMap::new())
+        Ok(cached)
     } else {
         pages::Network::start(config).map(|n| {
             network
                 .insert(n)
-                .fetch_pages(config, demands, store.as_mut())
+                .fetch_pages(config, demands, cached, store.as_mut())
         })
     };
     let mut verdicts: Vec<Option<Verdicts>> = entries
@@ -71,8 +78,8 @@ pub fn run(config: &Config) -> Report {
             Some(verdicts(x, first, config, &pages))
         })
         .collect();
-    if let (Some(network), true) = (&network, config.archive) {
-        archive::suggest(network, config, &entries, &first_quote, &mut verdicts);
+    if config.archive && !config.offline {
+        archive::suggest(&mut network, config, &entries, &first_quote, &mut verdicts);
     }
     let memos = entries
         .into_iter()

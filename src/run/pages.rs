@@ -33,30 +33,16 @@ impl Network {
         Ok(Self { fetcher, runtime })
     }
 
-    /// Fetch every page of `demands` once and digest it for its demand;
-    /// with a `store`, pages still fresh there are answered from it
-    /// without a request, and the pages fetched are stored.
+    /// Fetch every page of `demands` once and digest it for its demand,
+    /// adding to `pages`; with a `store`, the pages fetched are stored.
     pub(super) fn fetch_pages(
         &self,
         config: &Config,
-        mut demands: HashMap<Url, Demand>,
+        demands: HashMap<Url, Demand>,
+        mut pages: Pages,
         store: Option<&mut Store>,
     ) -> Pages {
         let now = crate::store::now();
-        let mut pages = Pages::new();
-        if let (Some(store), Some(settings)) = (store.as_deref(), &config.cache) {
-            demands.retain(|url, demand| {
-                let Some(cached) = store.get(url.as_str(), settings, now) else {
-                    return true;
-                };
-                if demand.needs_text() && !cached.read.has_text() {
-                    return true;
-                }
-                let answer = digest::answer(&cached.read, demand, config.accept_for(url));
-                pages.insert(url.clone(), (cached.page, answer));
-                false
-            });
-        }
         let stage = Stage::start(config, "URLs checked", demands.len());
         let probes = Arc::new(Probes::new(
             self.fetcher.clone(),
@@ -115,6 +101,34 @@ impl Network {
         });
         pages
     }
+}
+
+/// Answer from the store every demand whose page is still fresh there
+/// (with its text, when the demand needs it), taking those demands out.
+pub(super) fn from_store(
+    store: &Store,
+    config: &Config,
+    demands: &mut HashMap<Url, Demand>,
+) -> Pages {
+    let mut pages = Pages::new();
+    let Some(settings) = &config.cache else {
+        return pages;
+    };
+    let now = crate::store::now();
+    store.reading(|store| {
+        demands.retain(|url, demand| {
+            let Some(cached) = store.get(url.as_str(), settings, now) else {
+                return true;
+            };
+            if demand.needs_text() && !cached.read.has_text() {
+                return true;
+            }
+            let answer = digest::answer(&cached.read, demand, config.accept_for(url));
+            pages.insert(url.clone(), (cached.page, answer));
+            false
+        });
+    });
+    pages
 }
 
 /// Only a 2xx page with text can be a soft 404.

@@ -79,7 +79,7 @@ pub struct PageFacts {
     /// Whether the page is HTML (plain text and PDFs have no anchors).
     pub html: bool,
     /// Every `id` and every `<a name>`.
-    pub anchors: HashSet<String>,
+    pub anchors: Anchors,
     /// The `<title>`, white space collapsed.
     pub title: Option<String>,
     /// The first `<h1>`, white space collapsed.
@@ -128,11 +128,45 @@ impl PageFacts {
     }
 }
 
+/// A page's element anchors, kept as one string of sorted, distinct ids
+/// separated by U+2063 (an invisible separator no id uses, and that JSON
+/// need not escape): one allocation to store, load or drop (a page may have
+/// thousands), and a lookup per cited fragment is a cheap scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Anchors(String);
+
+const ANCHOR_SEPARATOR: char = '\u{2063}';
+
+impl Anchors {
+    /// From the ids found.
+    pub fn from_set(ids: HashSet<String>) -> Self {
+        let mut ids: Vec<String> = ids
+            .into_iter()
+            .map(|id| id.replace(ANCHOR_SEPARATOR, " "))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Self(ids.join(&ANCHOR_SEPARATOR.to_string()))
+    }
+
+    /// Whether the page has this id.
+    pub fn contains(&self, id: &str) -> bool {
+        !id.is_empty() && self.0.split(ANCHOR_SEPARATOR).any(|a| a == id)
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// The tokenizer's listener.
 #[derive(Default)]
 struct Reader {
     want_text: bool,
     facts: PageFacts,
+    anchors: HashSet<String>,
     text: String,
     title: String,
     heading: String,
@@ -162,8 +196,7 @@ impl Reader {
                 let anchor =
                     self.attribute == b"id" || (self.attribute == b"name" && self.tag == b"a");
                 if anchor && !value.is_empty() {
-                    self.facts
-                        .anchors
+                    self.anchors
                         .insert(String::from_utf8_lossy(value).into_owned());
                 }
             }
@@ -222,6 +255,7 @@ impl Reader {
     }
 
     fn finish(mut self) -> PageFacts {
+        self.facts.anchors = Anchors::from_set(std::mem::take(&mut self.anchors));
         let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         self.facts.title = Some(collapse(&self.title)).filter(|t| !t.is_empty());
         self.facts.heading = Some(collapse(&self.heading)).filter(|t| !t.is_empty());
