@@ -41,6 +41,86 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// Look after the page cache.
     Cache(CacheArgs),
+    /// Show, per memo, what changed between recorded runs: new findings,
+    /// fixed ones, and since when each failing item has failed.
+    History(HistoryArgs),
+}
+
+/// `citecheck history`.
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Only memos whose path starts with this.
+    #[arg(value_name = "PATH")]
+    pub path: Option<String>,
+    /// Compare the latest run with the last run at or before this date
+    /// (YYYY-MM-DD) instead of the run before it.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// The store's folder.
+    #[arg(long, value_name = "DIR", default_value = crate::store::DEFAULT_DIR, env = "CITECHECK_CACHE_DIR")]
+    pub cache_dir: PathBuf,
+}
+
+impl HistoryArgs {
+    /// The text to show.
+    pub fn run(&self) -> Result<String, Error> {
+        let since = match &self.since {
+            Some(date) => Some(date_to_unix(date).ok_or_else(|| Error::InvalidOption {
+                option: "--since",
+                reason: format!("{date:?} is not a date (YYYY-MM-DD)"),
+            })?),
+            None => None,
+        };
+        let (store, mut out) = crate::store::Store::open(&self.cache_dir).map_err(Error::Cache)?;
+        let memos: Vec<String> = store
+            .memos()
+            .into_iter()
+            .filter(|m| self.path.as_deref().is_none_or(|p| m.starts_with(p)))
+            .collect();
+        if memos.is_empty() {
+            out.push("no recorded runs".to_owned());
+        }
+        for memo in memos {
+            let Some((run, at)) = store.latest_run(&memo) else {
+                continue;
+            };
+            out.push(format!("{memo} (last run {})", crate::history::date(at)));
+            match crate::run::changes(&store, &memo, run, since) {
+                Some(changes) => {
+                    out.push(crate::report::terminal::changes_text(&changes));
+                    for new in &changes.new_findings {
+                        out.push(format!(
+                            "    new: {} {} {} (was {})",
+                            new.verdict,
+                            new.kind,
+                            crate::report::markup::shorten(&new.subject, 100),
+                            new.was.as_deref().unwrap_or("not checked")
+                        ));
+                    }
+                }
+                None => out.push("  no earlier run to compare with".to_owned()),
+            }
+        }
+        Ok(out.join("\n") + "\n")
+    }
+}
+
+/// The end of a `YYYY-MM-DD` day (UTC) as Unix time.
+fn date_to_unix(date: &str) -> Option<i64> {
+    let ts = crate::wayback::timestamp(date)?;
+    let (y, m, d): (i64, i64, i64) = (
+        ts[..4].parse().ok()?,
+        ts[4..6].parse().ok()?,
+        ts[6..8].parse().ok()?,
+    );
+    // Days from 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + 86_399)
 }
 
 /// `citecheck cache`.
@@ -199,6 +279,10 @@ pub struct CheckArgs {
     /// How long a failure, an error status or a bot challenge stays fresh.
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = seconds, help_heading = "Cache")]
     pub cache_failure_ttl: Duration,
+
+    /// Forget recorded runs older than this.
+    #[arg(long, value_name = "DURATION", default_value = "365d", value_parser = seconds, help_heading = "Cache")]
+    pub keep_history: Duration,
 
     /// Show only errors and no summary.
     #[arg(short, long, conflicts_with = "verbose")]
@@ -366,6 +450,7 @@ impl CheckArgs {
                 dir: self.cache_dir.clone(),
                 ttl: self.cache_ttl,
                 failure_ttl: self.cache_failure_ttl,
+                keep_history: self.keep_history,
             }),
             archive: !self.no_archive,
             archive_url,
@@ -476,4 +561,14 @@ fn size(text: &str) -> Result<usize, String> {
         .parse::<usize>()
         .map(|n| n.saturating_mul(factor))
         .map_err(|_| format!("{text:?} is not a size"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_to_unix_time() {
+        assert_eq!(super::date_to_unix("1970-01-01"), Some(86_399));
+        assert_eq!(super::date_to_unix("2026-11-28"), Some(1_795_910_399));
+        assert_eq!(super::date_to_unix("2000-03-01"), Some(951_955_199));
+    }
 }

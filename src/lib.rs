@@ -29,6 +29,7 @@ pub mod config_file;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod history;
 pub mod input;
 pub mod model;
 pub mod output;

@@ -12,6 +12,13 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
     match cli.command {
+        Command::History(args) => match args.run() {
+            Ok(text) => {
+                print_out(&text);
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
         Command::Cache(args) => match args.run() {
             Ok(text) => {
                 print_out(&text);

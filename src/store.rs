@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this version writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// The store's folder, relative to the working directory.
 pub const DEFAULT_DIR: &str = ".citecheck";
 /// The store's file in its folder.
@@ -37,6 +37,8 @@ pub struct CacheSettings {
     pub ttl: Duration,
     /// Freshness of a failure, an error status or a bot challenge.
     pub failure_ttl: Duration,
+    /// Runs older than this are forgotten.
+    pub keep_history: Duration,
 }
 
 /// A cached page.
@@ -223,6 +225,31 @@ impl Store {
             )
             .map_err(corrupt)?;
         }
+        if version < 2 {
+            // Version 2: the history of runs.
+            conn.execute_batch(
+                "BEGIN IMMEDIATE;
+                 CREATE TABLE IF NOT EXISTS runs (
+                     id INTEGER PRIMARY KEY AUTOINCREMENT,
+                     at INTEGER NOT NULL
+                 );
+                 CREATE TABLE IF NOT EXISTS results (
+                     run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                     memo TEXT NOT NULL,
+                     kind TEXT NOT NULL,
+                     subject TEXT NOT NULL,
+                     verdict TEXT NOT NULL,
+                     error INTEGER NOT NULL,
+                     PRIMARY KEY (run, memo, kind, subject)
+                 );
+                 CREATE INDEX IF NOT EXISTS results_by_item ON results (memo, kind, subject, run);
+                 PRAGMA user_version = 2;
+                 COMMIT;",
+            )
+            .map_err(corrupt)?;
+        }
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(corrupt)?;
         Ok(Self {
             conn,
             path: path.to_owned(),
@@ -345,6 +372,144 @@ impl Store {
     }
 }
 
+/// One item's result in a recorded run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// `link` or `quote`.
+    pub kind: String,
+    /// The URL or the quotation.
+    pub subject: String,
+    /// The verdict's name.
+    pub verdict: String,
+    /// Whether it was at error level.
+    pub error: bool,
+}
+
+impl Store {
+    /// Record a run at `now`: each memo's links and quotes (the first
+    /// occurrence of each URL or quotation), and forget runs older than
+    /// `keep`. Returns the run's id.
+    pub fn record_run(
+        &mut self,
+        memos: &[(String, Vec<Recorded>)],
+        now: i64,
+        keep: Duration,
+    ) -> Result<i64, String> {
+        let fail = |e: rusqlite::Error| format!("cannot record the run: {e}");
+        let tx = self.conn.transaction().map_err(fail)?;
+        tx.execute("INSERT INTO runs (at) VALUES (?1)", params![now])
+            .map_err(fail)?;
+        let run = tx.last_insert_rowid();
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT OR IGNORE INTO results (run, memo, kind, subject, verdict, error)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(fail)?;
+            for (memo, items) in memos {
+                for item in items {
+                    insert
+                        .execute(params![
+                            run,
+                            memo,
+                            item.kind,
+                            item.subject,
+                            item.verdict,
+                            item.error
+                        ])
+                        .map_err(fail)?;
+                }
+            }
+        }
+        let cutoff = now.saturating_sub(keep.as_secs() as i64);
+        tx.execute("DELETE FROM runs WHERE at < ?1", params![cutoff])
+            .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(run)
+    }
+
+    /// The latest run before `run` (and at or before `at`, when given)
+    /// that checked `memo`: its id and time.
+    pub fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)> {
+        self.conn
+            .query_row(
+                "SELECT runs.id, runs.at FROM runs JOIN results ON results.run = runs.id
+                 WHERE results.memo = ?1 AND runs.id < ?2 AND runs.at <= ?3
+                 ORDER BY runs.id DESC LIMIT 1",
+                params![memo, run, at.unwrap_or(i64::MAX)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()?
+    }
+
+    /// What a run recorded for a memo.
+    pub fn results(&self, run: i64, memo: &str) -> Vec<Recorded> {
+        let Ok(mut query) = self.conn.prepare_cached(
+            "SELECT kind, subject, verdict, error FROM results WHERE run = ?1 AND memo = ?2",
+        ) else {
+            return Vec::new();
+        };
+        query
+            .query_map(params![run, memo], |r| {
+                Ok(Recorded {
+                    kind: r.get(0)?,
+                    subject: r.get(1)?,
+                    verdict: r.get(2)?,
+                    error: r.get(3)?,
+                })
+            })
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default()
+    }
+
+    /// Since when an item has been at error level without a break: the
+    /// time of the first run of its latest streak, up to `run`.
+    pub fn failing_since(&self, memo: &str, kind: &str, subject: &str, run: i64) -> Option<i64> {
+        let mut query = self
+            .conn
+            .prepare_cached(
+                "SELECT runs.at, results.error FROM results JOIN runs ON runs.id = results.run
+                 WHERE memo = ?1 AND kind = ?2 AND subject = ?3 AND run <= ?4
+                 ORDER BY run DESC",
+            )
+            .ok()?;
+        let rows = query
+            .query_map(params![memo, kind, subject, run], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?))
+            })
+            .ok()?;
+        let mut since = None;
+        for row in rows.flatten() {
+            if !row.1 {
+                break;
+            }
+            since = Some(row.0);
+        }
+        since
+    }
+
+    /// Every memo the history holds.
+    pub fn memos(&self) -> Vec<String> {
+        let Ok(mut query) = self
+            .conn
+            .prepare("SELECT DISTINCT memo FROM results ORDER BY memo")
+        else {
+            return Vec::new();
+        };
+        query
+            .query_map([], |r| r.get(0))
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default()
+    }
+
+    /// The latest run that checked `memo`.
+    pub fn latest_run(&self, memo: &str) -> Option<(i64, i64)> {
+        self.previous_run(memo, i64::MAX, None)
+    }
+}
+
 #[derive(Debug)]
 enum OpenError {
     Newer(i64),
@@ -370,6 +535,7 @@ mod tests {
             dir: dir.to_owned(),
             ttl: Duration::from_secs(100),
             failure_ttl: Duration::from_secs(10),
+            keep_history: Duration::from_secs(1000),
         }
     }
 

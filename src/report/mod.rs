@@ -88,6 +88,10 @@ pub struct MemoReport {
     pub links: Vec<LinkResult>,
     /// One entry per quotation.
     pub quotes: Vec<QuoteResult>,
+    /// What changed since the previous recorded run of this memo (only
+    /// with the store, and once a run was recorded before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<crate::history::Changes>,
     /// Whether reading the memo failed on I/O (not in JSON: it only
     /// decides the exit code).
     #[serde(skip)]
@@ -243,6 +247,7 @@ impl MemoReport {
             date: None,
             links: Vec::new(),
             quotes: Vec::new(),
+            changes: None,
             io_failed: false,
         }
     }
@@ -466,6 +471,47 @@ impl MemoReport {
             .chain(links)
             .chain(quotes)
             .map(move |item| Finding { memo: self, item })
+    }
+}
+
+impl MemoReport {
+    /// The memo's links and quotes for the run history: the first
+    /// occurrence of each URL and of each quotation.
+    pub fn recorded(&self) -> Vec<crate::store::Recorded> {
+        let mut seen = HashSet::new();
+        let links = self.links.iter().map(|l| {
+            (
+                "link",
+                l.resolved_url.clone().unwrap_or_else(|| l.url.clone()),
+                l.verdict.name(),
+                l.severity,
+            )
+        });
+        let quotes = self
+            .quotes
+            .iter()
+            .map(|q| ("quote", q.text.clone(), q.verdict.name(), q.severity));
+        links
+            .chain(quotes)
+            .filter(|(kind, subject, _, _)| seen.insert((*kind, subject.clone())))
+            .map(
+                |(kind, subject, verdict, severity)| crate::store::Recorded {
+                    kind: kind.to_owned(),
+                    subject,
+                    verdict: verdict.to_owned(),
+                    error: severity == Severity::Error,
+                },
+            )
+            .collect()
+    }
+
+    /// Whether an item is a new finding since the previous run.
+    pub fn is_new(&self, kind: &str, subject: &str) -> bool {
+        self.changes.as_ref().is_some_and(|c| {
+            c.new_findings
+                .iter()
+                .any(|n| n.kind == kind && n.subject == subject)
+        })
     }
 }
 

@@ -104,11 +104,13 @@ fn render_memo(
         if link.severity < options.min_severity {
             continue;
         }
+        let subject = link.resolved_url.as_deref().unwrap_or(&link.url);
         let mut line = format!(
-            "  {}:{}:{}  {}  {}",
+            "  {}:{}:{}  {}{}  {}",
             memo.path,
             link.line,
             link.column,
+            new_mark(memo, "link", subject),
             painter.paint(link.severity, link.verdict.name()),
             clean(&link.url)
         );
@@ -133,7 +135,8 @@ fn render_memo(
             memo.path,
             quote.line,
             quote.column,
-            painter.paint(quote.severity, &format!("quote {}", quote.verdict.name())),
+            new_mark(memo, "quote", &quote.text).to_owned()
+                + &painter.paint(quote.severity, &format!("quote {}", quote.verdict.name())),
             clean(&shorten(&quote.text, 90))
         );
         if let Some(who) = &quote.attribution {
@@ -178,7 +181,46 @@ fn render_memo(
     for (_, _, line) in lines {
         writeln!(out, "{line}")?;
     }
+    if let Some(changes) = &memo.changes {
+        writeln!(out, "{}", changes_text(changes))?;
+    }
     Ok(())
+}
+
+/// What changed since the previous run, in a few lines.
+pub fn changes_text(changes: &crate::history::Changes) -> String {
+    let mut text = format!(
+        "  since the run of {}: {} new, {} fixed",
+        changes.since_run,
+        changes.new_findings.len(),
+        changes.fixed.len()
+    );
+    for fixed in &changes.fixed {
+        text.push_str(&format!(
+            "\n    fixed: {} {} (was {})",
+            fixed.kind,
+            clean(&shorten(&fixed.subject, 100)),
+            fixed.was.as_deref().unwrap_or("-")
+        ));
+    }
+    for failing in &changes.failing_since {
+        text.push_str(&format!(
+            "\n    failing since {}: {} {}",
+            failing.since,
+            failing.kind,
+            clean(&shorten(&failing.subject, 100))
+        ));
+    }
+    text
+}
+
+/// `NEW ` before a finding the previous recorded run did not have.
+fn new_mark(memo: &MemoReport, kind: &str, subject: &str) -> &'static str {
+    if memo.is_new(kind, subject) {
+        "NEW "
+    } else {
+        ""
+    }
 }
 
 /// One line: memos, links by verdict, quotes by verdict, findings, time.

@@ -39,18 +39,16 @@ pub fn run(config: &Config) -> Report {
     let demands = demands(config, &entries, &first_quote);
     let mut notices = Vec::new();
     let mut store = match &config.cache {
-        Some(cache) if !config.offline && !demands.is_empty() => {
-            match crate::store::Store::open(&cache.dir) {
-                Ok((store, opened)) => {
-                    notices.extend(opened);
-                    Some(store)
-                }
-                Err(why) => {
-                    notices.push(format!("not using the cache: {why}"));
-                    None
-                }
+        Some(cache) if !config.offline => match crate::store::Store::open(&cache.dir) {
+            Ok((store, opened)) => {
+                notices.extend(opened);
+                Some(store)
             }
-        }
+            Err(why) => {
+                notices.push(format!("not using the cache: {why}"));
+                None
+            }
+        },
         _ => None,
     };
     let mut demands = demands;
@@ -91,6 +89,12 @@ pub fn run(config: &Config) -> Report {
             memo
         })
         .collect();
+    let mut memos: Vec<MemoReport> = memos;
+    if let (Some(store), Some(cache)) = (store.as_mut(), &config.cache) {
+        if let Err(why) = record(store, cache, &mut memos) {
+            notices.push(why);
+        }
+    }
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let mut report = Report::new(memos, elapsed);
     report.notices = notices;
@@ -153,6 +157,57 @@ fn candidate_pages(quote: &Quote, links: &[Link], config: &Config) -> Vec<Url> {
         }
     }
     pages
+}
+
+/// Record the run in the history and give each memo its changes since
+/// the previous run that checked it.
+fn record(
+    store: &mut crate::store::Store,
+    cache: &crate::store::CacheSettings,
+    memos: &mut [MemoReport],
+) -> Result<(), String> {
+    let now = crate::store::now();
+    let readable: Vec<(String, Vec<crate::store::Recorded>)> = memos
+        .iter()
+        .filter(|m| !m.io_failed)
+        .map(|m| (m.path.clone(), m.recorded()))
+        .collect();
+    let run = store.record_run(&readable, now, cache.keep_history)?;
+    for memo in memos.iter_mut().filter(|m| !m.io_failed) {
+        memo.changes = changes(store, &memo.path, run, None);
+    }
+    Ok(())
+}
+
+/// A memo's changes in `run` since the run before it (at or before
+/// `since`, when given).
+pub fn changes(
+    store: &crate::store::Store,
+    memo: &str,
+    run: i64,
+    since: Option<i64>,
+) -> Option<crate::history::Changes> {
+    let (previous, at) = store.previous_run(memo, run, since)?;
+    let now = store.results(run, memo);
+    let (new_findings, fixed) = crate::history::compare(&now, &store.results(previous, memo));
+    let failing_since = now
+        .iter()
+        .filter(|r| r.error)
+        .filter_map(|r| {
+            let since = store.failing_since(memo, &r.kind, &r.subject, run)?;
+            Some(crate::history::FailingSince {
+                kind: r.kind.clone(),
+                subject: r.subject.clone(),
+                since: crate::history::date(since),
+            })
+        })
+        .collect();
+    Some(crate::history::Changes {
+        since_run: crate::history::date(at),
+        new_findings,
+        fixed,
+        failing_since,
+    })
 }
 
 /// What every page is asked for: the fragments cited on it and the quotes

@@ -51,6 +51,14 @@ fn report(out: &Output) -> Value {
     json
 }
 
+/// The report without the history's `changes` (which grow run by run).
+fn verdicts_only(mut json: Value) -> Value {
+    for memo in json["memos"].as_array_mut().unwrap() {
+        memo.as_object_mut().unwrap().remove("changes");
+    }
+    json
+}
+
 fn total_hits(server: &Server) -> usize {
     server.paths().iter().map(|p| server.hits(p)).sum()
 }
@@ -81,7 +89,7 @@ fn a_rerun_makes_no_request_and_gives_the_same_report() {
     assert!(hits >= 3, "{hits}");
     let second = report(&run(&memo, &cache, &[]));
     assert_eq!(total_hits(&server), hits, "the rerun made no request");
-    assert_eq!(first, second);
+    assert_eq!(first, verdicts_only(second));
 
     // A quote the first runs did not check needs the page's text: that
     // page is fetched again (once), the others are not.
@@ -98,7 +106,7 @@ fn a_rerun_makes_no_request_and_gives_the_same_report() {
         "a candidate source of the quote too"
     );
     let fourth = report(&run(&with_quote, &cache, &[]));
-    assert_eq!(fourth, third);
+    assert_eq!(verdicts_only(fourth), verdicts_only(third));
     assert_eq!(server.hits("/ok"), 2, "its text is cached now");
 
     // cache stats and cache clear.
@@ -210,4 +218,83 @@ fn two_runs_at_once_share_the_store() {
     let third = report(&run(&memo, &cache, &[]));
     assert_eq!(third["summary"]["links_by_verdict"]["ok"], 40);
     assert_eq!(total_hits(&server), hits, "the store holds every page");
+}
+
+#[test]
+fn history_across_three_runs() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Run 1: /a fine, /b dead. Runs 2 and 3: /a dead, /b back.
+    let phase = Arc::new(AtomicUsize::new(1));
+    let seen = phase.clone();
+    let server = Server::start(move |path, _| {
+        let late = seen.load(Ordering::SeqCst) > 1;
+        match (path, late) {
+            ("/a", false) | ("/b", true) => Reply::html(200, "<title>Fine</title><p>Fine.</p>"),
+            ("/a", true) | ("/b", false) => Reply::html(404, "<title>Not found</title>"),
+            _ => Reply::html(404, ""),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let memo = dir.path().join("memo.txt");
+    std::fs::write(&memo, format!("{} {}", server.url("/a"), server.url("/b"))).unwrap();
+    let fresh = ["--cache-ttl", "0s", "--cache-failure-ttl", "0s"];
+    let first = report(&run(&memo, &cache, &fresh));
+    assert!(
+        first["memos"][0].get("changes").is_none(),
+        "nothing to compare with yet"
+    );
+    phase.store(2, Ordering::SeqCst);
+    let second = report(&run(&memo, &cache, &fresh));
+    let changes = &second["memos"][0]["changes"];
+    assert_eq!(changes["new_findings"][0]["subject"], server.url("/a"));
+    assert_eq!(changes["new_findings"][0]["was"], "ok");
+    assert_eq!(changes["fixed"][0]["subject"], server.url("/b"));
+    assert_eq!(changes["fixed"][0]["was"], "broken");
+    let since = changes["failing_since"][0]["since"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let third = report(&run(&memo, &cache, &fresh));
+    let changes = &third["memos"][0]["changes"];
+    assert_eq!(changes["new_findings"].as_array().unwrap().len(), 0);
+    assert_eq!(changes["failing_since"][0]["subject"], server.url("/a"));
+    assert_eq!(
+        changes["failing_since"][0]["since"], since,
+        "dead since the second run"
+    );
+
+    // The terminal marks new findings; `citecheck history` tells the story.
+    phase.store(1, Ordering::SeqCst);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
+    cmd.args([
+        "check",
+        memo.to_str().unwrap(),
+        "--allow-private",
+        "--no-archive",
+    ])
+    .args(fresh)
+    .arg("--cache-dir")
+    .arg(&cache);
+    crate::support::no_internet(&mut cmd);
+    cmd.env_remove("CITECHECK_NO_CACHE");
+    let terminal = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+    assert!(terminal.contains("NEW broken"), "{terminal}");
+    assert!(terminal.contains("1 new, 1 fixed"), "{terminal}");
+    let history = Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["history", "--cache-dir"])
+        .arg(&cache)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&history.stdout);
+    assert!(text.contains("memo.txt (last run"), "{text}");
+    assert!(
+        text.contains(&format!("fixed: link {} (was broken)", server.url("/a"))),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("new: broken link {} (was ok)", server.url("/b"))),
+        "{text}"
+    );
 }
