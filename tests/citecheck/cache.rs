@@ -18,29 +18,24 @@ fn routes(path: &str, _: usize) -> Reply {
     }
 }
 
-/// `citecheck check` with a cache in `cache`, JSON on standard output.
-fn run(memo: &Path, cache: &Path, extra: &[&str]) -> Output {
+/// `citecheck check MEMO` on loopback with the store in `cache` (and
+/// `extra` options), the environment's no-cache setting removed.
+fn command(memo: &Path, cache: &Path, extra: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
-    cmd.args([
-        "check",
-        memo.to_str().unwrap(),
-        "--allow-private",
-        "--host-interval",
-        "0",
-    ])
-    .args([
-        "--no-archive",
-        "--max-retries",
-        "0",
-        "-f",
-        "json",
-        "--cache-dir",
-    ])
-    .arg(cache)
-    .args(extra);
+    cmd.args(["check", memo.to_str().unwrap(), "--allow-private"])
+        .args(["--host-interval", "0", "--no-archive", "--cache-dir"])
+        .arg(cache)
+        .args(extra);
     crate::support::no_internet(&mut cmd);
     cmd.env_remove("CITECHECK_NO_CACHE");
-    cmd.output().unwrap()
+    cmd
+}
+
+/// [`command`] without retries, JSON on standard output.
+fn run(memo: &Path, cache: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["--max-retries", "0", "-f", "json"];
+    args.extend_from_slice(extra);
+    command(memo, cache, &args).output().unwrap()
 }
 
 fn report(out: &Output) -> Value {
@@ -184,28 +179,11 @@ fn two_runs_at_once_share_the_store() {
     let memo = dir.path().join("memo.txt");
     std::fs::write(&memo, links.join("\n")).unwrap();
     let spawn = || {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
-        cmd.args([
-            "check",
-            memo.to_str().unwrap(),
-            "--allow-private",
-            "--host-interval",
-            "0",
-        ])
-        .args([
-            "--no-archive",
-            "--host-concurrency",
-            "8",
-            "-f",
-            "json",
-            "--cache-dir",
-        ])
-        .arg(&cache)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-        crate::support::no_internet(&mut cmd);
-        cmd.env_remove("CITECHECK_NO_CACHE");
-        cmd.spawn().unwrap()
+        command(&memo, &cache, &["--host-concurrency", "8", "-f", "json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
     };
     let (a, b) = (spawn(), spawn());
     for child in [a, b] {
@@ -267,18 +245,7 @@ fn history_across_three_runs() {
 
     // The terminal marks new findings; `citecheck history` tells the story.
     phase.store(1, Ordering::SeqCst);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
-    cmd.args([
-        "check",
-        memo.to_str().unwrap(),
-        "--allow-private",
-        "--no-archive",
-    ])
-    .args(fresh)
-    .arg("--cache-dir")
-    .arg(&cache);
-    crate::support::no_internet(&mut cmd);
-    cmd.env_remove("CITECHECK_NO_CACHE");
+    let mut cmd = command(&memo, &cache, &fresh);
     let terminal = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
     assert!(terminal.contains("NEW broken"), "{terminal}");
     assert!(terminal.contains("1 new, 1 fixed"), "{terminal}");
