@@ -166,7 +166,27 @@ impl Store {
             .map_err(|e| format!("cannot create the cache folder {}: {e}", dir.display()))?;
         let path = dir.join(FILE_NAME);
         let mut notices = Vec::new();
-        match Self::open_file(&path) {
+        // Another run may hold the store while it creates or migrates it:
+        // wait for it rather than mistake it for damage.
+        let mut opened = Self::open_file(&path);
+        for _ in 0..100 {
+            match &opened {
+                Err(OpenError::Busy(_)) => {
+                    std::thread::sleep(Duration::from_millis(100));
+                    opened = Self::open_file(&path);
+                }
+                _ => break,
+            }
+        }
+        match opened {
+            Err(OpenError::Busy(why)) => Err(format!(
+                "the cache {} stayed busy ({why}); not used this time",
+                path.display()
+            )),
+            Err(OpenError::Unusable(why)) => Err(format!(
+                "the cache {} cannot be used ({why})",
+                path.display()
+            )),
             Ok(store) => Ok((store, notices)),
             Err(OpenError::Newer(v)) => Err(format!(
                 "the cache {} was written by a newer citecheck (schema {v}, this one knows \
@@ -196,7 +216,7 @@ impl Store {
     }
 
     fn open_file(path: &Path) -> Result<Self, OpenError> {
-        let corrupt = |e: rusqlite::Error| OpenError::Corrupt(e.to_string());
+        let corrupt = OpenError::from;
         let conn = Connection::open(path).map_err(corrupt)?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(corrupt)?;
@@ -208,8 +228,13 @@ impl Store {
         if version > SCHEMA_VERSION {
             return Err(OpenError::Newer(version));
         }
-        conn.pragma_update(None, "journal_mode", "WAL")
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .map_err(corrupt)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(corrupt)?;
+        }
         if version < 1 {
             conn.execute_batch(
                 "BEGIN IMMEDIATE;
@@ -272,12 +297,7 @@ impl Store {
             .query_row(params![url], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()
             .ok()??;
-        let ttl = if failure {
-            settings.failure_ttl
-        } else {
-            settings.ttl
-        };
-        if fetched_at.saturating_add(ttl.as_secs() as i64) <= now {
+        if !fresh(settings, fetched_at, failure, now) {
             return None;
         }
         let json = self.codec.borrow_mut().inflate(&blob)?;
@@ -302,9 +322,11 @@ impl Store {
         settings: &CacheSettings,
         now: i64,
     ) -> Result<(), String> {
+        // Immediate: take the write lock up front (waiting for it under
+        // the busy timeout) rather than fail to upgrade a read lock.
         let tx = self
             .conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| format!("cannot write the cache: {e}"))?;
         {
             let mut insert = tx
@@ -396,7 +418,10 @@ impl Store {
         keep: Duration,
     ) -> Result<i64, String> {
         let fail = |e: rusqlite::Error| format!("cannot record the run: {e}");
-        let tx = self.conn.transaction().map_err(fail)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(fail)?;
         tx.execute("INSERT INTO runs (at) VALUES (?1)", params![now])
             .map_err(fail)?;
         let run = tx.last_insert_rowid();
@@ -510,10 +535,45 @@ impl Store {
     }
 }
 
+/// Whether a page fetched at `fetched_at` is still fresh at `now`.
+fn fresh(settings: &CacheSettings, fetched_at: i64, failure: bool, now: i64) -> bool {
+    let ttl = if failure {
+        settings.failure_ttl
+    } else {
+        settings.ttl
+    };
+    fetched_at.saturating_add(ttl.as_secs() as i64) > now
+}
+
 #[derive(Debug)]
 enum OpenError {
     Newer(i64),
     Corrupt(String),
+    /// Locked by another run for now.
+    Busy(String),
+    /// Another failure that is not damage (permissions, I/O).
+    Unusable(String),
+}
+
+impl From<rusqlite::Error> for OpenError {
+    /// Only "not a database" and "corrupt" are damage; anything else
+    /// (busy, locked, I/O) must never get a store moved aside.
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) =>
+            {
+                Self::Corrupt(e.to_string())
+            }
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) =>
+            {
+                Self::Busy(e.to_string())
+            }
+            _ => Self::Unusable(e.to_string()),
+        }
+    }
 }
 
 impl std::fmt::Display for OpenError {
@@ -521,6 +581,8 @@ impl std::fmt::Display for OpenError {
         match self {
             Self::Newer(v) => write!(f, "written by a newer citecheck (schema {v})"),
             Self::Corrupt(why) => write!(f, "corrupt: {why}"),
+            Self::Busy(why) => write!(f, "busy: {why}"),
+            Self::Unusable(why) => write!(f, "unusable: {why}"),
         }
     }
 }

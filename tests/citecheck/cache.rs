@@ -185,8 +185,9 @@ fn two_runs_at_once_share_the_store() {
             .spawn()
             .unwrap()
     };
-    let (a, b) = (spawn(), spawn());
-    for child in [a, b] {
+    // Four at once, on a store none of them has created yet.
+    let children: Vec<_> = (0..4).map(|_| spawn()).collect();
+    for child in children {
         let out = child.wait_with_output().unwrap();
         let json = report(&out);
         assert_eq!(json["summary"]["links_by_verdict"]["ok"], 40, "{json}");
