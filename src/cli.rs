@@ -249,6 +249,21 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Network")]
     pub allow_private: bool,
 
+    /// Send every request through this proxy (besides HTTP_PROXY,
+    /// HTTPS_PROXY and ALL_PROXY, which are always honoured).
+    #[arg(long, value_name = "URL", help_heading = "Network")]
+    pub proxy: Option<String>,
+
+    /// Hosts, domains and CIDR ranges that bypass --proxy (NO_PROXY syntax:
+    /// `localhost,.corp.example,10.0.0.0/8`).
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "",
+        help_heading = "Network"
+    )]
+    pub no_proxy: String,
+
     /// Statuses that count as fine, as ranges (`200-299,304`).
     #[arg(
         long,
@@ -411,6 +426,16 @@ impl CheckArgs {
             max_body: self.max_body,
             user_agent: self.user_agent.unwrap_or_else(fetch::default_user_agent),
             allow_private: self.allow_private,
+            proxy: match &self.proxy {
+                Some(p) => Some((
+                    url::Url::parse(p).map_err(|e| Error::InvalidOption {
+                        option: "--proxy",
+                        reason: format!("{p:?}: {e}"),
+                    })?,
+                    self.no_proxy.clone(),
+                )),
+                None => None,
+            },
             ..FetchSettings::default()
         };
         let base_url = self

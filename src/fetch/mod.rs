@@ -69,6 +69,9 @@ pub struct FetchSettings {
     pub user_agent: String,
     /// Whether loopback and private addresses may be fetched.
     pub allow_private: bool,
+    /// A proxy for every request (besides `HTTP_PROXY` and the like), and
+    /// the hosts or CIDR ranges that bypass it (`NO_PROXY` syntax).
+    pub proxy: Option<(Url, String)>,
     /// Settings for particular hosts (and their subdomains).
     pub hosts: Vec<(String, HostSettings)>,
 }
@@ -120,6 +123,7 @@ impl Default for FetchSettings {
             max_body: DEFAULT_MAX_BODY,
             user_agent: default_user_agent(),
             allow_private: false,
+            proxy: None,
             hosts: Vec::new(),
         }
     }
@@ -226,11 +230,28 @@ impl Fetcher {
         // reqwest is built without a default crypto provider; install ring
         // once (a second install fails harmlessly).
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut exempt = guard::proxy_hosts();
+        exempt.extend(
+            settings
+                .proxy
+                .as_ref()
+                .and_then(|(url, _)| url.host_str().map(str::to_owned)),
+        );
         let resolver = guard::GuardedResolver {
             allow_private: settings.allow_private,
-            exempt: Arc::new(guard::proxy_hosts()),
+            exempt: Arc::new(exempt),
         };
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some((url, bypass)) = &settings.proxy {
+            let proxy = reqwest::Proxy::all(url.as_str())
+                .map_err(|e| crate::Error::InvalidOption {
+                    option: "--proxy",
+                    reason: e.to_string(),
+                })?
+                .no_proxy(reqwest::NoProxy::from_string(bypass));
+            builder = builder.proxy(proxy);
+        }
+        let client = builder
             .redirect(reqwest::redirect::Policy::none())
             .retry(reqwest::retry::never())
             .user_agent(settings.user_agent.clone())

@@ -61,8 +61,15 @@ fn routes(path: &str, n: usize) -> Reply {
     }
 }
 
+/// Loopback is fetched directly; anything else goes to a proxy port where
+/// nothing listens, so a test can never reach another machine, even if the
+/// address guard it checks were broken.
 fn settings() -> FetchSettings {
     FetchSettings {
+        proxy: Some((
+            url::Url::parse("http://127.0.0.1:9").unwrap(),
+            "127.0.0.0/8,localhost".to_owned(),
+        )),
         allow_private: true,
         host_interval: Duration::ZERO,
         retry_base: Duration::from_millis(20),
