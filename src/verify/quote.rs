@@ -40,27 +40,27 @@ struct Reading {
 
 impl Reading {
     fn new(original: String) -> Self {
-        let mut normalized = normalize_mapped(&original);
-        // Punctuation at the quote's ends does not have to be the page's.
+        let normalized = normalize_mapped(&original);
+        // Punctuation at the quote's ends does not have to be the page's:
+        // keep the original from the first to the last letter or digit.
         let text = &normalized.text;
         let start = text.len()
             - text
                 .trim_start_matches(|c: char| !c.is_alphanumeric())
                 .len();
         let end = text.trim_end_matches(|c: char| !c.is_alphanumeric()).len();
-        if start > 0 || end < text.len() {
-            let (a, b) = (start, end.max(start));
-            let trimmed = normalize_mapped(normalized.original(&original, a, b));
-            let kept = normalized.original(&original, a, b).to_owned();
-            normalized = trimmed;
+        if start == 0 && end == text.len() {
             return Self {
-                original: kept,
+                original,
                 normalized,
             };
         }
+        let kept = normalized
+            .original(&original, start, end.max(start))
+            .to_owned();
         Self {
-            original,
-            normalized,
+            normalized: normalize_mapped(&kept),
+            original: kept,
         }
     }
 
