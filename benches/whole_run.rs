@@ -185,7 +185,8 @@ fn measure(program: &Path, args: &[String], dir: &Path) -> Measure {
     let time = Path::new("/usr/bin/time");
     let peak_file = dir.join("peak.txt");
     let _ = std::fs::remove_file(&peak_file);
-    let mut command = if time.exists() {
+    let timed = time.exists();
+    let mut command = if timed {
         let mut c = Command::new(time);
         c.arg("-f").arg("%M").arg("-o").arg(&peak_file).arg(program);
         c
@@ -210,22 +211,24 @@ fn measure(program: &Path, args: &[String], dir: &Path) -> Measure {
         std::io::Read::read_to_end(&mut stdout, &mut out).ok();
         out
     });
-    // Sampled peak, used when /usr/bin/time is missing.
+    // With /usr/bin/time the wait is exact; without it the peak is
+    // sampled, and the wall time is only as fine as the sampling.
     let mut sampled: Option<u64> = None;
-    loop {
-        if child.try_wait().expect("wait for the tool").is_some() {
-            break;
-        }
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            if let Some(kib) = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            {
-                sampled = Some(sampled.map_or(kib, |s| s.max(kib)));
+    if timed {
+        child.wait().expect("wait for the tool");
+    } else {
+        while child.try_wait().expect("wait for the tool").is_none() {
+            if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+                if let Some(kib) = status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                {
+                    sampled = Some(sampled.map_or(kib, |s| s.max(kib)));
+                }
             }
+            std::thread::sleep(Duration::from_millis(5));
         }
-        std::thread::sleep(Duration::from_millis(5));
     }
     let wall = started.elapsed();
     let stdout = reader.join().unwrap();

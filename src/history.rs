@@ -43,6 +43,29 @@ pub struct Changes {
     pub failing_since: Vec<FailingSince>,
 }
 
+/// A memo's changes: its results `now` against those of the run `before`,
+/// which was at `since_run` (Unix time).
+pub fn changes(now: &[Recorded], before: &[Recorded], since_run: i64) -> Changes {
+    let (new_findings, fixed) = compare(now, before);
+    let failing_since = now
+        .iter()
+        .filter(|r| r.error)
+        .filter_map(|r| {
+            Some(FailingSince {
+                kind: r.kind.clone(),
+                subject: r.subject.clone(),
+                since: date(r.failing_since?),
+            })
+        })
+        .collect();
+    Changes {
+        since_run: date(since_run),
+        new_findings,
+        fixed,
+        failing_since,
+    }
+}
+
 /// Compare a memo's results now with an earlier run's.
 pub fn compare(now: &[Recorded], before: &[Recorded]) -> (Vec<Change>, Vec<Change>) {
     let earlier: HashMap<(&str, &str), &Recorded> = before
@@ -89,6 +112,7 @@ mod tests {
             subject: subject.into(),
             verdict: verdict.into(),
             error,
+            failing_since: None,
         }
     }
 

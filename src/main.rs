@@ -48,11 +48,15 @@ fn main() -> ExitCode {
             if let Err(e) = citecheck::output::write_all(&report, &config) {
                 return fail(&e);
             }
-            match report.status(config.fail_on) {
+            let code = match report.status(config.fail_on) {
                 Status::Clean => ExitCode::SUCCESS,
                 Status::Findings => ExitCode::from(1),
                 Status::InputError => ExitCode::from(2),
-            }
+            };
+            // The process ends here: freeing a large report piece by piece
+            // would only delay the exit.
+            std::mem::forget(report);
+            code
         }
     }
 }
@@ -84,3 +88,8 @@ fn fail(error: &dyn std::error::Error) -> ExitCode {
     eprintln!("{message}");
     ExitCode::from(2)
 }
+
+/// mimalloc: a rerun from the cache allocates and frees hundreds of
+/// thousands of small records; glibc's allocator made that a third slower.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

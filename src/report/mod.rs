@@ -500,6 +500,7 @@ impl MemoReport {
                     subject,
                     verdict: verdict.to_owned(),
                     error: severity == Severity::Error,
+                    failing_since: None,
                 },
             )
             .collect()

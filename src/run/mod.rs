@@ -172,15 +172,17 @@ fn record(
         .filter(|m| !m.io_failed)
         .map(|m| (m.path.clone(), m.recorded()))
         .collect();
-    let run = store.record_run(&readable, now, cache.keep_history)?;
-    for memo in memos.iter_mut().filter(|m| !m.io_failed) {
-        memo.changes = changes(store, &memo.path, run, None);
+    let (_, records) = store.record_run(&readable, now, cache.keep_history)?;
+    for (memo, record) in memos.iter_mut().filter(|m| !m.io_failed).zip(records) {
+        memo.changes = record
+            .previous
+            .map(|(at, before)| crate::history::changes(&record.now, &before, at));
     }
     Ok(())
 }
 
 /// A memo's changes in `run` since the run before it (at or before
-/// `since`, when given).
+/// `since`, when given), read from the store.
 pub fn changes(
     store: &crate::store::Store,
     memo: &str,
@@ -188,26 +190,11 @@ pub fn changes(
     since: Option<i64>,
 ) -> Option<crate::history::Changes> {
     let (previous, at) = store.previous_run(memo, run, since)?;
-    let now = store.results(run, memo);
-    let (new_findings, fixed) = crate::history::compare(&now, &store.results(previous, memo));
-    let failing_since = now
-        .iter()
-        .filter(|r| r.error)
-        .filter_map(|r| {
-            let since = store.failing_since(memo, &r.kind, &r.subject, run)?;
-            Some(crate::history::FailingSince {
-                kind: r.kind.clone(),
-                subject: r.subject.clone(),
-                since: crate::history::date(since),
-            })
-        })
-        .collect();
-    Some(crate::history::Changes {
-        since_run: crate::history::date(at),
-        new_findings,
-        fixed,
-        failing_since,
-    })
+    Some(crate::history::changes(
+        &store.results(run, memo),
+        &store.results(previous, memo),
+        at,
+    ))
 }
 
 /// What every page is asked for: the fragments cited on it and the quotes

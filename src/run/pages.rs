@@ -110,24 +110,32 @@ pub(super) fn from_store(
     config: &Config,
     demands: &mut HashMap<Url, Demand>,
 ) -> Pages {
-    let mut pages = Pages::new();
+    let mut pages = Pages::with_capacity(demands.len());
     let Some(settings) = &config.cache else {
         return pages;
     };
     let now = crate::store::now();
-    store.reading(|store| {
-        demands.retain(|url, demand| {
-            let Some(cached) = store.get(url.as_str(), settings, now) else {
-                return true;
-            };
-            if demand.needs_text() && !cached.read.has_text() {
-                return true;
-            }
-            let answer = digest::answer(&cached.read, demand, config.accept_for(url));
-            pages.insert(url.clone(), (cached.page, answer));
-            false
-        });
+    let asked: Vec<(Url, Demand)> = demands.drain().collect();
+    let urls: Vec<&str> = asked.iter().map(|(url, _)| url.as_str()).collect();
+    let found = store.get_many(&urls, settings, now, |at, cached| {
+        let (url, demand) = &asked[at];
+        if demand.needs_text() && !cached.read.has_text() {
+            return None;
+        }
+        let answer = digest::answer(&cached.read, demand, config.accept_for(url));
+        Some((cached.page, answer))
     });
+    drop(urls);
+    for ((url, demand), page) in asked.into_iter().zip(found) {
+        match page {
+            Some(page) => {
+                pages.insert(url, page);
+            }
+            None => {
+                demands.insert(url, demand);
+            }
+        }
+    }
     pages
 }
 

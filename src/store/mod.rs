@@ -13,6 +13,10 @@
 //! aside (renamed) and rebuilt. WAL mode and a busy timeout let two runs
 //! share the store.
 
+mod runs;
+
+pub use runs::{MemoRecord, Recorded};
+
 use crate::fetch::Page;
 use crate::verify::digest::PageRead;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -20,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this version writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 /// The store's folder, relative to the working directory.
 pub const DEFAULT_DIR: &str = ".citecheck";
 /// The store's file in its folder.
@@ -104,19 +108,21 @@ impl Codec {
         }
     }
 
-    /// Small records (anchors and headers) as they are, after a `0` byte;
-    /// larger ones (with a page's text) as `1`, the length (4 bytes,
-    /// little-endian), then the data deflated.
-    fn deflate(&mut self, data: &[u8]) -> Vec<u8> {
+    /// A record: a tag byte, then the page in postcard (serde's compact
+    /// binary form), as it is when small (`2`), else deflated after its
+    /// length (`3`: 4 bytes, little-endian). Tags `0` and `1` are the
+    /// same in JSON, as the first stores wrote them; they are still read.
+    fn encode(&mut self, page: &CachedPage) -> Result<Vec<u8>, String> {
+        let data = postcard::to_allocvec(page).map_err(|e| format!("cannot encode a page: {e}"))?;
         if data.len() < COMPRESS_FROM {
             let mut out = Vec::with_capacity(data.len() + 1);
-            out.push(0);
-            out.extend_from_slice(data);
-            return out;
+            out.push(2);
+            out.extend_from_slice(&data);
+            return Ok(out);
         }
         self.deflate.reset();
         let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        out.push(1);
+        out.push(3);
         out.extend_from_slice(&(data.len() as u32).to_le_bytes());
         loop {
             let before = self.deflate.total_in() as usize;
@@ -128,25 +134,36 @@ impl Codec {
                 break;
             }
         }
-        out
+        Ok(out)
     }
 
-    fn inflate(&mut self, blob: &[u8]) -> Option<Vec<u8>> {
-        let (&kind, blob) = blob.split_first()?;
-        if kind == 0 {
-            return Some(blob.to_vec());
-        }
-        let (len, data) = blob.split_first_chunk::<4>()?;
+    /// The page in a record, if it is one.
+    fn decode(&mut self, blob: &[u8]) -> Option<CachedPage> {
+        decode(&mut self.inflate, blob)
+    }
+}
+
+/// The page in a record, if it is one (see [`Codec::encode`]).
+fn decode(inflate: &mut flate2::Decompress, blob: &[u8]) -> Option<CachedPage> {
+    let (&tag, rest) = blob.split_first()?;
+    let inflated;
+    let data = if tag % 2 == 0 {
+        rest
+    } else {
+        let (len, data) = rest.split_first_chunk::<4>()?;
         let len = u32::from_le_bytes(*len) as usize;
-        self.inflate.reset(false);
+        inflate.reset(false);
         let mut out = Vec::with_capacity(len);
-        match self
-            .inflate
-            .decompress_vec(data, &mut out, flate2::FlushDecompress::Finish)
-        {
-            Ok(flate2::Status::StreamEnd) if out.len() == len => Some(out),
-            _ => None,
+        match inflate.decompress_vec(data, &mut out, flate2::FlushDecompress::Finish) {
+            Ok(flate2::Status::StreamEnd) if out.len() == len => inflated = out,
+            _ => return None,
         }
+        &inflated
+    };
+    match tag {
+        0 | 1 => serde_json::from_slice(data).ok(),
+        2 | 3 => postcard::from_bytes(data).ok(),
+        _ => None,
     }
 }
 
@@ -217,7 +234,7 @@ impl Store {
 
     fn open_file(path: &Path) -> Result<Self, OpenError> {
         let corrupt = OpenError::from;
-        let conn = Connection::open(path).map_err(corrupt)?;
+        let mut conn = Connection::open(path).map_err(corrupt)?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(corrupt)?;
         // Reading the header fails on a file that is not a database; a
@@ -273,7 +290,27 @@ impl Store {
             )
             .map_err(corrupt)?;
         }
+        if version < 3 {
+            // Version 3: the history as spans of unchanged verdicts.
+            // Another run may have migrated it meanwhile: the steps are
+            // idempotent (the old table is replayed only while it exists).
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(corrupt)?;
+            tx.execute_batch(runs::SCHEMA).map_err(corrupt)?;
+            runs::migrate_from_results(&tx).map_err(corrupt)?;
+            tx.pragma_update(None, "user_version", 3).map_err(corrupt)?;
+            tx.commit().map_err(corrupt)?;
+        }
         conn.pragma_update(None, "foreign_keys", true)
+            .map_err(corrupt)?;
+        // Reads through a memory map instead of a copy per page, a page
+        // cache that holds a large run's lookups, and no fsync per commit:
+        // in WAL mode a power cut can lose the last run's writes (a cache
+        // refetches them) but never corrupts the store.
+        conn.execute_batch(
+            "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768; PRAGMA synchronous = NORMAL;",
+        )
             .map_err(corrupt)?;
         Ok(Self {
             conn,
@@ -290,29 +327,133 @@ impl Store {
     /// A page still fresh at `now` under `settings` (the TTLs of this
     /// run, whatever they were when it was stored), if stored.
     pub fn get(&self, url: &str, settings: &CacheSettings, now: i64) -> Option<CachedPage> {
-        let (blob, fetched_at, failure): (Vec<u8>, i64, bool) = self
-            .conn
-            .prepare_cached("SELECT record, fetched_at, failure FROM pages WHERE url = ?1")
+        // Decoded from SQLite's own buffer, never copied out.
+        self.conn
+            .prepare_cached("SELECT fetched_at, failure, record FROM pages WHERE url = ?1")
             .ok()?
-            .query_row(params![url], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row(params![url], |r| {
+                if !fresh(settings, r.get(0)?, r.get(1)?, now) {
+                    return Ok(None);
+                }
+                Ok(self.codec.borrow_mut().decode(r.get_ref(2)?.as_blob()?))
+            })
             .optional()
-            .ok()??;
-        if !fresh(settings, fetched_at, failure, now) {
-            return None;
-        }
-        let json = self.codec.borrow_mut().inflate(&blob)?;
-        serde_json::from_slice(&json).ok()
+            .ok()??
     }
 
-    /// Run `read` (many [`Store::get`]s) in one read transaction: one
-    /// snapshot, and one lock instead of one per lookup.
-    pub fn reading<T>(&self, read: impl FnOnce(&Self) -> T) -> T {
+    /// The pages still fresh among `urls`, each given to `answer` with
+    /// its position; what `answer` returns, in the order of `urls`. The
+    /// records are read in one transaction (one snapshot, one lock), then
+    /// decoded and answered on every core. When the run asks for a large
+    /// part of the store, one pass over the table beats a lookup per URL;
+    /// otherwise each is looked up.
+    pub fn get_many<T: Send>(
+        &self,
+        urls: &[&str],
+        settings: &CacheSettings,
+        now: i64,
+        answer: impl Fn(usize, CachedPage) -> Option<T> + Sync,
+    ) -> Vec<Option<T>> {
         let began = self.conn.execute_batch("BEGIN DEFERRED").is_ok();
-        let result = read(self);
+        // Row ids only grow, so the largest overstates the count: cheap,
+        // and it errs towards lookups.
+        let rows: i64 = self
+            .conn
+            .query_row("SELECT COALESCE(MAX(rowid), 0) FROM pages", [], |r| {
+                r.get(0)
+            })
+            .unwrap_or(0);
+        let records = if (urls.len() as i64).saturating_mul(4) >= rows {
+            self.scan(urls, settings, now)
+        } else {
+            self.look_up(urls, settings, now)
+        };
         if began {
             let _ = self.conn.execute_batch("COMMIT");
         }
-        result
+        let mut out: Vec<Option<T>> = std::iter::repeat_with(|| None).take(urls.len()).collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(records.len() / 512 + 1);
+        let per_thread = records.len().div_ceil(threads).max(1);
+        let answer = &answer;
+        let answered: Vec<Vec<(usize, T)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = records
+                .chunks(per_thread)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        let mut inflate = flate2::Decompress::new(false);
+                        chunk
+                            .iter()
+                            .filter_map(|(at, blob)| {
+                                Some((*at, answer(*at, decode(&mut inflate, blob)?)?))
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            // A worker that panicked loses only its pages: they are
+            // fetched again.
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        for (at, value) in answered.into_iter().flatten() {
+            out[at] = Some(value);
+        }
+        out
+    }
+
+    /// The fresh records among `urls` by one pass over the table.
+    fn scan(&self, urls: &[&str], settings: &CacheSettings, now: i64) -> Vec<(usize, Vec<u8>)> {
+        let mut records = Vec::new();
+        let wanted: std::collections::HashMap<&str, usize> =
+            urls.iter().enumerate().map(|(i, url)| (*url, i)).collect();
+        let Ok(mut query) = self
+            .conn
+            .prepare_cached("SELECT url, fetched_at, failure, record FROM pages")
+        else {
+            return records;
+        };
+        let Ok(mut rows) = query.query([]) else {
+            return records;
+        };
+        while let Ok(Some(row)) = rows.next() {
+            let Some(&at) = row
+                .get_ref(0)
+                .ok()
+                .and_then(|url| url.as_str().ok())
+                .and_then(|url| wanted.get(url))
+            else {
+                continue;
+            };
+            if let (Ok(fetched_at), Ok(failure), Ok(blob)) = (row.get(1), row.get(2), row.get(3))
+                && fresh(settings, fetched_at, failure, now)
+            {
+                records.push((at, blob));
+            }
+        }
+        records
+    }
+
+    /// The fresh records among `urls`, looked up one by one.
+    fn look_up(&self, urls: &[&str], settings: &CacheSettings, now: i64) -> Vec<(usize, Vec<u8>)> {
+        let Ok(mut query) = self
+            .conn
+            .prepare_cached("SELECT fetched_at, failure, record FROM pages WHERE url = ?1")
+        else {
+            return Vec::new();
+        };
+        urls.iter()
+            .enumerate()
+            .filter_map(|(at, url)| {
+                let (fetched_at, failure, blob) = query
+                    .query_row(params![url], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .ok()?;
+                fresh(settings, fetched_at, failure, now).then_some((at, blob))
+            })
+            .collect()
     }
 
     /// Store pages fetched at `now`, in one transaction.
@@ -337,8 +478,7 @@ impl Store {
                 .map_err(|e| format!("cannot write the cache: {e}"))?;
             let mut codec = self.codec.borrow_mut();
             for (url, page) in pages {
-                let json = serde_json::to_vec(page).map_err(|e| e.to_string())?;
-                let blob = codec.deflate(&json);
+                let blob = codec.encode(page)?;
                 let failure = page.is_failure();
                 let ttl = if failure {
                     settings.failure_ttl
@@ -391,147 +531,6 @@ impl Store {
             .map_err(|e| format!("cannot clear the cache: {e}"))?;
         let _ = self.conn.execute_batch("VACUUM");
         Ok(n as u64)
-    }
-}
-
-/// One item's result in a recorded run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
-    /// `link` or `quote`.
-    pub kind: String,
-    /// The URL or the quotation.
-    pub subject: String,
-    /// The verdict's name.
-    pub verdict: String,
-    /// Whether it was at error level.
-    pub error: bool,
-}
-
-impl Store {
-    /// Record a run at `now`: each memo's links and quotes (the first
-    /// occurrence of each URL or quotation), and forget runs older than
-    /// `keep`. Returns the run's id.
-    pub fn record_run(
-        &mut self,
-        memos: &[(String, Vec<Recorded>)],
-        now: i64,
-        keep: Duration,
-    ) -> Result<i64, String> {
-        let fail = |e: rusqlite::Error| format!("cannot record the run: {e}");
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        tx.execute("INSERT INTO runs (at) VALUES (?1)", params![now])
-            .map_err(fail)?;
-        let run = tx.last_insert_rowid();
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT OR IGNORE INTO results (run, memo, kind, subject, verdict, error)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(fail)?;
-            for (memo, items) in memos {
-                for item in items {
-                    insert
-                        .execute(params![
-                            run,
-                            memo,
-                            item.kind,
-                            item.subject,
-                            item.verdict,
-                            item.error
-                        ])
-                        .map_err(fail)?;
-                }
-            }
-        }
-        let cutoff = now.saturating_sub(keep.as_secs() as i64);
-        tx.execute("DELETE FROM runs WHERE at < ?1", params![cutoff])
-            .map_err(fail)?;
-        tx.commit().map_err(fail)?;
-        Ok(run)
-    }
-
-    /// The latest run before `run` (and at or before `at`, when given)
-    /// that checked `memo`: its id and time.
-    pub fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)> {
-        self.conn
-            .query_row(
-                "SELECT runs.id, runs.at FROM runs JOIN results ON results.run = runs.id
-                 WHERE results.memo = ?1 AND runs.id < ?2 AND runs.at <= ?3
-                 ORDER BY runs.id DESC LIMIT 1",
-                params![memo, run, at.unwrap_or(i64::MAX)],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .ok()?
-    }
-
-    /// What a run recorded for a memo.
-    pub fn results(&self, run: i64, memo: &str) -> Vec<Recorded> {
-        let Ok(mut query) = self.conn.prepare_cached(
-            "SELECT kind, subject, verdict, error FROM results WHERE run = ?1 AND memo = ?2",
-        ) else {
-            return Vec::new();
-        };
-        query
-            .query_map(params![run, memo], |r| {
-                Ok(Recorded {
-                    kind: r.get(0)?,
-                    subject: r.get(1)?,
-                    verdict: r.get(2)?,
-                    error: r.get(3)?,
-                })
-            })
-            .map(|rows| rows.filter_map(Result::ok).collect())
-            .unwrap_or_default()
-    }
-
-    /// Since when an item has been at error level without a break: the
-    /// time of the first run of its latest streak, up to `run`.
-    pub fn failing_since(&self, memo: &str, kind: &str, subject: &str, run: i64) -> Option<i64> {
-        let mut query = self
-            .conn
-            .prepare_cached(
-                "SELECT runs.at, results.error FROM results JOIN runs ON runs.id = results.run
-                 WHERE memo = ?1 AND kind = ?2 AND subject = ?3 AND run <= ?4
-                 ORDER BY run DESC",
-            )
-            .ok()?;
-        let rows = query
-            .query_map(params![memo, kind, subject, run], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?))
-            })
-            .ok()?;
-        let mut since = None;
-        for row in rows.flatten() {
-            if !row.1 {
-                break;
-            }
-            since = Some(row.0);
-        }
-        since
-    }
-
-    /// Every memo the history holds.
-    pub fn memos(&self) -> Vec<String> {
-        let Ok(mut query) = self
-            .conn
-            .prepare("SELECT DISTINCT memo FROM results ORDER BY memo")
-        else {
-            return Vec::new();
-        };
-        query
-            .query_map([], |r| r.get(0))
-            .map(|rows| rows.filter_map(Result::ok).collect())
-            .unwrap_or_default()
-    }
-
-    /// The latest run that checked `memo`.
-    pub fn latest_run(&self, memo: &str) -> Option<(i64, i64)> {
-        self.previous_run(memo, i64::MAX, None)
     }
 }
 
@@ -656,17 +655,39 @@ mod tests {
     #[test]
     fn records_round_trip_compressed_or_not() {
         let mut codec = Codec::new();
-        for data in [b"small".to_vec(), "text ".repeat(5000).into_bytes()] {
-            let blob = codec.deflate(&data);
-            if data.len() >= COMPRESS_FROM {
-                assert!(blob.len() < data.len() / 10, "compressed");
-            }
-            assert_eq!(codec.inflate(&blob).unwrap(), data);
+        let small = page("http://a/small", 200);
+        let mut large = page("http://a/large", 200);
+        large.read.facts = Some(crate::verify::page::PageFacts {
+            html: true,
+            text: Some("words of the page ".repeat(2000)),
+            ..Default::default()
+        });
+        for (page, tag) in [(small, 2), (large, 3)] {
+            let blob = codec.encode(&page).unwrap();
+            assert_eq!(blob[0], tag);
+            let back = codec.decode(&blob).unwrap();
+            assert_eq!(back.read, page.read);
+            assert_eq!(back.page.final_url, page.page.final_url);
         }
+        let text = page("http://a/old", 404);
+        let large_blob = codec.encode(&{
+            let mut p = page("http://a/l", 200);
+            p.read.facts = Some(crate::verify::page::PageFacts {
+                text: Some("x y ".repeat(5000)),
+                ..Default::default()
+            });
+            p
+        });
+        assert!(large_blob.unwrap().len() < 2000, "compressed");
+        // Records of the first stores, in JSON, are still read.
+        let mut json = vec![0];
+        json.extend(serde_json::to_vec(&text).unwrap());
+        assert_eq!(codec.decode(&json).unwrap().read, text.read);
         assert!(
-            codec.inflate(&[1, 9, 0, 0, 0, 1, 2]).is_none(),
+            codec.decode(&[3, 9, 0, 0, 0, 1, 2]).is_none(),
             "garbage is no record"
         );
+        assert!(codec.decode(&[2, 200, 1]).is_none(), "nor a truncated one");
     }
 
     #[test]
