@@ -157,8 +157,10 @@ fn walk(
 /// A memo's text, decoded, with any warnings about the decoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemoText {
-    /// The decoded text.
+    /// The decoded text (empty for a PDF memo).
     pub text: String,
+    /// A PDF memo's bytes, read by [`crate::pdf::read_memo`].
+    pub pdf: Option<Vec<u8>>,
     /// Warnings (fallback decoding, empty memo).
     pub warnings: Vec<Problem>,
 }
@@ -205,14 +207,10 @@ pub fn read(input: &MemoInput) -> Result<MemoText, ReadFailure> {
         )));
     }
     if input.format == MemoFormat::Pdf {
-        return Err(ReadFailure {
-            problem: Problem::new(
-                Severity::Warning,
-                format!(
-                    "{name}: PDF memos are not supported yet; extract the text first (for example with pdftotext)"
-                ),
-            ),
-            io: false,
+        return Ok(MemoText {
+            text: String::new(),
+            pdf: Some(bytes),
+            warnings: Vec::new(),
         });
     }
     decode(&bytes)
@@ -221,7 +219,11 @@ pub fn read(input: &MemoInput) -> Result<MemoText, ReadFailure> {
             for w in &mut warnings {
                 w.message = format!("{name}: {}", w.message);
             }
-            MemoText { text, warnings }
+            MemoText {
+                text,
+                pdf: None,
+                warnings,
+            }
         })
 }
 

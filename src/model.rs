@@ -47,6 +47,8 @@ impl MemoFormat {
 /// A 1-based line and column (columns count Unicode characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 pub struct Position {
+    /// The page, from 1, in a PDF memo; `line` then counts on that page.
+    pub page: Option<u32>,
     /// 1-based line number.
     pub line: u32,
     /// 1-based column, in Unicode scalar values.
@@ -74,6 +76,8 @@ pub enum LinkKind {
     ImageSource,
     /// The `cite` attribute of an HTML `q` or `blockquote`.
     Cite,
+    /// A PDF link annotation (its words are the link's `text`).
+    Annotation,
 }
 
 /// What citecheck can do with a link's target.
@@ -154,6 +158,9 @@ pub struct Link {
     pub kind: LinkKind,
     /// Where it was written.
     pub position: Position,
+    /// The words the link is on, when the memo says (the words under a
+    /// PDF link annotation).
+    pub text: Option<String>,
 }
 
 impl Link {
@@ -230,6 +237,9 @@ pub enum Pairing {
     Block,
     /// Every link of the memo (plain text, or nothing nearer).
     Memo,
+    /// PDF link annotations on words of the quote's sentence first, then
+    /// every link of the memo.
+    Annotation,
 }
 
 /// One quotation found in a memo.
@@ -280,6 +290,9 @@ impl Severity {
 pub struct Problem {
     /// Human message, lower case.
     pub message: String,
+    /// The page of a PDF memo, with `line`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// Where, when it concerns one spot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
@@ -295,6 +308,7 @@ impl Problem {
     pub fn new(severity: Severity, message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            page: None,
             line: None,
             column: None,
             severity,
@@ -305,6 +319,7 @@ impl Problem {
     pub fn at(severity: Severity, position: Position, message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            page: position.page,
             line: Some(position.line),
             column: Some(position.column),
             severity,

@@ -272,6 +272,7 @@ impl Walk<'_> {
     fn add_link(&mut self, written: &str, kind: LinkKind, offset: usize) -> usize {
         let index = self.doc.links.len();
         self.doc.links.push(RawLink {
+            text: None,
             written: written.to_owned(),
             kind,
             offset,

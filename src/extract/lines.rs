@@ -7,6 +7,8 @@ use crate::model::Position;
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// For a PDF memo: (index of the page's first line, page number).
+    pages: Vec<(usize, u32)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -28,7 +30,18 @@ impl<'a> LineIndex<'a> {
                 break;
             }
         }
-        Self { text, starts }
+        Self {
+            text,
+            starts,
+            pages: Vec::new(),
+        }
+    }
+
+    /// Count lines per page: `pages` holds, in order, the 0-based index
+    /// of each page's first line and the page's number.
+    pub fn with_pages(mut self, pages: Vec<(usize, u32)>) -> Self {
+        self.pages = pages;
+        self
     }
 
     /// The position of byte `offset` (clamped to the text, moved back to a
@@ -40,8 +53,13 @@ impl<'a> LineIndex<'a> {
         }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let column = self.text[self.starts[line]..offset].chars().count() + 1;
+        let (page, first) = match self.pages.partition_point(|&(first, _)| first <= line) {
+            0 => (None, 0),
+            i => (Some(self.pages[i - 1].1), self.pages[i - 1].0),
+        };
         Position {
-            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            page,
+            line: u32::try_from(line - first + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
         }
     }
@@ -64,5 +82,9 @@ mod tests {
         assert_eq!(pos("a\rb", 2), (2, 1));
         assert_eq!(pos("“ab” x", "“ab” ".len()), (1, 6));
         assert_eq!(pos("ab", 99), (1, 3));
+        let paged = LineIndex::new("a\nb\nc\nd\n").with_pages(vec![(0, 1), (2, 2)]);
+        let p = paged.position(4);
+        assert_eq!((p.page, p.line, p.column), (Some(2), 1, 1));
+        assert_eq!(paged.position(2).page, Some(1));
     }
 }

@@ -151,6 +151,7 @@ impl State {
     fn add_link(&mut self, doc: &mut Document, written: String, kind: LinkKind, offset: usize) {
         let index = doc.links.len();
         doc.links.push(RawLink {
+            text: None,
             written,
             kind,
             offset,

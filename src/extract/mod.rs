@@ -11,6 +11,7 @@ mod fragment;
 mod html;
 mod lines;
 mod markdown;
+mod pdf;
 mod quotes;
 mod text;
 mod urls;
@@ -49,12 +50,24 @@ impl Default for ExtractOptions {
 
 /// Extract every link, fragment and quote from a memo's text.
 pub fn extract(text: &str, format: MemoFormat, options: &ExtractOptions) -> Extraction {
-    let mut doc = match format {
+    let doc = match format {
         MemoFormat::Markdown => markdown::parse(text, options),
         MemoFormat::Html => html::parse(text, options),
         MemoFormat::Text | MemoFormat::Pdf => text::parse(text, options),
     };
-    let lines = LineIndex::new(text);
+    finish(doc, &LineIndex::new(text), options)
+}
+
+/// Extract every link, fragment and quote from a PDF memo as read: the
+/// text of its lines, the URLs printed in it and its link annotations,
+/// with positions as page and line.
+pub fn extract_pdf(memo: &crate::pdf::PdfMemo, options: &ExtractOptions) -> Extraction {
+    let (doc, text, pages) = pdf::parse(memo, options);
+    finish(doc, &LineIndex::new(&text).with_pages(pages), options)
+}
+
+/// Resolve a format module's links and find its quotes.
+fn finish(mut doc: Document, lines: &LineIndex<'_>, options: &ExtractOptions) -> Extraction {
     let mut extraction = Extraction {
         links: doc
             .links
@@ -67,6 +80,7 @@ pub fn extract(text: &str, format: MemoFormat, options: &ExtractOptions) -> Extr
                     fragment,
                     kind: l.kind,
                     position: lines.position(l.offset),
+                    text: l.text.clone(),
                 }
             })
             .collect(),
@@ -78,7 +92,7 @@ pub fn extract(text: &str, format: MemoFormat, options: &ExtractOptions) -> Extr
     // computed once, since a long plain-text memo has many such quotes.
     let memo_candidates = dedupe_by_page(&extraction.links, all_checkable(&extraction.links));
     for block in &doc.blocks {
-        quotes_in_block(block, &lines, options, &memo_candidates, &mut extraction);
+        quotes_in_block(block, lines, options, &memo_candidates, &mut extraction);
     }
     extraction
 }
@@ -89,6 +103,8 @@ struct RawLink {
     written: String,
     kind: LinkKind,
     offset: usize,
+    /// The words the link is on, when the format says (a PDF annotation).
+    text: Option<String>,
 }
 
 /// A run of prose in which quotes are looked for, with the links that
@@ -108,6 +124,10 @@ struct Block {
     q_spans: Vec<(usize, Option<usize>)>,
     /// Whether quotes pair with every link of the memo (plain text).
     memo_scope: bool,
+    /// Links that stand on words of the text (PDF annotations): their
+    /// span in the block's text and index. A quote in the same sentence
+    /// pairs with them first.
+    on_words: Vec<(std::ops::Range<usize>, usize)>,
 }
 
 impl Block {
@@ -313,7 +333,13 @@ fn push_quote(
         return;
     }
     let cite = q_cite.or(block.cite);
-    let (candidates, pairing) = if let (Some(cite), false) = (cite, block.memo_scope) {
+    let close = inner.as_ptr() as usize - block.text.as_ptr() as usize + inner.len();
+    let on_words = links_in_sentence(block, open..close);
+    let (candidates, pairing) = if !on_words.is_empty() {
+        let mut c = on_words;
+        c.extend_from_slice(memo_candidates);
+        (dedupe_by_page(&out.links, c), Pairing::Annotation)
+    } else if let (Some(cite), false) = (cite, block.memo_scope) {
         let mut c = vec![cite];
         c.extend(block.links.iter().copied().filter(|&l| l != cite));
         (dedupe_by_page(&out.links, c), Pairing::Cite)
@@ -334,6 +360,56 @@ fn push_quote(
         pairing,
         words,
     });
+}
+
+/// The links on words of the sentence around `quote` (a span of the
+/// block's text), nearest first.
+fn links_in_sentence(block: &Block, quote: std::ops::Range<usize>) -> Vec<usize> {
+    if block.on_words.is_empty() {
+        return Vec::new();
+    }
+    let text = &block.text;
+    let ends_sentence = |at: usize| {
+        text[..at].ends_with(['.', '!', '?'])
+            && text[at..].starts_with(char::is_whitespace)
+            // `Mr. Smith`, `e.g. this`: a period after one short word
+            // is an abbreviation, not an end.
+            && text[..at - 1]
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_none_or(|w| w.chars().count() > 3 || w.ends_with(char::is_numeric))
+    };
+    let floor = quote.start.saturating_sub(400);
+    let mut start = quote.start;
+    while start > floor && !ends_sentence(start) && !text[..start].ends_with("\n\n") {
+        start -= 1;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+    }
+    let ceiling = (quote.end + 400).min(text.len());
+    let mut end = quote.end;
+    while end < ceiling && !ends_sentence(end) {
+        end += 1;
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+    }
+    let mut found: Vec<(usize, usize)> = block
+        .on_words
+        .iter()
+        .filter(|(span, _)| span.start < end && span.end > start)
+        .map(|(span, link)| {
+            let distance = if span.end <= quote.start {
+                quote.start - span.end
+            } else {
+                span.start.saturating_sub(quote.end)
+            };
+            (distance, *link)
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, link)| link).collect()
 }
 
 /// Every link whose target can be fetched.

@@ -13,6 +13,7 @@ pub(super) fn parse(text: &str, options: &ExtractOptions) -> Document {
                 && text[..range.start].ends_with('<')
                 && text[range.end..].starts_with('>');
             RawLink {
+                text: None,
                 written: text[range.clone()].to_owned(),
                 kind: if angle {
                     LinkKind::Angle

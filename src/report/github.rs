@@ -16,12 +16,20 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             Severity::Info => continue,
         };
         let mut properties = vec![format!("file={}", workflow_property(&finding.memo.path))];
-        let (line, column) = finding.position();
-        if let Some(line) = line {
-            properties.push(format!("line={line}"));
-        }
-        if let Some(column) = column {
-            properties.push(format!("col={column}"));
+        let place = finding.position();
+        // A PDF has no lines GitHub could show: the page and line go in
+        // the message instead.
+        let mut message = finding.message();
+        match (place.page, place.label()) {
+            (Some(_), Some(label)) => message = format!("page:line {label}: {message}"),
+            _ => {
+                if let Some(line) = place.line {
+                    properties.push(format!("line={line}"));
+                }
+                if let Some(column) = place.column {
+                    properties.push(format!("col={column}"));
+                }
+            }
         }
         properties.push(format!(
             "title={}",
@@ -35,7 +43,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             out,
             "::{command} {}::{}",
             properties.join(","),
-            workflow_data(&finding.message())
+            workflow_data(&message)
         )?;
     }
     Ok(())

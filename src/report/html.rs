@@ -188,7 +188,9 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
                 "<tr data-verdict=\"problem\" data-memo=\"{index}\" data-severity=\"{0}\">\
                  <td class=\"at\">{1}</td><td><span class=\"v {0}\">{0}</span> {2}</td></tr>",
                 severity_class(p.severity),
-                p.line.map(|l| l.to_string()).unwrap_or_default(),
+                super::Place::new(p.page, p.line, p.column)
+                    .label()
+                    .unwrap_or_default(),
                 xml(&p.message)
             )?;
         }
@@ -217,10 +219,11 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
             writeln!(
                 out,
                 "<tr data-verdict=\"{v}\" data-memo=\"{index}\" data-severity=\"{sev}\">\
-                 <td class=\"at\">{}:{}</td><td><span class=\"v {sev}\">{v}</span></td>\
+                 <td class=\"at\">{}</td><td><span class=\"v {sev}\">{v}</span></td>\
                  <td>{}</td><td>{}</td><td>{replacement}</td></tr>",
-                l.line,
-                l.column,
+                super::Place::new(l.page, Some(l.line), Some(l.column))
+                    .label()
+                    .unwrap_or_default(),
                 url_cell(&l.url),
                 xml(l.reason.as_deref().unwrap_or_default()),
                 v = l.verdict.name(),
@@ -261,10 +264,11 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
             writeln!(
                 out,
                 "<tr data-verdict=\"{v}\" data-memo=\"{index}\" data-severity=\"{sev}\">\
-                 <td class=\"at\">{}:{}</td><td><span class=\"v {sev}\">{v}</span>{}</td>\
+                 <td class=\"at\">{}</td><td><span class=\"v {sev}\">{v}</span>{}</td>\
                  <td>{cell}</td><td>{}</td></tr>",
-                q.line,
-                q.column,
+                super::Place::new(q.page, Some(q.line), Some(q.column))
+                    .label()
+                    .unwrap_or_default(),
                 q.similarity
                     .map(|s| format!("<br>{s:.2}"))
                     .unwrap_or_default(),

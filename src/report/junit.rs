@@ -34,10 +34,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             findings.len()
         )?;
         for f in &findings {
-            let at = match f.position() {
-                (Some(line), Some(column)) => format!("{line}:{column} "),
-                _ => String::new(),
-            };
+            let at = f.position().label().map(|l| l + " ").unwrap_or_default();
             let name = format!(
                 "{at}{} {}",
                 f.kind(),

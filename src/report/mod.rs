@@ -98,6 +98,35 @@ pub struct MemoReport {
     pub io_failed: bool,
 }
 
+/// Where an item stands in its memo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Place {
+    /// The page, in a PDF memo.
+    pub page: Option<u32>,
+    /// 1-based line (on the page, in a PDF memo).
+    pub line: Option<u32>,
+    /// 1-based column.
+    pub column: Option<u32>,
+}
+
+impl Place {
+    /// From its parts.
+    pub fn new(page: Option<u32>, line: Option<u32>, column: Option<u32>) -> Self {
+        Self { page, line, column }
+    }
+
+    /// As reports write it: `line:column`, or `page:line` in a PDF memo
+    /// (where a column means little); `None` when unknown.
+    pub fn label(&self) -> Option<String> {
+        match (self.page, self.line, self.column) {
+            (Some(page), Some(line), _) => Some(format!("{page}:{line}")),
+            (None, Some(line), Some(column)) => Some(format!("{line}:{column}")),
+            (None, Some(line), None) => Some(line.to_string()),
+            _ => None,
+        }
+    }
+}
+
 /// A link occurrence with its verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkResult {
@@ -105,6 +134,12 @@ pub struct LinkResult {
     pub url: String,
     /// The absolute URL it resolves to, when it resolves.
     pub resolved_url: Option<String>,
+    /// The words the link is on (a PDF link annotation's words).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The page, in a PDF memo (`line` then counts on the page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// 1-based line.
     pub line: u32,
     /// 1-based column, in characters.
@@ -148,6 +183,9 @@ pub struct QuoteResult {
     pub segments: Vec<String>,
     /// Words in the quote (editorial insertions excluded).
     pub words: usize,
+    /// The page, in a PDF memo (`line` then counts on the page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// 1-based line of the opening mark.
     pub line: u32,
     /// 1-based column of the opening mark.
@@ -185,6 +223,8 @@ impl LinkResult {
                 crate::model::Target::Http(url) => Some(url.to_string()),
                 _ => None,
             },
+            text: link.text.clone(),
+            page: link.position.page,
             line: link.position.line,
             column: link.position.column,
             kind: link.kind,
@@ -215,6 +255,7 @@ impl QuoteResult {
                 .map(crate::model::Segment::display)
                 .collect(),
             words: quote.words,
+            page: quote.position.page,
             line: quote.position.line,
             column: quote.position.column,
             attribution: quote.attribution.clone(),
@@ -405,12 +446,12 @@ impl<'a> Finding<'a> {
         }
     }
 
-    /// 1-based line and column, when known.
-    pub fn position(&self) -> (Option<u32>, Option<u32>) {
+    /// Where it stands, when known.
+    pub fn position(&self) -> Place {
         match self.item {
-            Item::Link(l) => (Some(l.line), Some(l.column)),
-            Item::Quote(q) => (Some(q.line), Some(q.column)),
-            Item::Problem(p) => (p.line, p.column),
+            Item::Link(l) => Place::new(l.page, Some(l.line), Some(l.column)),
+            Item::Quote(q) => Place::new(q.page, Some(q.line), Some(q.column)),
+            Item::Problem(p) => Place::new(p.page, p.line, p.column),
         }
     }
 

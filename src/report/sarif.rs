@@ -79,10 +79,14 @@ pub fn to_value(report: &Report) -> Value {
             };
             let index = rules.iter().position(|r| r.0 == id).unwrap_or(0);
             let mut region = serde_json::Map::new();
-            let (line, column) = f.position();
-            region.insert("startLine".into(), json!(line.unwrap_or(1).max(1)));
-            if let Some(column) = column {
+            let place = f.position();
+            region.insert("startLine".into(), json!(place.line.unwrap_or(1).max(1)));
+            if let Some(column) = place.column {
                 region.insert("startColumn".into(), json!(column.max(1)));
+            }
+            // In a PDF memo the line counts on its page.
+            if let Some(page) = place.page {
+                region.insert("properties".into(), json!({"page": page}));
             }
             json!({
                 "ruleId": id,

@@ -86,13 +86,13 @@ fn render_memo(
         if problem.severity < options.min_severity {
             continue;
         }
-        let at = match (problem.line, problem.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", memo.path),
-            _ => memo.path.clone(),
+        let place = super::Place::new(problem.page, problem.line, problem.column);
+        let at = match place.label() {
+            Some(label) => format!("{}:{label}", memo.path),
+            None => memo.path.clone(),
         };
         lines.push((
-            problem.line.unwrap_or(0),
-            problem.column.unwrap_or(0),
+            place,
             format!(
                 "  {at}  {}  {}",
                 painter.paint(problem.severity, problem.severity.name()),
@@ -105,11 +105,11 @@ fn render_memo(
             continue;
         }
         let subject = link.resolved_url.as_deref().unwrap_or(&link.url);
+        let place = super::Place::new(link.page, Some(link.line), Some(link.column));
         let mut line = format!(
-            "  {}:{}:{}  {}{}  {}",
+            "  {}:{}  {}{}  {}",
             memo.path,
-            link.line,
-            link.column,
+            place.label().unwrap_or_default(),
             new_mark(memo, "link", subject),
             painter.paint(link.severity, link.verdict.name()),
             clean(&link.url)
@@ -124,17 +124,23 @@ fn render_memo(
             };
             line.push_str(&format!("\n      {what}: {}", clean(&s.url)));
         }
-        lines.push((link.line, link.column, line));
+        if let Some(text) = link.text.as_ref().filter(|t| **t != link.url) {
+            line.push_str(&format!(
+                "\n      on the words “{}”",
+                clean(&shorten(text, 90))
+            ));
+        }
+        lines.push((place, line));
     }
     for quote in &memo.quotes {
         if quote.severity < options.min_severity {
             continue;
         }
+        let place = super::Place::new(quote.page, Some(quote.line), Some(quote.column));
         let mut line = format!(
-            "  {}:{}:{}  {}  “{}”",
+            "  {}:{}  {}  “{}”",
             memo.path,
-            quote.line,
-            quote.column,
+            place.label().unwrap_or_default(),
             new_mark(memo, "quote", &quote.text).to_owned()
                 + &painter.paint(quote.severity, &format!("quote {}", quote.verdict.name())),
             clean(&shorten(&quote.text, 90))
@@ -164,12 +170,12 @@ fn render_memo(
                 clean(&archived.url)
             ));
         }
-        lines.push((quote.line, quote.column, line));
+        lines.push((place, line));
     }
     if lines.is_empty() {
         return Ok(());
     }
-    lines.sort_by_key(|(l, c, _)| (*l, *c));
+    lines.sort_by_key(|(place, _)| *place);
     writeln!(
         out,
         "{} ({}): {} links, {} quotes",
@@ -178,7 +184,7 @@ fn render_memo(
         memo.links.len(),
         memo.quotes.len()
     )?;
-    for (_, _, line) in lines {
+    for (_, line) in lines {
         writeln!(out, "{line}")?;
     }
     if let Some(changes) = &memo.changes {

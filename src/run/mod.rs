@@ -114,7 +114,19 @@ fn read_memo(memo_input: &MemoInput, config: &Config) -> (MemoReport, Option<Ext
     for warning in text.warnings {
         memo.add_problem(warning);
     }
-    let extraction = extract::extract(&text.text, memo_input.format, &config.extract);
+    let extraction = match &text.pdf {
+        None => extract::extract(&text.text, memo_input.format, &config.extract),
+        Some(bytes) => match crate::pdf::read_memo(bytes) {
+            Ok(pdf) => extract::extract_pdf(&pdf, &config.extract),
+            Err(why) => {
+                memo.add_problem(crate::model::Problem::new(
+                    crate::model::Severity::Error,
+                    format!("{}: {why}", memo_input.source.display()),
+                ));
+                return (memo, None);
+            }
+        },
+    };
     (memo, Some(extraction))
 }
 

@@ -136,7 +136,7 @@ fn directories_are_walked_and_pdf_is_recognised() {
     std::fs::write(dir.path().join("ignored.csv"), "https://never.test/").unwrap();
     let path = dir.path().to_str().unwrap();
     let (json, code) = citecheck_json(&["check", "--offline", "-f", "json", path], None);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "the broken PDF is an error of that memo");
     let formats: Vec<&str> = json["memos"]
         .as_array()
         .unwrap()
@@ -146,12 +146,8 @@ fn directories_are_walked_and_pdf_is_recognised() {
     assert_eq!(formats, ["text", "markdown", "html", "pdf"]);
     assert_eq!(json["summary"]["links"], 3);
     let pdf = &json["memos"][3];
-    assert!(
-        pdf["warnings"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not supported yet")
-    );
+    let message = pdf["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("d.pdf: not a readable PDF"), "{message}");
 }
 
 #[test]

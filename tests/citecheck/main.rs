@@ -7,6 +7,8 @@ mod cache;
 mod cli;
 mod extraction;
 mod fetching;
+mod pdf;
+mod pdf_writer;
 mod quotes;
 mod reports;
 mod server;

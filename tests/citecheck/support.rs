@@ -196,58 +196,10 @@ pub fn assert_valid_report(report: &serde_json::Value) {
 /// A PDF whose one page shows `lines` of text (Helvetica), written with
 /// lopdf, so tests need no PDF fixtures from elsewhere.
 pub fn pdf_with_lines(lines: &[&str]) -> Vec<u8> {
-    use lopdf::content::{Content, Operation};
-    use lopdf::{Document, Object, Stream, dictionary};
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font",
-        "Subtype" => "Type1",
-        "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let resources_id = doc.add_object(dictionary! {
-        "Font" => dictionary! { "F1" => font_id },
-    });
-    let mut operations = vec![
-        Operation::new("BT", vec![]),
-        Operation::new("Tf", vec!["F1".into(), 12.into()]),
-        Operation::new("TL", vec![14.into()]),
-        Operation::new("Td", vec![72.into(), 760.into()]),
-    ];
-    for line in lines {
-        operations.push(Operation::new("Tj", vec![Object::string_literal(*line)]));
-        operations.push(Operation::new("T*", vec![]));
-    }
-    operations.push(Operation::new("ET", vec![]));
-    let content = Content { operations };
-    let content_id = doc.add_object(Stream::new(
-        dictionary! {},
-        content.encode().expect("content encodes"),
-    ));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "Contents" => content_id,
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page_id.into()],
-            "Count" => 1,
-            "Resources" => resources_id,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
-    let catalog_id = doc.add_object(dictionary! {
-        "Type" => "Catalog",
-        "Pages" => pages_id,
-    });
-    doc.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).expect("the PDF is written");
-    bytes
+    crate::pdf_writer::write(&crate::pdf_writer::Doc {
+        pages: vec![lines.iter().map(|l| (*l).to_owned()).collect()],
+        ..Default::default()
+    })
 }
 
 /// The seed memo with its site moved to the local server `base`

@@ -1,0 +1,310 @@
+//! PDF memos: the lines of every page become the memo's text (a line per
+//! line, pages in order), so quotes are found as in plain text. Links come
+//! from two places, merged: URLs printed in the text (a URL cut at a line's
+//! end is rejoined with the start of the next line when it plainly goes
+//! on) and link annotations, whose covered words become the link's text.
+//! An annotation over a printed URL with the same target is one
+//! occurrence; when the two disagree, both are reported with a warning.
+
+use super::{Block, Document, ExtractOptions, RawLink, TextMap, urls};
+use crate::model::{LinkKind, Problem, Severity};
+use crate::pdf::PdfMemo;
+use std::ops::Range;
+
+/// The document, its text, and where each page's lines start.
+pub(super) fn parse(
+    memo: &PdfMemo,
+    options: &ExtractOptions,
+) -> (Document, String, Vec<(usize, u32)>) {
+    let mut text = String::new();
+    let mut pages = Vec::new();
+    // Start of every line, per page.
+    let mut line_starts: Vec<Vec<usize>> = Vec::new();
+    let mut line_count = 0;
+    for page in &memo.pages {
+        pages.push((line_count, page.number));
+        let mut starts = Vec::with_capacity(page.lines.len());
+        for line in &page.lines {
+            starts.push(text.len());
+            text.push_str(&line.text);
+            text.push('\n');
+        }
+        line_count += page.lines.len();
+        line_starts.push(starts);
+    }
+    let annotations = annotations(memo, &line_starts);
+    let uris: Vec<&str> = annotations.iter().map(|a| a.uri.as_str()).collect();
+    let mut printed = printed_urls(&text, &uris);
+    let mut problems = Vec::new();
+    let mut links: Vec<(RawLink, Option<Vec<Range<usize>>>)> = Vec::new();
+    for annotation in annotations {
+        let over = printed.iter().position(|(_, span)| {
+            annotation
+                .spans
+                .iter()
+                .any(|s| s.start < span.end && s.end > span.start)
+        });
+        match over {
+            Some(i) if same_target(&annotation.uri, &printed[i].0) => {
+                // One occurrence: the printed URL, known to be a link.
+                let (written, span) = printed.remove(i);
+                links.push((
+                    RawLink {
+                        written,
+                        kind: LinkKind::Annotation,
+                        offset: span.start,
+                        text: annotation.text,
+                    },
+                    Some(annotation.spans),
+                ));
+            }
+            over => {
+                if let Some(i) = over {
+                    problems.push((
+                        printed[i].1.start,
+                        format!(
+                            "the link on “{}” goes to {}, but the text shows {}",
+                            annotation.text.as_deref().unwrap_or_default(),
+                            annotation.uri,
+                            printed[i].0
+                        ),
+                    ));
+                }
+                let offset = annotation
+                    .spans
+                    .first()
+                    .map_or(annotation.page_start, |s| s.start);
+                links.push((
+                    RawLink {
+                        written: annotation.uri,
+                        kind: LinkKind::Annotation,
+                        offset,
+                        text: annotation.text,
+                    },
+                    Some(annotation.spans),
+                ));
+            }
+        }
+    }
+    for (written, span) in printed {
+        links.push((
+            RawLink {
+                written,
+                kind: LinkKind::Bare,
+                offset: span.start,
+                text: None,
+            },
+            None,
+        ));
+    }
+    links.sort_by_key(|(link, _)| link.offset);
+    let on_words = links
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, spans))| spans.iter().flatten().map(move |span| (span.clone(), i)))
+        .collect();
+    let mut doc = Document {
+        links: links.into_iter().map(|(link, _)| link).collect(),
+        blocks: vec![Block {
+            text: text.clone(),
+            map: TextMap::identity(),
+            memo_scope: true,
+            on_words,
+            ..Block::default()
+        }],
+        base: options.base_url.clone(),
+        ..Document::default()
+    };
+    let index = super::LineIndex::new(&text).with_pages(pages.clone());
+    for (offset, message) in problems {
+        doc.problems.push(Problem::at(
+            Severity::Warning,
+            index.position(offset),
+            message,
+        ));
+    }
+    for why in &memo.problems {
+        doc.problems
+            .push(Problem::new(Severity::Warning, why.clone()));
+    }
+    (doc, text, pages)
+}
+
+/// A link annotation placed in the memo's text.
+struct Placed {
+    uri: String,
+    /// The covered words' spans in the text, in reading order.
+    spans: Vec<Range<usize>>,
+    /// The covered words, joined by spaces.
+    text: Option<String>,
+    /// Where the page starts (for an annotation over no words).
+    page_start: usize,
+}
+
+/// Every page's annotations placed in the text; one that continues the
+/// previous one (same URI, the next words, neither a whole printed URL: a
+/// link that wraps, written as two annotations) is merged into it.
+fn annotations(memo: &PdfMemo, line_starts: &[Vec<usize>]) -> Vec<Placed> {
+    // Each with its last word (page, line, word).
+    let mut placed: Vec<(Placed, Option<WordAt>)> = Vec::new();
+    for (p, page) in memo.pages.iter().enumerate() {
+        let page_start = line_starts[p].first().copied().unwrap_or(0);
+        for link in &page.links {
+            let words: Vec<(Range<usize>, &str)> = link
+                .words
+                .iter()
+                .filter_map(|&(l, w)| {
+                    let line = page.lines.get(l)?;
+                    let word = line.words.get(w)?;
+                    let start = line_starts[p][l] + word.range.start;
+                    Some((
+                        start..start + word.range.len(),
+                        &line.text[word.range.clone()],
+                    ))
+                })
+                .collect();
+            let first = link.words.first().map(|&(l, w)| (p, l, w));
+            let last = link.words.last().map(|&(l, w)| (p, l, w));
+            let text = words.iter().map(|(_, w)| *w).collect::<Vec<_>>().join(" ");
+            // A link cut in two, not two printings of the same URL.
+            let whole = |t: &str| same_target(t, &link.annotation.uri);
+            let follows = match (placed.last(), first) {
+                (Some((previous, Some(end))), Some(start)) => {
+                    previous.uri == link.annotation.uri
+                        && next_word(memo, *end, start)
+                        && !whole(&text)
+                        && !previous.text.as_deref().is_some_and(whole)
+                }
+                _ => false,
+            };
+            if follows {
+                if let Some((previous, end)) = placed.last_mut() {
+                    previous.spans.extend(words.into_iter().map(|(s, _)| s));
+                    if let Some(t) = &mut previous.text {
+                        t.push(' ');
+                        t.push_str(&text);
+                    }
+                    *end = last;
+                }
+                continue;
+            }
+            placed.push((
+                Placed {
+                    uri: link.annotation.uri.clone(),
+                    spans: words.into_iter().map(|(s, _)| s).collect(),
+                    text: (!text.is_empty()).then_some(text),
+                    page_start,
+                },
+                last,
+            ));
+        }
+    }
+    placed.into_iter().map(|(p, _)| p).collect()
+}
+
+/// A word of the memo: page, line and word indices.
+type WordAt = (usize, usize, usize);
+
+/// Whether word `b` comes right after word `a`.
+fn next_word(memo: &PdfMemo, a: WordAt, b: WordAt) -> bool {
+    let words_in = |p: usize, l: usize| memo.pages[p].lines.get(l).map_or(0, |x| x.words.len());
+    let (p, l, w) = a;
+    if (p, l, w + 1) == b {
+        return true;
+    }
+    if w + 1 < words_in(p, l) {
+        return false;
+    }
+    if l + 1 < memo.pages[p].lines.len() {
+        return b == (p, l + 1, 0);
+    }
+    b == (p + 1, 0, 0)
+}
+
+/// URLs printed in the text, with their spans; a URL cut at a line's end
+/// takes the start of the next line when an annotation's URI says so, or
+/// when the URL ends as only a cut URL does (`/`, `-`, `?`, `=`…) or the
+/// next line starts with a path-like word (`2019.pdf`, `a/b`, `x=1`).
+fn printed_urls(text: &str, uris: &[&str]) -> Vec<(String, Range<usize>)> {
+    urls::find_urls(text)
+        .into_iter()
+        .map(|range| {
+            let url = &text[range.clone()];
+            let rest = &text[range.end..];
+            let Some(next) = rest.strip_prefix('\n') else {
+                return (url.to_owned(), range);
+            };
+            let len = urls::continuation_len(next);
+            let piece = &next[..len];
+            let joined = format!("{url}{piece}");
+            let annotated = uris.iter().any(|u| same_target(u, &joined));
+            let cut = url.ends_with(['/', '-', '_', '.', '?', '=', '&', '#', '%', '~']);
+            let path_like = piece.contains(['/', '=', '?', '&', '#'])
+                || piece
+                    .split_once('.')
+                    .is_some_and(|(a, b)| !a.is_empty() && b.starts_with(char::is_alphanumeric));
+            // The next line's own URL is not a continuation.
+            let own_url = urls::find_urls(piece).first().is_some_and(|r| r.start == 0);
+            if len > 0 && !own_url && (annotated || cut || path_like) {
+                let end = range.end + 1 + len;
+                (joined, range.start..end)
+            } else {
+                (url.to_owned(), range)
+            }
+        })
+        .collect()
+}
+
+/// Whether two written URLs name the same target (a trailing slash and
+/// the case of scheme and host aside).
+fn same_target(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        url::Url::parse(s.trim())
+            .map(|u| u.to_string().trim_end_matches('/').to_owned())
+            .unwrap_or_else(|_| s.trim().trim_end_matches('/').to_owned())
+    };
+    norm(a) == norm(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_urls_are_rejoined_only_when_they_go_on() {
+        let urls = |text: &str, uris: &[&str]| -> Vec<String> {
+            printed_urls(text, uris)
+                .into_iter()
+                .map(|(u, _)| u)
+                .collect()
+        };
+        assert_eq!(
+            urls(
+                "see https://a.org/reports/\n2019/energy.pdf for more\n",
+                &[]
+            ),
+            ["https://a.org/reports/2019/energy.pdf"]
+        );
+        assert_eq!(
+            urls("see https://a.org/report\n2019.pdf.\n", &[]),
+            ["https://a.org/report2019.pdf"]
+        );
+        assert_eq!(
+            urls("see https://a.org/report\nThe next sentence.\n", &[]),
+            ["https://a.org/report"]
+        );
+        assert_eq!(
+            urls(
+                "see https://a.org/rep\nort and more\n",
+                &["https://a.org/report"]
+            ),
+            ["https://a.org/report"]
+        );
+        assert_eq!(
+            urls("https://a.org/x/\nhttps://b.org/y\n", &[]),
+            ["https://a.org/x/", "https://b.org/y"]
+        );
+        assert!(same_target("HTTP://A.org/x/", "http://a.org/x"));
+        assert!(!same_target("http://a.org/x", "http://a.org/y"));
+    }
+}

@@ -1,0 +1,565 @@
+//! Where a PDF page's text stands: the page's content stream run through
+//! the text operators (PDF 32000-1 §9.4) with the graphics state's matrix,
+//! each glyph placed with its font's widths, then glyphs gathered into
+//! lines (top to bottom, by baseline) and words (left to right, split at
+//! spaces and at gaps wider than a fifth of the font size).
+//!
+//! Form XObjects and Type3 fonts are not followed; text drawn with them is
+//! missed. Fonts without `/Widths` (the standard 14) get Helvetica's or
+//! Courier's widths, which is close enough to tell which words a link
+//! rectangle covers.
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use std::collections::BTreeMap;
+
+/// An axis-aligned rectangle in the page's default user space (points,
+/// origin bottom left).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    /// Left.
+    pub x0: f32,
+    /// Bottom.
+    pub y0: f32,
+    /// Right.
+    pub x1: f32,
+    /// Top.
+    pub y1: f32,
+}
+
+impl Rect {
+    /// From two corners in any order.
+    pub fn new(ax: f32, ay: f32, bx: f32, by: f32) -> Self {
+        Self {
+            x0: ax.min(bx),
+            y0: ay.min(by),
+            x1: ax.max(bx),
+            y1: ay.max(by),
+        }
+    }
+
+    fn width(&self) -> f32 {
+        self.x1 - self.x0
+    }
+
+    fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+
+    /// Whether most of `word` lies under this rectangle: half its width
+    /// and a third of its height.
+    pub fn covers(&self, word: &Rect) -> bool {
+        let across = (self.x1.min(word.x1) - self.x0.max(word.x0)).max(0.0);
+        let up = (self.y1.min(word.y1) - self.y0.max(word.y0)).max(0.0);
+        across >= 0.5 * word.width().max(0.1) && up >= 0.33 * word.height().max(0.1)
+    }
+}
+
+/// A word of a line: its bytes in the line's text and its box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    /// Byte range in [`Line::text`].
+    pub range: std::ops::Range<usize>,
+    /// Where it stands.
+    pub rect: Rect,
+}
+
+/// A line of text as it reads.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Line {
+    /// The line's text, words separated by single spaces.
+    pub text: String,
+    /// Its words, left to right.
+    pub words: Vec<Word>,
+}
+
+/// One glyph as drawn.
+#[derive(Debug, Clone)]
+struct Glyph {
+    text: String,
+    x: f32,
+    y: f32,
+    width: f32,
+    size: f32,
+}
+
+/// A 2-D affine matrix `[a b c d e f]`.
+#[derive(Debug, Clone, Copy)]
+struct Matrix([f32; 6]);
+
+impl Matrix {
+    const IDENTITY: Self = Self([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+    /// `self × other` (apply `self`, then `other`).
+    fn then(&self, other: &Self) -> Self {
+        let [a, b, c, d, e, f] = self.0;
+        let [a2, b2, c2, d2, e2, f2] = other.0;
+        Self([
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        ])
+    }
+
+    fn translate(x: f32, y: f32) -> Self {
+        Self([1.0, 0.0, 0.0, 1.0, x, y])
+    }
+
+    fn apply(&self, x: f32, y: f32) -> (f32, f32) {
+        let [a, b, c, d, e, f] = self.0;
+        (a * x + c * y + e, b * x + d * y + f)
+    }
+
+    /// How much the matrix stretches lengths along x and y.
+    fn scales(&self) -> (f32, f32) {
+        let [a, b, c, d, _, _] = self.0;
+        ((a * a + b * b).sqrt(), (c * c + d * d).sqrt())
+    }
+}
+
+/// A font as the layout needs it: how to decode codes, and their widths.
+struct Font<'a> {
+    encoding: Option<lopdf::Encoding<'a>>,
+    /// Bytes per code: 2 for composite (Type0) fonts.
+    code_len: usize,
+    widths: BTreeMap<u32, f32>,
+    default_width: f32,
+    /// Width by code when the font lists none (the standard 14).
+    fallback: fn(u32) -> f32,
+}
+
+impl Font<'_> {
+    fn width(&self, code: u32) -> f32 {
+        self.widths
+            .get(&code)
+            .copied()
+            .unwrap_or_else(|| match self.default_width {
+                w if w > 0.0 => w,
+                _ => (self.fallback)(code),
+            })
+    }
+
+    fn decode(&self, code: &[u8]) -> String {
+        match &self.encoding {
+            Some(encoding) => encoding.bytes_to_string(code).unwrap_or_default(),
+            None => code
+                .iter()
+                .map(|&b| char::from(b))
+                .filter(|c| !c.is_control())
+                .collect(),
+        }
+    }
+}
+
+/// Widths of Helvetica's printable ASCII characters (from its AFM), in
+/// thousandths of the font size.
+const HELVETICA: [u16; 95] = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
+    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
+    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+];
+
+/// Helvetica's width of a one-byte code (556 outside printable ASCII).
+pub fn helvetica_width(code: u32) -> f32 {
+    code.checked_sub(32)
+        .and_then(|i| HELVETICA.get(i as usize))
+        .map_or(556.0, |&w| f32::from(w))
+}
+
+fn courier_width(_: u32) -> f32 {
+    600.0
+}
+
+fn number(object: &Object) -> Option<f32> {
+    object.as_float().ok().filter(|v| v.is_finite())
+}
+
+fn resolve<'a>(document: &'a Document, object: &'a Object) -> &'a Object {
+    document.dereference(object).map_or(object, |(_, o)| o)
+}
+
+fn load_font<'a>(document: &'a Document, dict: &'a Dictionary) -> Font<'a> {
+    let subtype = dict.get(b"Subtype").and_then(Object::as_name).ok();
+    let base = dict
+        .get(b"BaseFont")
+        .and_then(Object::as_name)
+        .map(|n| String::from_utf8_lossy(n).to_ascii_lowercase())
+        .unwrap_or_default();
+    let fallback: fn(u32) -> f32 = if base.contains("courier") || base.contains("mono") {
+        courier_width
+    } else {
+        helvetica_width
+    };
+    let mut font = Font {
+        encoding: dict.get_font_encoding(document).ok(),
+        code_len: 1,
+        widths: BTreeMap::new(),
+        default_width: 0.0,
+        fallback,
+    };
+    if subtype == Some(b"Type0".as_slice()) {
+        font.code_len = 2;
+        font.default_width = 1000.0;
+        let descendant = dict
+            .get(b"DescendantFonts")
+            .map(|o| resolve(document, o))
+            .and_then(Object::as_array)
+            .ok()
+            .and_then(|a| a.first())
+            .map(|o| resolve(document, o))
+            .and_then(|o| o.as_dict().ok());
+        if let Some(descendant) = descendant {
+            if let Some(dw) = descendant.get(b"DW").ok().and_then(number) {
+                font.default_width = dw;
+            }
+            if let Ok(w) = descendant
+                .get(b"W")
+                .map(|o| resolve(document, o))
+                .and_then(Object::as_array)
+            {
+                read_cid_widths(document, w, &mut font.widths);
+            }
+        }
+        return font;
+    }
+    let first = dict
+        .get(b"FirstChar")
+        .ok()
+        .and_then(number)
+        .unwrap_or(0.0)
+        .max(0.0) as u32;
+    if let Ok(widths) = dict
+        .get(b"Widths")
+        .map(|o| resolve(document, o))
+        .and_then(Object::as_array)
+    {
+        for (i, w) in widths.iter().enumerate() {
+            if let Some(w) = number(resolve(document, w)) {
+                font.widths.insert(first + i as u32, w);
+            }
+        }
+    }
+    font
+}
+
+/// A CID font's `/W` array: `c [w1 w2 …]` or `c_first c_last w`.
+fn read_cid_widths(document: &Document, w: &[Object], out: &mut BTreeMap<u32, f32>) {
+    let mut i = 0;
+    while i < w.len() {
+        let Some(start) = number(resolve(document, &w[i])) else {
+            return;
+        };
+        let start = start.max(0.0) as u32;
+        match w.get(i + 1).map(|o| resolve(document, o)) {
+            Some(Object::Array(list)) => {
+                for (k, width) in list.iter().enumerate().take(65_536) {
+                    if let Some(width) = number(width) {
+                        out.insert(start + k as u32, width);
+                    }
+                }
+                i += 2;
+            }
+            Some(end) => {
+                let (Some(end), Some(width)) = (
+                    number(end),
+                    w.get(i + 2).and_then(|o| number(resolve(document, o))),
+                ) else {
+                    return;
+                };
+                let end = (end.max(0.0) as u32).min(start.saturating_add(65_536));
+                for code in start..=end {
+                    out.insert(code, width);
+                }
+                i += 3;
+            }
+            None => return,
+        }
+    }
+}
+
+/// The text state of PDF 32000-1 §9.3.
+#[derive(Clone, Copy)]
+struct TextState {
+    char_spacing: f32,
+    word_spacing: f32,
+    scale: f32,
+    leading: f32,
+    size: f32,
+    rise: f32,
+}
+
+/// The lines of text of one page, top to bottom.
+pub fn page_lines(document: &Document, page: ObjectId) -> Result<Vec<Line>, String> {
+    let content = document
+        .get_page_content(page)
+        .map_err(|e| format!("cannot read the page's content: {e}"))?;
+    let operations = lopdf::content::Content::decode(&content)
+        .map_err(|e| format!("cannot parse the page's content: {e}"))?
+        .operations;
+    let fonts: BTreeMap<Vec<u8>, Font<'_>> = document
+        .get_page_fonts(page)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, dict)| (name, load_font(document, dict)))
+        .collect();
+    let mut glyphs = Vec::new();
+    let mut ctm = Matrix::IDENTITY;
+    let mut stack: Vec<(Matrix, TextState, Option<Vec<u8>>)> = Vec::new();
+    let mut state = TextState {
+        char_spacing: 0.0,
+        word_spacing: 0.0,
+        scale: 1.0,
+        leading: 0.0,
+        size: 0.0,
+        rise: 0.0,
+    };
+    let mut font_name: Option<Vec<u8>> = None;
+    let mut tm = Matrix::IDENTITY;
+    let mut tlm = Matrix::IDENTITY;
+    for op in &operations {
+        let n = |i: usize| op.operands.get(i).and_then(number).unwrap_or(0.0);
+        match op.operator.as_str() {
+            "q" if stack.len() < 256 => stack.push((ctm, state, font_name.clone())),
+            "Q" => {
+                if let Some((m, s, f)) = stack.pop() {
+                    ctm = m;
+                    state = s;
+                    font_name = f;
+                }
+            }
+            "cm" => ctm = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]).then(&ctm),
+            "BT" => {
+                tm = Matrix::IDENTITY;
+                tlm = Matrix::IDENTITY;
+            }
+            "Tf" => {
+                font_name = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .map(<[u8]>::to_vec);
+                state.size = n(1);
+            }
+            "Tc" => state.char_spacing = n(0),
+            "Tw" => state.word_spacing = n(0),
+            "Tz" => state.scale = n(0) / 100.0,
+            "TL" => state.leading = n(0),
+            "Ts" => state.rise = n(0),
+            "Td" | "TD" => {
+                if op.operator == "TD" {
+                    state.leading = -n(1);
+                }
+                tlm = Matrix::translate(n(0), n(1)).then(&tlm);
+                tm = tlm;
+            }
+            "Tm" => {
+                tlm = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]);
+                tm = tlm;
+            }
+            "T*" => {
+                tlm = Matrix::translate(0.0, -state.leading).then(&tlm);
+                tm = tlm;
+            }
+            "Tj" | "'" | "\"" | "TJ" => {
+                if op.operator != "Tj" && op.operator != "TJ" {
+                    if op.operator == "\"" {
+                        state.word_spacing = n(0);
+                        state.char_spacing = n(1);
+                    }
+                    tlm = Matrix::translate(0.0, -state.leading).then(&tlm);
+                    tm = tlm;
+                }
+                let Some(font) = font_name.as_ref().and_then(|f| fonts.get(f)) else {
+                    continue;
+                };
+                for operand in &op.operands {
+                    match operand {
+                        Object::String(bytes, _) => {
+                            show(bytes, font, &state, &mut tm, &ctm, &mut glyphs);
+                        }
+                        Object::Array(items) => {
+                            for item in items {
+                                match item {
+                                    Object::String(bytes, _) => {
+                                        show(bytes, font, &state, &mut tm, &ctm, &mut glyphs);
+                                    }
+                                    other => {
+                                        if let Some(adjust) = number(other) {
+                                            let tx = -adjust / 1000.0 * state.size * state.scale;
+                                            tm = Matrix::translate(tx, 0.0).then(&tm);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        if glyphs.len() > 2_000_000 {
+            return Err("the page draws more than two million glyphs".to_owned());
+        }
+    }
+    Ok(lines(glyphs))
+}
+
+/// Draw a string: one glyph per code, advancing the text matrix.
+fn show(
+    bytes: &[u8],
+    font: &Font<'_>,
+    state: &TextState,
+    tm: &mut Matrix,
+    ctm: &Matrix,
+    glyphs: &mut Vec<Glyph>,
+) {
+    for code in bytes.chunks(font.code_len) {
+        let value = code.iter().fold(0u32, |v, &b| v << 8 | u32::from(b));
+        let w0 = font.width(value) / 1000.0;
+        let space = code.len() == 1 && value == 32;
+        let tx =
+            (w0 * state.size + state.char_spacing + if space { state.word_spacing } else { 0.0 })
+                * state.scale;
+        let to_device = tm.then(ctm);
+        let (x, y) = to_device.apply(0.0, state.rise);
+        let (sx, sy) = to_device.scales();
+        let text = font.decode(code);
+        if !text.is_empty() {
+            glyphs.push(Glyph {
+                text,
+                x,
+                y,
+                width: w0 * state.size * state.scale * sx,
+                size: (state.size * sy).abs().max(0.1),
+            });
+        }
+        *tm = Matrix::translate(tx, 0.0).then(tm);
+    }
+}
+
+/// Gather glyphs into lines (by baseline, top first) and words.
+fn lines(mut glyphs: Vec<Glyph>) -> Vec<Line> {
+    glyphs.retain(|g| g.x.is_finite() && g.y.is_finite());
+    glyphs.sort_by(|a, b| b.y.total_cmp(&a.y));
+    let mut rows: Vec<Vec<Glyph>> = Vec::new();
+    for glyph in glyphs {
+        match rows.last_mut() {
+            Some(row) if (row[0].y - glyph.y).abs() < 0.4 * row[0].size.max(glyph.size) => {
+                row.push(glyph);
+            }
+            _ => rows.push(vec![glyph]),
+        }
+    }
+    rows.into_iter()
+        .filter_map(|mut row| {
+            row.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let line = line_of(&row);
+            (!line.words.is_empty()).then_some(line)
+        })
+        .collect()
+}
+
+fn line_of(row: &[Glyph]) -> Line {
+    let mut line = Line::default();
+    let mut word: Option<(usize, Rect)> = None;
+    let mut end_x = f32::NEG_INFINITY;
+    let close = |line: &mut Line, word: &mut Option<(usize, Rect)>| {
+        if let Some((start, rect)) = word.take() {
+            line.words.push(Word {
+                range: start..line.text.len(),
+                rect,
+            });
+        }
+    };
+    for glyph in row {
+        let blank = glyph.text.chars().all(char::is_whitespace);
+        let gap = glyph.x - end_x > 0.2 * glyph.size;
+        if blank || gap {
+            close(&mut line, &mut word);
+        }
+        end_x = end_x.max(glyph.x + glyph.width);
+        if blank {
+            continue;
+        }
+        let rect = Rect::new(
+            glyph.x,
+            glyph.y - 0.25 * glyph.size,
+            glyph.x + glyph.width,
+            glyph.y + 0.8 * glyph.size,
+        );
+        match &mut word {
+            Some((_, r)) => {
+                r.x0 = r.x0.min(rect.x0);
+                r.y0 = r.y0.min(rect.y0);
+                r.x1 = r.x1.max(rect.x1);
+                r.y1 = r.y1.max(rect.y1);
+            }
+            None => {
+                if !line.text.is_empty() {
+                    line.text.push(' ');
+                }
+                word = Some((line.text.len(), rect));
+            }
+        }
+        line.text.extend(
+            glyph
+                .text
+                .chars()
+                .map(|c| if c.is_whitespace() { ' ' } else { c }),
+        );
+    }
+    close(&mut line, &mut word);
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyph(text: &str, x: f32, y: f32) -> Glyph {
+        Glyph {
+            text: text.into(),
+            x,
+            y,
+            width: 6.0,
+            size: 12.0,
+        }
+    }
+
+    #[test]
+    fn glyphs_become_lines_and_words() {
+        // Drawn out of order, the second line first, one glyph on a
+        // slightly different baseline (a rounding in the producer).
+        let glyphs = vec![
+            glyph("d", 72.0, 686.0),
+            glyph("a", 72.0, 700.0),
+            glyph("b", 78.0, 700.3),
+            glyph(" ", 84.0, 700.0),
+            glyph("c", 90.0, 700.0),
+            glyph("e", 78.0, 686.0),
+            glyph("f", 100.0, 686.0),
+        ];
+        let lines = lines(glyphs);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["ab c", "de f"], "a wide gap is a space too");
+        assert_eq!(lines[0].words.len(), 2);
+        assert_eq!(&lines[0].text[lines[0].words[1].range.clone()], "c");
+        let r = lines[1].words[1].rect;
+        assert!(Rect::new(95.0, 680.0, 120.0, 700.0).covers(&r));
+        assert!(!Rect::new(60.0, 680.0, 90.0, 700.0).covers(&r));
+    }
+
+    #[test]
+    fn matrices_compose_in_drawing_order() {
+        let scale = Matrix([2.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
+        let moved = Matrix::translate(10.0, 5.0).then(&scale);
+        assert_eq!(moved.apply(1.0, 1.0), (22.0, 12.0));
+        assert_eq!(helvetica_width(u32::from(b'i')), 222.0);
+        assert_eq!(helvetica_width(7), 556.0);
+    }
+}

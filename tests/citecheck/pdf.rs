@@ -1,0 +1,386 @@
+//! PDF memos: text and link annotations read natively, annotations merged
+//! with printed URLs, covered words as link text, quotes paired with the
+//! links of their sentence, `page:line` locations, and broken PDFs as
+//! per-file errors. The PDFs in `fixtures/pdf/` are written by
+//! `pdf_writer` (`UPDATE_FIXTURES=1 cargo test --test citecheck pdf::` to
+//! write them again).
+
+use crate::pdf_writer::{Annot, Doc, write};
+use crate::quotes::seed_routes;
+use crate::server::Server;
+use crate::support::{check_memo, fixture};
+use citecheck::extract::{ExtractOptions, extract_pdf};
+use citecheck::model::{Extraction, LinkKind, Pairing};
+use serde_json::Value;
+
+const ATLANTIC: &str = "http://www.atlantic-community.org";
+const UKRAINE: &str =
+    "/index/Open_Think_Tank_Article/Supporting_Ukraine%2C_but_Worrying_About_Russia";
+const VISION: &str = "/index/Open_Think_Tank_Article/NATO_and_Russia_Need_a_Shared_Vision";
+const COMMENT: &str = "/index/articles/view/NATO_and_Russia_Need_a_Shared_Vision#comment904";
+/// Lines per page of the seed memo: the “carve out … for / Russia” quote
+/// crosses from page 1 to page 2.
+const PER_PAGE: usize = 46;
+
+/// The seed memo as a PDF whose site is `base`, with annotations over
+/// names (one of them wrapping, as a two-box annotation) and over every
+/// printed URL of its list of sources.
+fn seed_doc(base: &str) -> Doc {
+    let text = std::fs::read_to_string(fixture("memos/atlantic-memo-6.txt"))
+        .unwrap()
+        .replace(ATLANTIC, base);
+    let mut doc = Doc::from_text(&text, PER_PAGE);
+    let url = |path: &str| format!("{base}{path}");
+    doc.annots
+        .push(Annot::new(0, 37, "Andreas Umland", &url(UKRAINE)));
+    doc.annots.push(Annot {
+        and: Some((39, "Giessmann".to_owned())),
+        ..Annot::new(0, 38, "Dr. Hans", &url(VISION))
+    });
+    doc.annots.push(Annot::new(
+        1,
+        52 - PER_PAGE,
+        "Lukas Vitalius",
+        &url(COMMENT),
+    ));
+    for (p, lines) in doc.pages.clone().iter().enumerate() {
+        for (l, line) in lines.iter().enumerate() {
+            let line = line.trim();
+            if line.starts_with(base) {
+                doc.annots.push(Annot::new(p, l, line, line));
+            }
+        }
+    }
+    doc
+}
+
+fn wrapped_doc() -> Doc {
+    let url = "https://example.org/reports/2019/energy-security.html#summary";
+    Doc {
+        pages: vec![vec![
+            "The review is at https://example.org/reports/2019/".to_owned(),
+            "energy-security.html#summary where the committee writes".to_owned(),
+            "that “the targets are still within reach of the members”.".to_owned(),
+        ]],
+        annots: vec![
+            Annot::new(0, 0, "https://example.org/reports/2019/", url),
+            Annot::new(0, 1, "energy-security.html#summary", url),
+        ],
+        ..Doc::default()
+    }
+}
+
+fn inline_doc() -> Doc {
+    Doc {
+        pages: vec![
+            vec!["A first page with no link at all.".to_owned()],
+            vec![
+                "Jane Doe told the committee that “the money was spent by".to_owned(),
+                "March of that year” and nothing more. See also".to_owned(),
+                "https://example.org/printed for the record.".to_owned(),
+            ],
+        ],
+        annots: vec![
+            Annot::new(1, 0, "Jane Doe", "https://example.org/doe"),
+            Annot::new(
+                1,
+                2,
+                "https://example.org/printed",
+                "https://example.org/other",
+            ),
+        ],
+        inline: true,
+        ..Doc::default()
+    }
+}
+
+fn encrypted_doc() -> Doc {
+    Doc {
+        pages: vec![vec![
+            "Secret memo citing https://example.org/secret".to_owned(),
+        ]],
+        password: Some("secret".to_owned()),
+        ..Doc::default()
+    }
+}
+
+/// The fixtures and how each is made. The encrypted one is not compared
+/// byte for byte (its encryption is salted).
+fn fixtures() -> Vec<(&'static str, Vec<u8>, bool)> {
+    let inline = write(&inline_doc());
+    let mut malformed = inline[..inline.len() / 3].to_vec();
+    malformed.extend_from_slice(b"\n<< /Type /Garbage >> endobj trailer <<>>\n%%EOF");
+    vec![
+        ("seed-memo.pdf", write(&seed_doc(ATLANTIC)), true),
+        ("wrapped-url.pdf", write(&wrapped_doc()), true),
+        ("inline-annotations.pdf", inline, true),
+        ("malformed.pdf", malformed, true),
+        ("encrypted.pdf", write(&encrypted_doc()), false),
+    ]
+}
+
+#[test]
+fn fixtures_are_what_the_writer_writes() {
+    for (name, bytes, compare) in fixtures() {
+        let path = fixture(&format!("pdf/{name}"));
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+            continue;
+        }
+        let committed = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_FIXTURES=1 writes it)", path.display()));
+        if compare {
+            assert!(
+                committed == bytes,
+                "{name} differs from what the writer writes"
+            );
+        }
+    }
+}
+
+fn extracted(name: &str) -> Extraction {
+    let bytes = std::fs::read(fixture(&format!("pdf/{name}"))).unwrap();
+    let memo = citecheck::pdf::read_memo(&bytes).expect("the fixture reads");
+    extract_pdf(&memo, &ExtractOptions::default())
+}
+
+#[test]
+fn the_seed_memo_pdf_has_its_text_annotations_and_pairings() {
+    let x = extracted("seed-memo.pdf");
+    // The names under annotations are links with their words as text.
+    let named: Vec<(Option<u32>, u32, &str, &str)> = x
+        .links
+        .iter()
+        .filter(|l| l.text.as_deref().is_some_and(|t| !t.starts_with("http")))
+        .map(|l| {
+            (
+                l.position.page,
+                l.position.line,
+                l.text.as_deref().unwrap(),
+                l.written.as_str(),
+            )
+        })
+        .collect();
+    let url = |path: &str| format!("{ATLANTIC}{path}");
+    assert_eq!(
+        named,
+        [
+            (Some(1), 27, "Andreas Umland", url(UKRAINE).as_str()),
+            (Some(1), 28, "Dr. Hans Giessmann", url(VISION).as_str()),
+            (Some(2), 6, "Lukas Vitalius", url(COMMENT).as_str()),
+        ]
+    );
+    // Every printed URL under an annotation to the same target is one
+    // occurrence, marked as an annotation: 16 printed, 16 occurrences.
+    let printed: Vec<_> = x
+        .links
+        .iter()
+        .filter(|l| l.text.as_deref().is_some_and(|t| t.starts_with("http")))
+        .collect();
+    assert_eq!(printed.len(), 16);
+    assert!(printed.iter().all(|l| l.kind == LinkKind::Annotation));
+    assert_eq!(x.links.len(), 19);
+    assert!(x.problems.is_empty(), "{:?}", x.problems);
+
+    // Quotes as in the text version, with page:line positions; the one
+    // across the page break is whole.
+    let quote = |start: &str| {
+        x.quotes
+            .iter()
+            .find(|q| q.text.starts_with(start))
+            .unwrap_or_else(|| panic!("no quote {start:?}"))
+    };
+    let kyiv = quote("the roots of Russian statehood");
+    // Lines count lines of text: the memo's blank lines are no lines of
+    // the PDF.
+    assert_eq!((kyiv.position.page, kyiv.position.line), (Some(1), 27));
+    assert_eq!(kyiv.pairing, Pairing::Annotation);
+    assert_eq!(x.links[kyiv.candidates[0]].written, url(UKRAINE));
+    let ice = quote("prevent the East-West ice age");
+    assert_eq!(ice.pairing, Pairing::Annotation);
+    assert_eq!(x.links[ice.candidates[0]].written, url(VISION));
+    let power = quote("Russia has no intention");
+    assert_eq!((power.position.page, power.position.line), (Some(2), 6));
+    assert_eq!(x.links[power.candidates[0]].written, url(COMMENT));
+    let carve = quote("carve out a special role");
+    assert!(carve.text.ends_with("for Russia"), "{}", carve.text);
+    assert_eq!(
+        carve.pairing,
+        Pairing::Memo,
+        "no annotation in its sentence"
+    );
+    assert_eq!(x.quotes.len(), 6);
+}
+
+#[test]
+fn a_url_wrapped_across_lines_is_one_link() {
+    let x = extracted("wrapped-url.pdf");
+    assert_eq!(x.links.len(), 1, "{:?}", x.links);
+    let link = &x.links[0];
+    assert_eq!(
+        link.written,
+        "https://example.org/reports/2019/energy-security.html#summary"
+    );
+    assert_eq!(link.kind, LinkKind::Annotation);
+    assert_eq!(
+        (link.position.page, link.position.line, link.position.column),
+        (Some(1), 1, 18)
+    );
+    assert_eq!(
+        link.text.as_deref(),
+        Some("https://example.org/reports/2019/ energy-security.html#summary")
+    );
+    assert_eq!(x.quotes.len(), 1);
+    assert_eq!(x.quotes[0].pairing, Pairing::Annotation);
+}
+
+#[test]
+fn inline_annotations_and_a_disagreement() {
+    let x = extracted("inline-annotations.pdf");
+    let links: Vec<(Option<u32>, u32, &str, Option<&str>)> = x
+        .links
+        .iter()
+        .map(|l| {
+            (
+                l.position.page,
+                l.position.line,
+                l.written.as_str(),
+                l.text.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (Some(2), 1, "https://example.org/doe", Some("Jane Doe")),
+            (
+                Some(2),
+                3,
+                "https://example.org/other",
+                Some("https://example.org/printed")
+            ),
+            (Some(2), 3, "https://example.org/printed", None),
+        ]
+    );
+    assert_eq!(x.problems.len(), 1);
+    let problem = &x.problems[0];
+    assert!(
+        problem
+            .message
+            .contains("goes to https://example.org/other")
+            && problem
+                .message
+                .contains("shows https://example.org/printed"),
+        "{problem:?}"
+    );
+    assert_eq!((problem.page, problem.line), (Some(2), Some(3)));
+    // The quote spans two lines; Jane Doe's link is in its sentence.
+    assert_eq!(x.quotes.len(), 1);
+    assert_eq!(
+        x.links[x.quotes[0].candidates[0]].written,
+        "https://example.org/doe"
+    );
+}
+
+#[test]
+fn broken_and_encrypted_pdfs_are_errors_of_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["malformed.pdf", "encrypted.pdf", "wrapped-url.pdf"] {
+        std::fs::copy(fixture(&format!("pdf/{name}")), dir.path().join(name)).unwrap();
+    }
+    let (report, code) = check_memo(dir.path(), &["--offline"]);
+    assert_eq!(code, 1);
+    let memos = report["memos"].as_array().unwrap();
+    let error = |name: &str| -> String {
+        let memo = memos
+            .iter()
+            .find(|m| m["path"].as_str().unwrap().ends_with(name))
+            .unwrap();
+        memo["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        error("malformed.pdf").contains("not a readable PDF"),
+        "{report}"
+    );
+    assert!(
+        error("encrypted.pdf").contains("encrypted and needs a password"),
+        "{report}"
+    );
+    // The good one beside them is checked all the same.
+    let good = memos
+        .iter()
+        .find(|m| m["path"].as_str().unwrap().ends_with("wrapped-url.pdf"))
+        .unwrap();
+    assert_eq!(good["links"][0]["page"], 1);
+    assert_eq!(good["links"][0]["kind"], "annotation");
+    assert!(
+        citecheck::pdf::read_memo(b"%PDF-1.7\n1 0 obj <<>>\nstream\n\xff\xfe").is_err(),
+        "garbage is an error, not a panic"
+    );
+}
+
+/// Pairs of strings.
+type Pairs = Vec<(String, String)>;
+
+/// Findings of a report: non-ok links by verdict and URL, and quotes by
+/// text and verdict.
+fn findings(report: &Value) -> (Pairs, Pairs) {
+    let memo = &report["memos"][0];
+    let mut links: Pairs = memo["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["verdict"] != "ok")
+        .map(|l| (l["verdict"].to_string(), l["resolved_url"].to_string()))
+        .collect();
+    links.sort();
+    let quotes = memo["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| (q["text"].to_string(), q["verdict"].to_string()))
+        .collect();
+    (links, quotes)
+}
+
+#[test]
+fn a_pdf_memo_gives_the_findings_of_its_text_with_better_pairings() {
+    let server = Server::start(seed_routes);
+    let dir = tempfile::tempdir().unwrap();
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let text = crate::support::seed_memo_for(base, dir.path());
+    let pdf = dir.path().join("atlantic-memo-6.pdf");
+    std::fs::write(&pdf, write(&seed_doc(base))).unwrap();
+    let args = ["--no-archive", "--max-retries", "0"];
+    let (from_text, text_code) = check_memo(&text, &args);
+    let (from_pdf, pdf_code) = check_memo(&pdf, &args);
+    assert_eq!(findings(&from_pdf), findings(&from_text));
+    assert_eq!(pdf_code, text_code);
+    assert_eq!(
+        from_pdf["summary"]["errors"],
+        from_text["summary"]["errors"]
+    );
+    // The Kyiv quote: in the text version every link of the memo is a
+    // candidate; in the PDF, Umland's link comes first.
+    let kyiv = |report: &Value| -> Value {
+        report["memos"][0]["quotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["text"].as_str().unwrap().starts_with("the roots"))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(kyiv(&from_text)["pairing"], "memo");
+    let in_pdf = kyiv(&from_pdf);
+    assert_eq!(in_pdf["pairing"], "annotation");
+    assert_eq!(in_pdf["page"], 1);
+    assert_eq!(in_pdf["line"], 27);
+    assert!(in_pdf["candidates"][0].as_str().unwrap().ends_with(UKRAINE));
+    assert_eq!(in_pdf["verdict"], "approximate");
+}
