@@ -125,10 +125,23 @@ fn read(bytes: &[u8]) -> Result<Vec<String>, String> {
     }
     let mut texts = Vec::with_capacity(pages.len());
     let mut failures = 0;
-    for &number in pages.keys() {
-        match document.extract_text(&[number]) {
-            Ok(text) => texts.push(text),
-            Err(_) => {
+    // Laid out as a memo is (lines by position, spaces by spacing); a page
+    // the layout cannot read falls back on lopdf's own extraction.
+    for (&number, &id) in &pages {
+        let laid_out = layout::page_lines(&document, id)
+            .ok()
+            .filter(|lines| !lines.is_empty())
+            .map(|lines| {
+                let mut text = String::new();
+                for line in lines {
+                    text.push_str(&line.text);
+                    text.push('\n');
+                }
+                text
+            });
+        match laid_out.map_or_else(|| document.extract_text(&[number]).ok(), Some) {
+            Some(text) => texts.push(text),
+            None => {
                 failures += 1;
                 texts.push(String::new());
             }
