@@ -650,6 +650,25 @@ fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Fail
         )
     } else if lower.contains("connection refused") {
         (FailureKind::Refused, "connection refused".to_owned())
+    } else if lower.contains("end of file before message length") {
+        (
+            FailureKind::Reset,
+            "the body ended before the length its Content-Length promised".to_owned(),
+        )
+    } else if lower.contains("message head is too large") {
+        (
+            FailureKind::Other,
+            "the response headers are too large to read (over the HTTP client's limit)".to_owned(),
+        )
+    } else if lower.contains("invalid http version")
+        || lower.contains("invalid status code")
+        || lower.contains("invalid header")
+        || lower.contains("invalid chunk")
+    {
+        (
+            FailureKind::Other,
+            format!("the server's answer is not valid HTTP ({cause})"),
+        )
     } else if lower.contains("reset")
         || lower.contains("connection closed")
         || lower.contains("incomplete message")
@@ -660,7 +679,10 @@ fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Fail
             FailureKind::Reset,
             format!("connection reset or closed early: {chain}"),
         )
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    } else if is_tls(error)
+        || lower.contains("certificate")
+        || lower.contains("tls")
+        || lower.contains("handshake")
     {
         (FailureKind::Tls, format!("TLS error with {host}: {cause}"))
     } else {
@@ -670,6 +692,27 @@ fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Fail
         )
     };
     Failure { kind, message }
+}
+
+/// Whether a rustls error is among the causes (reqwest wraps it in I/O
+/// errors, whose `source` skips the wrapped error itself).
+fn is_tls(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = next {
+        if e.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            if is_tls(inner) {
+                return true;
+            }
+        }
+        next = e.source();
+    }
+    false
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {

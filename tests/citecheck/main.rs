@@ -7,6 +7,7 @@ mod cache;
 mod cli;
 mod extraction;
 mod fetching;
+mod hostile;
 mod pdf;
 mod pdf_writer;
 mod quotes;
