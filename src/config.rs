@@ -100,6 +100,8 @@ pub struct Config {
     pub progress: bool,
     /// The page cache, when used.
     pub cache: Option<crate::store::CacheSettings>,
+    /// Set by the binary's signal handler; stops the run gracefully.
+    pub interrupt: std::sync::Arc<crate::interrupt::Interrupt>,
 }
 
 impl Default for Config {
@@ -128,6 +130,7 @@ impl Default for Config {
             as_of: None,
             progress: false,
             cache: None,
+            interrupt: crate::interrupt::Interrupt::new(),
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod extract;
 pub mod fetch;
 pub mod history;
 pub mod input;
+pub mod interrupt;
 pub mod model;
 pub mod output;
 pub mod pdf;

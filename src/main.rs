@@ -36,6 +36,7 @@ fn main() -> ExitCode {
             if let Some(file) = &file {
                 config.apply_file(file);
             }
+            on_signals(&config.interrupt);
             let report = citecheck::run::run(&config);
             if !config
                 .outputs
@@ -52,12 +53,35 @@ fn main() -> ExitCode {
                 Status::Clean => ExitCode::SUCCESS,
                 Status::Findings => ExitCode::from(1),
                 Status::InputError => ExitCode::from(2),
+                Status::Interrupted => ExitCode::from(130),
             };
             // The process ends here: freeing a large report piece by piece
             // would only delay the exit.
             std::mem::forget(report);
             code
         }
+    }
+}
+
+/// Ctrl-C or SIGTERM once: finish gracefully (the report is still
+/// written, exit code 130). Twice: leave at once, removing any report
+/// file being written.
+#[allow(clippy::print_stderr)]
+fn on_signals(interrupt: &std::sync::Arc<citecheck::interrupt::Interrupt>) {
+    use citecheck::interrupt::{GRACE, Signal};
+    let interrupt = interrupt.clone();
+    let installed = ctrlc::set_handler(move || match interrupt.signal(GRACE) {
+        Signal::First => eprintln!(
+            "interrupted: no new requests; those in flight have {} s; Ctrl-C again to quit at once",
+            GRACE.as_secs()
+        ),
+        Signal::Again => {
+            citecheck::output::remove_partial_files();
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = installed {
+        eprintln!("warning: cannot handle interrupts ({e}); Ctrl-C ends the run without a report");
     }
 }
 

@@ -57,6 +57,21 @@ fn write_one(report: &Report, output: &Output, config: &Config) -> Result<(), Er
     }
 }
 
+/// Temporary report files being written, so that a second Ctrl-C can
+/// remove them before it ends the process.
+static WRITING: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Remove the temporary files of reports being written (the reports
+/// themselves are only ever renamed into place whole).
+pub fn remove_partial_files() {
+    let writing = WRITING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for tmp in writing.iter() {
+        let _ = std::fs::remove_file(tmp);
+    }
+}
+
 fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -68,9 +83,16 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
     // A report's folder is made if missing (`-f html=reports/memo.html`).
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let lock = || {
+        WRITING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    lock().push(tmp.clone());
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
+    lock().retain(|t| *t != tmp);
     result
 }

@@ -189,6 +189,9 @@ pub enum FailureKind {
     BadRedirect,
     /// Anything else on the connection.
     Other,
+    /// The run was interrupted before the page was fetched (never
+    /// cached). New kinds go last: cached records name kinds by position.
+    Interrupted,
 }
 
 /// A failure with its message.
@@ -198,6 +201,16 @@ pub struct Failure {
     pub kind: FailureKind,
     /// Lower case, with the cause.
     pub message: String,
+}
+
+impl Failure {
+    /// The run stopped before this page was fetched.
+    pub fn interrupted() -> Self {
+        Self {
+            kind: FailureKind::Interrupted,
+            message: crate::interrupt::REASON.to_owned(),
+        }
+    }
 }
 
 /// Everything learnt from fetching one page.
@@ -221,6 +234,7 @@ pub struct Fetcher {
     client: reqwest::Client,
     pool: Arc<pool::Pool>,
     settings: Arc<FetchSettings>,
+    interrupt: Arc<crate::interrupt::Interrupt>,
 }
 
 impl Fetcher {
@@ -273,7 +287,15 @@ impl Fetcher {
                 settings.hosts.clone(),
             )),
             settings: Arc::new(settings),
+            interrupt: crate::interrupt::Interrupt::new(),
         })
+    }
+
+    /// Stop on this interruption: no request starts once it is requested,
+    /// and requests in flight are given up once it is abandoned.
+    pub fn with_interrupt(mut self, interrupt: Arc<crate::interrupt::Interrupt>) -> Self {
+        self.interrupt = interrupt;
+        self
     }
 
     /// Fetch a page, following redirects.
@@ -288,7 +310,10 @@ impl Fetcher {
             }),
             requests: 0,
         };
-        page.result = self.follow(&mut page).await;
+        page.result = tokio::select! {
+            result = self.follow(&mut page) => result,
+            () = self.interrupt.abandoned() => Err(Failure::interrupted()),
+        };
         page
     }
 
@@ -356,8 +381,14 @@ impl Fetcher {
         let host = url.host_str().unwrap_or_default().to_owned();
         let mut attempt = 0;
         loop {
+            if self.interrupt.is_requested() {
+                return Err(Failure::interrupted());
+            }
             let outcome = {
                 let _permit = self.pool.acquire(&host).await;
+                if self.interrupt.is_requested() {
+                    return Err(Failure::interrupted());
+                }
                 *requests += 1;
                 self.attempt(url).await
             };

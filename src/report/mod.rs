@@ -35,6 +35,10 @@ pub struct Report {
     /// aside or not used); absent when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// Whether the run was interrupted (Ctrl-C, SIGTERM) before it
+    /// checked everything; absent when it was not.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 /// The tool that wrote a report.
@@ -311,6 +315,8 @@ pub enum Status {
     Findings,
     /// The tool could not read some input.
     InputError,
+    /// The run was interrupted.
+    Interrupted,
 }
 
 impl Report {
@@ -377,11 +383,16 @@ impl Report {
             summary,
             memos,
             notices: Vec::new(),
+            interrupted: false,
         }
     }
 
-    /// How the run ended: input errors first, then findings at `fail_on`.
+    /// How the run ended: an interruption first, then input errors, then
+    /// findings at `fail_on`.
     pub fn status(&self, fail_on: Severity) -> Status {
+        if self.interrupted {
+            return Status::Interrupted;
+        }
         if self.memos.iter().any(|m| m.io_failed) {
             return Status::InputError;
         }

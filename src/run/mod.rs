@@ -76,7 +76,8 @@ pub fn run(config: &Config) -> Report {
             Some(verdicts(x, first, config, &pages))
         })
         .collect();
-    if config.archive && !config.offline {
+    let interrupted = config.interrupt.is_requested();
+    if config.archive && !config.offline && !interrupted {
         archive::suggest(&mut network, config, &entries, &first_quote, &mut verdicts);
     }
     let memos = entries
@@ -90,14 +91,24 @@ pub fn run(config: &Config) -> Report {
         })
         .collect();
     let mut memos: Vec<MemoReport> = memos;
-    if let (Some(store), Some(cache)) = (store.as_mut(), &config.cache) {
+    // An interrupted run's "unchecked" says nothing about its sources:
+    // it is not history.
+    if let (Some(store), Some(cache), false) = (store.as_mut(), &config.cache, interrupted) {
         if let Err(why) = record(store, cache, &mut memos) {
             notices.push(why);
         }
     }
+    if interrupted {
+        notices.push(
+            "interrupted: what was not checked is marked unchecked (links) or unverifiable \
+             (quotes) with the reason \"interrupted\"; no archive lookups, no history recorded"
+                .to_owned(),
+        );
+    }
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let mut report = Report::new(memos, elapsed);
     report.notices = notices;
+    report.interrupted = interrupted;
     report
 }
 

@@ -25,7 +25,9 @@ pub(super) struct Network {
 
 impl Network {
     pub(super) fn start(config: &Config) -> Result<Self, String> {
-        let fetcher = Fetcher::new(config.fetch.clone()).map_err(|e| e.to_string())?;
+        let fetcher = Fetcher::new(config.fetch.clone())
+            .map_err(|e| e.to_string())?
+            .with_interrupt(config.interrupt.clone());
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -84,7 +86,11 @@ impl Network {
                     continue;
                 };
                 stage.advance(page.result.as_ref().map_or(true, |r| r.status >= 400));
-                if store.is_some() {
+                let interrupted = page
+                    .result
+                    .as_ref()
+                    .is_err_and(|f| f.kind == crate::fetch::FailureKind::Interrupted);
+                if store.is_some() && !interrupted {
                     let cached = CachedPage {
                         page: page.clone(),
                         read,

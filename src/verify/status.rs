@@ -63,10 +63,10 @@ pub fn link_outcome(
     let response = match &page.result {
         Ok(response) => response,
         Err(failure) => {
-            let verdict = if failure.kind == FailureKind::Guard {
-                LinkVerdict::Excluded
-            } else {
-                LinkVerdict::Broken
+            let verdict = match failure.kind {
+                FailureKind::Guard => LinkVerdict::Excluded,
+                FailureKind::Interrupted => LinkVerdict::Unchecked,
+                _ => LinkVerdict::Broken,
             };
             return LinkOutcome {
                 final_url,

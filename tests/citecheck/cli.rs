@@ -224,6 +224,31 @@ fn report_goes_to_output_file() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write report to"));
+
+    // The report is written beside its target and renamed into place: a
+    // target that cannot be replaced (a folder) fails with exit code 2,
+    // leaves the folder as it was and no temporary file behind.
+    let taken = dir.path().join("taken.json");
+    std::fs::create_dir(&taken).unwrap();
+    std::fs::write(taken.join("keep"), "x").unwrap();
+    let out = citecheck(
+        &[
+            "check",
+            "--offline",
+            "-f",
+            &format!("json={}", taken.display()),
+            "fixtures/memos/briefing.html",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(taken.join("keep").is_file());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

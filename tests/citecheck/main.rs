@@ -8,6 +8,7 @@ mod cli;
 mod extraction;
 mod fetching;
 mod hostile;
+mod interrupt;
 mod pdf;
 mod pdf_writer;
 mod quotes;

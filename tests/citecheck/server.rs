@@ -69,6 +69,15 @@ impl Server {
     /// Start a server whose `routes` get the path and the 1-based number of
     /// the request to that path.
     pub fn start(routes: impl Fn(&str, usize) -> Reply + Send + Sync + 'static) -> Self {
+        Self::start_at("127.0.0.1", routes)
+    }
+
+    /// [`Server::start`] on another loopback address (`127.0.0.2`…), so
+    /// that citecheck sees another host.
+    pub fn start_at(
+        ip: &'static str,
+        routes: impl Fn(&str, usize) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         let routes: Arc<Routes> = Arc::new(routes);
         let state = Arc::new(State::default());
         let (tx, rx) = std::sync::mpsc::channel();
@@ -80,7 +89,7 @@ impl Server {
                 .build()
                 .unwrap();
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
                 loop {
                     let Ok((socket, _)) = listener.accept().await else {
