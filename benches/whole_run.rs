@@ -11,7 +11,10 @@
 //! resident memory are printed as a Markdown table. Peak memory comes from
 //! `/usr/bin/time -f %M` when it exists, else from sampling `VmHWM`.
 //!
-//! `BENCH_PAGES` changes the number of pages (issue 9 runs 100,000).
+//! `BENCH_PAGES` changes the number of pages. With `BENCH_MEMOS` above 1
+//! it runs the scale benchmark instead: the URLs spread over that many
+//! memo files, pages made by the server on request, one citecheck run
+//! (`BENCH_PAGES=100000 BENCH_MEMOS=10000`: 10,000 memos, 100,000 URLs).
 
 #![allow(clippy::print_stdout)] // a benchmark reports on standard output
 
@@ -59,8 +62,43 @@ fn page(index: usize) -> String {
     html
 }
 
-/// The files the server holds: path → body.
-type Site = Arc<HashMap<String, Vec<u8>>>;
+/// What the server serves: files read into memory, or (for runs too large
+/// to hold) pages made on each request, with the ones `missing` left out.
+enum Pages {
+    Files(HashMap<String, Vec<u8>>),
+    Made { missing: fn(usize) -> bool },
+}
+
+/// The pages and a count of the requests answered.
+struct SiteState {
+    pages: Pages,
+    served: std::sync::atomic::AtomicUsize,
+}
+
+type Site = Arc<SiteState>;
+
+impl SiteState {
+    fn get(&self, path: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match &self.pages {
+            Pages::Files(files) => files.get(path).map(|b| std::borrow::Cow::Borrowed(&b[..])),
+            Pages::Made { missing } => {
+                let i: usize = path
+                    .strip_prefix("/p/")?
+                    .strip_suffix(".html")?
+                    .parse()
+                    .ok()?;
+                (!missing(i)).then(|| std::borrow::Cow::Owned(page(i).into_bytes()))
+            }
+        }
+    }
+}
+
+fn made_site(missing: fn(usize) -> bool) -> Site {
+    Arc::new(SiteState {
+        pages: Pages::Made { missing },
+        served: Default::default(),
+    })
+}
 
 fn load_site(root: &Path) -> Site {
     let mut files = HashMap::new();
@@ -72,7 +110,10 @@ fn load_site(root: &Path) -> Site {
             std::fs::read(&path).expect("read page"),
         );
     }
-    Arc::new(files)
+    Arc::new(SiteState {
+        pages: Pages::Files(files),
+        served: Default::default(),
+    })
 }
 
 /// Serve one keep-alive connection.
@@ -105,13 +146,16 @@ async fn serve(stream: TcpStream, site: Site) {
             }
         }
         let path = path.split(['?', '#']).next().unwrap_or_default();
-        let (status, body): (&str, &[u8]) = match site.get(path) {
+        let found = site.get(path);
+        let (status, body): (&str, &[u8]) = match &found {
             Some(body) => ("200 OK", body),
             None => (
                 "404 Not Found",
                 b"<html><head><title>Not found</title></head></html>",
             ),
         };
+        site.served
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let head = format!(
             "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\n\
              content-length: {}\r\n{}\r\n",
@@ -329,9 +373,123 @@ fn run_tool(
     }
 }
 
+fn missing_page(i: usize) -> bool {
+    i % 100 == 37
+}
+
+fn missing_anchor(i: usize) -> bool {
+    i % 100 == 73
+}
+
+/// The scale run: `pages` distinct URLs cited by `memos` memo files, pages
+/// made by the server on each request. One citecheck run with a JSON
+/// report to a file; its wall time, peak memory, and the server's
+/// requests per second sampled every second (to show whether throughput
+/// holds up from start to end).
+fn scale(pages: usize, memos: usize) {
+    let temp = tempfile::tempdir().expect("temporary directory");
+    let base = temp.path();
+    let site = made_site(missing_page);
+    let port = start_server(site.clone());
+    let dir = base.join("memos");
+    std::fs::create_dir(&dir).unwrap();
+    for m in 0..memos {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(dir.join(format!("memo-{m:05}.txt"))).unwrap(),
+        );
+        writeln!(out, "Memo {m}. Sources:\n").unwrap();
+        for i in (m..pages).step_by(memos) {
+            let host = 1 + (i % usize::from(HOSTS));
+            let anchor = if missing_anchor(i) {
+                "no-such-section".to_owned()
+            } else {
+                format!("section-{}", i % 7)
+            };
+            writeln!(
+                out,
+                "[{i}] http://127.0.0.{host}:{port}/p/{i}.html#{anchor}"
+            )
+            .unwrap();
+        }
+    }
+    let expected = (0..pages)
+        .filter(|&i| missing_page(i) || missing_anchor(i))
+        .count() as u64;
+    println!(
+        "scale benchmark: {memos} memos citing {pages} distinct URLs on 127.0.0.1-127.0.0.{HOSTS}:{port}, \
+         pages made on request, {expected} expected problems"
+    );
+    let citecheck = PathBuf::from(env!("CARGO_BIN_EXE_citecheck"));
+    let args: Vec<String> =
+        "check memos --host-concurrency 8 --host-interval 0 --max-concurrency 128 \
+                             --no-archive --allow-private --no-cache -f json=report.json"
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let (site, done) = (site.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut rates = Vec::new();
+            let mut last = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_secs(1));
+                let now = site.served.load(std::sync::atomic::Ordering::Relaxed);
+                rates.push(now - last);
+                last = now;
+            }
+            rates
+        })
+    };
+    let m = measure(&citecheck, &args, base);
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let rates = sampler.join().unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(base.join("report.json")).expect("the report"))
+            .expect("a JSON report");
+    let counts = &report["summary"]["links_by_verdict"];
+    let count = |v: &str| counts[v].as_u64().unwrap_or(0);
+    assert_eq!(
+        (count("broken") + count("anchor_missing"), count("ok")),
+        (expected, pages as u64 - expected),
+        "citecheck verdicts are wrong: {counts}"
+    );
+    assert_eq!(report["memos"].as_array().unwrap().len(), memos);
+    // Whole seconds of the run, without the first (start-up) and the last
+    // (partial) one.
+    let mut steady: Vec<usize> = rates
+        .iter()
+        .copied()
+        .skip(1)
+        .take(rates.len().saturating_sub(2))
+        .collect();
+    steady.sort_unstable();
+    println!("\n| memos | URLs | wall time | URLs per second | peak memory |");
+    println!("|---:|---:|---:|---:|---:|");
+    println!(
+        "| {memos} | {pages} | {:.1} s | {:.0} | {} |",
+        m.wall.as_secs_f64(),
+        pages as f64 / m.wall.as_secs_f64(),
+        m.peak_kib
+            .map_or("?".to_owned(), |k| format!("{:.1} MB", k as f64 / 1024.0))
+    );
+    if let (Some(min), Some(max)) = (steady.first(), steady.last()) {
+        println!(
+            "\nrequests per second, second by second: {rates:?}\n\
+             steady part: min {min}, median {}, max {max}",
+            steady[steady.len() / 2]
+        );
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is ignored.
     let pages = env_number("BENCH_PAGES", 5_000);
+    let memos = env_number("BENCH_MEMOS", 1);
+    if memos > 1 {
+        scale(pages, memos);
+        return;
+    }
     let runs = env_number("BENCH_RUNS", 3).max(1);
     let temp = tempfile::tempdir().expect("temporary directory");
     // BENCH_KEEP=1 leaves the pages, memo and cache behind for profiling.
@@ -344,8 +502,6 @@ fn main() {
     };
     let root = base.as_path().join("site");
     std::fs::create_dir(&root).unwrap();
-    let missing_page = |i: usize| i % 100 == 37;
-    let missing_anchor = |i: usize| i % 100 == 73;
     for i in 0..pages {
         if !missing_page(i) {
             std::fs::write(root.join(format!("{i}.html")), page(i)).unwrap();

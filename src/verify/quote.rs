@@ -256,7 +256,9 @@ fn find_one<'a>(
         from = alignment.end;
         limit = alignment.end.saturating_add(SEGMENT_WINDOW);
     }
-    let similarity = 1.0 - total_edits as f64 / total_len.max(1) as f64;
+    // Widening a match to whole words can count more edits than the quote
+    // has letters (found by fuzzing): similarity never goes below 0.
+    let similarity = (1.0 - total_edits as f64 / total_len.max(1) as f64).max(0.0);
     Some(QuoteMatch {
         similarity,
         weakest_segment: weakest,
@@ -279,7 +281,7 @@ struct Alignment {
 
 impl Alignment {
     fn similarity(&self) -> f64 {
-        1.0 - self.edits as f64 / self.quote_chars.max(1) as f64
+        (1.0 - self.edits as f64 / self.quote_chars.max(1) as f64).max(0.0)
     }
 }
 

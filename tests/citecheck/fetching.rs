@@ -462,3 +462,30 @@ fn proxy_from_the_environment_resolves_names_itself() {
     assert_eq!(link["fragment"]["found"], true);
     assert_eq!(proxy.hits("http://memo-source.test/article"), 1);
 }
+
+#[test]
+fn credentials_stay_with_their_host_across_redirects() {
+    let other = Server::start_at("127.0.0.2", |_, _| Reply::html(200, "<title>Other</title>"));
+    let target = other.url("/landing");
+    let server = Server::start(move |path, _| match path {
+        "/moved" => Reply::redirect(302, &target),
+        _ => Reply::html(404, ""),
+    });
+    let settings = FetchSettings {
+        hosts: vec![(
+            "127.0.0.1".to_owned(),
+            citecheck::fetch::HostSettings {
+                headers: vec![("authorization".to_owned(), "Bearer s3cret".to_owned())],
+                ..Default::default()
+            },
+        )],
+        ..settings()
+    };
+    let report = check(&[vec![server.url("/moved")]], settings);
+    assert_eq!(report.memos[0].links[0].verdict.name(), "ok");
+    let asked = server.head("/moved").unwrap().to_ascii_lowercase();
+    assert!(asked.contains("authorization: bearer s3cret"), "{asked}");
+    let landed = other.head("/landing").unwrap().to_ascii_lowercase();
+    assert!(!landed.contains("authorization"), "{landed}");
+    assert!(!landed.contains("s3cret"), "{landed}");
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Fuzz every parser and matcher of citecheck with libFuzzer (cargo-fuzz).
+#
+#   fuzz/run.sh [SECONDS] [TARGET...]
+#
+# SECONDS per target (default 600: ten minutes, the minimum before a
+# release); all targets when none is named. Corpora start from the files in
+# fixtures/ (fuzz/corpus/<target>/, kept between runs); crashes and hangs
+# (an input slower than 10 s) land in fuzz/artifacts/<target>/. Every one
+# found is fixed and gets a regression test built from its input
+# (tests/citecheck/bad_input.rs).
+#
+# Needs cargo-fuzz (`cargo install cargo-fuzz --locked`). On a stable
+# toolchain RUSTC_BOOTSTRAP=1 lets it use the sanitizer flags.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds="${1:-600}"
+shift || true
+targets=("$@")
+if [ "${#targets[@]}" -eq 0 ]; then
+    mapfile -t targets < <(cargo fuzz list)
+fi
+export RUSTC_BOOTSTRAP=1
+seed() {
+    local target="$1" dir="corpus/$1"
+    mkdir -p "$dir"
+    case "$target" in
+        extract_text | quote_match) cp ../fixtures/memos/*.txt "$dir"/ 2>/dev/null || true ;;
+        extract_markdown) cp ../fixtures/memos/*.md "$dir"/ 2>/dev/null || true ;;
+        extract_html | page_text | charset) cp ../fixtures/memos/*.html "$dir"/ 2>/dev/null || true ;;
+        extract_pdf) cp ../fixtures/pdf/*.pdf "$dir"/ ;;
+        config) cp ../fixtures/config/*.toml "$dir"/ 2>/dev/null || printf 'timeout = "5s"\n[hosts."a.org"]\nconcurrency = 2\n' > "$dir/seed.toml" ;;
+    esac
+}
+cargo fuzz build -O
+status=0
+for target in "${targets[@]}"; do
+    seed "$target"
+    echo "== $target: ${seconds}s"
+    if ! cargo fuzz run -O "$target" "corpus/$target" -- \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1; then
+        echo "!! $target found a crash or hang: see fuzz/artifacts/$target/"
+        status=1
+    fi
+done
+exit "$status"
