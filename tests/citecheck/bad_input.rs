@@ -184,3 +184,32 @@ fn quote_match(data: &[u8]) {
         }
     }
 }
+
+#[test]
+fn directory_walks_skip_link_loops_and_unreadable_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("sub")).unwrap();
+    std::fs::write(root.join("a.txt"), "See https://a.test/ for more.").unwrap();
+    std::fs::write(root.join("sub/b.md"), "Read [b](https://b.test/).").unwrap();
+    // A loop back to the top, and a link to nothing.
+    std::os::unix::fs::symlink(root, root.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(root.join("gone"), root.join("sub/dangling.txt")).unwrap();
+    let (json, code) = citecheck_json(
+        &["check", "--offline", "-f", "json", root.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 2, "an entry that cannot be read is an input error");
+    let memos = json["memos"].as_array().unwrap();
+    let read: Vec<&str> = memos
+        .iter()
+        .filter(|m| !m["links"].as_array().unwrap().is_empty())
+        .map(|m| m["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(read.len(), 2, "{json}");
+    assert!(read[0].ends_with("a.txt") && read[1].ends_with("sub/b.md"), "{read:?}");
+    let text = json.to_string();
+    assert!(text.contains("symbolic-link loop"), "{text}");
+    assert!(text.contains("dangling.txt") && text.contains("cannot read"), "{text}");
+    assert_eq!(json["summary"]["links"], 2);
+}
