@@ -596,9 +596,12 @@ fn is_sentence_end(text: &str, i: usize, c: char) -> bool {
     if c != '.' {
         return true;
     }
+    // Past the separator, which may be wider than a byte (a no-break
+    // space: found by fuzzing).
     let word_start = text[..i]
-        .rfind(|ch: char| ch.is_whitespace() || ch == '(')
-        .map_or(0, |p| p + 1);
+        .char_indices()
+        .rfind(|&(_, ch)| ch.is_whitespace() || ch == '(')
+        .map_or(0, |(p, ch)| p + ch.len_utf8());
     let word = text[word_start..i].to_lowercase();
     let is_initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
     !(is_initial || ABBREVIATIONS.contains(&word.as_str()))
@@ -607,6 +610,15 @@ fn is_sentence_end(text: &str, i: usize, c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_no_break_space_before_a_word_is_no_trouble() {
+        let text = "So said\u{a0}Meyer. Then";
+        let at = text.find('.').unwrap();
+        assert!(is_sentence_end(text, at, '.'));
+        let text = "So said\u{a0}Dr. Meyer";
+        assert!(!is_sentence_end(text, text.find('.').unwrap(), '.'));
+    }
 
     fn quotes(text: &str) -> Vec<String> {
         scan(text)

@@ -52,37 +52,63 @@ impl Network {
         ));
         self.runtime.block_on(async {
             let mut tasks = tokio::task::JoinSet::new();
-            // Every page gets a task at once: the pool, not the number of
-            // tasks, bounds what is in flight, so a slow host never starves
-            // the others.
-            for (url, demand) in demands {
-                let fetcher = self.fetcher.clone();
-                let accept = Arc::new(config.accept_for(&url).clone());
-                let probes = probes.clone();
-                tasks.spawn(async move {
-                    // The probe first (shared by the pages of a parent
-                    // path), so that no page waits for it holding its body.
-                    let probe = probes.of(&url).await;
-                    let page = fetcher.page(&url).await;
-                    let probe = probe.filter(|_| is_2xx_text(&page, &accept));
-                    // Reading a page is CPU work: a small one is read here,
-                    // at once, so its body is freed at once; a large one on
-                    // the blocking pool, so the I/O threads go on meanwhile.
-                    let (page, digest, read) = if body_size(&page) < LARGE_BODY {
-                        read_page(page, probe.as_deref(), &demand, &accept)
-                    } else {
-                        tokio::task::spawn_blocking(move || {
-                            read_page(page, probe.as_deref(), &demand, &accept)
-                        })
-                        .await
-                        .map_err(|_| url.clone())?
-                    };
-                    Ok::<_, Url>((url, page, digest, read))
-                });
-            }
+            let mut hosts_of = HashMap::new();
+            let mut schedule = Schedule::new(demands);
+            // Tasks are made as room frees, not all at once: a waiting task
+            // holds its whole future (kilobytes), which a run of 100,000
+            // URLs cannot afford. The pool still bounds what is in flight;
+            // the schedule keeps every host in play.
+            let window = (config.fetch.max_concurrency * 4).max(64);
+            let per_host = |host: &str| {
+                crate::fetch::host_settings(&config.fetch.hosts, host)
+                    .and_then(|h| h.concurrency)
+                    .unwrap_or(config.fetch.host_concurrency)
+                    .max(1)
+                    * 4
+            };
             let mut fetched = Vec::new();
-            while let Some(joined) = tasks.join_next().await {
-                let Ok(Ok((url, page, digest, read))) = joined else {
+            loop {
+                while tasks.len() < window {
+                    let Some((url, demand)) = schedule.next(&per_host) else {
+                        break;
+                    };
+                    let host = host_of(&url);
+                    let fetcher = self.fetcher.clone();
+                    let accept = Arc::new(config.accept_for(&url).clone());
+                    let probes = probes.clone();
+                    let task = tasks.spawn(async move {
+                        // The probe first (shared by the pages of a parent
+                        // path), so that no page waits for it holding its body.
+                        let probe = probes.of(&url).await;
+                        let page = fetcher.page(&url).await;
+                        let probe = probe.filter(|_| is_2xx_text(&page, &accept));
+                        // Reading a page is CPU work: a small one is read here,
+                        // at once, so its body is freed at once; a large one on
+                        // the blocking pool, so the I/O threads go on meanwhile.
+                        let (page, digest, read) = if body_size(&page) < LARGE_BODY {
+                            read_page(page, probe.as_deref(), &demand, &accept)
+                        } else {
+                            tokio::task::spawn_blocking(move || {
+                                read_page(page, probe.as_deref(), &demand, &accept)
+                            })
+                            .await
+                            .map_err(|_| url.clone())?
+                        };
+                        Ok::<_, Url>((url, page, digest, read))
+                    });
+                    hosts_of.insert(task.id(), host);
+                }
+                let Some(joined) = tasks.join_next_with_id().await else {
+                    break;
+                };
+                let id = match &joined {
+                    Ok((id, _)) => *id,
+                    Err(e) => e.id(),
+                };
+                if let Some(host) = hosts_of.remove(&id) {
+                    schedule.done(&host);
+                }
+                let Ok((_, Ok((url, page, digest, read)))) = joined else {
                     continue;
                 };
                 stage.advance(page.result.as_ref().map_or(true, |r| r.status >= 400));
@@ -106,6 +132,68 @@ impl Network {
             }
         });
         pages
+    }
+}
+
+/// The host a page is scheduled under.
+fn host_of(url: &Url) -> String {
+    url.host_str().unwrap_or_default().to_owned()
+}
+
+/// Pages waiting for a task, queued by host and taken round-robin; a host
+/// with its share of tasks already made is passed over, so one slow host
+/// neither starves the others nor fills the window with waiting tasks.
+struct Schedule {
+    queues: HashMap<String, std::collections::VecDeque<(Url, Demand)>>,
+    order: std::collections::VecDeque<String>,
+    running: HashMap<String, usize>,
+}
+
+impl Schedule {
+    fn new(demands: HashMap<Url, Demand>) -> Self {
+        let mut queues: HashMap<String, std::collections::VecDeque<(Url, Demand)>> = HashMap::new();
+        for (url, demand) in demands {
+            queues
+                .entry(host_of(&url))
+                .or_default()
+                .push_back((url, demand));
+        }
+        let mut order: Vec<String> = queues.keys().cloned().collect();
+        order.sort();
+        Self {
+            queues,
+            order: order.into(),
+            running: HashMap::new(),
+        }
+    }
+
+    /// The next page to give a task, if any host has room.
+    fn next(&mut self, cap: &dyn Fn(&str) -> usize) -> Option<(Url, Demand)> {
+        for _ in 0..self.order.len() {
+            let host = self.order.pop_front()?;
+            let running = self.running.get(&host).copied().unwrap_or(0);
+            let queue = self.queues.get_mut(&host)?;
+            if running >= cap(&host) {
+                self.order.push_back(host);
+                continue;
+            }
+            let next = queue.pop_front();
+            if queue.is_empty() {
+                self.queues.remove(&host);
+            } else {
+                self.order.push_back(host.clone());
+            }
+            *self.running.entry(host).or_default() += 1;
+            return next;
+        }
+        None
+    }
+
+    /// A task of `host` ended.
+    fn done(&mut self, host: &str) {
+        if let Some(n) = self.running.get_mut(host) {
+            *n = n.saturating_sub(1);
+        }
     }
 }
 
@@ -223,5 +311,34 @@ impl Probes {
         })
         .await
         .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_takes_hosts_in_turn_and_holds_back_a_full_one() {
+        let mut demands = HashMap::new();
+        for i in 0..6 {
+            demands.insert(
+                Url::parse(&format!("http://slow.test/{i}")).unwrap(),
+                Demand::default(),
+            );
+        }
+        demands.insert(Url::parse("http://a.test/1").unwrap(), Demand::default());
+        demands.insert(Url::parse("http://b.test/1").unwrap(), Demand::default());
+        let mut schedule = Schedule::new(demands);
+        let cap = |_: &str| 2;
+        let mut taken = Vec::new();
+        while let Some((url, _)) = schedule.next(&cap) {
+            taken.push(url.host_str().unwrap().to_owned());
+        }
+        assert_eq!(taken, ["a.test", "b.test", "slow.test", "slow.test"]);
+        // Room again once one of its tasks ends.
+        schedule.done("slow.test");
+        assert_eq!(schedule.next(&cap).unwrap().0.host_str(), Some("slow.test"));
+        assert!(schedule.next(&cap).is_none());
     }
 }

@@ -207,9 +207,15 @@ fn directory_walks_skip_link_loops_and_unreadable_entries() {
         .map(|m| m["path"].as_str().unwrap())
         .collect();
     assert_eq!(read.len(), 2, "{json}");
-    assert!(read[0].ends_with("a.txt") && read[1].ends_with("sub/b.md"), "{read:?}");
+    assert!(
+        read[0].ends_with("a.txt") && read[1].ends_with("sub/b.md"),
+        "{read:?}"
+    );
     let text = json.to_string();
     assert!(text.contains("symbolic-link loop"), "{text}");
-    assert!(text.contains("dangling.txt") && text.contains("cannot read"), "{text}");
+    assert!(
+        text.contains("dangling.txt") && text.contains("cannot read"),
+        "{text}"
+    );
     assert_eq!(json["summary"]["links"], 2);
 }
