@@ -9,18 +9,29 @@ use std::io::Write;
 /// Render one report into bytes.
 pub fn render(report: &Report, format: ReportFormat, terminal: TerminalOptions) -> Vec<u8> {
     let mut buf = Vec::new();
-    let written = match format {
-        ReportFormat::Terminal => report::terminal::render(report, &mut buf, terminal),
-        ReportFormat::Json => report::json::render(report, &mut buf),
-        ReportFormat::Markdown => report::markdown::render(report, &mut buf),
-        ReportFormat::Html => report::html::render(report, &mut buf),
-        ReportFormat::Junit => report::junit::render(report, &mut buf),
-        ReportFormat::Sarif => report::sarif::render(report, &mut buf),
-        ReportFormat::Github => report::github::render(report, &mut buf),
-    };
+    let written = render_to(report, format, terminal, &mut buf);
     // Writing into a Vec cannot fail.
     debug_assert!(written.is_ok());
     buf
+}
+
+/// Render one report into a writer, as it is rendered: a large report
+/// is never held whole in memory.
+pub fn render_to(
+    report: &Report,
+    format: ReportFormat,
+    terminal: TerminalOptions,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    match format {
+        ReportFormat::Terminal => report::terminal::render(report, out, terminal),
+        ReportFormat::Json => report::json::render(report, out),
+        ReportFormat::Markdown => report::markdown::render(report, out),
+        ReportFormat::Html => report::html::render(report, out),
+        ReportFormat::Junit => report::junit::render(report, out),
+        ReportFormat::Sarif => report::sarif::render(report, out),
+        ReportFormat::Github => report::github::render(report, out),
+    }
 }
 
 /// Write every report the configuration asks for. Files are written to a
@@ -39,21 +50,21 @@ fn write_one(report: &Report, output: &Output, config: &Config) -> Result<(), Er
         min_severity: config.show,
         summary: true,
     };
-    let bytes = render(report, output.format, terminal);
     match &output.path {
         None => {
             let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            match lock.write_all(&bytes).and_then(|()| lock.flush()) {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            match render_to(report, output.format, terminal, &mut out).and_then(|()| out.flush()) {
                 // A closed pipe (`| head`) is the reader's choice, not a failure.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => other.map_err(Error::WriteStdout),
             }
         }
-        Some(path) => write_atomically(path, &bytes).map_err(|source| Error::WriteReport {
-            path: path.clone(),
-            source,
-        }),
+        Some(path) => write_atomically(path, |out| render_to(report, output.format, terminal, out))
+            .map_err(|source| Error::WriteReport {
+                path: path.clone(),
+                source,
+            }),
     }
 }
 
@@ -72,7 +83,10 @@ pub fn remove_partial_files() {
     }
 }
 
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),
@@ -89,7 +103,15 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     };
     lock().push(tmp.clone());
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|file| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut out)?;
+            out.into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?
+                .sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

@@ -52,9 +52,11 @@ pub fn run(config: &Config) -> Report {
         _ => None,
     };
     let mut demands = demands;
+    // Sized once for every page: growing a table of 100,000 pages holds
+    // the old and the new at once.
     let cached = match &store {
         Some(store) => pages::from_store(store, config, &mut demands),
-        None => HashMap::new(),
+        None => HashMap::with_capacity(demands.len()),
     };
     // The network starts only for what the store could not answer (or
     // for the archive stage, later, when it has work).
@@ -76,6 +78,9 @@ pub fn run(config: &Config) -> Report {
             Some(verdicts(x, first, config, &pages))
         })
         .collect();
+    // Verdicts hold what the report needs; the pages can go before the
+    // report is built.
+    drop(pages);
     let interrupted = config.interrupt.is_requested();
     if config.archive && !config.offline && !interrupted {
         archive::suggest(&mut network, config, &entries, &first_quote, &mut verdicts);

@@ -204,6 +204,7 @@ pub(super) fn from_store(
     config: &Config,
     demands: &mut HashMap<Url, Demand>,
 ) -> Pages {
+    // Room for the pages fetched later too (see `run`).
     let mut pages = Pages::with_capacity(demands.len());
     let Some(settings) = &config.cache else {
         return pages;

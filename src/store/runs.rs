@@ -56,13 +56,16 @@ pub(super) const SCHEMA: &str = "
     CREATE INDEX IF NOT EXISTS spans_by_memo ON spans (memo, last_run);
 ";
 
-/// What recording one memo found.
+/// What recording one memo found: the items that can make a change
+/// (those at error level now or before, and those whose verdict changed),
+/// now and in the run before. Unchanged fine items are left out: a rerun
+/// of a large memo copies nothing it need not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemoRecord {
-    /// Its items in this run, with since when those at error level have
+    /// Those items in this run, with since when those at error level have
     /// been so.
     pub now: Vec<Recorded>,
-    /// The run before that checked it: when it was, and what it found.
+    /// The run before that checked it: when it was, and those items then.
     pub previous: Option<(i64, Vec<Recorded>)>,
 }
 
@@ -94,7 +97,8 @@ fn record_memo(
     // No earlier run left (pruned): spans closed now end before this one
     // all the same.
     let previous = last.map_or(0, |(id, _)| id);
-    let mut open: HashMap<(String, String), Open> = HashMap::new();
+    // By kind, then subject: looked up by `&str`, with no key to build.
+    let mut open: HashMap<String, HashMap<String, Open>> = HashMap::new();
     {
         let mut query = tx.prepare_cached(
             "SELECT rowid, kind, subject, verdict, error, failing_since FROM spans
@@ -112,40 +116,47 @@ fn record_memo(
             ))
         })?;
         for row in rows {
-            let (key, span) = row?;
-            open.insert(key, span);
+            let ((kind, subject), span): ((String, String), Open) = row?;
+            open.entry(kind).or_default().insert(subject, span);
         }
     }
-    let before: Vec<Recorded> = open
-        .iter()
-        .map(|((kind, subject), span)| Recorded {
-            kind: kind.clone(),
-            subject: subject.clone(),
-            verdict: span.verdict.clone(),
-            error: span.error,
-            failing_since: span.failing_since,
-        })
-        .collect();
-    let mut now = Vec::with_capacity(items.len());
+    let mut before = Vec::new();
+    let mut now = Vec::new();
     let mut close = tx.prepare_cached("UPDATE spans SET last_run = ?2 WHERE rowid = ?1")?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO spans (memo, kind, subject, verdict, error, first_run, failing_since)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for item in items {
-        let was = open.remove(&(item.kind.clone(), item.subject.clone()));
+        let was = open
+            .get_mut(&item.kind)
+            .and_then(|spans| spans.remove(&item.subject));
         let failing_since = item.error.then(|| {
             was.as_ref()
                 .filter(|w| w.error)
                 .and_then(|w| w.failing_since)
                 .unwrap_or(at)
         });
-        now.push(Recorded {
-            failing_since,
-            ..item.clone()
-        });
+        let unchanged = was
+            .as_ref()
+            .is_some_and(|w| w.verdict == item.verdict && w.error == item.error);
+        if !unchanged || item.error {
+            now.push(Recorded {
+                failing_since,
+                ..item.clone()
+            });
+            if let Some(w) = &was {
+                before.push(Recorded {
+                    kind: item.kind.clone(),
+                    subject: item.subject.clone(),
+                    verdict: w.verdict.clone(),
+                    error: w.error,
+                    failing_since: w.failing_since,
+                });
+            }
+        }
         if let Some(was) = &was {
-            if was.verdict == item.verdict && was.error == item.error {
+            if unchanged {
                 continue;
             }
             close.execute(params![was.id, previous])?;
@@ -161,7 +172,7 @@ fn record_memo(
         ])?;
     }
     // What the memo no longer cites.
-    for gone in open.values() {
+    for gone in open.values().flat_map(HashMap::values) {
         close.execute(params![gone.id, previous])?;
     }
     tx.execute(
@@ -357,18 +368,24 @@ mod tests {
             let (id, records) = store
                 .record_run(&[("m".to_owned(), items.clone())], *at, keep)
                 .unwrap();
-            // What recording gives back is what reading the run gives.
-            let mut now = records[0].now.clone();
-            now.sort_by(|a, b| a.subject.cmp(&b.subject));
-            let mut read = store.results(id, "m");
-            read.sort_by(|a, b| a.subject.cmp(&b.subject));
-            assert_eq!(now, read);
-            if let (Some(&previous), Some((at, before))) = (ids.last(), &records[0].previous) {
-                let mut before = before.clone();
-                before.sort_by(|a, b| a.subject.cmp(&b.subject));
-                let mut read = store.results(previous, "m");
-                read.sort_by(|a, b| a.subject.cmp(&b.subject));
-                assert_eq!(before, read);
+            // What recording gives back is what reading the run gives, for
+            // the items that can make a change; and the changes are the
+            // same as from reading both runs whole.
+            let read = store.results(id, "m");
+            let record = &records[0];
+            assert!(record.now.iter().all(|r| read.contains(r)));
+            assert!(
+                read.iter()
+                    .filter(|r| r.error)
+                    .all(|r| record.now.contains(r))
+            );
+            if let (Some(&previous), Some((at, before))) = (ids.last(), &record.previous) {
+                let then = store.results(previous, "m");
+                assert!(before.iter().all(|r| then.contains(r)));
+                assert_eq!(
+                    crate::history::changes(&record.now, before, *at),
+                    crate::history::changes(&read, &then, *at)
+                );
                 assert_eq!(store.previous_run("m", id, None), Some((previous, *at)));
             }
             ids.push(id);
