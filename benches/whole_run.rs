@@ -19,7 +19,7 @@
 #![allow(clippy::print_stdout)] // a benchmark reports on standard output
 
 use std::collections::HashMap;
-use std::io::Write as _;
+use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -373,6 +373,31 @@ fn run_tool(
     }
 }
 
+/// One line per page `i`: its URL on its host, with a fragment (one that
+/// is missing for 1% of them).
+fn cite(out: &mut impl Write, pages: impl Iterator<Item = usize>, port: u16) {
+    for i in pages {
+        let host = 1 + (i % usize::from(HOSTS));
+        let anchor = if missing_anchor(i) {
+            "no-such-section".to_owned()
+        } else {
+            format!("section-{}", i % 7)
+        };
+        writeln!(
+            out,
+            "[{i}] http://127.0.0.{host}:{port}/p/{i}.html#{anchor}"
+        )
+        .unwrap();
+    }
+}
+
+/// The expected problems: 404 pages and missing fragments.
+fn expected_problems(pages: usize) -> u64 {
+    (0..pages)
+        .filter(|&i| missing_page(i) || missing_anchor(i))
+        .count() as u64
+}
+
 fn missing_page(i: usize) -> bool {
     i % 100 == 37
 }
@@ -398,23 +423,9 @@ fn scale(pages: usize, memos: usize) {
             std::fs::File::create(dir.join(format!("memo-{m:05}.txt"))).unwrap(),
         );
         writeln!(out, "Memo {m}. Sources:\n").unwrap();
-        for i in (m..pages).step_by(memos) {
-            let host = 1 + (i % usize::from(HOSTS));
-            let anchor = if missing_anchor(i) {
-                "no-such-section".to_owned()
-            } else {
-                format!("section-{}", i % 7)
-            };
-            writeln!(
-                out,
-                "[{i}] http://127.0.0.{host}:{port}/p/{i}.html#{anchor}"
-            )
-            .unwrap();
-        }
+        cite(&mut out, (m..pages).step_by(memos), port);
     }
-    let expected = (0..pages)
-        .filter(|&i| missing_page(i) || missing_anchor(i))
-        .count() as u64;
+    let expected = expected_problems(pages);
     println!(
         "scale benchmark: {memos} memos citing {pages} distinct URLs on 127.0.0.1-127.0.0.{HOSTS}:{port}, \
          pages made on request, {expected} expected problems"
@@ -512,23 +523,9 @@ fn main() {
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&memo).unwrap());
         writeln!(out, "Sources cited in this memo:\n").unwrap();
-        for i in 0..pages {
-            let host = 1 + (i % usize::from(HOSTS));
-            let anchor = if missing_anchor(i) {
-                "no-such-section".to_owned()
-            } else {
-                format!("section-{}", i % 7)
-            };
-            writeln!(
-                out,
-                "[{i}] http://127.0.0.{host}:{port}/p/{i}.html#{anchor}"
-            )
-            .unwrap();
-        }
+        cite(&mut out, 0..pages, port);
     }
-    let expected_problems = (0..pages)
-        .filter(|&i| missing_page(i) || missing_anchor(i))
-        .count() as u64;
+    let expected_problems = expected_problems(pages);
     println!(
         "whole-run benchmark: {pages} pages of ~{} KB on 127.0.0.1-127.0.0.{HOSTS}:{port}, \
          {runs} run(s) per tool, {expected_problems} expected problems",
