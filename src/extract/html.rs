@@ -71,6 +71,7 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
         stack: Vec::new(),
         blockquote_depth: 0,
         link_depth: 0,
+        link_texts: super::LinkTexts::default(),
         q_depth: 0,
         in_head: false,
         in_title: false,
@@ -125,6 +126,7 @@ struct Walk<'a> {
     stack: Vec<Block>,
     blockquote_depth: usize,
     link_depth: usize,
+    link_texts: super::LinkTexts,
     q_depth: usize,
     in_head: bool,
     in_title: bool,
@@ -176,6 +178,7 @@ impl Walk<'_> {
         });
         if name == "a" {
             self.link_depth += 1;
+            self.link_texts.open(link);
         }
         if name == "blockquote" {
             if self.blockquote_depth == 0 {
@@ -207,7 +210,10 @@ impl Walk<'_> {
         match name {
             "head" => self.in_head = false,
             "title" => self.in_title = false,
-            "a" => self.link_depth = self.link_depth.saturating_sub(1),
+            "a" => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.link_texts.close(&mut self.doc.links);
+            }
             "q" => {
                 self.q_depth = self.q_depth.saturating_sub(1);
                 let mark = if self.q_depth == 0 { "”" } else { "’" };
@@ -241,6 +247,7 @@ impl Walk<'_> {
         if self.in_head {
             return;
         }
+        self.link_texts.text(text);
         let (at, exact) = self.locator.text(text);
         if self.link_depth == 0 {
             for found in urls::find_urls(text) {

@@ -54,6 +54,8 @@ struct State {
     in_metadata: bool,
     /// Inside a link or image: its text is not scanned for bare URLs.
     in_link: usize,
+    /// The words of the links being read.
+    link_texts: super::LinkTexts,
 }
 
 impl State {
@@ -101,7 +103,8 @@ impl State {
                     _ => dest_url.to_string(),
                 };
                 let offset = locate_destination(src, &range, &dest_url, link_type);
-                self.add_link(doc, written, kind, offset);
+                let index = self.add_link(doc, written, kind, offset);
+                self.link_texts.open(Some(index));
             }
             _ => {}
         }
@@ -111,7 +114,10 @@ impl State {
         match tag {
             TagEnd::MetadataBlock(_) => self.in_metadata = false,
             TagEnd::CodeBlock => self.in_code = self.in_code.saturating_sub(1),
-            TagEnd::Link | TagEnd::Image => self.in_link = self.in_link.saturating_sub(1),
+            TagEnd::Link | TagEnd::Image => {
+                self.in_link = self.in_link.saturating_sub(1);
+                self.link_texts.close(&mut doc.links);
+            }
             TagEnd::Paragraph
             | TagEnd::Heading(_)
             | TagEnd::Item
@@ -143,12 +149,21 @@ impl State {
                 self.add_link(doc, text[found].to_owned(), LinkKind::Bare, offset);
             }
         }
+        if self.in_link > 0 {
+            self.link_texts.text(text);
+        }
         if let Some(block) = self.block.as_mut() {
             block.push(text, range.start, exact);
         }
     }
 
-    fn add_link(&mut self, doc: &mut Document, written: String, kind: LinkKind, offset: usize) {
+    fn add_link(
+        &mut self,
+        doc: &mut Document,
+        written: String,
+        kind: LinkKind,
+        offset: usize,
+    ) -> usize {
         let index = doc.links.len();
         doc.links.push(RawLink {
             text: None,
@@ -159,6 +174,7 @@ impl State {
         if let Some(block) = self.block.as_mut() {
             block.links.push(index);
         }
+        index
     }
 }
 

@@ -145,6 +145,36 @@ impl Block {
     }
 }
 
+/// The words of the links being read (innermost last), so that each link
+/// gets its text when it closes (Markdown `[text](url)`, HTML `<a>text</a>`).
+#[derive(Debug, Default)]
+struct LinkTexts(Vec<(Option<usize>, String)>);
+
+impl LinkTexts {
+    /// A link opens; `link` is its index, if it is one citecheck checks.
+    fn open(&mut self, link: Option<usize>) {
+        self.0.push((link, String::new()));
+    }
+
+    /// Text inside every open link.
+    fn text(&mut self, text: &str) {
+        for (_, words) in &mut self.0 {
+            words.push_str(text);
+        }
+    }
+
+    /// The innermost link closes: its words, white space collapsed,
+    /// become its text.
+    fn close(&mut self, links: &mut [RawLink]) {
+        if let Some((Some(link), words)) = self.0.pop() {
+            let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+            if let (Some(raw), false) = (links.get_mut(link), words.is_empty()) {
+                raw.text = Some(words);
+            }
+        }
+    }
+}
+
 /// What a format module hands back.
 #[derive(Debug, Default)]
 struct Document {

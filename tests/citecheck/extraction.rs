@@ -160,3 +160,26 @@ fn html_script_style_and_whole_blockquotes() {
         "#,
     );
 }
+
+#[test]
+fn links_carry_the_words_they_are_on() {
+    let options = ExtractOptions::default();
+    let md = extract(
+        "Read [the *annual* report](https://a.test/r) and <https://a.test/auto>.",
+        MemoFormat::Markdown,
+        &options,
+    );
+    let texts: Vec<Option<&str>> = md.links.iter().map(|l| l.text.as_deref()).collect();
+    assert_eq!(
+        texts,
+        [Some("the annual report"), Some("https://a.test/auto")]
+    );
+    let html = extract(
+        "<p>See <a href='https://a.test/x'>the <b>bold</b>\n words</a>, \
+         <a href='https://a.test/empty'></a> and https://a.test/bare.</p>",
+        MemoFormat::Html,
+        &options,
+    );
+    let texts: Vec<Option<&str>> = html.links.iter().map(|l| l.text.as_deref()).collect();
+    assert_eq!(texts, [Some("the bold words"), None, None]);
+}
