@@ -104,8 +104,11 @@ fn hostile_snippets_do_not_panic() {
     assert_eq!(x.quotes.len(), 1);
 }
 
+#[path = "../../fuzz/checks.rs"]
+mod checks;
+
 /// Every input a fuzz target ever failed on (`fixtures/fuzz/<target>/`),
-/// run through the same code and checks as the target.
+/// run through the same checks as the target (`fuzz/checks.rs`).
 #[test]
 fn fuzz_regressions_stay_fixed() {
     let root = crate::support::fixture("fuzz");
@@ -118,71 +121,17 @@ fn fuzz_regressions_stay_fixed() {
         {
             let data = std::fs::read(input.path()).unwrap();
             seen += 1;
-            let format = match name.as_str() {
-                "extract_text" => MemoFormat::Text,
-                "extract_markdown" => MemoFormat::Markdown,
-                "extract_html" => MemoFormat::Html,
-                "extract_pdf" => {
-                    if let Ok(memo) = citecheck::pdf::read_memo(&data) {
-                        citecheck::extract::extract_pdf(&memo, &ExtractOptions::default());
-                    }
-                    continue;
-                }
-                "quote_match" => {
-                    quote_match(&data);
-                    continue;
-                }
+            match name.as_str() {
+                "extract_text" => checks::extraction(&data, MemoFormat::Text),
+                "extract_markdown" => checks::extraction(&data, MemoFormat::Markdown),
+                "extract_html" => checks::extraction(&data, MemoFormat::Html),
+                "extract_pdf" => checks::pdf(&data),
+                "quote_match" => checks::quote_match(&data),
                 other => panic!("no regression runner for fuzz target {other}"),
-            };
-            let Ok((text, _)) = citecheck::input::decode(&data) else {
-                continue;
-            };
-            let x = extract(&text, format, &ExtractOptions::default());
-            let lines = (text.matches('\n').count() + text.matches('\r').count() + 1) as u32;
-            for position in x
-                .links
-                .iter()
-                .map(|l| l.position)
-                .chain(x.quotes.iter().map(|q| q.position))
-            {
-                assert!(
-                    (1..=lines).contains(&position.line),
-                    "{}: line {} of {lines}",
-                    input.path().display(),
-                    position.line
-                );
             }
         }
     }
     assert!(seen >= 3, "the regression inputs are there");
-}
-
-/// The `quote_match` fuzz target's body: quotes of the memo before the
-/// first NUL looked for in the page text after it.
-fn quote_match(data: &[u8]) {
-    use citecheck::verify::quote::{PageText, PreparedQuote, find_all};
-    let text = String::from_utf8_lossy(data);
-    let (memo, page) = text.split_once('\u{0}').unwrap_or((&text, &text));
-    let options = ExtractOptions {
-        min_quote_words: 1,
-        ..ExtractOptions::default()
-    };
-    let x = extract(memo, MemoFormat::Text, &options);
-    let prepared: Vec<PreparedQuote> = x.quotes.iter().map(PreparedQuote::new).collect();
-    let quotes: Vec<&PreparedQuote> = prepared.iter().collect();
-    let found = find_all(&quotes, &PageText::new(page.to_owned()));
-    assert_eq!(found.len(), quotes.len());
-    for (m, q) in found.into_iter().zip(&x.quotes) {
-        if let Some(m) = m {
-            assert!(
-                (0.0..=1.0).contains(&m.similarity),
-                "similarity {} for {:?}: {:?}",
-                m.similarity,
-                q.text,
-                m.matched_text
-            );
-        }
-    }
 }
 
 #[test]

@@ -1,0 +1,64 @@
+//! The checks the fuzz targets make, shared with the test that replays
+//! every input they ever failed on (`tests/citecheck/bad_input.rs`).
+#![allow(dead_code)] // each target uses one of them
+
+use citecheck::extract::{ExtractOptions, extract, extract_pdf};
+use citecheck::model::MemoFormat;
+use citecheck::verify::quote::{PageText, PreparedQuote, find_all};
+
+/// Memo bytes, decoded as a memo would be and extracted in `format`,
+/// without a panic; every position inside the text.
+pub fn extraction(data: &[u8], format: MemoFormat) {
+    let Ok((text, _)) = citecheck::input::decode(data) else {
+        return;
+    };
+    let x = extract(&text, format, &ExtractOptions::default());
+    // An upper bound: `\n`, `\r\n` and a lone `\r` all end a line.
+    let lines = (text.matches('\n').count() + text.matches('\r').count() + 1) as u32;
+    for position in x
+        .links
+        .iter()
+        .map(|l| l.position)
+        .chain(x.quotes.iter().map(|q| q.position))
+    {
+        assert!(
+            (1..=lines).contains(&position.line),
+            "line {} of {lines}",
+            position.line
+        );
+    }
+    assert!(x.quotes.iter().all(|q| q.words > 0));
+}
+
+/// PDF bytes read as a memo or as an error, never a panic; what reads
+/// extracts with pages.
+pub fn pdf(data: &[u8]) {
+    if let Ok(memo) = citecheck::pdf::read_memo(data) {
+        let x = extract_pdf(&memo, &ExtractOptions::default());
+        assert!(x.links.iter().all(|l| l.position.page.is_some()));
+    }
+    let _ = citecheck::pdf::page_texts(data);
+}
+
+/// The quotes of the memo before the first NUL, looked for in the page
+/// text after it: one answer per quote, similarities within [0, 1].
+pub fn quote_match(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (memo, page) = text.split_once('\u{0}').unwrap_or((&text, &text));
+    let options = ExtractOptions {
+        min_quote_words: 1,
+        ..ExtractOptions::default()
+    };
+    let x = extract(memo, MemoFormat::Text, &options);
+    let prepared: Vec<PreparedQuote> = x.quotes.iter().map(PreparedQuote::new).collect();
+    let quotes: Vec<&PreparedQuote> = prepared.iter().collect();
+    let found = find_all(&quotes, &PageText::new(page.to_owned()));
+    assert_eq!(found.len(), quotes.len());
+    for m in found.into_iter().flatten() {
+        assert!(
+            (0.0..=1.0).contains(&m.similarity),
+            "similarity {}",
+            m.similarity
+        );
+    }
+}
