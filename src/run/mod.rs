@@ -148,7 +148,9 @@ fn read_memo(memo_input: &MemoInput, config: &Config) -> (MemoReport, Option<Ext
 
 /// Pages by URL (no fragment): the fetch (its body dropped) and what
 /// verification kept of it.
-type Pages = HashMap<Url, (Page, PageDigest)>;
+/// Boxed: a table sized for 100,000 pages holds a pointer per slot, not
+/// the 500-byte record.
+type Pages = HashMap<Url, Box<(Page, PageDigest)>>;
 
 /// The `--exclude` pattern that a URL matches, if any.
 fn exclusion<'a>(url: &Url, config: &'a Config) -> Option<&'a regex::Regex> {
@@ -394,7 +396,7 @@ fn quote_outcome(
             .as_ref()
             .ok()
             .and_then(|p| p.get(&page))
-            .and_then(|(_, digest)| digest.quotes.iter().find(|(n, _)| *n == number))
+            .and_then(|entry| entry.1.quotes.iter().find(|(n, _)| *n == number))
             .map(|(_, check)| check);
         let why = match link_outcomes.get(i) {
             Some(o) => format!(
@@ -439,7 +441,7 @@ fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> 
         Ok(pages) => pages,
         Err(e) => return LinkOutcome::new(LinkVerdict::Unchecked, format!("not fetched: {e}")),
     };
-    match pages.get(&crate::model::page_of(url)) {
+    match pages.get(&crate::model::page_of(url)).map(|entry| &**entry) {
         Some((page, digest)) => {
             status::link_outcome(page, digest, link.fragment.as_ref(), config.accept_for(url))
         }

@@ -123,7 +123,7 @@ impl Network {
                     };
                     fetched.push((url.to_string(), cached));
                 }
-                pages.insert(url, (page, digest));
+                pages.insert(url, Box::new((page, digest)));
             }
             if let (Some(store), Some(settings)) = (store, &config.cache) {
                 // A cache that cannot be written costs the next run time,
@@ -218,7 +218,7 @@ pub(super) fn from_store(
             return None;
         }
         let answer = digest::answer(&cached.read, demand, config.accept_for(url));
-        Some((cached.page, answer))
+        Some(Box::new((cached.page, answer)))
     });
     drop(urls);
     for ((url, demand), page) in asked.into_iter().zip(found) {
