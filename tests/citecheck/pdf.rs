@@ -13,7 +13,10 @@ use citecheck::extract::{ExtractOptions, extract_pdf};
 use citecheck::model::{Extraction, LinkKind, Pairing};
 use serde_json::Value;
 
+/// The site the seed memo cites, as its text has it.
 const ATLANTIC: &str = "http://www.atlantic-community.org";
+/// Where the PDF fixture's links go: a reserved name that never resolves.
+const FIXTURE_SITE: &str = "http://atlantic-community.test";
 const UKRAINE: &str =
     "/index/Open_Think_Tank_Article/Supporting_Ukraine%2C_but_Worrying_About_Russia";
 const VISION: &str = "/index/Open_Think_Tank_Article/NATO_and_Russia_Need_a_Shared_Vision";
@@ -55,15 +58,15 @@ fn seed_doc(base: &str) -> Doc {
 }
 
 fn wrapped_doc() -> Doc {
-    let url = "https://example.org/reports/2019/energy-security.html#summary";
+    let url = "https://example.test/reports/2019/energy-security.html#summary";
     Doc {
         pages: vec![vec![
-            "The review is at https://example.org/reports/2019/".to_owned(),
+            "The review is at https://example.test/reports/2019/".to_owned(),
             "energy-security.html#summary where the committee writes".to_owned(),
             "that “the targets are still within reach of the members”.".to_owned(),
         ]],
         annots: vec![
-            Annot::new(0, 0, "https://example.org/reports/2019/", url),
+            Annot::new(0, 0, "https://example.test/reports/2019/", url),
             Annot::new(0, 1, "energy-security.html#summary", url),
         ],
         ..Doc::default()
@@ -77,16 +80,16 @@ fn inline_doc() -> Doc {
             vec![
                 "Jane Doe told the committee that “the money was spent by".to_owned(),
                 "March of that year” and nothing more. See also".to_owned(),
-                "https://example.org/printed for the record.".to_owned(),
+                "https://example.test/printed for the record.".to_owned(),
             ],
         ],
         annots: vec![
-            Annot::new(1, 0, "Jane Doe", "https://example.org/doe"),
+            Annot::new(1, 0, "Jane Doe", "https://example.test/doe"),
             Annot::new(
                 1,
                 2,
-                "https://example.org/printed",
-                "https://example.org/other",
+                "https://example.test/printed",
+                "https://example.test/other",
             ),
         ],
         inline: true,
@@ -97,7 +100,7 @@ fn inline_doc() -> Doc {
 fn encrypted_doc() -> Doc {
     Doc {
         pages: vec![vec![
-            "Secret memo citing https://example.org/secret".to_owned(),
+            "Secret memo citing https://example.test/secret".to_owned(),
         ]],
         password: Some("secret".to_owned()),
         ..Doc::default()
@@ -111,7 +114,7 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>, bool)> {
     let mut malformed = inline[..inline.len() / 3].to_vec();
     malformed.extend_from_slice(b"\n<< /Type /Garbage >> endobj trailer <<>>\n%%EOF");
     vec![
-        ("seed-memo.pdf", write(&seed_doc(ATLANTIC)), true),
+        ("seed-memo.pdf", write(&seed_doc(FIXTURE_SITE)), true),
         ("wrapped-url.pdf", write(&wrapped_doc()), true),
         ("inline-annotations.pdf", inline, true),
         ("malformed.pdf", malformed, true),
@@ -162,7 +165,7 @@ fn the_seed_memo_pdf_has_its_text_annotations_and_pairings() {
             )
         })
         .collect();
-    let url = |path: &str| format!("{ATLANTIC}{path}");
+    let url = |path: &str| format!("{FIXTURE_SITE}{path}");
     assert_eq!(
         named,
         [
@@ -220,7 +223,7 @@ fn a_url_wrapped_across_lines_is_one_link() {
     let link = &x.links[0];
     assert_eq!(
         link.written,
-        "https://example.org/reports/2019/energy-security.html#summary"
+        "https://example.test/reports/2019/energy-security.html#summary"
     );
     assert_eq!(link.kind, LinkKind::Annotation);
     assert_eq!(
@@ -229,7 +232,7 @@ fn a_url_wrapped_across_lines_is_one_link() {
     );
     assert_eq!(
         link.text.as_deref(),
-        Some("https://example.org/reports/2019/ energy-security.html#summary")
+        Some("https://example.test/reports/2019/ energy-security.html#summary")
     );
     assert_eq!(x.quotes.len(), 1);
     assert_eq!(x.quotes[0].pairing, Pairing::Annotation);
@@ -253,14 +256,14 @@ fn inline_annotations_and_a_disagreement() {
     assert_eq!(
         links,
         [
-            (Some(2), 1, "https://example.org/doe", Some("Jane Doe")),
+            (Some(2), 1, "https://example.test/doe", Some("Jane Doe")),
             (
                 Some(2),
                 3,
-                "https://example.org/other",
-                Some("https://example.org/printed")
+                "https://example.test/other",
+                Some("https://example.test/printed")
             ),
-            (Some(2), 3, "https://example.org/printed", None),
+            (Some(2), 3, "https://example.test/printed", None),
         ]
     );
     assert_eq!(x.problems.len(), 1);
@@ -268,10 +271,10 @@ fn inline_annotations_and_a_disagreement() {
     assert!(
         problem
             .message
-            .contains("goes to https://example.org/other")
+            .contains("goes to https://example.test/other")
             && problem
                 .message
-                .contains("shows https://example.org/printed"),
+                .contains("shows https://example.test/printed"),
         "{problem:?}"
     );
     assert_eq!((problem.page, problem.line), (Some(2), Some(3)));
@@ -279,7 +282,7 @@ fn inline_annotations_and_a_disagreement() {
     assert_eq!(x.quotes.len(), 1);
     assert_eq!(
         x.links[x.quotes[0].candidates[0]].written,
-        "https://example.org/doe"
+        "https://example.test/doe"
     );
 }
 
