@@ -19,7 +19,7 @@ pub use runs::{MemoRecord, Recorded};
 
 use crate::fetch::Page;
 use crate::verify::digest::PageRead;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -84,14 +84,14 @@ pub struct Stats {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    codec: std::cell::RefCell<Codec>,
+    codec: Codec,
 }
 
 /// Compression of records, with its state kept between records (a fresh
-/// deflate state per record costs more than the record).
+/// deflate state per record costs more than the record). Records are read
+/// back by [`decode`].
 struct Codec {
     deflate: flate2::Compress,
-    inflate: flate2::Decompress,
 }
 
 impl std::fmt::Debug for Codec {
@@ -104,7 +104,6 @@ impl Codec {
     fn new() -> Self {
         Self {
             deflate: flate2::Compress::new(flate2::Compression::fast(), false),
-            inflate: flate2::Decompress::new(false),
         }
     }
 
@@ -135,11 +134,6 @@ impl Codec {
             }
         }
         Ok(out)
-    }
-
-    /// The page in a record, if it is one.
-    fn decode(&mut self, blob: &[u8]) -> Option<CachedPage> {
-        decode(&mut self.inflate, blob)
     }
 }
 
@@ -315,7 +309,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
-            codec: std::cell::RefCell::new(Codec::new()),
+            codec: Codec::new(),
         })
     }
 
@@ -327,18 +321,9 @@ impl Store {
     /// A page still fresh at `now` under `settings` (the TTLs of this
     /// run, whatever they were when it was stored), if stored.
     pub fn get(&self, url: &str, settings: &CacheSettings, now: i64) -> Option<CachedPage> {
-        // Decoded from SQLite's own buffer, never copied out.
-        self.conn
-            .prepare_cached("SELECT fetched_at, failure, record FROM pages WHERE url = ?1")
-            .ok()?
-            .query_row(params![url], |r| {
-                if !fresh(settings, r.get(0)?, r.get(1)?, now) {
-                    return Ok(None);
-                }
-                Ok(self.codec.borrow_mut().decode(r.get_ref(2)?.as_blob()?))
-            })
-            .optional()
-            .ok()??
+        self.get_many(&[url], settings, now, |_, page| Some(page))
+            .pop()
+            .flatten()
     }
 
     /// The pages still fresh among `urls`, each given to `answer` with
@@ -476,7 +461,7 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
                 .map_err(|e| format!("cannot write the cache: {e}"))?;
-            let mut codec = self.codec.borrow_mut();
+            let codec = &mut self.codec;
             for (url, page) in pages {
                 let blob = codec.encode(page)?;
                 let failure = page.is_failure();
@@ -655,6 +640,7 @@ mod tests {
     #[test]
     fn records_round_trip_compressed_or_not() {
         let mut codec = Codec::new();
+        let mut inflate = flate2::Decompress::new(false);
         let small = page("http://a/small", 200);
         let mut large = page("http://a/large", 200);
         large.read.facts = Some(crate::verify::page::PageFacts {
@@ -665,7 +651,7 @@ mod tests {
         for (page, tag) in [(small, 2), (large, 3)] {
             let blob = codec.encode(&page).unwrap();
             assert_eq!(blob[0], tag);
-            let back = codec.decode(&blob).unwrap();
+            let back = decode(&mut inflate, &blob).unwrap();
             assert_eq!(back.read, page.read);
             assert_eq!(back.page.final_url, page.page.final_url);
         }
@@ -682,12 +668,15 @@ mod tests {
         // Records of the first stores, in JSON, are still read.
         let mut json = vec![0];
         json.extend(serde_json::to_vec(&text).unwrap());
-        assert_eq!(codec.decode(&json).unwrap().read, text.read);
+        assert_eq!(decode(&mut inflate, &json).unwrap().read, text.read);
         assert!(
-            codec.decode(&[3, 9, 0, 0, 0, 1, 2]).is_none(),
+            decode(&mut inflate, &[3, 9, 0, 0, 0, 1, 2]).is_none(),
             "garbage is no record"
         );
-        assert!(codec.decode(&[2, 200, 1]).is_none(), "nor a truncated one");
+        assert!(
+            decode(&mut inflate, &[2, 200, 1]).is_none(),
+            "nor a truncated one"
+        );
     }
 
     #[test]
