@@ -188,9 +188,7 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
                 "<tr data-verdict=\"problem\" data-memo=\"{index}\" data-severity=\"{0}\">\
                  <td class=\"at\">{1}</td><td><span class=\"v {0}\">{0}</span> {2}</td></tr>",
                 severity_class(p.severity),
-                super::Place::new(p.page, p.line, p.column)
-                    .label()
-                    .unwrap_or_default(),
+                super::Place::of_problem(p).label().unwrap_or_default(),
                 xml(&p.message)
             )?;
         }
@@ -221,9 +219,7 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
                 "<tr data-verdict=\"{v}\" data-memo=\"{index}\" data-severity=\"{sev}\">\
                  <td class=\"at\">{}</td><td><span class=\"v {sev}\">{v}</span></td>\
                  <td>{}</td><td>{}</td><td>{replacement}</td></tr>",
-                super::Place::new(l.page, Some(l.line), Some(l.column))
-                    .label()
-                    .unwrap_or_default(),
+                l.place().label().unwrap_or_default(),
                 url_cell(&l.url),
                 xml(l.reason.as_deref().unwrap_or_default()),
                 v = l.verdict.name(),
@@ -266,9 +262,7 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
                 "<tr data-verdict=\"{v}\" data-memo=\"{index}\" data-severity=\"{sev}\">\
                  <td class=\"at\">{}</td><td><span class=\"v {sev}\">{v}</span>{}</td>\
                  <td>{cell}</td><td>{}</td></tr>",
-                super::Place::new(q.page, Some(q.line), Some(q.column))
-                    .label()
-                    .unwrap_or_default(),
+                q.place().label().unwrap_or_default(),
                 q.similarity
                     .map(|s| format!("<br>{s:.2}"))
                     .unwrap_or_default(),

@@ -119,6 +119,11 @@ impl Place {
         Self { page, line, column }
     }
 
+    /// Where a memo problem stands, when it says.
+    pub fn of_problem(problem: &Problem) -> Self {
+        Self::new(problem.page, problem.line, problem.column)
+    }
+
     /// As reports write it: `line:column`, or `page:line` in a PDF memo
     /// (where a column means little); `None` when unknown.
     pub fn label(&self) -> Option<String> {
@@ -219,6 +224,11 @@ pub struct QuoteResult {
 }
 
 impl LinkResult {
+    /// Where the link is written.
+    pub fn place(&self) -> Place {
+        Place::new(self.page, Some(self.line), Some(self.column))
+    }
+
     /// Combine a link occurrence with its outcome.
     pub fn new(link: &Link, outcome: LinkOutcome) -> Self {
         Self {
@@ -248,6 +258,11 @@ impl LinkResult {
 }
 
 impl QuoteResult {
+    /// Where the opening mark stands.
+    pub fn place(&self) -> Place {
+        Place::new(self.page, Some(self.line), Some(self.column))
+    }
+
     /// Combine a quotation with its outcome; `links` are the memo's links,
     /// which the quote's candidates index.
     pub fn new(quote: &Quote, links: &[Link], outcome: QuoteOutcome) -> Self {
@@ -460,9 +475,9 @@ impl<'a> Finding<'a> {
     /// Where it stands, when known.
     pub fn position(&self) -> Place {
         match self.item {
-            Item::Link(l) => Place::new(l.page, Some(l.line), Some(l.column)),
-            Item::Quote(q) => Place::new(q.page, Some(q.line), Some(q.column)),
-            Item::Problem(p) => Place::new(p.page, p.line, p.column),
+            Item::Link(l) => l.place(),
+            Item::Quote(q) => q.place(),
+            Item::Problem(p) => Place::of_problem(p),
         }
     }
 

@@ -86,7 +86,7 @@ fn render_memo(
         if problem.severity < options.min_severity {
             continue;
         }
-        let place = super::Place::new(problem.page, problem.line, problem.column);
+        let place = super::Place::of_problem(problem);
         let at = match place.label() {
             Some(label) => format!("{}:{label}", memo.path),
             None => memo.path.clone(),
@@ -105,7 +105,7 @@ fn render_memo(
             continue;
         }
         let subject = link.resolved_url.as_deref().unwrap_or(&link.url);
-        let place = super::Place::new(link.page, Some(link.line), Some(link.column));
+        let place = link.place();
         let mut line = format!(
             "  {}:{}  {}{}  {}",
             memo.path,
@@ -136,7 +136,7 @@ fn render_memo(
         if quote.severity < options.min_severity {
             continue;
         }
-        let place = super::Place::new(quote.page, Some(quote.line), Some(quote.column));
+        let place = quote.place();
         let mut line = format!(
             "  {}:{}  {}  “{}”",
             memo.path,
