@@ -62,8 +62,21 @@ pub fn extract(text: &str, format: MemoFormat, options: &ExtractOptions) -> Extr
 /// text of its lines, the URLs printed in it and its link annotations,
 /// with positions as page and line.
 pub fn extract_pdf(memo: &crate::pdf::PdfMemo, options: &ExtractOptions) -> Extraction {
-    let (doc, text, pages) = pdf::parse(memo, options);
-    finish(doc, &LineIndex::new(&text).with_pages(pages), options)
+    let pdf::Parsed {
+        mut doc,
+        text,
+        pages,
+        warnings,
+    } = pdf::parse(memo, options);
+    let lines = LineIndex::new(&text).with_pages(pages);
+    for (offset, message) in warnings {
+        doc.problems.push(Problem::at(
+            Severity::Warning,
+            lines.position(offset),
+            message,
+        ));
+    }
+    finish(doc, &lines, options)
 }
 
 /// Resolve a format module's links and find its quotes.

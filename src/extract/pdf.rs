@@ -11,11 +11,17 @@ use crate::model::{LinkKind, Problem, Severity};
 use crate::pdf::PdfMemo;
 use std::ops::Range;
 
-/// The document, its text, and where each page's lines start.
-pub(super) fn parse(
-    memo: &PdfMemo,
-    options: &ExtractOptions,
-) -> (Document, String, Vec<(usize, u32)>) {
+/// What a PDF memo gives: the document, its text, where each page's lines
+/// start, and warnings at offsets of the text (placed by the caller's one
+/// line index).
+pub(super) struct Parsed {
+    pub(super) doc: Document,
+    pub(super) text: String,
+    pub(super) pages: Vec<(usize, u32)>,
+    pub(super) warnings: Vec<(usize, String)>,
+}
+
+pub(super) fn parse(memo: &PdfMemo, options: &ExtractOptions) -> Parsed {
     let mut text = String::new();
     let mut pages = Vec::new();
     // Start of every line, per page.
@@ -35,7 +41,7 @@ pub(super) fn parse(
     let annotations = annotations(memo, &line_starts);
     let uris: Vec<&str> = annotations.iter().map(|a| a.uri.as_str()).collect();
     let mut printed = printed_urls(&text, &uris);
-    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     let mut links: Vec<(RawLink, Option<Vec<Range<usize>>>)> = Vec::new();
     for annotation in annotations {
         let over = printed.iter().position(|(_, span)| {
@@ -60,7 +66,7 @@ pub(super) fn parse(
             }
             over => {
                 if let Some(i) = over {
-                    problems.push((
+                    warnings.push((
                         printed[i].1.start,
                         format!(
                             "the link on “{}” goes to {}, but the text shows {}",
@@ -115,19 +121,16 @@ pub(super) fn parse(
         base: options.base_url.clone(),
         ..Document::default()
     };
-    let index = super::LineIndex::new(&text).with_pages(pages.clone());
-    for (offset, message) in problems {
-        doc.problems.push(Problem::at(
-            Severity::Warning,
-            index.position(offset),
-            message,
-        ));
-    }
     for why in &memo.problems {
         doc.problems
             .push(Problem::new(Severity::Warning, why.clone()));
     }
-    (doc, text, pages)
+    Parsed {
+        doc,
+        text,
+        pages,
+        warnings,
+    }
 }
 
 /// A link annotation placed in the memo's text.
