@@ -15,10 +15,16 @@ fn routes(path: &str, _: usize) -> Reply {
             .is_some_and(|n| n.parse::<u32>().is_ok())
     };
     // The soft-404 probe of each folder (a random name) answers at once.
-    if !numbered("/slow/") && !numbered("/fast/") {
+    if !numbered("/slow/") && !numbered("/fast/") && !numbered("/medium/") {
         return Reply::html(404, "<title>Not found</title>");
     }
-    if numbered("/slow/") {
+    if numbered("/medium/") {
+        // In flight when the signal comes, done within the grace period.
+        Reply::After(
+            Duration::from_millis(1500),
+            Box::new(Reply::html(200, "<title>Medium</title>")),
+        )
+    } else if numbered("/slow/") {
         Reply::After(
             Duration::from_secs(30),
             Box::new(Reply::html(200, "<title>Slow</title>")),
@@ -28,18 +34,27 @@ fn routes(path: &str, _: usize) -> Reply {
     }
 }
 
-/// Two hosts: 127.0.0.1 answers at once, 127.0.0.2 after 30 s.
-fn servers() -> (Server, Server) {
-    (Server::start(routes), Server::start_at("127.0.0.2", routes))
+/// Three hosts: 127.0.0.1 answers at once, 127.0.0.2 after 30 s, and
+/// 127.0.0.3 after 1.5 s.
+fn servers() -> (Server, Server, Server) {
+    (
+        Server::start(routes),
+        Server::start_at("127.0.0.2", routes),
+        Server::start_at("127.0.0.3", routes),
+    )
 }
 
-/// Start citecheck on a memo of 3 fast and 12 slow pages (on their own
-/// host, two at a time), writing JSON to `report.json` in `dir`; return
-/// once the fast pages are done and slow ones are in flight.
-fn start((fast, server): &(Server, Server), dir: &Path) -> Child {
+/// Start citecheck on a memo of 3 fast, 2 medium and 12 slow pages (each
+/// kind on its own host, two at a time), writing JSON to `report.json` in
+/// `dir`; return once the fast pages are done and the medium and slow ones
+/// are in flight.
+fn start((fast, server, medium): &(Server, Server, Server), dir: &Path) -> Child {
     let mut memo = String::new();
     for i in 0..3 {
         memo.push_str(&format!("{}\n", fast.url(&format!("/fast/{i}"))));
+    }
+    for i in 0..2 {
+        memo.push_str(&format!("{}\n", medium.url(&format!("/medium/{i}"))));
     }
     for i in 0..12 {
         memo.push_str(&format!("{}\n", server.url(&format!("/slow/{i}"))));
@@ -69,6 +84,7 @@ fn start((fast, server): &(Server, Server), dir: &Path) -> Child {
     let child = cmd.spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while (0..3).any(|i| fast.hits(&format!("/fast/{i}")) == 0)
+        || (0..2).any(|i| medium.hits(&format!("/medium/{i}")) == 0)
         || (0..12).all(|i| server.hits(&format!("/slow/{i}")) == 0)
     {
         assert!(Instant::now() < deadline, "citecheck never got going");
@@ -130,10 +146,11 @@ fn one_interrupt_writes_the_report_with_the_rest_unchecked() {
     assert_valid_report(&report);
     assert_eq!(report["interrupted"], true);
     let links = report["memos"][0]["links"].as_array().unwrap();
-    assert_eq!(links.len(), 15);
+    assert_eq!(links.len(), 17);
     for link in links {
         let url = link["url"].as_str().unwrap();
-        if url.contains("/fast/") {
+        // Fast pages were done; medium ones finished in the grace period.
+        if url.contains("/fast/") || url.contains("/medium/") {
             assert_eq!(link["verdict"], "ok", "{link}");
         } else {
             assert_eq!(link["verdict"], "unchecked", "{link}");
