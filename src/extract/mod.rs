@@ -411,33 +411,9 @@ fn links_in_sentence(block: &Block, quote: std::ops::Range<usize>) -> Vec<usize>
     if block.on_words.is_empty() {
         return Vec::new();
     }
-    let text = &block.text;
-    let ends_sentence = |at: usize| {
-        text[..at].ends_with(['.', '!', '?'])
-            && text[at..].starts_with(char::is_whitespace)
-            // `Mr. Smith`, `e.g. this`: a period after one short word
-            // is an abbreviation, not an end.
-            && text[..at - 1]
-                .rsplit(char::is_whitespace)
-                .next()
-                .is_none_or(|w| w.chars().count() > 3 || w.ends_with(char::is_numeric))
-    };
-    let floor = quote.start.saturating_sub(400);
-    let mut start = quote.start;
-    while start > floor && !ends_sentence(start) && !text[..start].ends_with("\n\n") {
-        start -= 1;
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-    }
-    let ceiling = (quote.end + 400).min(text.len());
-    let mut end = quote.end;
-    while end < ceiling && !ends_sentence(end) {
-        end += 1;
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-    }
+    // The same sentence bounds as speaker attribution uses.
+    let start = quotes::sentence_start(&block.text, quote.start);
+    let end = quotes::sentence_end(&block.text, quote.end);
     let mut found: Vec<(usize, usize)> = block
         .on_words
         .iter()

@@ -547,7 +547,7 @@ fn before_rule(before: &str) -> Option<String> {
 }
 
 /// Byte offset where the sentence holding `at` starts.
-fn sentence_start(text: &str, at: usize) -> usize {
+pub(super) fn sentence_start(text: &str, at: usize) -> usize {
     let floor = floor_boundary(text, at.saturating_sub(600));
     let window = &text[floor..at];
     let mut start = floor;
@@ -564,7 +564,7 @@ fn sentence_start(text: &str, at: usize) -> usize {
 }
 
 /// Byte offset where the sentence holding `at` ends.
-fn sentence_end(text: &str, at: usize) -> usize {
+pub(super) fn sentence_end(text: &str, at: usize) -> usize {
     let ceiling = floor_boundary(text, (at + 300).min(text.len()));
     let window = &text[at..ceiling];
     for (i, c) in window.char_indices() {
