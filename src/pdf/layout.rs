@@ -9,6 +9,7 @@
 //! Courier's widths, which is close enough to tell which words a link
 //! rectangle covers.
 
+use super::resolve;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::BTreeMap;
 
@@ -176,10 +177,6 @@ fn courier_width(_: u32) -> f32 {
 
 fn number(object: &Object) -> Option<f32> {
     object.as_float().ok().filter(|v| v.is_finite())
-}
-
-fn resolve<'a>(document: &'a Document, object: &'a Object) -> &'a Object {
-    document.dereference(object).map_or(object, |(_, o)| o)
 }
 
 fn load_font<'a>(document: &'a Document, dict: &'a Dictionary) -> Font<'a> {

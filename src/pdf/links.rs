@@ -4,6 +4,7 @@
 //! of a link that wraps).
 
 use super::layout::Rect;
+use super::resolve;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 /// One link annotation.
@@ -13,10 +14,6 @@ pub struct LinkAnnotation {
     pub uri: String,
     /// The boxes it covers.
     pub rects: Vec<Rect>,
-}
-
-fn resolve<'a>(document: &'a Document, object: &'a Object) -> &'a Object {
-    document.dereference(object).map_or(object, |(_, o)| o)
 }
 
 fn numbers(document: &Document, object: &Object) -> Vec<f32> {

@@ -11,6 +11,12 @@ pub use links::LinkAnnotation;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+/// An object, or what it refers to when it is a reference (itself when
+/// the reference leads nowhere).
+fn resolve<'a>(document: &'a lopdf::Document, object: &'a lopdf::Object) -> &'a lopdf::Object {
+    document.dereference(object).map_or(object, |(_, o)| o)
+}
+
 /// A PDF memo as read: its pages in order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PdfMemo {
