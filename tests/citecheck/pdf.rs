@@ -387,3 +387,37 @@ fn a_pdf_memo_gives_the_findings_of_its_text_with_better_pairings() {
     assert!(in_pdf["candidates"][0].as_str().unwrap().ends_with(UKRAINE));
     assert_eq!(in_pdf["verdict"], "approximate");
 }
+
+#[test]
+fn an_annotation_over_the_quoted_words_pairs_with_the_quote() {
+    let doc = Doc {
+        pages: vec![vec![
+            "Sources: https://first.example.test/list and more.".to_owned(),
+            "The minister said “the budget was spent by March of that year” today.".to_owned(),
+        ]],
+        annots: vec![Annot::new(
+            0,
+            1,
+            "spent by March",
+            "https://minister.example.test/statement",
+        )],
+        ..Doc::default()
+    };
+    let memo = citecheck::pdf::read_memo(&write(&doc)).unwrap();
+    let x = extract_pdf(&memo, &ExtractOptions::default());
+    assert_eq!(x.quotes.len(), 1);
+    let quote = &x.quotes[0];
+    assert_eq!(quote.pairing, Pairing::Annotation);
+    let candidates: Vec<&str> = quote
+        .candidates
+        .iter()
+        .map(|&i| x.links[i].written.as_str())
+        .collect();
+    assert_eq!(
+        candidates,
+        [
+            "https://minister.example.test/statement",
+            "https://first.example.test/list"
+        ]
+    );
+}
