@@ -3,9 +3,73 @@
 
 use crate::extract::ExtractOptions;
 use crate::fetch::FetchSettings;
+use crate::model::Verdict;
 use crate::model::{MemoFormat, Severity};
-use crate::verify::status::Accept;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
+
+/// Statuses accepted as fine (`--accept`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accept(pub Vec<RangeInclusive<u16>>);
+
+impl Default for Accept {
+    fn default() -> Self {
+        Self(vec![200..=299])
+    }
+}
+
+impl Accept {
+    /// Parse `200-299,304` style lists.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut ranges = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (lo, hi) = part
+                .split_once(['-', '.'])
+                .map_or((part, part), |(a, b)| (a, b.trim_start_matches(['.', '='])));
+            let lo: u16 = lo
+                .trim()
+                .parse()
+                .map_err(|_| format!("{part:?} is not a status or range"))?;
+            let hi: u16 = hi
+                .trim()
+                .parse()
+                .map_err(|_| format!("{part:?} is not a status or range"))?;
+            if lo > hi || !(100..=999).contains(&lo) || hi > 999 {
+                return Err(format!("{part:?} is not a range of HTTP statuses"));
+            }
+            ranges.push(lo..=hi);
+        }
+        if ranges.is_empty() {
+            return Err("no status given".to_owned());
+        }
+        Ok(Self(ranges))
+    }
+
+    /// Whether `status` is accepted.
+    pub fn contains(&self, status: u16) -> bool {
+        self.0.iter().any(|r| r.contains(&status))
+    }
+}
+
+/// Default `--quote-threshold`: a quote whose best match reaches this
+/// similarity is `approximate`, below it `missing`.
+pub const DEFAULT_QUOTE_THRESHOLD: f64 = 0.85;
+
+/// The store's folder, relative to the working directory.
+pub const DEFAULT_STORE_DIR: &str = ".citecheck";
+
+/// How long cached pages stay fresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheSettings {
+    /// The store's folder.
+    pub dir: PathBuf,
+    /// Freshness of a fine page.
+    pub ttl: std::time::Duration,
+    /// Freshness of a failure, an error status or a bot challenge.
+    pub failure_ttl: std::time::Duration,
+    /// Runs older than this are forgotten.
+    pub keep_history: std::time::Duration,
+}
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -84,8 +148,8 @@ pub struct Config {
     pub exclude: Vec<regex::Regex>,
     /// Similarity from which an inexact quote is `approximate`.
     pub quote_threshold: f64,
-    /// Severities that replace a verdict's default, by verdict name.
-    pub severity: std::collections::HashMap<String, Severity>,
+    /// Severities that replace a verdict's default.
+    pub severity: std::collections::HashMap<Verdict, Severity>,
     /// Statuses that count as fine from particular hosts (and their
     /// subdomains).
     pub host_accept: Vec<(String, Accept)>,
@@ -99,9 +163,7 @@ pub struct Config {
     /// Show a progress bar on standard error.
     pub progress: bool,
     /// The page cache, when used.
-    pub cache: Option<crate::store::CacheSettings>,
-    /// Set by the binary's signal handler; stops the run gracefully.
-    pub interrupt: std::sync::Arc<crate::interrupt::Interrupt>,
+    pub cache: Option<CacheSettings>,
 }
 
 impl Default for Config {
@@ -121,7 +183,7 @@ impl Default for Config {
             fetch: FetchSettings::default(),
             accept: Accept::default(),
             exclude: Vec::new(),
-            quote_threshold: crate::verify::sources::DEFAULT_QUOTE_THRESHOLD,
+            quote_threshold: DEFAULT_QUOTE_THRESHOLD,
             severity: Default::default(),
             host_accept: Vec::new(),
             archive: true,
@@ -130,31 +192,11 @@ impl Default for Config {
             as_of: None,
             progress: false,
             cache: None,
-            interrupt: crate::interrupt::Interrupt::new(),
         }
     }
 }
 
 impl Config {
-    /// Take what a configuration file adds beyond the options: severities
-    /// and per-host settings.
-    pub fn apply_file(&mut self, file: &crate::config_file::FileConfig) {
-        self.severity.extend(file.severity.clone());
-        for (host, settings) in &file.hosts {
-            if let Some(accept) = &settings.accept {
-                self.host_accept.push((host.clone(), accept.clone()));
-            }
-            self.fetch.hosts.push((
-                host.clone(),
-                crate::fetch::HostSettings {
-                    concurrency: settings.concurrency,
-                    interval: settings.interval,
-                    headers: settings.headers.clone(),
-                },
-            ));
-        }
-    }
-
     /// The statuses that count as fine for a URL's host.
     pub fn accept_for(&self, url: &url::Url) -> &Accept {
         let host = url.host_str().unwrap_or_default();
@@ -164,8 +206,24 @@ impl Config {
             .map_or(&self.accept, |(_, accept)| accept)
     }
 
-    /// A verdict's severity: the configured one, else `default`.
-    pub fn severity_of(&self, verdict: &str, default: Severity) -> Severity {
-        self.severity.get(verdict).copied().unwrap_or(default)
+    /// A verdict's severity: the configured one, else its default.
+    pub fn severity_of(&self, verdict: Verdict) -> Severity {
+        self.severity
+            .get(&verdict)
+            .copied()
+            .unwrap_or_else(|| verdict.default_severity())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_lists() {
+        let a = Accept::parse("200-299, 304,403").unwrap();
+        assert!(a.contains(204) && a.contains(304) && a.contains(403) && !a.contains(404));
+        assert!(Accept::parse("abc").is_err());
+        assert!(Accept::parse("300-200").is_err());
     }
 }

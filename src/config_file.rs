@@ -22,9 +22,9 @@
 //! here with the option's own parser, so a bad value or an unknown key is
 //! an error naming the file, line and key.
 
+use crate::config::{Accept, Config};
 use crate::error::Error;
-use crate::model::{LinkVerdict, QuoteVerdict, Severity};
-use crate::verify::status::Accept;
+use crate::model::{Severity, Verdict};
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -55,12 +55,33 @@ pub struct FileConfig {
     pub args: Vec<OsString>,
     /// Memo paths, used when the command line gives none.
     pub paths: Vec<OsString>,
-    /// Whether the file gives formats (the command line's replace them).
-    pub formats: bool,
-    /// Severities by verdict name.
-    pub severity: HashMap<String, Severity>,
+    /// Severities by verdict.
+    pub severity: HashMap<Verdict, Severity>,
     /// Settings by host name.
     pub hosts: Vec<(String, HostSettings)>,
+}
+
+impl FileConfig {
+    /// Give `config` what the file adds beyond the options: severities and
+    /// per-host settings.
+    pub fn apply(&self, config: &mut Config) {
+        config
+            .severity
+            .extend(self.severity.iter().map(|(v, s)| (*v, *s)));
+        for (host, settings) in &self.hosts {
+            if let Some(accept) = &settings.accept {
+                config.host_accept.push((host.clone(), accept.clone()));
+            }
+            config.fetch.hosts.push((
+                host.clone(),
+                crate::fetch::HostSettings {
+                    concurrency: settings.concurrency,
+                    interval: settings.interval,
+                    headers: settings.headers.clone(),
+                },
+            ));
+        }
+    }
 }
 
 /// Read and parse a configuration file for the `check` command.
@@ -107,7 +128,6 @@ pub fn parse(
                     .get_arguments()
                     .find(|a| a.get_long() == Some(name) && name != "config")
                     .ok_or_else(|| err(key.span(), name, format!("unknown key {name:?}")))?;
-                config.formats |= name == "format";
                 let flag = format!("--{name}");
                 if matches!(arg.get_action(), clap::ArgAction::SetTrue) {
                     match value.get_ref() {
@@ -196,34 +216,33 @@ fn severities(
     value: &Spanned<DeValue<'_>>,
     text: &str,
     path: &Path,
-) -> Result<HashMap<String, Severity>, Error> {
+) -> Result<HashMap<Verdict, Severity>, Error> {
     let mut out = HashMap::new();
     for (key, v) in table(value, text, path, "severity")? {
         let name = key.get_ref().as_ref();
         let full = format!("severity.{name}");
-        let known = LinkVerdict::ALL.iter().any(|x| x.name() == name)
-            || QuoteVerdict::ALL.iter().any(|x| x.name() == name);
+        let known = Verdict::by_name(name);
         let fail = |message: String| Error::Config {
             path: path.to_owned(),
             line: line_of(text, v.span().start),
             key: full.clone(),
             message,
         };
-        if !known {
+        let Some(verdict) = known else {
             return Err(Error::Config {
                 path: path.to_owned(),
                 line: line_of(text, key.span().start),
                 key: full.clone(),
                 message: format!("{name:?} is not a verdict"),
             });
-        }
+        };
         let severity = match scalar(v.get_ref()).as_deref() {
             Some("error") => Severity::Error,
             Some("warning") => Severity::Warning,
             Some("info") => Severity::Info,
             _ => return Err(fail("expected \"error\", \"warning\" or \"info\"".into())),
         };
-        out.insert(name.to_owned(), severity);
+        out.insert(verdict, severity);
     }
     Ok(out)
 }
@@ -259,7 +278,7 @@ fn hosts(
                 }
                 "interval" => {
                     let text = value.ok_or_else(|| fail("expected a duration".into()))?;
-                    parsed.interval = Some(crate::cli::millis(&text).map_err(fail)?);
+                    parsed.interval = Some(crate::values::millis(&text).map_err(fail)?);
                 }
                 "accept" => {
                     let text = value.ok_or_else(|| fail("expected a list of statuses".into()))?;
@@ -386,7 +405,6 @@ mod tests {
             ]
         );
         assert_eq!(c.paths, [OsString::from("memos/")]);
-        assert!(c.formats);
     }
 
     #[test]
@@ -397,8 +415,9 @@ mod tests {
              headers = { Authorization = \"Bearer ${TOKEN}\" }\n",
         )
         .unwrap();
-        assert_eq!(c.severity["redirected"], Severity::Error);
-        assert_eq!(c.severity["approximate"], Severity::Info);
+        let severity = |name: &str| c.severity[&Verdict::by_name(name).unwrap()];
+        assert_eq!(severity("redirected"), Severity::Error);
+        assert_eq!(severity("approximate"), Severity::Info);
         let (host, s) = &c.hosts[0];
         assert_eq!(host, "example.org");
         assert_eq!(s.concurrency, Some(1));

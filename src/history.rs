@@ -1,28 +1,49 @@
 //! What changed for a memo between two recorded runs. Pure: the store
-//! gives the records, this compares them.
+//! keeps and gives back the records ([`Recorded`]), this compares them.
 
-use crate::store::Recorded;
+use crate::model::{QuoteVerdict, Verdict};
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// One item's result in a recorded run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The URL or the quotation.
+    pub subject: String,
+    /// The verdict (its kind says link or quote).
+    pub verdict: Verdict,
+    /// Whether it was at error level.
+    pub error: bool,
+    /// Read back from the store: when an item at error level was first
+    /// seen so without a break. Ignored when recording.
+    pub failing_since: Option<i64>,
+}
+
+impl Recorded {
+    /// `link` or `quote`.
+    pub fn kind(&self) -> &'static str {
+        self.verdict.kind()
+    }
+}
 
 /// One item that changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// `link` or `quote`.
-    pub kind: String,
+    pub kind: &'static str,
     /// The URL or the quotation.
     pub subject: String,
     /// Its verdict now.
-    pub verdict: String,
+    pub verdict: Verdict,
     /// Its verdict in the earlier run, when it was checked then.
-    pub was: Option<String>,
+    pub was: Option<Verdict>,
 }
 
 /// A link or quote at error level since an earlier run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FailingSince {
     /// `link` or `quote`.
-    pub kind: String,
+    pub kind: &'static str,
     /// The URL or the quotation.
     pub subject: String,
     /// When the first run of its current streak saw it (HTTP date).
@@ -52,42 +73,47 @@ pub fn changes(now: &[Recorded], before: &[Recorded], since_run: i64) -> Changes
         .filter(|r| r.error)
         .filter_map(|r| {
             Some(FailingSince {
-                kind: r.kind.clone(),
+                kind: r.kind(),
                 subject: r.subject.clone(),
-                since: date(r.failing_since?),
+                since: crate::date::http_date(r.failing_since?),
             })
         })
         .collect();
     Changes {
-        since_run: date(since_run),
+        since_run: crate::date::http_date(since_run),
         new_findings,
         fixed,
         failing_since,
     }
 }
 
+/// Whether a quote's verdict now is drift from `found` before (a quote
+/// that could not be checked has not drifted).
+fn drifted(now: Verdict, was: Verdict) -> bool {
+    matches!(
+        now,
+        Verdict::Quote(QuoteVerdict::Missing | QuoteVerdict::Approximate)
+    ) && was == Verdict::Quote(QuoteVerdict::Found)
+}
+
 /// Compare a memo's results now with an earlier run's.
 pub fn compare(now: &[Recorded], before: &[Recorded]) -> (Vec<Change>, Vec<Change>) {
     let earlier: HashMap<(&str, &str), &Recorded> = before
         .iter()
-        .map(|r| ((r.kind.as_str(), r.subject.as_str()), r))
+        .map(|r| ((r.kind(), r.subject.as_str()), r))
         .collect();
     let mut new_findings = Vec::new();
     let mut fixed = Vec::new();
     for item in now {
-        let was = earlier.get(&(item.kind.as_str(), item.subject.as_str()));
+        let was = earlier.get(&(item.kind(), item.subject.as_str()));
         let change = || Change {
-            kind: item.kind.clone(),
+            kind: item.kind(),
             subject: item.subject.clone(),
-            verdict: item.verdict.clone(),
-            was: was.map(|w| w.verdict.clone()),
+            verdict: item.verdict,
+            was: was.map(|w| w.verdict),
         };
         let newly_failing = item.error && !was.is_some_and(|w| w.error);
-        let drifted = item.kind == "quote"
-            && item.verdict != "found"
-            && item.verdict != "unverifiable"
-            && was.is_some_and(|w| w.verdict == "found");
-        if newly_failing || drifted {
+        if newly_failing || was.is_some_and(|w| drifted(item.verdict, w.verdict)) {
             new_findings.push(change());
         } else if was.is_some_and(|w| w.error) && !item.error {
             fixed.push(change());
@@ -96,21 +122,14 @@ pub fn compare(now: &[Recorded], before: &[Recorded]) -> (Vec<Change>, Vec<Chang
     (new_findings, fixed)
 }
 
-/// An HTTP date for a Unix time.
-pub fn date(unix: i64) -> String {
-    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64);
-    httpdate::fmt_http_date(time)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn r(kind: &str, subject: &str, verdict: &str, error: bool) -> Recorded {
         Recorded {
-            kind: kind.into(),
             subject: subject.into(),
-            verdict: verdict.into(),
+            verdict: Verdict::parse(kind, verdict).unwrap(),
             error,
             failing_since: None,
         }
@@ -123,6 +142,7 @@ mod tests {
             r("link", "b", "broken", true),
             r("quote", "q", "found", false),
             r("link", "c", "broken", true),
+            r("quote", "u", "found", false),
         ];
         let now = [
             r("link", "a", "broken", true),
@@ -130,14 +150,14 @@ mod tests {
             r("quote", "q", "approximate", false),
             r("link", "c", "broken", true),
             r("link", "d", "soft_404", true),
+            r("quote", "u", "unverifiable", false),
         ];
         let (new, fixed) = compare(&now, &before);
         let subjects: Vec<&str> = new.iter().map(|c| c.subject.as_str()).collect();
         assert_eq!(subjects, ["a", "q", "d"]);
-        assert_eq!(new[0].was.as_deref(), Some("ok"));
+        assert_eq!(new[0].was.map(Verdict::name), Some("ok"));
         assert_eq!(new[2].was, None);
         assert_eq!(fixed.len(), 1);
         assert_eq!(fixed[0].subject, "b");
-        assert_eq!(date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
     }
 }

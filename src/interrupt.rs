@@ -15,6 +15,13 @@ pub const GRACE: Duration = Duration::from_secs(2);
 pub const REASON: &str = "interrupted";
 
 /// A run's interruption state, shared by every stage.
+///
+/// Every flag is read and written with `SeqCst`. The signal handler runs
+/// on its own thread, and the grace-period thread sets `abandoned` after
+/// `requested`: a task that sees `abandoned` must also see `requested`,
+/// and no reader may see the two in another order. The flags are touched
+/// a few times per request, so the stronger ordering costs nothing
+/// measurable, and it saves reasoning about each pair of accesses.
 #[derive(Debug, Default)]
 pub struct Interrupt {
     signals: AtomicUsize,
@@ -74,6 +81,11 @@ impl Interrupt {
     /// Resolves once requests in flight are to be given up.
     pub async fn abandoned(&self) {
         loop {
+            // The future is made before the flag is read: `notify_waiters`
+            // wakes only futures that exist when it is called, so checking
+            // the flag first would leave a window in which `abandon` could
+            // set the flag and notify between the check and the wait, and
+            // this task would sleep through it.
             let notified = self.notify.notified();
             if self.abandoned.load(Ordering::SeqCst) {
                 return;

@@ -16,7 +16,7 @@ pub enum MemoFormat {
     Markdown,
     /// HTML.
     Html,
-    /// PDF (recognised, not yet read).
+    /// PDF, read natively (laid-out text, link annotations).
     Pdf,
 }
 
@@ -242,6 +242,26 @@ pub enum Pairing {
     Annotation,
 }
 
+/// A quote of a run: its memo's place among the run's memos and its
+/// place among that memo's quotes. Pages are asked about quotes by these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QuoteId {
+    /// The memo's index in the run.
+    pub memo: u32,
+    /// The quote's index in the memo's extraction.
+    pub quote: u32,
+}
+
+impl QuoteId {
+    /// The `quote`-th quote of the `memo`-th memo.
+    pub fn new(memo: usize, quote: usize) -> Self {
+        Self {
+            memo: u32::try_from(memo).unwrap_or(u32::MAX),
+            quote: u32::try_from(quote).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 /// One quotation found in a memo.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quote {
@@ -451,5 +471,68 @@ impl QuoteVerdict {
             Self::Approximate | Self::Unverifiable => Severity::Warning,
             Self::Found => Severity::Info,
         }
+    }
+}
+
+/// A link's or a quote's verdict, as one value: what the run history
+/// records and what `[severity]` settings are keyed by. Serialised as the
+/// verdict's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// A link occurrence's verdict.
+    Link(LinkVerdict),
+    /// A quotation's verdict.
+    Quote(QuoteVerdict),
+}
+
+impl Verdict {
+    /// `link` or `quote`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Link(_) => "link",
+            Self::Quote(_) => "quote",
+        }
+    }
+
+    /// The snake-case name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Link(v) => v.name(),
+            Self::Quote(v) => v.name(),
+        }
+    }
+
+    /// The default severity of this verdict.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Self::Link(v) => v.default_severity(),
+            Self::Quote(v) => v.default_severity(),
+        }
+    }
+
+    /// The verdict of an item of `kind` (`link`, `quote`) named `name`.
+    pub fn parse(kind: &str, name: &str) -> Option<Self> {
+        match kind {
+            "link" => LinkVerdict::ALL
+                .into_iter()
+                .find(|v| v.name() == name)
+                .map(Self::Link),
+            "quote" => QuoteVerdict::ALL
+                .into_iter()
+                .find(|v| v.name() == name)
+                .map(Self::Quote),
+            _ => None,
+        }
+    }
+
+    /// The verdict named `name`, link verdicts first (no name is both).
+    pub fn by_name(name: &str) -> Option<Self> {
+        Self::parse("link", name).or_else(|| Self::parse("quote", name))
+    }
+}
+
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }

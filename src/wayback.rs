@@ -11,11 +11,11 @@
 use url::Url;
 
 /// The default archive.
-pub const DEFAULT_ARCHIVE_URL: &str = "https://archive.org";
+pub(crate) const DEFAULT_ARCHIVE_URL: &str = "https://archive.org";
 
 /// A capture the archive holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Capture {
+pub(crate) struct Capture {
     /// `YYYYMMDDhhmmss`.
     pub timestamp: String,
     /// The raw capture (`id_`), for checking.
@@ -26,47 +26,13 @@ pub struct Capture {
 
 impl Capture {
     /// The capture's date as `YYYY-MM-DD`.
-    pub fn date(&self) -> String {
-        date(&self.timestamp)
+    pub(crate) fn date(&self) -> String {
+        crate::date::of_timestamp(&self.timestamp)
     }
-}
-
-/// `YYYY-MM-DD` of a Wayback timestamp (`YYYYMMDDhhmmss`).
-pub fn date(timestamp: &str) -> String {
-    match (timestamp.get(..4), timestamp.get(4..6), timestamp.get(6..8)) {
-        (Some(y), Some(m), Some(d)) => format!("{y}-{m}-{d}"),
-        _ => timestamp.to_owned(),
-    }
-}
-
-/// A Wayback timestamp for the end of a date given as `YYYY`, `YYYY-MM`,
-/// `YYYY-MM-DD` or an RFC 3339 date-time (the end of the day, so that
-/// captures of that day count as before it); `None` if it is not a date.
-pub fn timestamp(date: &str) -> Option<String> {
-    let date = date.trim().trim_matches(['"', '\'']);
-    let day = date.get(..10).unwrap_or(date);
-    let parts: Vec<&str> = day.split('-').collect();
-    let (year, month, dom) = match parts.as_slice() {
-        [y] => (digits(y, 4)?, "12", "31"),
-        [y, m] => (digits(y, 4)?, digits(m, 2)?, "31"),
-        [y, m, d] => (digits(y, 4)?, digits(m, 2)?, digits(d, 2)?),
-        _ => return None,
-    };
-    let m: u32 = month.parse().ok()?;
-    let d: u32 = dom.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    Some(format!("{year}{month}{dom}235959"))
-}
-
-/// `s` when it is `len` ASCII digits.
-fn digits(s: &str, len: usize) -> Option<&str> {
-    (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
 }
 
 /// The availability query for `url` near `timestamp` (newest without).
-pub fn availability_url(base: &Url, url: &Url, timestamp: Option<&str>) -> Url {
+pub(crate) fn availability_url(base: &Url, url: &Url, timestamp: Option<&str>) -> Url {
     let mut query = base.clone();
     let path = format!("{}/wayback/available", base.path().trim_end_matches('/'));
     query.set_path(&path);
@@ -85,7 +51,11 @@ pub fn availability_url(base: &Url, url: &Url, timestamp: Option<&str>) -> Url {
 /// The capture an availability answer names, `Ok(None)` when there is
 /// none (or it is not a 2xx capture), `Err` when the answer is not the
 /// API's JSON.
-pub fn parse_availability(base: &Url, url: &Url, body: &str) -> Result<Option<Capture>, String> {
+pub(crate) fn parse_availability(
+    base: &Url,
+    url: &Url,
+    body: &str,
+) -> Result<Option<Capture>, String> {
     let json: serde_json::Value =
         serde_json::from_str(body).map_err(|e| format!("the archive's answer is not JSON: {e}"))?;
     let snapshots = json
@@ -131,19 +101,6 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
-    }
-
-    #[test]
-    fn timestamps_from_dates() {
-        assert_eq!(timestamp("2008-05-12").as_deref(), Some("20080512235959"));
-        assert_eq!(
-            timestamp("2008-05-12T10:00:00Z").as_deref(),
-            Some("20080512235959")
-        );
-        assert_eq!(timestamp("2008-05").as_deref(), Some("20080531235959"));
-        assert_eq!(timestamp("2008").as_deref(), Some("20081231235959"));
-        assert_eq!(timestamp("May 2008"), None);
-        assert_eq!(timestamp("2008-13-01"), None);
     }
 
     #[test]

@@ -22,87 +22,11 @@ pub(super) struct Parsed {
 }
 
 pub(super) fn parse(memo: &PdfMemo, options: &ExtractOptions) -> Parsed {
-    let mut text = String::new();
-    let mut pages = Vec::new();
-    // Start of every line, per page.
-    let mut line_starts: Vec<Vec<usize>> = Vec::new();
-    let mut line_count = 0;
-    for page in &memo.pages {
-        pages.push((line_count, page.number));
-        let mut starts = Vec::with_capacity(page.lines.len());
-        for line in &page.lines {
-            starts.push(text.len());
-            text.push_str(&line.text);
-            text.push('\n');
-        }
-        line_count += page.lines.len();
-        line_starts.push(starts);
-    }
+    let (text, pages, line_starts) = memo_text(memo);
     let annotations = annotations(memo, &line_starts);
     let uris: Vec<&str> = annotations.iter().map(|a| a.uri.as_str()).collect();
-    let mut printed = printed_urls(&text, &uris);
-    let mut warnings = Vec::new();
-    let mut links: Vec<(RawLink, Option<Vec<Range<usize>>>)> = Vec::new();
-    for annotation in annotations {
-        let over = printed.iter().position(|(_, span)| {
-            annotation
-                .spans
-                .iter()
-                .any(|s| s.start < span.end && s.end > span.start)
-        });
-        match over {
-            Some(i) if same_target(&annotation.uri, &printed[i].0) => {
-                // One occurrence: the printed URL, known to be a link.
-                let (written, span) = printed.remove(i);
-                links.push((
-                    RawLink {
-                        written,
-                        kind: LinkKind::Annotation,
-                        offset: span.start,
-                        text: annotation.text,
-                    },
-                    Some(annotation.spans),
-                ));
-            }
-            over => {
-                if let Some(i) = over {
-                    warnings.push((
-                        printed[i].1.start,
-                        format!(
-                            "the link on “{}” goes to {}, but the text shows {}",
-                            annotation.text.as_deref().unwrap_or_default(),
-                            annotation.uri,
-                            printed[i].0
-                        ),
-                    ));
-                }
-                let offset = annotation
-                    .spans
-                    .first()
-                    .map_or(annotation.page_start, |s| s.start);
-                links.push((
-                    RawLink {
-                        written: annotation.uri,
-                        kind: LinkKind::Annotation,
-                        offset,
-                        text: annotation.text,
-                    },
-                    Some(annotation.spans),
-                ));
-            }
-        }
-    }
-    for (written, span) in printed {
-        links.push((
-            RawLink {
-                written,
-                kind: LinkKind::Bare,
-                offset: span.start,
-                text: None,
-            },
-            None,
-        ));
-    }
+    let printed = printed_urls(&text, &uris);
+    let (mut links, warnings) = merge(annotations, printed);
     links.sort_by_key(|(link, _)| link.offset);
     let on_words = links
         .iter()
@@ -131,6 +55,92 @@ pub(super) fn parse(memo: &PdfMemo, options: &ExtractOptions) -> Parsed {
         pages,
         warnings,
     }
+}
+
+/// The memo's text (a line per line, pages in order), where each page's
+/// lines start (line index, page number), and each line's offset, per
+/// page.
+fn memo_text(memo: &PdfMemo) -> (String, Vec<(usize, u32)>, Vec<Vec<usize>>) {
+    let mut text = String::new();
+    let mut pages = Vec::new();
+    let mut line_starts: Vec<Vec<usize>> = Vec::new();
+    let mut line_count = 0;
+    for page in &memo.pages {
+        pages.push((line_count, page.number));
+        let mut starts = Vec::with_capacity(page.lines.len());
+        for line in &page.lines {
+            starts.push(text.len());
+            text.push_str(&line.text);
+            text.push('\n');
+        }
+        line_count += page.lines.len();
+        line_starts.push(starts);
+    }
+    (text, pages, line_starts)
+}
+
+/// A link with the spans of the words it stands on (annotations only).
+type OnWords = (RawLink, Option<Vec<Range<usize>>>);
+
+/// Annotations and printed URLs as the memo's links: an annotation over a
+/// printed URL with the same target is one occurrence; one that disagrees
+/// is kept beside it with a warning at the printed URL.
+fn merge(
+    annotations: Vec<Placed>,
+    mut printed: Vec<(String, Range<usize>)>,
+) -> (Vec<OnWords>, Vec<(usize, String)>) {
+    let mut warnings = Vec::new();
+    let mut links: Vec<OnWords> = Vec::new();
+    for annotation in annotations {
+        let over = printed.iter().position(|(_, span)| {
+            annotation
+                .spans
+                .iter()
+                .any(|s| s.start < span.end && s.end > span.start)
+        });
+        let (written, offset) = match over {
+            Some(i) if same_target(&annotation.uri, &printed[i].0) => {
+                // One occurrence: the printed URL, known to be a link.
+                let (written, span) = printed.remove(i);
+                (written, span.start)
+            }
+            over => {
+                if let Some(i) = over {
+                    warnings.push((
+                        printed[i].1.start,
+                        format!(
+                            "the link on “{}” goes to {}, but the text shows {}",
+                            annotation.text.as_deref().unwrap_or_default(),
+                            annotation.uri,
+                            printed[i].0
+                        ),
+                    ));
+                }
+                let offset = annotation
+                    .spans
+                    .first()
+                    .map_or(annotation.page_start, |s| s.start);
+                (annotation.uri, offset)
+            }
+        };
+        let link = RawLink {
+            written,
+            kind: LinkKind::Annotation,
+            offset,
+            text: annotation.text,
+        };
+        links.push((link, Some(annotation.spans)));
+    }
+    for (written, span) in printed {
+        let link = RawLink {
+            written,
+            kind: LinkKind::Bare,
+            offset: span.start,
+            text: None,
+        };
+        links.push((link, None));
+    }
+    (links, warnings)
 }
 
 /// A link annotation placed in the memo's text.

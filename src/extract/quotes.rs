@@ -11,7 +11,7 @@ const MAX_QUOTE_BYTES: usize = 6000;
 
 /// A quotation mark span found in a block of prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
+pub(super) enum Found {
     /// A complete quotation: the opening mark's offset and the inner text.
     Quote {
         /// Byte offset of the opening mark.
@@ -28,7 +28,7 @@ pub enum Found {
 
 /// Find double-quoted spans (“…”, "…", «…», „…“, »…«) in `text`. A quote
 /// never crosses a blank line; single quotes are not quotations.
-pub fn scan(text: &str) -> Vec<Found> {
+pub(super) fn scan(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     let mut iter = text.char_indices().peekable();
     let mut prev: Option<char> = None;
@@ -91,13 +91,13 @@ fn find_closer(text: &str, closers: &[char]) -> Option<usize> {
 
 /// The quoted text as written, with line breaks and runs of white space
 /// folded to one space.
-pub fn as_written(inner: &str) -> String {
+pub(super) fn as_written(inner: &str) -> String {
     inner.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Repair the quoted text and split it into segments at ellipses, with
 /// bracketed editorial text as optional pieces.
-pub fn segments(inner: &str) -> Vec<Segment> {
+pub(super) fn segments(inner: &str) -> Vec<Segment> {
     let joined = join_line_break_hyphens(inner);
     let folded = as_written(&joined)
         .replace("[…]", "…")
@@ -114,7 +114,7 @@ pub fn segments(inner: &str) -> Vec<Segment> {
 }
 
 /// Number of words the source must hold (editorial insertions excluded).
-pub fn word_count(segments: &[Segment]) -> usize {
+pub(super) fn word_count(segments: &[Segment]) -> usize {
     segments
         .iter()
         .flat_map(|s| &s.pieces)
@@ -473,7 +473,7 @@ fn name_from(run: &[Word<'_>]) -> Option<String> {
 
 /// The speaker of the quote at `quote` in `text`, when the same sentence
 /// names one: "As Dr. Andreas Umland explains: “…”", "“…” says Dr. Kelleners".
-pub fn attribution(text: &str, quote: Range<usize>, inner: &str) -> Option<String> {
+pub(super) fn attribution(text: &str, quote: Range<usize>, inner: &str) -> Option<String> {
     let before = &text[sentence_start(text, quote.start)..quote.start];
     let after_end = sentence_end(text, quote.end);
     let after = &text[quote.end..after_end];

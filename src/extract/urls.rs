@@ -53,7 +53,7 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
 
 /// How many bytes at the start of `text` continue a URL cut at a line's
 /// end: URL characters, less trailing sentence punctuation.
-pub fn continuation_len(text: &str) -> usize {
+pub(super) fn continuation_len(text: &str) -> usize {
     let len = text.find(|c| !is_url_char(c)).unwrap_or(text.len());
     trim_trailing(text, 0, len)
 }

@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 /// Why an address may not be fetched, or `None` when it may.
-pub fn refuse(ip: IpAddr, allow_private: bool) -> Option<&'static str> {
+pub(crate) fn refuse(ip: IpAddr, allow_private: bool) -> Option<&'static str> {
     let ip = match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
         v4 => v4,
@@ -49,7 +49,7 @@ fn is_shared(v4: std::net::Ipv4Addr) -> bool {
 
 /// A resolver that drops refused addresses and fails when none is left.
 #[derive(Debug, Clone)]
-pub struct GuardedResolver {
+pub(crate) struct GuardedResolver {
     /// Whether loopback and private addresses may be fetched.
     pub allow_private: bool,
     /// Host names exempt from the guard (configured proxies).
@@ -90,7 +90,7 @@ impl Resolve for GuardedResolver {
 }
 
 /// Proxy host names from the standard environment variables.
-pub fn proxy_hosts() -> Vec<String> {
+pub(crate) fn proxy_hosts() -> Vec<String> {
     [
         "HTTP_PROXY",
         "http_proxy",

@@ -5,8 +5,8 @@
 //! `Retry-After`, bodies streamed up to a cap.
 
 pub mod charset;
-pub mod guard;
-pub mod pool;
+pub(crate) mod guard;
+pub(crate) mod pool;
 
 use crate::model::page_of;
 use std::collections::HashSet;

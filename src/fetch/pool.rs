@@ -18,8 +18,16 @@ struct Host {
 }
 
 /// Per-host and global limits shared by every request of a run.
+///
+/// The host table and each host's schedule sit behind std `Mutex`es, not
+/// tokio's: each is held only to look up or update a few words, never
+/// across an `.await`, so a blocking lock is cheaper than an async one
+/// and cannot stall the runtime. The waiting itself happens on the
+/// semaphores and in `sleep_until`, outside any lock; the two locks are
+/// never held at once (the table's guard is dropped before a schedule is
+/// locked).
 #[derive(Debug)]
-pub struct Pool {
+pub(crate) struct Pool {
     hosts: Mutex<HashMap<String, Arc<Host>>>,
     /// Requests in flight over all hosts.
     global: Arc<Semaphore>,
@@ -31,7 +39,7 @@ pub struct Pool {
 
 /// Held while a request is in flight; dropping it frees both places.
 #[derive(Debug)]
-pub struct Permit {
+pub(crate) struct Permit {
     _host: OwnedSemaphorePermit,
     _global: OwnedSemaphorePermit,
 }
@@ -39,7 +47,7 @@ pub struct Permit {
 impl Pool {
     /// A pool with these limits (concurrencies of at least 1), and
     /// `overrides` for particular hosts and their subdomains.
-    pub fn new(
+    pub(crate) fn new(
         max_concurrency: usize,
         host_concurrency: usize,
         host_interval: Duration,
@@ -85,7 +93,7 @@ impl Pool {
     /// Wait for a place for a request to `host`: the host's cap first, then
     /// the host's next slot in its schedule, then the global cap last, so
     /// that a busy or slowed host never holds global places while it waits.
-    pub async fn acquire(&self, host: &str) -> Permit {
+    pub(crate) async fn acquire(&self, host: &str) -> Permit {
         let state = self.host(host);
         // The semaphores are never closed, so acquiring cannot fail.
         let host_permit = state
@@ -118,7 +126,7 @@ impl Pool {
 
     /// A host answered 429: keep at least `interval` between its requests
     /// from now on, and start none before `pause` has passed.
-    pub fn slow_down(&self, host: &str, interval: Duration, pause: Duration) {
+    pub(crate) fn slow_down(&self, host: &str, interval: Duration, pause: Duration) {
         let state = self.host(host);
         let mut schedule = state
             .schedule

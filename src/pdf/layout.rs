@@ -290,7 +290,7 @@ struct TextState {
 }
 
 /// The lines of text of one page, top to bottom.
-pub fn page_lines(document: &Document, page: ObjectId) -> Result<Vec<Line>, String> {
+pub(super) fn page_lines(document: &Document, page: ObjectId) -> Result<Vec<Line>, String> {
     let content = document
         .get_page_content(page)
         .map_err(|e| format!("cannot read the page's content: {e}"))?;
@@ -303,38 +303,76 @@ pub fn page_lines(document: &Document, page: ObjectId) -> Result<Vec<Line>, Stri
         .into_iter()
         .map(|(name, dict)| (name, load_font(document, dict)))
         .collect();
-    let mut glyphs = Vec::new();
-    let mut ctm = Matrix::IDENTITY;
-    let mut stack: Vec<(Matrix, TextState, Option<Vec<u8>>)> = Vec::new();
-    let mut state = TextState {
-        char_spacing: 0.0,
-        word_spacing: 0.0,
-        scale: 1.0,
-        leading: 0.0,
-        size: 0.0,
-        rise: 0.0,
-    };
-    let mut font_name: Option<Vec<u8>> = None;
-    let mut tm = Matrix::IDENTITY;
-    let mut tlm = Matrix::IDENTITY;
+    let mut painter = Painter::new(&fonts);
     for op in &operations {
+        painter.apply(op);
+        if painter.glyphs.len() > MAX_GLYPHS {
+            return Err("the page draws more than two million glyphs".to_owned());
+        }
+    }
+    Ok(lines(painter.glyphs))
+}
+
+/// Most glyphs read from one page: a hostile page cannot exhaust memory.
+const MAX_GLYPHS: usize = 2_000_000;
+
+/// The graphics and text state while a content stream runs, and the
+/// glyphs it has drawn.
+struct Painter<'f, 'a> {
+    fonts: &'f BTreeMap<Vec<u8>, Font<'a>>,
+    glyphs: Vec<Glyph>,
+    ctm: Matrix,
+    /// Saved by `q`, restored by `Q`.
+    stack: Vec<(Matrix, TextState, Option<Vec<u8>>)>,
+    state: TextState,
+    font_name: Option<Vec<u8>>,
+    tm: Matrix,
+    tlm: Matrix,
+}
+
+impl<'f, 'a> Painter<'f, 'a> {
+    fn new(fonts: &'f BTreeMap<Vec<u8>, Font<'a>>) -> Self {
+        Self {
+            fonts,
+            glyphs: Vec::new(),
+            ctm: Matrix::IDENTITY,
+            stack: Vec::new(),
+            state: TextState {
+                char_spacing: 0.0,
+                word_spacing: 0.0,
+                scale: 1.0,
+                leading: 0.0,
+                size: 0.0,
+                rise: 0.0,
+            },
+            font_name: None,
+            tm: Matrix::IDENTITY,
+            tlm: Matrix::IDENTITY,
+        }
+    }
+
+    /// Run one operator.
+    fn apply(&mut self, op: &lopdf::content::Operation) {
         let n = |i: usize| op.operands.get(i).and_then(number).unwrap_or(0.0);
+        let state = &mut self.state;
         match op.operator.as_str() {
-            "q" if stack.len() < 256 => stack.push((ctm, state, font_name.clone())),
+            "q" if self.stack.len() < 256 => {
+                self.stack.push((self.ctm, *state, self.font_name.clone()));
+            }
             "Q" => {
-                if let Some((m, s, f)) = stack.pop() {
-                    ctm = m;
-                    state = s;
-                    font_name = f;
+                if let Some((m, s, f)) = self.stack.pop() {
+                    self.ctm = m;
+                    self.state = s;
+                    self.font_name = f;
                 }
             }
-            "cm" => ctm = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]).then(&ctm),
+            "cm" => self.ctm = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]).then(&self.ctm),
             "BT" => {
-                tm = Matrix::IDENTITY;
-                tlm = Matrix::IDENTITY;
+                self.tm = Matrix::IDENTITY;
+                self.tlm = Matrix::IDENTITY;
             }
             "Tf" => {
-                font_name = op
+                self.font_name = op
                     .operands
                     .first()
                     .and_then(|o| o.as_name().ok())
@@ -346,64 +384,76 @@ pub fn page_lines(document: &Document, page: ObjectId) -> Result<Vec<Line>, Stri
             "Tz" => state.scale = n(0) / 100.0,
             "TL" => state.leading = n(0),
             "Ts" => state.rise = n(0),
-            "Td" | "TD" => {
-                if op.operator == "TD" {
-                    state.leading = -n(1);
-                }
-                tlm = Matrix::translate(n(0), n(1)).then(&tlm);
-                tm = tlm;
+            "Td" => self.move_line(n(0), n(1)),
+            "TD" => {
+                state.leading = -n(1);
+                self.move_line(n(0), n(1));
             }
             "Tm" => {
-                tlm = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]);
-                tm = tlm;
+                self.tlm = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]);
+                self.tm = self.tlm;
             }
-            "T*" => {
-                tlm = Matrix::translate(0.0, -state.leading).then(&tlm);
-                tm = tlm;
+            "T*" => self.next_line(),
+            "'" => {
+                self.next_line();
+                self.show_operands(&op.operands);
             }
-            "Tj" | "'" | "\"" | "TJ" => {
-                if op.operator != "Tj" && op.operator != "TJ" {
-                    if op.operator == "\"" {
-                        state.word_spacing = n(0);
-                        state.char_spacing = n(1);
-                    }
-                    tlm = Matrix::translate(0.0, -state.leading).then(&tlm);
-                    tm = tlm;
-                }
-                let Some(font) = font_name.as_ref().and_then(|f| fonts.get(f)) else {
-                    continue;
-                };
-                for operand in &op.operands {
-                    match operand {
-                        Object::String(bytes, _) => {
-                            show(bytes, font, &state, &mut tm, &ctm, &mut glyphs);
-                        }
-                        Object::Array(items) => {
-                            for item in items {
-                                match item {
-                                    Object::String(bytes, _) => {
-                                        show(bytes, font, &state, &mut tm, &ctm, &mut glyphs);
-                                    }
-                                    other => {
-                                        if let Some(adjust) = number(other) {
-                                            let tx = -adjust / 1000.0 * state.size * state.scale;
-                                            tm = Matrix::translate(tx, 0.0).then(&tm);
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+            "\"" => {
+                state.word_spacing = n(0);
+                state.char_spacing = n(1);
+                self.next_line();
+                self.show_operands(&op.operands);
             }
+            "Tj" | "TJ" => self.show_operands(&op.operands),
             _ => {}
         }
-        if glyphs.len() > 2_000_000 {
-            return Err("the page draws more than two million glyphs".to_owned());
+    }
+
+    /// `Td`: a new line at an offset from the start of the current one.
+    fn move_line(&mut self, tx: f32, ty: f32) {
+        self.tlm = Matrix::translate(tx, ty).then(&self.tlm);
+        self.tm = self.tlm;
+    }
+
+    /// `T*`: the next line, one leading down.
+    fn next_line(&mut self) {
+        self.move_line(0.0, -self.state.leading);
+    }
+
+    /// Draw the strings among a text operator's operands (`TJ` arrays with
+    /// their kerning adjustments).
+    fn show_operands(&mut self, operands: &[Object]) {
+        let Some(font) = self.font_name.as_ref().and_then(|f| self.fonts.get(f)) else {
+            return;
+        };
+        for operand in operands {
+            let items = match operand {
+                Object::Array(items) => items.as_slice(),
+                other => std::slice::from_ref(other),
+            };
+            for item in items {
+                match item {
+                    Object::String(bytes, _) => {
+                        show(
+                            bytes,
+                            font,
+                            &self.state,
+                            &mut self.tm,
+                            &self.ctm,
+                            &mut self.glyphs,
+                        );
+                    }
+                    other if matches!(operand, Object::Array(_)) => {
+                        if let Some(adjust) = number(other) {
+                            let tx = -adjust / 1000.0 * self.state.size * self.state.scale;
+                            self.tm = Matrix::translate(tx, 0.0).then(&self.tm);
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
-    Ok(lines(glyphs))
 }
 
 /// Draw a string: one glyph per code, advancing the text matrix.

@@ -29,7 +29,7 @@ fn numbers(document: &Document, object: &Object) -> Vec<f32> {
 }
 
 /// The page's link annotations that open a URI, in the order stored.
-pub fn page_links(document: &Document, page: ObjectId) -> Vec<LinkAnnotation> {
+pub(super) fn page_links(document: &Document, page: ObjectId) -> Vec<LinkAnnotation> {
     let Ok(page) = document.get_dictionary(page) else {
         return Vec::new();
     };

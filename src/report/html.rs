@@ -176,6 +176,17 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
             .map(|d| format!(", dated {}", xml(d)))
             .unwrap_or_default()
     )?;
+    problems_table(index, memo, out)?;
+    if memo.links.is_empty() && memo.quotes.is_empty() {
+        writeln!(out, "<p class=\"none\">Nothing cited.</p>")?;
+    }
+    links_table(index, memo, out)?;
+    quotes_table(index, memo, out)?;
+    writeln!(out, "</section>")
+}
+
+/// The memo's own problems, if any.
+fn problems_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Result<()> {
     let problems: Vec<_> = memo.errors.iter().chain(&memo.warnings).collect();
     if !problems.is_empty() {
         writeln!(
@@ -194,9 +205,11 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
         }
         writeln!(out, "</table>")?;
     }
-    if memo.links.is_empty() && memo.quotes.is_empty() {
-        writeln!(out, "<p class=\"none\">Nothing cited.</p>")?;
-    }
+    Ok(())
+}
+
+/// One row per link occurrence.
+fn links_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Result<()> {
     if !memo.links.is_empty() {
         writeln!(
             out,
@@ -207,7 +220,7 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
             let replacement = match &l.suggestion {
                 Some(s) => {
                     let what = match &s.timestamp {
-                        Some(ts) => format!("archived copy of {}", crate::wayback::date(ts)),
+                        Some(ts) => format!("archived copy of {}", crate::date::of_timestamp(ts)),
                         None => "redirect target".to_owned(),
                     };
                     format!("{}<br>{}", xml(&what), url_cell(&s.url))
@@ -228,6 +241,11 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
         }
         writeln!(out, "</table>")?;
     }
+    Ok(())
+}
+
+/// One row per quotation, drifted ones beside the source's wording.
+fn quotes_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Result<()> {
     if !memo.quotes.is_empty() {
         writeln!(
             out,
@@ -252,7 +270,7 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
             if let Some(a) = &q.archived {
                 cell.push_str(&format!(
                     "<div class=\"says\">archived copy of {} ({}): {}</div>",
-                    crate::wayback::date(&a.timestamp),
+                    crate::date::of_timestamp(&a.timestamp),
                     a.verdict.name(),
                     url_cell(&a.url)
                 ));
@@ -273,7 +291,7 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
         }
         writeln!(out, "</table>")?;
     }
-    writeln!(out, "</section>")
+    Ok(())
 }
 
 /// The quote and the page's wording, escaped, with the words each lacks

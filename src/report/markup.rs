@@ -1,6 +1,14 @@
-//! Escaping text from memos and fetched pages for the markup formats
-//! (HTML, XML, Markdown, workflow commands). Every renderer that writes
-//! data into markup goes through here.
+//! Escaping text from memos and fetched pages for every output: the
+//! markup formats (HTML, XML, Markdown, workflow commands) and the
+//! terminal. Every renderer that writes such text goes through here.
+
+/// Text for a terminal: control characters become spaces, so a hostile
+/// page or memo cannot move the cursor or recolour the terminal.
+pub fn terminal(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
 
 /// Escape for HTML and XML text and attribute values; control characters
 /// other than tab and newline are dropped (XML 1.0 forbids them).

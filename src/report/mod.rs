@@ -10,9 +10,10 @@ pub mod junit;
 pub mod markdown;
 pub mod markup;
 pub mod sarif;
+pub mod store;
 pub mod terminal;
 
-use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity};
+use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity, Verdict};
 use crate::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -544,32 +545,28 @@ impl MemoReport {
 impl MemoReport {
     /// The memo's links and quotes for the run history: the first
     /// occurrence of each URL and of each quotation.
-    pub fn recorded(&self) -> Vec<crate::store::Recorded> {
+    pub fn recorded(&self) -> Vec<crate::history::Recorded> {
         let mut seen = HashSet::new();
         let links = self.links.iter().map(|l| {
             (
-                "link",
                 l.resolved_url.clone().unwrap_or_else(|| l.url.clone()),
-                l.verdict.name(),
+                Verdict::Link(l.verdict),
                 l.severity,
             )
         });
         let quotes = self
             .quotes
             .iter()
-            .map(|q| ("quote", q.text.clone(), q.verdict.name(), q.severity));
+            .map(|q| (q.text.clone(), Verdict::Quote(q.verdict), q.severity));
         links
             .chain(quotes)
-            .filter(|(kind, subject, _, _)| seen.insert((*kind, subject.clone())))
-            .map(
-                |(kind, subject, verdict, severity)| crate::store::Recorded {
-                    kind: kind.to_owned(),
-                    subject,
-                    verdict: verdict.to_owned(),
-                    error: severity == Severity::Error,
-                    failing_since: None,
-                },
-            )
+            .filter(|(subject, verdict, _)| seen.insert((verdict.kind(), subject.clone())))
+            .map(|(subject, verdict, severity)| crate::history::Recorded {
+                subject,
+                verdict,
+                error: severity == Severity::Error,
+                failing_since: None,
+            })
             .collect()
     }
 

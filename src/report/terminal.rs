@@ -1,8 +1,9 @@
 //! The terminal report: findings grouped by memo, each as
 //! `path:line:column  verdict  what  (reason)`, then one summary line.
 
-use super::markup::shorten;
-use super::{MemoReport, Report};
+use super::markup::{shorten, terminal as clean};
+use super::{LinkResult, MemoReport, Place, QuoteResult, Report};
+use crate::model::Problem;
 use crate::model::Severity;
 use std::io::{self, Write};
 
@@ -81,97 +82,24 @@ fn render_memo(
     options: TerminalOptions,
     painter: &Painter,
 ) -> io::Result<()> {
-    let mut lines = Vec::new();
-    for problem in memo.errors.iter().chain(&memo.warnings) {
-        if problem.severity < options.min_severity {
-            continue;
-        }
-        let place = super::Place::of_problem(problem);
-        let at = match place.label() {
-            Some(label) => format!("{}:{label}", memo.path),
-            None => memo.path.clone(),
-        };
-        lines.push((
-            place,
-            format!(
-                "  {at}  {}  {}",
-                painter.paint(problem.severity, problem.severity.name()),
-                clean(&problem.message)
-            ),
-        ));
-    }
-    for link in &memo.links {
-        if link.severity < options.min_severity {
-            continue;
-        }
-        let subject = link.resolved_url.as_deref().unwrap_or(&link.url);
-        let place = link.place();
-        let mut line = format!(
-            "  {}:{}  {}{}  {}",
-            memo.path,
-            place.label().unwrap_or_default(),
-            new_mark(memo, "link", subject),
-            painter.paint(link.severity, link.verdict.name()),
-            clean(&link.url)
-        );
-        if let Some(reason) = &link.reason {
-            line.push_str(&format!("  ({})", clean(reason)));
-        }
-        if let Some(s) = &link.suggestion {
-            let what = match &s.timestamp {
-                Some(ts) => format!("archived copy of {}", crate::wayback::date(ts)),
-                None => "suggestion".to_owned(),
-            };
-            line.push_str(&format!("\n      {what}: {}", clean(&s.url)));
-        }
-        if let Some(text) = link.text.as_ref().filter(|t| **t != link.url) {
-            line.push_str(&format!(
-                "\n      on the words “{}”",
-                clean(&shorten(text, 90))
-            ));
-        }
-        lines.push((place, line));
-    }
-    for quote in &memo.quotes {
-        if quote.severity < options.min_severity {
-            continue;
-        }
-        let place = quote.place();
-        let mut line = format!(
-            "  {}:{}  {}  “{}”",
-            memo.path,
-            place.label().unwrap_or_default(),
-            new_mark(memo, "quote", &quote.text).to_owned()
-                + &painter.paint(quote.severity, &format!("quote {}", quote.verdict.name())),
-            clean(&shorten(&quote.text, 90))
-        );
-        if let Some(who) = &quote.attribution {
-            line.push_str(&format!(" — {}", clean(who)));
-        }
-        if let Some(reason) = &quote.reason {
-            line.push_str(&format!("\n      {}", clean(reason)));
-        }
-        if let (Some(text), Some(source)) = (&quote.matched_text, &quote.source) {
-            if quote.verdict == crate::model::QuoteVerdict::Found {
-                line.push_str(&format!("\n      found at {}", clean(source)));
-            } else {
-                line.push_str(&format!(
-                    "\n      the source says: “{}” ({})",
-                    clean(&shorten(text, 120)),
-                    clean(source)
-                ));
-            }
-        }
-        if let Some(archived) = &quote.archived {
-            line.push_str(&format!(
-                "\n      archived copy of {} ({}): {}",
-                crate::wayback::date(&archived.timestamp),
-                archived.verdict.name(),
-                clean(&archived.url)
-            ));
-        }
-        lines.push((place, line));
-    }
+    let shown = |severity: Severity| severity >= options.min_severity;
+    let problems = memo
+        .errors
+        .iter()
+        .chain(&memo.warnings)
+        .filter(|p| shown(p.severity))
+        .map(|p| problem_line(memo, p, painter));
+    let links = memo
+        .links
+        .iter()
+        .filter(|l| shown(l.severity))
+        .map(|l| link_line(memo, l, painter));
+    let quotes = memo
+        .quotes
+        .iter()
+        .filter(|q| shown(q.severity))
+        .map(|q| quote_line(memo, q, painter));
+    let mut lines: Vec<(Place, String)> = problems.chain(links).chain(quotes).collect();
     if lines.is_empty() {
         return Ok(());
     }
@@ -193,6 +121,93 @@ fn render_memo(
     Ok(())
 }
 
+/// A memo problem: where, its severity, what.
+fn problem_line(memo: &MemoReport, problem: &Problem, painter: &Painter) -> (Place, String) {
+    let place = Place::of_problem(problem);
+    let at = match place.label() {
+        Some(label) => format!("{}:{label}", memo.path),
+        None => memo.path.clone(),
+    };
+    let line = format!(
+        "  {at}  {}  {}",
+        painter.paint(problem.severity, problem.severity.name()),
+        clean(&problem.message)
+    );
+    (place, line)
+}
+
+/// A link occurrence: where, its verdict, the URL and reason, then its
+/// suggestion and the words it is on.
+fn link_line(memo: &MemoReport, link: &LinkResult, painter: &Painter) -> (Place, String) {
+    let subject = link.resolved_url.as_deref().unwrap_or(&link.url);
+    let place = link.place();
+    let mut line = format!(
+        "  {}:{}  {}{}  {}",
+        memo.path,
+        place.label().unwrap_or_default(),
+        new_mark(memo, "link", subject),
+        painter.paint(link.severity, link.verdict.name()),
+        clean(&link.url)
+    );
+    if let Some(reason) = &link.reason {
+        line.push_str(&format!("  ({})", clean(reason)));
+    }
+    if let Some(s) = &link.suggestion {
+        let what = match &s.timestamp {
+            Some(ts) => format!("archived copy of {}", crate::date::of_timestamp(ts)),
+            None => "suggestion".to_owned(),
+        };
+        line.push_str(&format!("\n      {what}: {}", clean(&s.url)));
+    }
+    if let Some(text) = link.text.as_ref().filter(|t| **t != link.url) {
+        line.push_str(&format!(
+            "\n      on the words “{}”",
+            clean(&shorten(text, 90))
+        ));
+    }
+    (place, line)
+}
+
+/// A quotation: where, its verdict, the quote and speaker, then the
+/// reason, the source's wording and the archived copy.
+fn quote_line(memo: &MemoReport, quote: &QuoteResult, painter: &Painter) -> (Place, String) {
+    let place = quote.place();
+    let mut line = format!(
+        "  {}:{}  {}  “{}”",
+        memo.path,
+        place.label().unwrap_or_default(),
+        new_mark(memo, "quote", &quote.text).to_owned()
+            + &painter.paint(quote.severity, &format!("quote {}", quote.verdict.name())),
+        clean(&shorten(&quote.text, 90))
+    );
+    if let Some(who) = &quote.attribution {
+        line.push_str(&format!(" — {}", clean(who)));
+    }
+    if let Some(reason) = &quote.reason {
+        line.push_str(&format!("\n      {}", clean(reason)));
+    }
+    if let (Some(text), Some(source)) = (&quote.matched_text, &quote.source) {
+        if quote.verdict == crate::model::QuoteVerdict::Found {
+            line.push_str(&format!("\n      found at {}", clean(source)));
+        } else {
+            line.push_str(&format!(
+                "\n      the source says: “{}” ({})",
+                clean(&shorten(text, 120)),
+                clean(source)
+            ));
+        }
+    }
+    if let Some(archived) = &quote.archived {
+        line.push_str(&format!(
+            "\n      archived copy of {} ({}): {}",
+            crate::date::of_timestamp(&archived.timestamp),
+            archived.verdict.name(),
+            clean(&archived.url)
+        ));
+    }
+    (place, line)
+}
+
 /// What changed since the previous run, in a few lines.
 pub fn changes_text(changes: &crate::history::Changes) -> String {
     let mut text = format!(
@@ -206,7 +221,7 @@ pub fn changes_text(changes: &crate::history::Changes) -> String {
             "\n    fixed: {} {} (was {})",
             fixed.kind,
             clean(&shorten(&fixed.subject, 100)),
-            fixed.was.as_deref().unwrap_or("-")
+            fixed.was.map_or("-", crate::model::Verdict::name)
         ));
     }
     for failing in &changes.failing_since {
@@ -266,12 +281,4 @@ pub fn summary_line(report: &Report) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// Strip control characters (a hostile page or memo cannot move the
-/// cursor or recolour the terminal).
-fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }

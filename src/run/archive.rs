@@ -7,16 +7,16 @@
 //! down or slow only leaves the suggestion out, with a reason.
 
 use super::pages::Network;
-use super::{Verdicts, fetched_page};
-use crate::config::Config;
+use super::{MemoRun, fetched_page};
+use crate::config::{Accept, Config};
 use crate::fetch::Fetcher;
-use crate::model::{Extraction, LinkVerdict, QuoteVerdict};
-use crate::report::MemoReport;
+use crate::interrupt::Interrupt;
+use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict};
 use crate::verify::digest::{self, Demand, PageDigest};
+use crate::verify::fragment::FragmentCheck;
 use crate::verify::quote::PreparedQuote;
 use crate::verify::sources::{self, SourceCheck};
-use crate::verify::status::{Accept, FragmentCheck};
-use crate::verify::{ArchivedQuote, Suggestion, SuggestionSource};
+use crate::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion, SuggestionSource};
 use crate::wayback::{self, Capture};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -47,153 +47,162 @@ fn is_drifted(verdict: QuoteVerdict) -> bool {
 pub(super) fn suggest(
     network: &mut Option<Network>,
     config: &Config,
-    entries: &[(MemoReport, Option<Extraction>)],
-    first_quote: &[usize],
-    verdicts: &mut [Option<Verdicts>],
+    interrupt: &Arc<Interrupt>,
+    memos: &mut [MemoRun],
 ) {
-    let mut demands: HashMap<Key, Demand> = HashMap::new();
-    for (entry, ((_, extraction), verdicts)) in entries.iter().zip(verdicts.iter()).enumerate() {
-        let (Some(x), Some(v)) = (extraction, verdicts) else {
-            continue;
-        };
-        let when = timestamp(config, x);
-        for (link, outcome) in x.links.iter().zip(&v.links) {
-            if !is_dead(outcome.verdict) {
-                continue;
-            }
-            if let Some(page) = fetched_page(link, config) {
-                let demand = demands.entry((page, when.clone())).or_default();
-                if let Some(fragment) = &link.fragment {
-                    demand.add_fragment(fragment);
-                }
-            }
-        }
-        for (i, (quote, outcome)) in x.quotes.iter().zip(&v.quotes).enumerate() {
-            if !is_drifted(outcome.verdict) {
-                continue;
-            }
-            let prepared = Arc::new(PreparedQuote::new(quote));
-            for page in quote_sources(x, v, i, config) {
-                demands
-                    .entry((page, when.clone()))
-                    .or_default()
-                    .quotes
-                    .push((first_quote[entry] + i, prepared.clone()));
-            }
-        }
-    }
+    let demands = demands(config, memos);
     if demands.is_empty() {
         return;
     }
     let network = match network {
         Some(network) => network,
-        None => match Network::start(config) {
+        None => match Network::start(config, interrupt) {
             Ok(started) => network.insert(started),
             Err(_) => return,
         },
     };
     let found = look_up(network, config, demands);
-    for (entry, ((_, extraction), verdicts)) in entries.iter().zip(verdicts.iter_mut()).enumerate()
-    {
-        let (Some(x), Some(v)) = (extraction, verdicts) else {
+    for memo in memos {
+        let index = memo.index;
+        let Some((x, outcomes)) = memo.checked_mut() else {
             continue;
         };
         let when = timestamp(config, x);
-        for (link, outcome) in x.links.iter().zip(v.links.iter_mut()) {
-            if !is_dead(outcome.verdict) {
+        for (link, outcome) in x.links.iter().zip(outcomes.links.iter_mut()) {
+            let Some(page) = fetched_page(link, config).filter(|_| is_dead(outcome.verdict)) else {
                 continue;
+            };
+            if let Some(found) = found.get(&(page, when.clone())) {
+                attach_capture(link, outcome, found);
             }
-            let Some(page) = fetched_page(link, config) else {
-                continue;
-            };
-            let Some(found) = found.get(&(page, when.clone())) else {
-                continue;
-            };
-            let note = match found {
-                Ok(Some((capture, digest))) => {
-                    let check = link
-                        .fragment
-                        .as_ref()
-                        .and_then(|f| digest.fragments.get(f.value()));
-                    match check {
-                        Some(FragmentCheck::Missing(_)) => format!(
-                            "the archived copy of {} lacks the anchor too",
-                            capture.date()
-                        ),
-                        _ => {
-                            outcome.suggestion = Some(Suggestion {
-                                url: capture.view_url.clone(),
-                                source: SuggestionSource::Archive,
-                                timestamp: Some(capture.timestamp.clone()),
-                            });
-                            let what = if link.fragment.is_some() {
-                                "has the anchor"
-                            } else {
-                                "exists"
-                            };
-                            format!("an archived copy of {} {what}", capture.date())
-                        }
-                    }
-                }
-                Ok(None) => "no archived copy".to_owned(),
-                Err(why) => format!("no archived copy: {why}"),
-            };
-            append(&mut outcome.reason, &note);
         }
-        for (i, quote_outcome) in v.quotes.iter_mut().enumerate() {
-            if !is_drifted(quote_outcome.verdict) {
+        for (i, quote) in x.quotes.iter().enumerate() {
+            if !is_drifted(outcomes.quotes[i].verdict) {
                 continue;
             }
-            let number = first_quote[entry] + i;
-            let pages = quote_sources_of(x, &v.links, &x.quotes[i], quote_outcome, config);
-            let mut captures = Vec::new();
-            let mut failures = Vec::new();
-            for page in pages {
-                match found.get(&(page, when.clone())) {
-                    Some(Ok(Some((capture, digest)))) => {
-                        if let Some((_, check)) = digest.quotes.iter().find(|(n, _)| *n == number) {
-                            captures.push((capture, check));
-                        }
-                    }
-                    Some(Err(why)) => failures.push(why.clone()),
-                    _ => {}
+            let pages = quote_sources(x, &outcomes.links, quote, &outcomes.quotes[i], config);
+            let found: Vec<&Found> = pages
+                .into_iter()
+                .filter_map(|page| found.get(&(page, when.clone())))
+                .collect();
+            let id = QuoteId::new(index, i);
+            attach_quote(&mut outcomes.quotes[i], id, &found, config.quote_threshold);
+        }
+    }
+}
+
+/// What the archive is asked: for each (page, date), the anchors of dead
+/// links and the drifted quotes it may hold.
+fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Key, Demand> {
+    let mut demands: HashMap<Key, Demand> = HashMap::new();
+    for memo in memos {
+        let Some((x, outcomes)) = memo.checked() else {
+            continue;
+        };
+        let when = timestamp(config, x);
+        for (link, outcome) in x.links.iter().zip(&outcomes.links) {
+            let Some(page) = fetched_page(link, config).filter(|_| is_dead(outcome.verdict)) else {
+                continue;
+            };
+            let demand = demands.entry((page, when.clone())).or_default();
+            if let Some(fragment) = &link.fragment {
+                demand.add_fragment(fragment);
+            }
+        }
+        for (i, (quote, outcome)) in x.quotes.iter().zip(&outcomes.quotes).enumerate() {
+            if !is_drifted(outcome.verdict) {
+                continue;
+            }
+            let prepared = Arc::new(PreparedQuote::new(quote));
+            for page in quote_sources(x, &outcomes.links, quote, outcome, config) {
+                demands
+                    .entry((page, when.clone()))
+                    .or_default()
+                    .quotes
+                    .push((QuoteId::new(memo.index, i), prepared.clone()));
+            }
+        }
+    }
+    demands
+}
+
+/// A dead link's capture: its suggestion when the capture exists (and
+/// has the anchor), else why not, in its reason.
+fn attach_capture(link: &Link, outcome: &mut LinkOutcome, found: &Found) {
+    let note = match found {
+        Ok(Some((capture, digest))) => {
+            let check = link
+                .fragment
+                .as_ref()
+                .and_then(|f| digest.fragments.get(f.value()));
+            if let Some(FragmentCheck::Missing(_)) = check {
+                format!(
+                    "the archived copy of {} lacks the anchor too",
+                    capture.date()
+                )
+            } else {
+                outcome.suggestion = Some(Suggestion {
+                    url: capture.view_url.clone(),
+                    source: SuggestionSource::Archive,
+                    timestamp: Some(capture.timestamp.clone()),
+                });
+                let what = if link.fragment.is_some() {
+                    "has the anchor"
+                } else {
+                    "exists"
+                };
+                format!("an archived copy of {} {what}", capture.date())
+            }
+        }
+        Ok(None) => "no archived copy".to_owned(),
+        Err(why) => format!("no archived copy: {why}"),
+    };
+    outcome.add_note(&note);
+}
+
+/// A drifted quote checked in the captures of its sources (`found`, in
+/// order of preference): `archived` with its verdict there, and a note.
+fn attach_quote(outcome: &mut QuoteOutcome, id: QuoteId, found: &[&Found], threshold: f64) {
+    let mut captures = Vec::new();
+    let mut failures = Vec::new();
+    for found in found {
+        match found {
+            Ok(Some((capture, digest))) => {
+                if let Some(check) = digest.quote(id) {
+                    captures.push((capture, check));
                 }
             }
-            let sources: Vec<(&str, SourceCheck<'_>)> = captures
-                .iter()
-                .map(|(capture, check)| (capture.view_url.as_str(), SourceCheck::Checked(check)))
-                .collect();
-            let there = sources::quote_outcome(&sources, config.quote_threshold);
-            let capture = captures
-                .iter()
-                .find(|(c, _)| Some(c.view_url.as_str()) == there.source.as_deref())
-                .map(|(c, _)| *c);
-            match (capture, there.verdict) {
-                (Some(capture), verdict) if verdict != QuoteVerdict::Unverifiable => {
-                    let says = match verdict {
-                        QuoteVerdict::Found => "still holds the quote",
-                        QuoteVerdict::Approximate => "holds it approximately",
-                        _ => "does not hold it either",
-                    };
-                    append(
-                        &mut quote_outcome.reason,
-                        &format!("the archived copy of {} {says}", capture.date()),
-                    );
-                    quote_outcome.archived = Some(ArchivedQuote {
-                        url: capture.view_url.clone(),
-                        timestamp: capture.timestamp.clone(),
-                        verdict,
-                        similarity: there.similarity,
-                    });
-                }
-                _ => {
-                    if let Some(why) = failures.first() {
-                        append(
-                            &mut quote_outcome.reason,
-                            &format!("no archived copy: {why}"),
-                        );
-                    }
-                }
+            Err(why) => failures.push(why.clone()),
+            Ok(None) => {}
+        }
+    }
+    let sources: Vec<(&str, SourceCheck<'_>)> = captures
+        .iter()
+        .map(|(capture, check)| (capture.view_url.as_str(), SourceCheck::Checked(check)))
+        .collect();
+    let there = sources::quote_outcome(&sources, threshold);
+    let capture = captures
+        .iter()
+        .find(|(c, _)| Some(c.view_url.as_str()) == there.source.as_deref())
+        .map(|(c, _)| *c);
+    match (capture, there.verdict) {
+        (Some(capture), verdict) if verdict != QuoteVerdict::Unverifiable => {
+            let says = match verdict {
+                QuoteVerdict::Found => "still holds the quote",
+                QuoteVerdict::Approximate => "holds it approximately",
+                _ => "does not hold it either",
+            };
+            outcome.add_note(&format!("the archived copy of {} {says}", capture.date()));
+            outcome.archived = Some(ArchivedQuote {
+                url: capture.view_url.clone(),
+                timestamp: capture.timestamp.clone(),
+                verdict,
+                similarity: there.similarity,
+            });
+        }
+        _ => {
+            if let Some(why) = failures.first() {
+                outcome.add_note(&format!("no archived copy: {why}"));
             }
         }
     }
@@ -205,22 +214,16 @@ fn timestamp(config: &Config, extraction: &Extraction) -> Option<String> {
         .as_of
         .as_deref()
         .or(extraction.meta.date.as_deref())
-        .and_then(wayback::timestamp)
+        .and_then(crate::date::end_of_day)
 }
 
-/// The pages whose archived copies may hold a drifted quote, before the
-/// lookups (from the memo's outcomes).
-fn quote_sources(x: &Extraction, v: &Verdicts, i: usize, config: &Config) -> Vec<Url> {
-    quote_sources_of(x, &v.links, &x.quotes[i], &v.quotes[i], config)
-}
-
-/// Where the quote matched best, then its dead candidates, at most
-/// [`QUOTE_SOURCES`].
-fn quote_sources_of(
+/// The pages whose archived copies may hold a drifted quote: where it
+/// matched best, then its dead candidates, at most [`QUOTE_SOURCES`].
+fn quote_sources(
     x: &Extraction,
-    links: &[crate::verify::LinkOutcome],
-    quote: &crate::model::Quote,
-    outcome: &crate::verify::QuoteOutcome,
+    links: &[LinkOutcome],
+    quote: &Quote,
+    outcome: &QuoteOutcome,
     config: &Config,
 ) -> Vec<Url> {
     let mut pages: Vec<Url> = Vec::new();
@@ -242,13 +245,6 @@ fn quote_sources_of(
     }
     pages.truncate(QUOTE_SOURCES);
     pages
-}
-
-fn append(reason: &mut Option<String>, note: &str) {
-    *reason = Some(match reason.take() {
-        Some(r) => format!("{r}; {note}"),
-        None => note.to_owned(),
-    });
 }
 
 /// Every lookup at once, under the fetcher's politeness.

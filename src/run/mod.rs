@@ -1,5 +1,10 @@
 //! Orchestration: inputs → extraction → fetch → verification → archive →
 //! report. The one place that sequences the stages and spawns tasks.
+//!
+//! The run is a list of [`MemoRun`] records, one per memo: its report
+//! entry, what was extracted from it, and the outcomes the stages fill in.
+//! A stage takes the records and adds to them; quotes are named across the
+//! run by [`QuoteId`] (memo, quote).
 
 mod archive;
 mod pages;
@@ -8,9 +13,11 @@ use crate::config::Config;
 use crate::extract;
 use crate::fetch::Page;
 use crate::input::{self, MemoInput};
-use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteVerdict, Severity, Target};
+use crate::interrupt::Interrupt;
+use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict, Severity, Target};
 use crate::report::{LinkResult, MemoReport, QuoteResult, Report};
-use crate::verify::digest::{Demand, PageDigest, QuoteCheck};
+use crate::store::Store;
+use crate::verify::digest::{Demand, PageDigest};
 use crate::verify::quote::PreparedQuote;
 use crate::verify::sources::{self, SourceCheck};
 use crate::verify::{self, LinkOutcome, QuoteOutcome, status};
@@ -21,85 +28,33 @@ use url::Url;
 
 /// Check every memo the configuration names and return the report. Never
 /// fails: unreadable memos, dead links and network failures are all
-/// results in the report.
-pub fn run(config: &Config) -> Report {
+/// results in the report. `interrupt` stops the run gracefully (no new
+/// requests; the report is still built).
+pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     let started = Instant::now();
-    let (inputs, input_problems) = input::collect(&config.paths, config.input_format);
-    let mut entries: Vec<(MemoReport, Option<Extraction>)> = input_problems
-        .into_iter()
-        .map(|p| {
-            let mut memo = MemoReport::new(p.path, crate::model::MemoFormat::Text);
-            memo.io_failed = p.io;
-            memo.add_problem(p.problem);
-            (memo, None)
-        })
-        .collect();
-    entries.extend(inputs.iter().map(|i| read_memo(i, config)));
-    let first_quote = quote_numbers(&entries);
-    let demands = demands(config, &entries, &first_quote);
+    let mut memos = read_memos(config);
     let mut notices = Vec::new();
-    let mut store = match &config.cache {
-        Some(cache) if !config.offline => match crate::store::Store::open(&cache.dir) {
-            Ok((store, opened)) => {
-                notices.extend(opened);
-                Some(store)
-            }
-            Err(why) => {
-                notices.push(format!("not using the cache: {why}"));
-                None
-            }
-        },
-        _ => None,
-    };
-    let mut demands = demands;
-    // Sized once for every page: growing a table of 100,000 pages holds
-    // the old and the new at once.
-    let cached = match &store {
-        Some(store) => pages::from_store(store, config, &mut demands),
-        None => HashMap::with_capacity(demands.len()),
-    };
-    // The network starts only for what the store could not answer (or
-    // for the archive stage, later, when it has work).
+    let mut store = open_store(config, &mut notices);
     let mut network = None;
-    let pages = if config.offline || demands.is_empty() {
-        Ok(cached)
-    } else {
-        pages::Network::start(config).map(|n| {
-            network
-                .insert(n)
-                .fetch_pages(config, demands, cached, store.as_mut())
-        })
-    };
-    let mut verdicts: Vec<Option<Verdicts>> = entries
-        .iter()
-        .zip(&first_quote)
-        .map(|((_, extraction), &first)| {
-            let x = extraction.as_ref()?;
-            Some(verdicts(x, first, config, &pages))
-        })
-        .collect();
-    // Verdicts hold what the report needs; the pages can go before the
+    let pages = fetch(config, interrupt, &memos, store.as_mut(), &mut network);
+    for memo in &mut memos {
+        memo.verify(config, &pages);
+    }
+    // Outcomes hold what the report needs; the pages can go before the
     // report is built.
     drop(pages);
-    let interrupted = config.interrupt.is_requested();
+    let interrupted = interrupt.is_requested();
     if config.archive && !config.offline && !interrupted {
-        archive::suggest(&mut network, config, &entries, &first_quote, &mut verdicts);
+        archive::suggest(&mut network, config, interrupt, &mut memos);
     }
-    let memos = entries
+    let mut reports: Vec<MemoReport> = memos
         .into_iter()
-        .zip(verdicts)
-        .map(|((mut memo, extraction), verdicts)| {
-            if let (Some(extraction), Some(verdicts)) = (extraction, verdicts) {
-                fill_results(&mut memo, &extraction, verdicts, config);
-            }
-            memo
-        })
+        .map(|memo| memo.into_report(config))
         .collect();
-    let mut memos: Vec<MemoReport> = memos;
     // An interrupted run's "unchecked" says nothing about its sources:
     // it is not history.
     if let (Some(store), Some(cache), false) = (store.as_mut(), &config.cache, interrupted) {
-        if let Err(why) = record(store, cache, &mut memos) {
+        if let Err(why) = record(store, cache.keep_history, &mut reports) {
             notices.push(why);
         }
     }
@@ -111,20 +66,142 @@ pub fn run(config: &Config) -> Report {
         );
     }
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let mut report = Report::new(memos, elapsed);
+    let mut report = Report::new(reports, elapsed);
     report.notices = notices;
     report.interrupted = interrupted;
     report
 }
 
-fn read_memo(memo_input: &MemoInput, config: &Config) -> (MemoReport, Option<Extraction>) {
+/// One memo through the run.
+struct MemoRun {
+    /// Its place among the run's memos (the `memo` of its [`QuoteId`]s).
+    index: usize,
+    /// Its entry in the report: problems as they are found, results at the
+    /// end.
+    report: MemoReport,
+    /// What was extracted, when the memo could be read.
+    extraction: Option<Extraction>,
+    /// Its links' and quotes' outcomes, in memo order, once verified;
+    /// later stages add to them.
+    outcomes: Option<Outcomes>,
+}
+
+/// The outcomes of one memo's links and quotes, in memo order.
+struct Outcomes {
+    links: Vec<LinkOutcome>,
+    quotes: Vec<QuoteOutcome>,
+}
+
+impl MemoRun {
+    /// A memo that could not be read: only its report entry.
+    fn unread(index: usize, report: MemoReport) -> Self {
+        Self {
+            index,
+            report,
+            extraction: None,
+            outcomes: None,
+        }
+    }
+
+    /// The extraction and its outcomes, once the memo is verified.
+    fn checked(&self) -> Option<(&Extraction, &Outcomes)> {
+        Some((self.extraction.as_ref()?, self.outcomes.as_ref()?))
+    }
+
+    /// [`MemoRun::checked`], with the outcomes to add to.
+    fn checked_mut(&mut self) -> Option<(&Extraction, &mut Outcomes)> {
+        Some((self.extraction.as_ref()?, self.outcomes.as_mut()?))
+    }
+
+    /// Give each link and quote its verdict from the fetched pages.
+    fn verify(&mut self, config: &Config, pages: &Result<Pages, String>) {
+        let Some(extraction) = &self.extraction else {
+            return;
+        };
+        let links: Vec<LinkOutcome> = extraction
+            .links
+            .iter()
+            .map(|link| {
+                verify::without_fetch(link).unwrap_or_else(|| link_outcome(link, config, pages))
+            })
+            .collect();
+        let memo = self.index;
+        let quotes = extraction
+            .quotes
+            .iter()
+            .enumerate()
+            .map(|(i, quote)| {
+                if config.offline {
+                    QuoteOutcome::new(QuoteVerdict::Unverifiable, "offline: sources not fetched")
+                } else {
+                    let id = QuoteId::new(memo, i);
+                    quote_outcome(quote, id, &extraction.links, &links, config, pages)
+                }
+            })
+            .collect();
+        self.outcomes = Some(Outcomes { links, quotes });
+    }
+
+    /// The memo's report entry, with its results.
+    fn into_report(self, config: &Config) -> MemoReport {
+        let mut memo = self.report;
+        let (Some(extraction), Some(outcomes)) = (self.extraction, self.outcomes) else {
+            return memo;
+        };
+        memo.date = extraction.meta.date.clone();
+        for problem in &extraction.problems {
+            memo.add_problem(problem.clone());
+        }
+        for (quote, outcome) in extraction.quotes.iter().zip(outcomes.quotes) {
+            let mut result = QuoteResult::new(quote, &extraction.links, outcome);
+            result.severity = config.severity_of(crate::model::Verdict::Quote(result.verdict));
+            if config.offline {
+                // Not checking was asked for: nothing to warn about.
+                result.severity = Severity::Info;
+            }
+            memo.quotes.push(result);
+        }
+        for (link, outcome) in extraction.links.iter().zip(outcomes.links) {
+            let mut result = LinkResult::new(link, outcome);
+            result.severity = config.severity_of(crate::model::Verdict::Link(result.verdict));
+            memo.links.push(result);
+        }
+        memo
+    }
+}
+
+/// Read and extract every memo, one at a time (a memo's text is dropped
+/// once extracted); the inputs that could not even be listed come first.
+fn read_memos(config: &Config) -> Vec<MemoRun> {
+    let (inputs, input_problems) = input::collect(&config.paths, config.input_format);
+    let mut memos: Vec<MemoRun> = input_problems
+        .into_iter()
+        .enumerate()
+        .map(|(index, p)| {
+            let mut memo = MemoReport::new(p.path, crate::model::MemoFormat::Text);
+            memo.io_failed = p.io;
+            memo.add_problem(p.problem);
+            MemoRun::unread(index, memo)
+        })
+        .collect();
+    let first = memos.len();
+    memos.extend(
+        inputs
+            .iter()
+            .enumerate()
+            .map(|(i, memo)| read_memo(first + i, memo, config)),
+    );
+    memos
+}
+
+fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
     let mut memo = MemoReport::new(memo_input.source.display(), memo_input.format);
     let text = match input::read(memo_input) {
         Ok(text) => text,
         Err(failure) => {
             memo.io_failed = failure.io;
             memo.add_problem(failure.problem);
-            return (memo, None);
+            return MemoRun::unread(index, memo);
         }
     };
     for warning in text.warnings {
@@ -136,14 +213,61 @@ fn read_memo(memo_input: &MemoInput, config: &Config) -> (MemoReport, Option<Ext
             Ok(pdf) => extract::extract_pdf(&pdf, &config.extract),
             Err(why) => {
                 memo.add_problem(crate::model::Problem::new(
-                    crate::model::Severity::Error,
+                    Severity::Error,
                     format!("{}: {why}", memo_input.source.display()),
                 ));
-                return (memo, None);
+                return MemoRun::unread(index, memo);
             }
         },
     };
-    (memo, Some(extraction))
+    MemoRun {
+        index,
+        report: memo,
+        extraction: Some(extraction),
+        outcomes: None,
+    }
+}
+
+/// The store, when the run uses one and it can be opened (why not, and
+/// what opening it found, go to `notices`).
+fn open_store(config: &Config, notices: &mut Vec<String>) -> Option<Store> {
+    let cache = config.cache.as_ref().filter(|_| !config.offline)?;
+    match Store::open(&cache.dir) {
+        Ok((store, opened)) => {
+            notices.extend(opened);
+            Some(store)
+        }
+        Err(why) => {
+            notices.push(format!("not using the cache: {why}"));
+            None
+        }
+    }
+}
+
+/// Every page the memos need, answered from the store where it is fresh
+/// and fetched otherwise (starting the network only then).
+fn fetch(
+    config: &Config,
+    interrupt: &Arc<Interrupt>,
+    memos: &[MemoRun],
+    store: Option<&mut Store>,
+    network: &mut Option<pages::Network>,
+) -> Result<Pages, String> {
+    let mut demands = demands(config, memos);
+    // Sized once for every page: growing a table of 100,000 pages holds
+    // the old and the new at once.
+    let cached = match &store {
+        Some(store) => pages::from_store(store, config, &mut demands),
+        None => HashMap::with_capacity(demands.len()),
+    };
+    if config.offline || demands.is_empty() {
+        return Ok(cached);
+    }
+    pages::Network::start(config, interrupt).map(|n| {
+        network
+            .insert(n)
+            .fetch_pages(config, demands, cached, store)
+    })
 }
 
 /// Pages by URL (no fragment): the fetch (its body dropped) and what
@@ -165,17 +289,6 @@ fn fetched_page(link: &Link, config: &Config) -> Option<Url> {
     }
 }
 
-/// Quotes are numbered across the run: memo after memo, in memo order.
-fn quote_numbers(entries: &[(MemoReport, Option<Extraction>)]) -> Vec<usize> {
-    let mut first = Vec::with_capacity(entries.len());
-    let mut next = 0;
-    for (_, extraction) in entries {
-        first.push(next);
-        next += extraction.as_ref().map_or(0, |x| x.quotes.len());
-    }
-    first
-}
-
 /// The distinct pages a quote's candidate links lead to, in order.
 fn candidate_pages(quote: &Quote, links: &[Link], config: &Config) -> Vec<Url> {
     let mut pages: Vec<Url> = Vec::new();
@@ -192,17 +305,17 @@ fn candidate_pages(quote: &Quote, links: &[Link], config: &Config) -> Vec<Url> {
 /// Record the run in the history and give each memo its changes since
 /// the previous run that checked it.
 fn record(
-    store: &mut crate::store::Store,
-    cache: &crate::store::CacheSettings,
+    store: &mut Store,
+    keep_history: std::time::Duration,
     memos: &mut [MemoReport],
 ) -> Result<(), String> {
-    let now = crate::store::now();
-    let readable: Vec<(String, Vec<crate::store::Recorded>)> = memos
+    let now = crate::date::now();
+    let readable: Vec<(String, Vec<crate::history::Recorded>)> = memos
         .iter()
         .filter(|m| !m.io_failed)
         .map(|m| (m.path.clone(), m.recorded()))
         .collect();
-    let (_, records) = store.record_run(&readable, now, cache.keep_history)?;
+    let (_, records) = store.record_run(&readable, now, keep_history)?;
     for (memo, record) in memos.iter_mut().filter(|m| !m.io_failed).zip(records) {
         memo.changes = record
             .previous
@@ -211,32 +324,12 @@ fn record(
     Ok(())
 }
 
-/// A memo's changes in `run` since the run before it (at or before
-/// `since`, when given), read from the store.
-pub fn changes(
-    store: &crate::store::Store,
-    memo: &str,
-    run: i64,
-    since: Option<i64>,
-) -> Option<crate::history::Changes> {
-    let (previous, at) = store.previous_run(memo, run, since)?;
-    Some(crate::history::changes(
-        &store.results(run, memo),
-        &store.results(previous, memo),
-        at,
-    ))
-}
-
 /// What every page is asked for: the fragments cited on it and the quotes
 /// it is a candidate source for.
-fn demands(
-    config: &Config,
-    entries: &[(MemoReport, Option<Extraction>)],
-    first_quote: &[usize],
-) -> HashMap<Url, Demand> {
+fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Url, Demand> {
     let mut demands: HashMap<Url, Demand> = HashMap::new();
-    for (entry, (_, extraction)) in entries.iter().enumerate() {
-        let Some(extraction) = extraction else {
+    for memo in memos {
+        let Some(extraction) = &memo.extraction else {
             continue;
         };
         for link in &extraction.links {
@@ -254,74 +347,11 @@ fn demands(
                     .entry(page)
                     .or_default()
                     .quotes
-                    .push((first_quote[entry] + i, prepared.clone()));
+                    .push((QuoteId::new(memo.index, i), prepared.clone()));
             }
         }
     }
     demands
-}
-
-/// The outcomes of one memo's links and quotes, in memo order.
-struct Verdicts {
-    links: Vec<LinkOutcome>,
-    quotes: Vec<QuoteOutcome>,
-}
-
-/// Give each link and quote of a memo its verdict. `first_quote` is the
-/// run-wide number of the memo's first quote.
-fn verdicts(
-    extraction: &Extraction,
-    first_quote: usize,
-    config: &Config,
-    pages: &Result<Pages, String>,
-) -> Verdicts {
-    let links: Vec<LinkOutcome> = extraction
-        .links
-        .iter()
-        .map(|link| {
-            verify::without_fetch(link).unwrap_or_else(|| link_outcome(link, config, pages))
-        })
-        .collect();
-    let quotes = extraction
-        .quotes
-        .iter()
-        .enumerate()
-        .map(|(i, quote)| {
-            if config.offline {
-                QuoteOutcome::new(QuoteVerdict::Unverifiable, "offline: sources not fetched")
-            } else {
-                quote_outcome(quote, first_quote + i, extraction, &links, config, pages)
-            }
-        })
-        .collect();
-    Verdicts { links, quotes }
-}
-
-/// The memo's report entries from its outcomes.
-fn fill_results(
-    memo: &mut MemoReport,
-    extraction: &Extraction,
-    verdicts: Verdicts,
-    config: &Config,
-) {
-    memo.date = extraction.meta.date.clone();
-    for problem in &extraction.problems {
-        memo.add_problem(problem.clone());
-    }
-    for (quote, outcome) in extraction.quotes.iter().zip(verdicts.quotes) {
-        let mut result = QuoteResult::new(quote, &extraction.links, outcome);
-        result.severity = config.severity_of(result.verdict.name(), result.severity);
-        if config.offline {
-            // Not checking was asked for: nothing to warn about.
-            result.severity = Severity::Info;
-        }
-        memo.quotes.push(result);
-    }
-    for (link, outcome) in extraction.links.iter().zip(verdicts.links) {
-        let mut result = LinkResult::new(link, outcome);
-        result.severity = config.severity_of(result.verdict.name(), result.severity);
-        memo.links.push(result);
-    }
 }
 
 /// A stage's progress on standard error (when asked for): items done of
@@ -351,6 +381,7 @@ impl Stage {
 
     fn advance(&self, failed: bool) {
         use std::sync::atomic::Ordering;
+        // Relaxed: the count is only shown; no other memory depends on it.
         let failures = self
             .failures
             .fetch_add(usize::from(failed), Ordering::Relaxed)
@@ -370,22 +401,31 @@ impl Drop for Stage {
     }
 }
 
+/// Why a link's page was not read, for a quote that had it as a
+/// candidate: its verdict and reason.
+fn not_read_because(outcome: Option<&LinkOutcome>) -> String {
+    match outcome {
+        Some(o) => match &o.reason {
+            Some(r) => format!("{}, {r}", o.verdict.name()),
+            None => o.verdict.name().to_owned(),
+        },
+        None => "not fetched".to_owned(),
+    }
+}
+
 /// A quote's verdict from the digests of its candidate pages.
 fn quote_outcome(
     quote: &Quote,
-    number: usize,
-    extraction: &Extraction,
+    id: QuoteId,
+    links: &[Link],
     link_outcomes: &[LinkOutcome],
     config: &Config,
     pages: &Result<Pages, String>,
 ) -> QuoteOutcome {
     let mut seen: Vec<Url> = Vec::new();
-    let mut urls: Vec<(String, Option<&QuoteCheck>, String)> = Vec::new();
+    let mut urls: Vec<(String, Option<&crate::verify::digest::QuoteCheck>, String)> = Vec::new();
     for &i in &quote.candidates {
-        let Some(link) = extraction.links.get(i) else {
-            continue;
-        };
-        let Some(page) = link.page_url() else {
+        let Some(page) = links.get(i).and_then(Link::page_url) else {
             continue;
         };
         if seen.contains(&page) {
@@ -396,20 +436,12 @@ fn quote_outcome(
             .as_ref()
             .ok()
             .and_then(|p| p.get(&page))
-            .and_then(|entry| entry.1.quotes.iter().find(|(n, _)| *n == number))
-            .map(|(_, check)| check);
-        let why = match link_outcomes.get(i) {
-            Some(o) => format!(
-                "{}{}",
-                o.verdict.name(),
-                o.reason
-                    .as_deref()
-                    .map(|r| format!(", {r}"))
-                    .unwrap_or_default()
-            ),
-            None => "not fetched".to_owned(),
-        };
-        urls.push((page.to_string(), check, why));
+            .and_then(|entry| entry.1.quote(id));
+        urls.push((
+            page.to_string(),
+            check,
+            not_read_because(link_outcomes.get(i)),
+        ));
     }
     let sources: Vec<(&str, SourceCheck<'_>)> = urls
         .iter()

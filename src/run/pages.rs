@@ -3,12 +3,12 @@
 //! soft 404s shared per host and parent path.
 
 use super::{Pages, Stage};
+use crate::config::Accept;
 use crate::config::Config;
 use crate::fetch::{Fetcher, Page};
 use crate::store::{CachedPage, Store};
 use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead};
 use crate::verify::soft404::{self, ProbeFacts};
-use crate::verify::status::Accept;
 use rand::Rng;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -24,10 +24,13 @@ pub(super) struct Network {
 }
 
 impl Network {
-    pub(super) fn start(config: &Config) -> Result<Self, String> {
+    pub(super) fn start(
+        config: &Config,
+        interrupt: &Arc<crate::interrupt::Interrupt>,
+    ) -> Result<Self, String> {
         let fetcher = Fetcher::new(config.fetch.clone())
             .map_err(|e| e.to_string())?
-            .with_interrupt(config.interrupt.clone());
+            .with_interrupt(interrupt.clone());
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -44,7 +47,7 @@ impl Network {
         mut pages: Pages,
         store: Option<&mut Store>,
     ) -> Pages {
-        let now = crate::store::now();
+        let now = crate::date::now();
         let stage = Stage::start(config, "URLs checked", demands.len());
         let probes = Arc::new(Probes::new(
             self.fetcher.clone(),
@@ -76,26 +79,7 @@ impl Network {
                     let fetcher = self.fetcher.clone();
                     let accept = Arc::new(config.accept_for(&url).clone());
                     let probes = probes.clone();
-                    let task = tasks.spawn(async move {
-                        // The probe first (shared by the pages of a parent
-                        // path), so that no page waits for it holding its body.
-                        let probe = probes.of(&url).await;
-                        let page = fetcher.page(&url).await;
-                        let probe = probe.filter(|_| is_2xx_text(&page, &accept));
-                        // Reading a page is CPU work: a small one is read here,
-                        // at once, so its body is freed at once; a large one on
-                        // the blocking pool, so the I/O threads go on meanwhile.
-                        let (page, digest, read) = if body_size(&page) < LARGE_BODY {
-                            read_page(page, probe.as_deref(), &demand, &accept)
-                        } else {
-                            tokio::task::spawn_blocking(move || {
-                                read_page(page, probe.as_deref(), &demand, &accept)
-                            })
-                            .await
-                            .map_err(|_| url.clone())?
-                        };
-                        Ok::<_, Url>((url, page, digest, read))
-                    });
+                    let task = tasks.spawn(fetch_and_read(fetcher, probes, url, demand, accept));
                     hosts_of.insert(task.id(), host);
                 }
                 let Some(joined) = tasks.join_next_with_id().await else {
@@ -133,6 +117,32 @@ impl Network {
         });
         pages
     }
+}
+
+/// Fetch one page and read it for its demand: the probe of its parent
+/// path first (shared by the pages under it), so that no page waits for
+/// it holding its body. `Err` gives back the URL when reading panicked.
+async fn fetch_and_read(
+    fetcher: Fetcher,
+    probes: Arc<Probes>,
+    url: Url,
+    demand: Demand,
+    accept: Arc<Accept>,
+) -> Result<(Url, Page, PageDigest, PageRead), Url> {
+    let probe = probes.of(&url).await;
+    let page = fetcher.page(&url).await;
+    let probe = probe.filter(|_| is_2xx_text(&page, &accept));
+    // Reading a page is CPU work: a small one is read here, at once, so
+    // its body is freed at once; a large one on the blocking pool, so the
+    // I/O threads go on meanwhile.
+    let (page, digest, read) = if body_size(&page) < LARGE_BODY {
+        read_page(page, probe.as_deref(), &demand, &accept)
+    } else {
+        tokio::task::spawn_blocking(move || read_page(page, probe.as_deref(), &demand, &accept))
+            .await
+            .map_err(|_| url.clone())?
+    };
+    Ok((url, page, digest, read))
 }
 
 /// The host a page is scheduled under.
@@ -209,7 +219,7 @@ pub(super) fn from_store(
     let Some(settings) = &config.cache else {
         return pages;
     };
-    let now = crate::store::now();
+    let now = crate::date::now();
     let asked: Vec<(Url, Demand)> = demands.drain().collect();
     let urls: Vec<&str> = asked.iter().map(|(url, _)| url.as_str()).collect();
     let found = store.get_many(&urls, settings, now, |at, cached| {
@@ -280,6 +290,8 @@ type ProbeCell = Arc<tokio::sync::OnceCell<Option<Arc<ProbeFacts>>>>;
 struct Probes {
     fetcher: Fetcher,
     accept: Arc<Accept>,
+    /// A std `Mutex`: held only to find or add a cell, never across an
+    /// `.await` (the waiting is on the cell itself).
     cells: Mutex<HashMap<String, ProbeCell>>,
 }
 

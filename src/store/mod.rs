@@ -15,8 +15,7 @@
 
 mod runs;
 
-pub use runs::{MemoRecord, Recorded};
-
+use crate::config::CacheSettings;
 use crate::fetch::Page;
 use crate::verify::digest::PageRead;
 use rusqlite::{Connection, params};
@@ -24,30 +23,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this version writes.
-pub const SCHEMA_VERSION: i64 = 3;
-/// The store's folder, relative to the working directory.
-pub const DEFAULT_DIR: &str = ".citecheck";
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 /// The store's file in its folder.
-pub const FILE_NAME: &str = "citecheck.sqlite";
+pub(crate) const FILE_NAME: &str = "citecheck.sqlite";
 /// Records from this size on are compressed.
 const COMPRESS_FROM: usize = 4096;
 
-/// How long cached pages stay fresh.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CacheSettings {
-    /// The store's folder.
-    pub dir: PathBuf,
-    /// Freshness of a fine page.
-    pub ttl: Duration,
-    /// Freshness of a failure, an error status or a bot challenge.
-    pub failure_ttl: Duration,
-    /// Runs older than this are forgotten.
-    pub keep_history: Duration,
-}
-
 /// A cached page.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CachedPage {
+pub(crate) struct CachedPage {
     /// The fetch, bodies dropped.
     pub page: Page,
     /// What reading it gave.
@@ -56,7 +40,7 @@ pub struct CachedPage {
 
 impl CachedPage {
     /// Whether this counts as a failure (kept for the shorter TTL).
-    pub fn is_failure(&self) -> bool {
+    pub(crate) fn is_failure(&self) -> bool {
         match &self.page.result {
             Err(_) => true,
             Ok(r) => r.status >= 400 || self.read.challenge.is_some(),
@@ -81,7 +65,7 @@ pub struct Stats {
 
 /// An open store.
 #[derive(Debug)]
-pub struct Store {
+pub(crate) struct Store {
     conn: Connection,
     path: PathBuf,
     codec: Codec,
@@ -161,18 +145,11 @@ fn decode(inflate: &mut flate2::Decompress, blob: &[u8]) -> Option<CachedPage> {
     }
 }
 
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 impl Store {
     /// Open (or create) the store in `dir`. Returns the store and notices
     /// for the user (a corrupt store set aside); `Err` when it cannot be
     /// used at all (a newer schema, an unwritable folder).
-    pub fn open(dir: &Path) -> Result<(Self, Vec<String>), String> {
+    pub(crate) fn open(dir: &Path) -> Result<(Self, Vec<String>), String> {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create the cache folder {}: {e}", dir.display()))?;
         let path = dir.join(FILE_NAME);
@@ -205,7 +182,7 @@ impl Store {
                 path.display()
             )),
             Err(OpenError::Corrupt(why)) => {
-                let aside = path.with_extension(format!("sqlite.corrupt-{}", now()));
+                let aside = path.with_extension(format!("sqlite.corrupt-{}", crate::date::now()));
                 for suffix in ["-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
@@ -246,56 +223,7 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")
                 .map_err(corrupt)?;
         }
-        if version < 1 {
-            conn.execute_batch(
-                "BEGIN IMMEDIATE;
-                 CREATE TABLE IF NOT EXISTS pages (
-                     url TEXT PRIMARY KEY,
-                     fetched_at INTEGER NOT NULL,
-                     expires_at INTEGER NOT NULL,
-                     failure INTEGER NOT NULL,
-                     record BLOB NOT NULL
-                 );
-                 PRAGMA user_version = 1;
-                 COMMIT;",
-            )
-            .map_err(corrupt)?;
-        }
-        if version < 2 {
-            // Version 2: the history of runs.
-            conn.execute_batch(
-                "BEGIN IMMEDIATE;
-                 CREATE TABLE IF NOT EXISTS runs (
-                     id INTEGER PRIMARY KEY AUTOINCREMENT,
-                     at INTEGER NOT NULL
-                 );
-                 CREATE TABLE IF NOT EXISTS results (
-                     run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                     memo TEXT NOT NULL,
-                     kind TEXT NOT NULL,
-                     subject TEXT NOT NULL,
-                     verdict TEXT NOT NULL,
-                     error INTEGER NOT NULL,
-                     PRIMARY KEY (run, memo, kind, subject)
-                 );
-                 CREATE INDEX IF NOT EXISTS results_by_item ON results (memo, kind, subject, run);
-                 PRAGMA user_version = 2;
-                 COMMIT;",
-            )
-            .map_err(corrupt)?;
-        }
-        if version < 3 {
-            // Version 3: the history as spans of unchanged verdicts.
-            // Another run may have migrated it meanwhile: the steps are
-            // idempotent (the old table is replayed only while it exists).
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(corrupt)?;
-            tx.execute_batch(runs::SCHEMA).map_err(corrupt)?;
-            runs::migrate_from_results(&tx).map_err(corrupt)?;
-            tx.pragma_update(None, "user_version", 3).map_err(corrupt)?;
-            tx.commit().map_err(corrupt)?;
-        }
+        migrate(&mut conn, version).map_err(corrupt)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(corrupt)?;
         // Reads through a memory map instead of a copy per page, a page
@@ -314,13 +242,14 @@ impl Store {
     }
 
     /// The store's file.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// A page still fresh at `now` under `settings` (the TTLs of this
     /// run, whatever they were when it was stored), if stored.
-    pub fn get(&self, url: &str, settings: &CacheSettings, now: i64) -> Option<CachedPage> {
+    #[cfg(test)]
+    pub(crate) fn get(&self, url: &str, settings: &CacheSettings, now: i64) -> Option<CachedPage> {
         self.get_many(&[url], settings, now, |_, page| Some(page))
             .pop()
             .flatten()
@@ -332,7 +261,7 @@ impl Store {
     /// decoded and answered on every core. When the run asks for a large
     /// part of the store, one pass over the table beats a lookup per URL;
     /// otherwise each is looked up.
-    pub fn get_many<T: Send>(
+    pub(crate) fn get_many<T: Send>(
         &self,
         urls: &[&str],
         settings: &CacheSettings,
@@ -442,7 +371,7 @@ impl Store {
     }
 
     /// Store pages fetched at `now`, in one transaction.
-    pub fn put_all(
+    pub(crate) fn put_all(
         &mut self,
         pages: &[(String, CachedPage)],
         settings: &CacheSettings,
@@ -486,7 +415,7 @@ impl Store {
     }
 
     /// Counts over the store at `now`.
-    pub fn stats(&self, now: i64) -> Result<Stats, String> {
+    pub(crate) fn stats(&self, now: i64) -> Result<Stats, String> {
         let mut stats = self
             .conn
             .query_row(
@@ -509,7 +438,7 @@ impl Store {
     }
 
     /// Forget every page; returns how many there were.
-    pub fn clear(&mut self) -> Result<u64, String> {
+    pub(crate) fn clear(&mut self) -> Result<u64, String> {
         let n = self
             .conn
             .execute("DELETE FROM pages", [])
@@ -517,6 +446,58 @@ impl Store {
         let _ = self.conn.execute_batch("VACUUM");
         Ok(n as u64)
     }
+}
+
+/// Bring a store at schema `version` up to [`SCHEMA_VERSION`], a step
+/// per version, each in its own transaction.
+fn migrate(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
+    if version < 1 {
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             CREATE TABLE IF NOT EXISTS pages (
+                 url TEXT PRIMARY KEY,
+                 fetched_at INTEGER NOT NULL,
+                 expires_at INTEGER NOT NULL,
+                 failure INTEGER NOT NULL,
+                 record BLOB NOT NULL
+             );
+             PRAGMA user_version = 1;
+             COMMIT;",
+        )?;
+    }
+    if version < 2 {
+        // Version 2: the history of runs.
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             CREATE TABLE IF NOT EXISTS runs (
+                 id INTEGER PRIMARY KEY AUTOINCREMENT,
+                 at INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS results (
+                 run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                 memo TEXT NOT NULL,
+                 kind TEXT NOT NULL,
+                 subject TEXT NOT NULL,
+                 verdict TEXT NOT NULL,
+                 error INTEGER NOT NULL,
+                 PRIMARY KEY (run, memo, kind, subject)
+             );
+             CREATE INDEX IF NOT EXISTS results_by_item ON results (memo, kind, subject, run);
+             PRAGMA user_version = 2;
+             COMMIT;",
+        )?;
+    }
+    if version < 3 {
+        // Version 3: the history as spans of unchanged verdicts.
+        // Another run may have migrated it meanwhile: the steps are
+        // idempotent (the old table is replayed only while it exists).
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(runs::SCHEMA)?;
+        runs::migrate_from_results(&tx)?;
+        tx.pragma_update(None, "user_version", 3)?;
+        tx.commit()?;
+    }
+    Ok(())
 }
 
 /// Whether a page fetched at `fetched_at` is still fresh at `now`.

@@ -11,25 +11,11 @@
 //! its current error streak, across spans (broken, then soft 404).
 
 use super::Store;
+use crate::history::{Changes, Recorded};
+use crate::model::Verdict;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashMap;
 use std::time::Duration;
-
-/// One item's result in a recorded run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
-    /// `link` or `quote`.
-    pub kind: String,
-    /// The URL or the quotation.
-    pub subject: String,
-    /// The verdict's name.
-    pub verdict: String,
-    /// Whether it was at error level.
-    pub error: bool,
-    /// Read back from the store: when an item at error level was first
-    /// seen so without a break. Ignored when recording.
-    pub failing_since: Option<i64>,
-}
 
 /// The schema of the history (version 3), created in a migration's
 /// transaction.
@@ -61,7 +47,7 @@ pub(super) const SCHEMA: &str = "
 /// now and in the run before. Unchanged fine items are left out: a rerun
 /// of a large memo copies nothing it need not.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemoRecord {
+pub(crate) struct MemoRecord {
     /// Those items in this run, with since when those at error level have
     /// been so.
     pub now: Vec<Recorded>,
@@ -77,6 +63,46 @@ struct Open {
     failing_since: Option<i64>,
 }
 
+/// The latest run that checked `memo`: its id and time.
+fn last_run(tx: &Transaction<'_>, memo: &str) -> rusqlite::Result<Option<(i64, i64)>> {
+    tx.query_row(
+        "SELECT memo_runs.run, runs.at FROM memo_runs JOIN runs ON runs.id = memo_runs.run
+         WHERE memo_runs.memo = ?1 ORDER BY memo_runs.run DESC LIMIT 1",
+        params![memo],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+/// The memo's open spans, by kind, then subject: looked up by `&str`,
+/// with no key to build.
+fn open_spans(
+    tx: &Transaction<'_>,
+    memo: &str,
+) -> rusqlite::Result<HashMap<String, HashMap<String, Open>>> {
+    let mut open: HashMap<String, HashMap<String, Open>> = HashMap::new();
+    let mut query = tx.prepare_cached(
+        "SELECT rowid, kind, subject, verdict, error, failing_since FROM spans
+         WHERE memo = ?1 AND last_run IS NULL",
+    )?;
+    let rows = query.query_map(params![memo], |r| {
+        Ok((
+            (r.get(1)?, r.get(2)?),
+            Open {
+                id: r.get(0)?,
+                verdict: r.get(3)?,
+                error: r.get(4)?,
+                failing_since: r.get(5)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let ((kind, subject), span): ((String, String), Open) = row?;
+        open.entry(kind).or_default().insert(subject, span);
+    }
+    Ok(open)
+}
+
 /// Record that `run` (at time `at`) checked `memo` and found `items`,
 /// closing the spans whose verdict changed and opening new ones.
 fn record_memo(
@@ -86,40 +112,11 @@ fn record_memo(
     at: i64,
     items: &[Recorded],
 ) -> rusqlite::Result<MemoRecord> {
-    let last: Option<(i64, i64)> = tx
-        .query_row(
-            "SELECT memo_runs.run, runs.at FROM memo_runs JOIN runs ON runs.id = memo_runs.run
-             WHERE memo_runs.memo = ?1 ORDER BY memo_runs.run DESC LIMIT 1",
-            params![memo],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let last = last_run(tx, memo)?;
     // No earlier run left (pruned): spans closed now end before this one
     // all the same.
     let previous = last.map_or(0, |(id, _)| id);
-    // By kind, then subject: looked up by `&str`, with no key to build.
-    let mut open: HashMap<String, HashMap<String, Open>> = HashMap::new();
-    {
-        let mut query = tx.prepare_cached(
-            "SELECT rowid, kind, subject, verdict, error, failing_since FROM spans
-             WHERE memo = ?1 AND last_run IS NULL",
-        )?;
-        let rows = query.query_map(params![memo], |r| {
-            Ok((
-                (r.get(1)?, r.get(2)?),
-                Open {
-                    id: r.get(0)?,
-                    verdict: r.get(3)?,
-                    error: r.get(4)?,
-                    failing_since: r.get(5)?,
-                },
-            ))
-        })?;
-        for row in rows {
-            let ((kind, subject), span): ((String, String), Open) = row?;
-            open.entry(kind).or_default().insert(subject, span);
-        }
-    }
+    let mut open = open_spans(tx, memo)?;
     let mut before = Vec::new();
     let mut now = Vec::new();
     let mut close = tx.prepare_cached("UPDATE spans SET last_run = ?2 WHERE rowid = ?1")?;
@@ -129,7 +126,7 @@ fn record_memo(
     )?;
     for item in items {
         let was = open
-            .get_mut(&item.kind)
+            .get_mut(item.kind())
             .and_then(|spans| spans.remove(&item.subject));
         let failing_since = item.error.then(|| {
             was.as_ref()
@@ -139,21 +136,23 @@ fn record_memo(
         });
         let unchanged = was
             .as_ref()
-            .is_some_and(|w| w.verdict == item.verdict && w.error == item.error);
+            .is_some_and(|w| w.verdict == item.verdict.name() && w.error == item.error);
         if !unchanged || item.error {
             now.push(Recorded {
                 failing_since,
                 ..item.clone()
             });
-            if let Some(w) = &was {
-                before.push(Recorded {
-                    kind: item.kind.clone(),
+            // A span whose verdict this version does not know cannot make
+            // a change worth showing.
+            let earlier = was.as_ref().and_then(|w| {
+                Some(Recorded {
                     subject: item.subject.clone(),
-                    verdict: w.verdict.clone(),
+                    verdict: Verdict::parse(item.kind(), &w.verdict)?,
                     error: w.error,
                     failing_since: w.failing_since,
-                });
-            }
+                })
+            });
+            before.extend(earlier);
         }
         if let Some(was) = &was {
             if unchanged {
@@ -163,9 +162,9 @@ fn record_memo(
         }
         insert.execute(params![
             memo,
-            item.kind,
+            item.kind(),
             item.subject,
-            item.verdict,
+            item.verdict.name(),
             item.error,
             run,
             failing_since
@@ -182,6 +181,23 @@ fn record_memo(
     Ok(MemoRecord {
         now,
         previous: last.map(|(_, at)| (at, before)),
+    })
+}
+
+/// A stored span's kind and verdict as a [`Recorded`] item, unless this
+/// version does not know the verdict (a newer one wrote it).
+fn recorded(
+    kind: &str,
+    subject: String,
+    verdict: &str,
+    error: bool,
+    failing_since: Option<i64>,
+) -> Option<Recorded> {
+    Some(Recorded {
+        subject,
+        verdict: Verdict::parse(kind, verdict)?,
+        error,
+        failing_since,
     })
 }
 
@@ -212,29 +228,31 @@ pub(super) fn migrate_from_results(tx: &Transaction<'_>) -> rusqlite::Result<()>
             let mut query = tx.prepare_cached(
                 "SELECT kind, subject, verdict, error FROM results WHERE run = ?1 AND memo = ?2",
             )?;
-            query
+            let rows: Vec<(String, String, String, bool)> = query
                 .query_map(params![run, memo], |r| {
-                    Ok(Recorded {
-                        kind: r.get(0)?,
-                        subject: r.get(1)?,
-                        verdict: r.get(2)?,
-                        error: r.get(3)?,
-                        failing_since: None,
-                    })
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })?
-                .collect::<Result<_, _>>()?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .filter_map(|(kind, subject, verdict, error)| {
+                    recorded(&kind, subject, &verdict, error, None)
+                })
+                .collect()
         };
         record_memo(tx, &memo, run, at, &items)?;
     }
     tx.execute_batch("DROP TABLE results;")
 }
 
+/// A span row as read: kind, subject, verdict, error, failing since.
+type Row = (String, String, String, bool, Option<i64>);
+
 impl Store {
     /// Record a run at `now`: each memo's links and quotes (the first
     /// occurrence of each URL or quotation), and forget runs older than
     /// `keep`. Returns the run's id and, for each memo in order, what was
     /// recorded and what the run before found.
-    pub fn record_run(
+    pub(crate) fn record_run(
         &mut self,
         memos: &[(String, Vec<Recorded>)],
         now: i64,
@@ -269,7 +287,7 @@ impl Store {
 
     /// The latest run before `run` (and at or before `at`, when given)
     /// that checked `memo`: its id and time.
-    pub fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)> {
+    pub(crate) fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)> {
         self.conn
             .query_row(
                 "SELECT runs.id, runs.at FROM memo_runs JOIN runs ON runs.id = memo_runs.run
@@ -284,7 +302,7 @@ impl Store {
 
     /// What a run recorded for a memo, with since when each item at error
     /// level had been so.
-    pub fn results(&self, run: i64, memo: &str) -> Vec<Recorded> {
+    pub(crate) fn results(&self, run: i64, memo: &str) -> Vec<Recorded> {
         let Ok(mut query) = self.conn.prepare_cached(
             "SELECT kind, subject, verdict, error, failing_since FROM spans
              WHERE memo = ?1 AND first_run <= ?2 AND (last_run IS NULL OR last_run >= ?2)",
@@ -293,20 +311,20 @@ impl Store {
         };
         query
             .query_map(params![memo, run], |r| {
-                Ok(Recorded {
-                    kind: r.get(0)?,
-                    subject: r.get(1)?,
-                    verdict: r.get(2)?,
-                    error: r.get(3)?,
-                    failing_since: r.get(4)?,
-                })
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
-            .map(|rows| rows.filter_map(Result::ok).collect())
+            .map(|rows| {
+                rows.filter_map(Result::ok)
+                    .filter_map(|(kind, subject, verdict, error, since): Row| {
+                        recorded(&kind, subject, &verdict, error, since)
+                    })
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     /// Every memo the history holds.
-    pub fn memos(&self) -> Vec<String> {
+    pub(crate) fn memos(&self) -> Vec<String> {
         let Ok(mut query) = self
             .conn
             .prepare("SELECT DISTINCT memo FROM memo_runs ORDER BY memo")
@@ -320,8 +338,19 @@ impl Store {
     }
 
     /// The latest run that checked `memo`.
-    pub fn latest_run(&self, memo: &str) -> Option<(i64, i64)> {
+    pub(crate) fn latest_run(&self, memo: &str) -> Option<(i64, i64)> {
         self.previous_run(memo, i64::MAX, None)
+    }
+
+    /// A memo's changes in `run` since the run before it (the last at or
+    /// before `since`, when given), read from the history.
+    pub(crate) fn changes(&self, memo: &str, run: i64, since: Option<i64>) -> Option<Changes> {
+        let (previous, at) = self.previous_run(memo, run, since)?;
+        Some(crate::history::changes(
+            &self.results(run, memo),
+            &self.results(previous, memo),
+            at,
+        ))
     }
 }
 
@@ -331,9 +360,8 @@ mod tests {
 
     fn r(subject: &str, verdict: &str) -> Recorded {
         Recorded {
-            kind: "link".into(),
             subject: subject.into(),
-            verdict: verdict.into(),
+            verdict: Verdict::parse("link", verdict).unwrap(),
             error: verdict != "ok",
             failing_since: None,
         }
@@ -343,7 +371,7 @@ mod tests {
         let mut got: Vec<_> = store
             .results(run, "m")
             .into_iter()
-            .map(|r| (r.subject, r.verdict, r.failing_since))
+            .map(|r| (r.subject, r.verdict.name().to_owned(), r.failing_since))
             .collect();
         got.sort();
         got
@@ -461,7 +489,7 @@ mod tests {
         let s = |v: &str| v.to_owned();
         let mut first = store.results(1, "m");
         first.sort_by(|x, y| x.subject.cmp(&y.subject));
-        assert_eq!(first[0].verdict, "ok");
+        assert_eq!(first[0].verdict.name(), "ok");
         assert_eq!(first[1].failing_since, Some(100));
         assert_eq!(
             state(&store, 3),

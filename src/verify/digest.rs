@@ -3,35 +3,37 @@
 //! PDF), its fragments and candidate quotes are checked, and the body is
 //! dropped: a run's memory holds digests, not pages.
 
+use super::challenge;
+use super::fragment::{self, FragmentCheck};
 use super::page::PageFacts;
 use super::quote::{self, PageText, PreparedQuote, QuoteMatch};
 use super::soft404::{self, ProbeFacts};
-use super::status::{self, Accept, FragmentCheck};
+use crate::config::Accept;
 use crate::fetch::{Page, Response};
-use crate::model::Fragment;
+use crate::model::{Fragment, QuoteId};
 use std::collections::HashMap;
 use std::sync::Arc;
 use url::Url;
 
 /// What the memos ask of one page.
 #[derive(Debug, Clone, Default)]
-pub struct Demand {
+pub(crate) struct Demand {
     /// Fragments cited on it (deduplicated by [`Fragment::value`]).
     pub fragments: Vec<Fragment>,
-    /// Quotes it is a candidate source for, by the caller's numbering.
-    pub quotes: Vec<(usize, Arc<PreparedQuote>)>,
+    /// Quotes it is a candidate source for.
+    pub quotes: Vec<(QuoteId, Arc<PreparedQuote>)>,
 }
 
 impl Demand {
     /// Add a fragment unless an equal one is there.
-    pub fn add_fragment(&mut self, fragment: &Fragment) {
+    pub(crate) fn add_fragment(&mut self, fragment: &Fragment) {
         if !self.fragments.iter().any(|f| f == fragment) {
             self.fragments.push(fragment.clone());
         }
     }
 
     /// Whether answering it needs the page's visible text.
-    pub fn needs_text(&self) -> bool {
+    pub(crate) fn needs_text(&self) -> bool {
         !self.quotes.is_empty()
             || self
                 .fragments
@@ -42,7 +44,7 @@ impl Demand {
 
 /// A quote checked against one page.
 #[derive(Debug, Clone, PartialEq)]
-pub enum QuoteCheck {
+pub(crate) enum QuoteCheck {
     /// The page was read; the best match, if the page shares any words.
     Read(Option<QuoteMatch>),
     /// The page could not be read as text: why.
@@ -51,24 +53,30 @@ pub enum QuoteCheck {
 
 /// What verification keeps of a page.
 #[derive(Debug, Clone, Default)]
-pub struct PageDigest {
-    /// The `<title>`.
-    pub title: Option<String>,
-    /// The first `<h1>`.
-    pub heading: Option<String>,
+pub(crate) struct PageDigest {
     /// A bot challenge, if the response is one.
     pub challenge: Option<String>,
     /// Each demanded fragment's check, by [`Fragment::value`].
     pub fragments: HashMap<String, FragmentCheck>,
-    /// Each demanded quote's check, by the caller's numbering.
-    pub quotes: Vec<(usize, QuoteCheck)>,
+    /// Each demanded quote's check, in [`QuoteId`] order.
+    pub quotes: Vec<(QuoteId, QuoteCheck)>,
     /// Why the page is a soft 404, if it is one.
     pub soft_404: Option<String>,
 }
 
+impl PageDigest {
+    /// The check of one demanded quote.
+    pub(crate) fn quote(&self, id: QuoteId) -> Option<&QuoteCheck> {
+        self.quotes
+            .binary_search_by_key(&id, |(q, _)| *q)
+            .ok()
+            .map(|at| &self.quotes[at].1)
+    }
+}
+
 /// Where a response came from, for the soft-404 rules.
 #[derive(Debug, Clone, Copy)]
-pub struct Origin<'a> {
+pub(crate) struct Origin<'a> {
     /// The URL cited (without fragment).
     pub cited: &'a Url,
     /// Where its redirects ended.
@@ -82,7 +90,7 @@ pub struct Origin<'a> {
 /// status, facts (anchors, title, heading, and the visible text when it was
 /// read), and the verdict-bearing evidence. This is what the cache keeps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PageRead {
+pub(crate) struct PageRead {
     /// The final HTTP status.
     pub status: u16,
     /// Whether the body was cut at the size limit.
@@ -99,7 +107,7 @@ pub struct PageRead {
 
 impl PageRead {
     /// Whether the visible text was kept (a later quote can be checked).
-    pub fn has_text(&self) -> bool {
+    pub(crate) fn has_text(&self) -> bool {
         self.facts.as_ref().is_some_and(|f| f.text.is_some()) || self.unreadable.is_some()
     }
 }
@@ -107,7 +115,7 @@ impl PageRead {
 /// Read a response once. `wants_text` keeps the visible text; with an
 /// `origin`, the page is also checked for being a soft 404 (archived copies
 /// are not).
-pub fn read(
+pub(crate) fn read(
     response: &Response,
     origin: Option<Origin<'_>>,
     wants_text: bool,
@@ -140,7 +148,7 @@ pub fn read(
     let mut read = PageRead {
         status: response.status,
         truncated: response.truncated,
-        challenge: status::bot_challenge(response, facts.as_ref()),
+        challenge: challenge::detect(response, facts.as_ref()),
         unreadable,
         facts,
         soft_404: None,
@@ -163,7 +171,7 @@ pub fn read(
 }
 
 /// Answer a demand from what reading the page gave.
-pub fn answer(read: &PageRead, demand: &Demand, accept: &Accept) -> PageDigest {
+pub(crate) fn answer(read: &PageRead, demand: &Demand, accept: &Accept) -> PageDigest {
     let text = read
         .facts
         .as_ref()
@@ -173,13 +181,10 @@ pub fn answer(read: &PageRead, demand: &Demand, accept: &Accept) -> PageDigest {
     let mut digest = PageDigest {
         challenge: read.challenge.clone(),
         soft_404: read.soft_404.clone(),
-        title: read.facts.as_ref().and_then(|f| f.title.clone()),
-        heading: read.facts.as_ref().and_then(|f| f.heading.clone()),
         ..PageDigest::default()
     };
     for fragment in &demand.fragments {
-        let check =
-            status::check_fragment(fragment, read.truncated, read.facts.as_ref(), text.as_ref());
+        let check = fragment::check(fragment, read.truncated, read.facts.as_ref(), text.as_ref());
         digest.fragments.insert(fragment.value().to_owned(), check);
     }
     let fine = accept.contains(read.status) && read.challenge.is_none();
@@ -206,11 +211,14 @@ pub fn answer(read: &PageRead, demand: &Demand, accept: &Accept) -> PageDigest {
         };
         digest.quotes.push((*id, check));
     }
+    // Demands are built in run order; sorting keeps [`PageDigest::quote`]
+    // right whatever order a caller used.
+    digest.quotes.sort_by_key(|(id, _)| *id);
     digest
 }
 
 /// Read a response for what `demand` asks: [`read`], then [`answer`].
-pub fn digest(
+pub(crate) fn digest(
     response: &Response,
     origin: Option<Origin<'_>>,
     demand: &Demand,
@@ -225,7 +233,7 @@ pub fn digest(
 
 /// What the random-path probe of a parent path found: `None` unless it
 /// answered 2xx with text.
-pub fn probe_facts(page: &Page, accept: &Accept) -> Option<ProbeFacts> {
+pub(crate) fn probe_facts(page: &Page, accept: &Accept) -> Option<ProbeFacts> {
     let response = page.result.as_ref().ok()?;
     if !accept.contains(response.status) {
         return None;
@@ -259,11 +267,14 @@ mod tests {
         };
         let demand = Demand {
             fragments: vec![],
-            quotes: vec![(7, Arc::new(PreparedQuote::from_segments(quote)))],
+            quotes: vec![(
+                QuoteId::new(0, 7),
+                Arc::new(PreparedQuote::from_segments(quote)),
+            )],
         };
         let digest = digest(&response, None, &demand, &Accept::default());
         assert_eq!(digest.quotes.len(), 1);
-        assert_eq!(digest.quotes[0].0, 7);
+        assert_eq!(digest.quotes[0].0, QuoteId::new(0, 7));
         digest.quotes[0].1.clone()
     }
 
@@ -317,7 +328,7 @@ mod tests {
         let demand = Demand {
             fragments: vec![],
             quotes: vec![(
-                0,
+                QuoteId::new(0, 0),
                 Arc::new(PreparedQuote::from_segments(&["the words are here"])),
             )],
         };
@@ -333,7 +344,7 @@ mod tests {
         let demand = Demand {
             fragments: vec![],
             quotes: vec![(
-                0,
+                QuoteId::new(0, 0),
                 Arc::new(PreparedQuote::from_segments(&["some words to find"])),
             )],
         };

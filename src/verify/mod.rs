@@ -2,13 +2,15 @@
 //! function here takes data and returns data; the network is the fetch
 //! layer's business (verification reads the `Page`s it hands over).
 
-pub mod digest;
+pub(crate) mod challenge;
+pub(crate) mod digest;
+pub(crate) mod fragment;
 pub mod normalize;
 pub mod page;
 pub mod quote;
-pub mod soft404;
-pub mod sources;
-pub mod status;
+pub(crate) mod soft404;
+pub(crate) mod sources;
+pub(crate) mod status;
 
 use crate::model::{Link, LinkVerdict, QuoteVerdict, Target};
 
@@ -48,6 +50,14 @@ pub struct ArchivedQuote {
     pub similarity: Option<f64>,
 }
 
+/// Add `note` to a reason (after `; `), the one way reasons grow.
+fn append_note(reason: &mut Option<String>, note: &str) {
+    *reason = Some(match reason.take() {
+        Some(r) => format!("{r}; {note}"),
+        None => note.to_owned(),
+    });
+}
+
 /// The verdict on one link occurrence with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkOutcome {
@@ -76,6 +86,11 @@ impl LinkOutcome {
             reason: Some(reason.into()),
             suggestion: None,
         }
+    }
+
+    /// Add a note to the reason.
+    pub fn add_note(&mut self, note: &str) {
+        append_note(&mut self.reason, note);
     }
 }
 
@@ -107,6 +122,11 @@ impl QuoteOutcome {
             reason: Some(reason.into()),
             archived: None,
         }
+    }
+
+    /// Add a note to the reason.
+    pub fn add_note(&mut self, note: &str) {
+        append_note(&mut self.reason, note);
     }
 }
 

@@ -165,6 +165,10 @@ impl PageText {
     }
 }
 
+/// Numbers that differ between a quote and a page: those in the quote,
+/// those on the page.
+pub type Numbers = (Vec<String>, Vec<String>);
+
 /// The best place a quote was found on one page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuoteMatch {
@@ -179,7 +183,7 @@ pub struct QuoteMatch {
     /// Word-level differences, quote → page (`Kyiv → Kiev`).
     pub differences: Vec<String>,
     /// Numbers that differ: those in the quote, those on the page.
-    pub numbers: Option<(Vec<String>, Vec<String>)>,
+    pub numbers: Option<Numbers>,
 }
 
 /// Find `quote` in `page`: the best match, or `None` when the page shares
@@ -570,44 +574,55 @@ fn has_digit(word: &str) -> bool {
 /// Word-level differences between a segment and its aligned passage, in
 /// the quote's and the page's own wording, and the numbers that differ.
 #[allow(clippy::type_complexity)]
-fn word_differences(
-    reading: &Reading,
-    page: &PageText,
-    alignment: &Alignment,
-) -> (Vec<String>, Option<(Vec<String>, Vec<String>)>) {
-    if alignment.edits == 0 {
-        return (Vec::new(), None);
-    }
-    let words = |text: &str, base: usize| -> Vec<(usize, usize)> {
-        let mut spans = Vec::new();
-        let mut at = base;
-        for w in text.split(' ') {
-            if !w.is_empty() {
-                spans.push((at, at + w.len()));
-            }
-            at += w.len() + 1;
+/// The spans of the words of normalised `text` (single spaces), offset
+/// by `base`.
+fn word_spans(text: &str, base: usize) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut at = base;
+    for w in text.split(' ') {
+        if !w.is_empty() {
+            spans.push((at, at + w.len()));
         }
-        spans
-    };
-    let qtext = reading.text();
-    let ptext = page.normalized();
-    let q = words(qtext, 0);
-    let p = words(&ptext[alignment.start..alignment.end], alignment.start);
-    // Words compare without the punctuation at their ends.
-    let qw = |k: usize| bare(&qtext[q[k].0..q[k].1]);
-    let pw = |k: usize| bare(&ptext[p[k].0..p[k].1]);
-    // Longest common subsequence of words, then the runs between.
-    let (m, n) = (q.len(), p.len());
+        at += w.len() + 1;
+    }
+    spans
+}
+
+/// The longest-common-subsequence table of two sequences of `m` and `n`
+/// items (`same(i, j)` compares them), row-major with `n + 1` columns:
+/// the entry at `(i, j)` is the LCS length of the suffixes from `i`, `j`.
+fn lcs_table(m: usize, n: usize, same: impl Fn(usize, usize) -> bool) -> Vec<u16> {
     let mut lcs = vec![0u16; (m + 1) * (n + 1)];
     for i in (0..m).rev() {
         for j in (0..n).rev() {
-            lcs[i * (n + 1) + j] = if qw(i) == pw(j) {
+            lcs[i * (n + 1) + j] = if same(i, j) {
                 lcs[(i + 1) * (n + 1) + j + 1] + 1
             } else {
                 lcs[(i + 1) * (n + 1) + j].max(lcs[i * (n + 1) + j + 1])
             };
         }
     }
+    lcs
+}
+
+fn word_differences(
+    reading: &Reading,
+    page: &PageText,
+    alignment: &Alignment,
+) -> (Vec<String>, Option<Numbers>) {
+    if alignment.edits == 0 {
+        return (Vec::new(), None);
+    }
+    let qtext = reading.text();
+    let ptext = page.normalized();
+    let q = word_spans(qtext, 0);
+    let p = word_spans(&ptext[alignment.start..alignment.end], alignment.start);
+    // Words compare without the punctuation at their ends.
+    let qw = |k: usize| bare(&qtext[q[k].0..q[k].1]);
+    let pw = |k: usize| bare(&ptext[p[k].0..p[k].1]);
+    // Longest common subsequence of words, then the runs between.
+    let (m, n) = (q.len(), p.len());
+    let lcs = lcs_table(m, n, |i, j| qw(i) == pw(j));
     let quote_words = |a: usize, b: usize| {
         if a == b {
             return String::new();

@@ -18,14 +18,14 @@ use std::collections::HashSet;
 use url::Url;
 
 /// Shingle similarity from which a page reads as the probe's page.
-pub const SHINGLE_SIMILARITY: f64 = 0.9;
+pub(crate) const SHINGLE_SIMILARITY: f64 = 0.9;
 /// Words per shingle.
 const SHINGLE: usize = 4;
 /// Letters in the probe's made-up name.
-pub const PROBE_NAME_LEN: usize = 25;
+pub(crate) const PROBE_NAME_LEN: usize = 25;
 
 /// Whether a URL is its site's root (`/`, no query).
-pub fn is_root(url: &Url) -> bool {
+pub(crate) fn is_root(url: &Url) -> bool {
     matches!(url.path(), "" | "/") && url.query().is_none_or(str::is_empty)
 }
 
@@ -48,7 +48,7 @@ const ERROR_SEGMENTS: &[&str] = &[
 
 /// Evidence from the redirect chain: the cited URL led to the site's root
 /// or to an error page.
-pub fn redirect_evidence(cited: &Url, final_url: &Url) -> Option<String> {
+pub(crate) fn redirect_evidence(cited: &Url, final_url: &Url) -> Option<String> {
     if is_root(cited) || cited == final_url {
         return None;
     }
@@ -141,7 +141,7 @@ const ERROR_WORDS: &[&str] = &[
 ];
 
 /// Evidence from a 2xx page's title or first heading.
-pub fn title_evidence(title: Option<&str>, heading: Option<&str>) -> Option<String> {
+pub(crate) fn title_evidence(title: Option<&str>, heading: Option<&str>) -> Option<String> {
     for (what, text) in [("title", title), ("first heading", heading)] {
         let Some(text) = text else { continue };
         // Dashes separate a title's parts here (`Not found – Site`); the
@@ -182,7 +182,7 @@ fn contains_phrase(text: &str, phrase: &str) -> bool {
 
 /// The URL of the random-path probe for a cited URL: its parent path plus
 /// `name`. `None` for a site's root.
-pub fn probe_url(cited: &Url, name: &str) -> Option<Url> {
+pub(crate) fn probe_url(cited: &Url, name: &str) -> Option<Url> {
     if is_root(cited) {
         return None;
     }
@@ -201,7 +201,7 @@ pub fn probe_url(cited: &Url, name: &str) -> Option<Url> {
 
 /// The key that shares one probe among the cited URLs it serves: scheme,
 /// host, port and parent path.
-pub fn probe_key(probe: &Url) -> String {
+pub(crate) fn probe_key(probe: &Url) -> String {
     let path = probe.path();
     format!(
         "{}://{}:{}{}",
@@ -213,7 +213,7 @@ pub fn probe_key(probe: &Url) -> String {
 }
 
 /// A page's word shingles (hashed), for near-duplicate comparison.
-pub fn shingles(normalized: &str) -> HashSet<u64> {
+pub(crate) fn shingles(normalized: &str) -> HashSet<u64> {
     let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
     if words.len() < SHINGLE {
         return HashSet::from([hash(&words.join(" "))]);
@@ -229,7 +229,7 @@ fn hash(text: &str) -> u64 {
 }
 
 /// Jaccard similarity of two shingle sets.
-pub fn similarity(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+pub(crate) fn similarity(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -239,7 +239,7 @@ pub fn similarity(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
 
 /// What the probe of a parent path found, when it answered 2xx.
 #[derive(Debug, Clone)]
-pub struct ProbeFacts {
+pub(crate) struct ProbeFacts {
     /// The made-up URL requested.
     pub url: Url,
     /// Where its redirects ended.
@@ -250,7 +250,7 @@ pub struct ProbeFacts {
 
 /// Evidence from the probe: the cited page is the page any made-up name
 /// gets.
-pub fn probe_evidence(
+pub(crate) fn probe_evidence(
     cited: &Url,
     final_url: &Url,
     page_shingles: &HashSet<u64>,

@@ -10,12 +10,9 @@ use super::digest::QuoteCheck;
 use super::quote::QuoteMatch;
 use crate::model::QuoteVerdict;
 
-/// Default `--quote-threshold`.
-pub const DEFAULT_QUOTE_THRESHOLD: f64 = 0.85;
-
 /// What one candidate source gave.
 #[derive(Debug, Clone, Copy)]
-pub enum SourceCheck<'a> {
+pub(crate) enum SourceCheck<'a> {
     /// The source was fetched and checked.
     Checked(&'a QuoteCheck),
     /// The source was not read: why (broken, excluded, not fetched …).
@@ -24,26 +21,12 @@ pub enum SourceCheck<'a> {
 
 /// The verdict on a quote from its candidates' checks, `(url, check)` in
 /// order of preference.
-pub fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> QuoteOutcome {
+pub(crate) fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> QuoteOutcome {
     if sources.is_empty() {
         return QuoteOutcome::new(
             QuoteVerdict::Unverifiable,
             "the memo cites no source it could come from",
         );
-    }
-    let matches = sources.iter().filter_map(|(url, check)| match check {
-        SourceCheck::Checked(QuoteCheck::Read(Some(m))) => Some((*url, m)),
-        _ => None,
-    });
-    let mut best: Option<(&str, &QuoteMatch)> = None;
-    for (url, m) in matches {
-        let better = match best {
-            None => true,
-            Some((_, b)) => rank(m) > rank(b),
-        };
-        if better {
-            best = Some((url, m));
-        }
     }
     let read = sources
         .iter()
@@ -59,50 +42,8 @@ pub fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> Quo
             String::new()
         }
     );
-    if let Some((url, m)) = best {
-        let mut outcome = QuoteOutcome {
-            verdict: QuoteVerdict::Missing,
-            similarity: Some(round(m.similarity)),
-            source: Some(url.to_owned()),
-            matched_text: Some(m.matched_text.clone()),
-            reason: None,
-            archived: None,
-        };
-        if m.exact {
-            outcome.verdict = QuoteVerdict::Found;
-            return outcome;
-        }
-        let mut why = Vec::new();
-        if let Some((quoted, paged)) = &m.numbers {
-            why.push(format!(
-                "numbers differ: the quote has {}, the page {}",
-                list(quoted),
-                list(paged)
-            ));
-        }
-        let shown: Vec<&str> = m.differences.iter().map(String::as_str).take(6).collect();
-        if !shown.is_empty() {
-            let more = m.differences.len() - shown.len();
-            let mut diff = format!("differs: {}", shown.join("; "));
-            if more > 0 {
-                diff.push_str(&format!("; and {more} more"));
-            }
-            why.push(diff);
-        }
-        if m.similarity >= threshold && m.weakest_segment >= threshold {
-            outcome.verdict = QuoteVerdict::Approximate;
-            outcome.reason = Some(format!(
-                "close but not exact (similarity {:.2}); {}",
-                m.similarity,
-                why.join("; ")
-            ));
-        } else {
-            outcome.reason = Some(format!(
-                "{searched}; the closest passage (similarity {:.2}, below {threshold}) is at {url}",
-                m.similarity
-            ));
-        }
-        return outcome;
+    if let Some((url, m)) = best_match(sources) {
+        return matched(url, m, threshold, &searched);
     }
     if read > 0 {
         return QuoteOutcome::new(
@@ -110,6 +51,79 @@ pub fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> Quo
             format!("{searched}: no passage shares its wording"),
         );
     }
+    unreadable(sources)
+}
+
+/// The best match among the sources read (the first of equals).
+fn best_match<'a>(sources: &[(&'a str, SourceCheck<'a>)]) -> Option<(&'a str, &'a QuoteMatch)> {
+    let mut best: Option<(&str, &QuoteMatch)> = None;
+    for (url, check) in sources {
+        let SourceCheck::Checked(QuoteCheck::Read(Some(m))) = check else {
+            continue;
+        };
+        if best.is_none_or(|(_, b)| rank(m) > rank(b)) {
+            best = Some((url, m));
+        }
+    }
+    best
+}
+
+/// The verdict from the best match: found, approximate with what
+/// differs, or missing with the closest passage. `searched` says how many
+/// sources were read.
+fn matched(url: &str, m: &QuoteMatch, threshold: f64, searched: &str) -> QuoteOutcome {
+    let mut outcome = QuoteOutcome {
+        verdict: QuoteVerdict::Missing,
+        similarity: Some(round(m.similarity)),
+        source: Some(url.to_owned()),
+        matched_text: Some(m.matched_text.clone()),
+        reason: None,
+        archived: None,
+    };
+    if m.exact {
+        outcome.verdict = QuoteVerdict::Found;
+        return outcome;
+    }
+    if m.similarity >= threshold && m.weakest_segment >= threshold {
+        outcome.verdict = QuoteVerdict::Approximate;
+        outcome.reason = Some(format!(
+            "close but not exact (similarity {:.2}); {}",
+            m.similarity,
+            what_differs(m)
+        ));
+    } else {
+        outcome.reason = Some(format!(
+            "{searched}; the closest passage (similarity {:.2}, below {threshold}) is at {url}",
+            m.similarity
+        ));
+    }
+    outcome
+}
+
+/// The numbers and words that differ between quote and page.
+fn what_differs(m: &QuoteMatch) -> String {
+    let mut why = Vec::new();
+    if let Some((quoted, paged)) = &m.numbers {
+        why.push(format!(
+            "numbers differ: the quote has {}, the page {}",
+            list(quoted),
+            list(paged)
+        ));
+    }
+    let shown: Vec<&str> = m.differences.iter().map(String::as_str).take(6).collect();
+    if !shown.is_empty() {
+        let more = m.differences.len() - shown.len();
+        let mut diff = format!("differs: {}", shown.join("; "));
+        if more > 0 {
+            diff.push_str(&format!("; and {more} more"));
+        }
+        why.push(diff);
+    }
+    why.join("; ")
+}
+
+/// No source could be read: why, for the first three.
+fn unreadable(sources: &[(&str, SourceCheck<'_>)]) -> QuoteOutcome {
     let why: Vec<String> = sources
         .iter()
         .take(3)

@@ -96,7 +96,7 @@ fn check(memos: &[Vec<String>], settings: FetchSettings) -> Report {
         archive: false,
         ..Config::default()
     };
-    citecheck::run::run(&config)
+    citecheck::run::run(&config, &citecheck::interrupt::Interrupt::new())
 }
 
 /// (path as written after the server's address, verdict, reason).
@@ -408,12 +408,12 @@ fn too_many_redirects_exclusions_and_accepted_statuses() {
     let config = Config {
         paths: vec![memo],
         fetch: settings(),
-        accept: citecheck::verify::status::Accept::parse("200-299,418").unwrap(),
+        accept: citecheck::config::Accept::parse("200-299,418").unwrap(),
         exclude: vec![regex::Regex::new("/private/").unwrap()],
         archive: false,
         ..Config::default()
     };
-    let report = citecheck::run::run(&config);
+    let report = citecheck::run::run(&config, &citecheck::interrupt::Interrupt::new());
     let got = verdicts(&report);
     assert_eq!(got[0].1, "broken");
     assert_eq!(got[0].2, "more than 10 redirects");

@@ -1,0 +1,175 @@
+//! `citecheck check`: build the run's [`Config`] from the arguments and
+//! the configuration file, run the check, write every report, and say how
+//! it ended.
+
+use super::Exit;
+use crate::cli::CheckArgs;
+use crate::config::{CacheSettings, Config, Output, ReportFormat};
+use crate::config_file::FileConfig;
+use crate::error::Error;
+use crate::extract::ExtractOptions;
+use crate::fetch::{self, FetchSettings};
+use crate::interrupt::Interrupt;
+use crate::model::Severity;
+use std::path::PathBuf;
+
+/// What the process's terminals take.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    /// Standard output takes colour.
+    pub color: bool,
+    /// Standard error takes a progress bar.
+    pub progress: bool,
+}
+
+/// How a check ended: its exit, and lines for standard error (the
+/// summary, when standard output carries no terminal report).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// How the run ended.
+    pub exit: Exit,
+    /// Lines to show on standard error.
+    pub stderr: Vec<String>,
+}
+
+/// Check the memos the arguments name, write the reports, and say how it
+/// ended. `Err` only when the tool itself failed (a bad option, an
+/// unwritable report); a dead link is in the report.
+pub fn run(
+    args: CheckArgs,
+    file: Option<&FileConfig>,
+    terminal: Terminal,
+    interrupt: &std::sync::Arc<Interrupt>,
+) -> Result<Checked, Error> {
+    let config = config(args, file, terminal)?;
+    let report = crate::run::run(&config, interrupt);
+    let terminal_on_stdout = config
+        .outputs
+        .iter()
+        .any(|o| o.path.is_none() && o.format == ReportFormat::Terminal);
+    let mut stderr = Vec::new();
+    if !terminal_on_stdout && config.show < Severity::Error {
+        stderr.extend(report.notices.iter().map(|n| format!("note: {n}")));
+        stderr.push(crate::report::terminal::summary_line(&report));
+    }
+    crate::output::write_all(&report, &config)?;
+    let exit = Exit::from(report.status(config.fail_on));
+    // The process ends soon: freeing a large report piece by piece would
+    // only delay the exit.
+    std::mem::forget(report);
+    Ok(Checked { exit, stderr })
+}
+
+/// The run's configuration: the arguments (the configuration file's
+/// options were merged into them by [`crate::cli::parse`]), and what the
+/// file adds beyond options.
+pub fn config(
+    args: CheckArgs,
+    file: Option<&FileConfig>,
+    terminal: Terminal,
+) -> Result<Config, Error> {
+    let outputs = outputs(args.format.clone(), args.output.clone())?;
+    let show = if args.quiet {
+        Severity::Error
+    } else if args.verbose {
+        Severity::Info
+    } else {
+        Severity::Warning
+    };
+    let mut config = Config {
+        input_format: args.input_format,
+        extract: ExtractOptions {
+            base_url: args.base_url.clone(),
+            min_quote_words: args.min_quote_words,
+        },
+        offline: args.offline,
+        outputs,
+        show,
+        color: terminal.color,
+        fetch: fetch_settings(&args),
+        accept: args.accept.clone(),
+        exclude: args.exclude.clone(),
+        quote_threshold: args.quote_threshold,
+        fail_on: args.fail_on,
+        cache: (!args.no_cache).then(|| CacheSettings {
+            dir: args.cache_dir.clone(),
+            ttl: args.cache_ttl,
+            failure_ttl: args.cache_failure_ttl,
+            keep_history: args.keep_history,
+        }),
+        archive: !args.no_archive,
+        archive_url: args.archive_url.clone(),
+        as_of: args.as_of.clone(),
+        progress: terminal.progress && !args.quiet,
+        paths: args.paths,
+        ..Config::default()
+    };
+    if let Some(file) = file {
+        file.apply(&mut config);
+    }
+    Ok(config)
+}
+
+/// How pages are fetched, from the network options.
+fn fetch_settings(args: &CheckArgs) -> FetchSettings {
+    FetchSettings {
+        host_concurrency: args.host_concurrency.max(1),
+        host_interval: args.host_interval,
+        max_concurrency: args.max_concurrency.max(1),
+        max_retries: args.max_retries,
+        max_retry_wait: args.max_retry_wait,
+        timeout: args.timeout,
+        connect_timeout: args.connect_timeout,
+        max_body: args.max_body,
+        user_agent: args
+            .user_agent
+            .clone()
+            .unwrap_or_else(fetch::default_user_agent),
+        allow_private: args.allow_private,
+        proxy: args
+            .proxy
+            .clone()
+            .map(|proxy| (proxy, args.no_proxy.clone())),
+        ..FetchSettings::default()
+    }
+}
+
+/// The outputs: `--format`s (terminal by default), `--output` giving the
+/// file of the one without a path.
+fn outputs(mut formats: Vec<Output>, output: Option<PathBuf>) -> Result<Vec<Output>, Error> {
+    if formats.is_empty() {
+        formats.push(Output {
+            format: ReportFormat::Terminal,
+            path: None,
+        });
+    }
+    if let Some(path) = output {
+        let mut to_stdout = formats.iter_mut().filter(|o| o.path.is_none());
+        match (to_stdout.next(), to_stdout.next()) {
+            (Some(only), None) => only.path = Some(path),
+            (None, _) => {
+                return Err(Error::InvalidOption {
+                    option: "--output",
+                    reason: "every --format already names its file".to_owned(),
+                });
+            }
+            (Some(_), Some(_)) => {
+                return Err(Error::InvalidOption {
+                    option: "--output",
+                    reason: "several formats go to standard output; give each its file with \
+                             --format FORMAT=PATH"
+                        .to_owned(),
+                });
+            }
+        }
+    }
+    if formats.iter().filter(|o| o.path.is_none()).count() > 1 {
+        return Err(Error::InvalidOption {
+            option: "--format",
+            reason: "only one format can go to standard output; give the others a file \
+                     (FORMAT=PATH)"
+                .to_owned(),
+        });
+    }
+    Ok(formats)
+}

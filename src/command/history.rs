@@ -1,0 +1,30 @@
+//! `citecheck history`: per memo, what changed between recorded runs,
+//! read from the store alone.
+
+use crate::cli::HistoryArgs;
+use crate::error::Error;
+use crate::report::store::MemoHistory;
+use crate::store::Store;
+
+/// The text to show.
+pub fn run(args: &HistoryArgs) -> Result<String, Error> {
+    // `--since` was checked as a date by its parser.
+    let since = args.since.as_deref().and_then(crate::date::unix_end_of_day);
+    let (store, notices) = Store::open(&args.cache_dir).map_err(Error::Cache)?;
+    let memos: Vec<MemoHistory> = store
+        .memos()
+        .into_iter()
+        .filter(|m| args.path.as_deref().is_none_or(|p| m.starts_with(p)))
+        .filter_map(|memo| {
+            let (run, at) = store.latest_run(&memo)?;
+            Some(MemoHistory {
+                changes: store.changes(&memo, run, since),
+                path: memo,
+                last_run: at,
+            })
+        })
+        .collect();
+    Ok(super::to_text(|out| {
+        crate::report::store::render_history(&notices, &memos, out)
+    }))
+}

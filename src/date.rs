@@ -1,0 +1,100 @@
+//! Dates and times, the one place they are parsed and written: memo dates
+//! (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, RFC 3339), 14-digit archive
+//! timestamps (`YYYYMMDDhhmmss`), Unix times and HTTP dates. Pure.
+
+/// The 14-digit timestamp of the end of a date given as `YYYY`,
+/// `YYYY-MM`, `YYYY-MM-DD` or an RFC 3339 date-time (the end of the day,
+/// so that captures of that day count as before it); `None` if it is not
+/// a date.
+pub(crate) fn end_of_day(date: &str) -> Option<String> {
+    let date = date.trim().trim_matches(['"', '\'']);
+    let day = date.get(..10).unwrap_or(date);
+    let parts: Vec<&str> = day.split('-').collect();
+    let (year, month, dom) = match parts.as_slice() {
+        [y] => (digits(y, 4)?, "12", "31"),
+        [y, m] => (digits(y, 4)?, digits(m, 2)?, "31"),
+        [y, m, d] => (digits(y, 4)?, digits(m, 2)?, digits(d, 2)?),
+        _ => return None,
+    };
+    let m: u32 = month.parse().ok()?;
+    let d: u32 = dom.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    Some(format!("{year}{month}{dom}235959"))
+}
+
+/// `s` when it is `len` ASCII digits.
+fn digits(s: &str, len: usize) -> Option<&str> {
+    (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+}
+
+/// `YYYY-MM-DD` of a 14-digit timestamp (the text itself when it is not
+/// one).
+pub(crate) fn of_timestamp(timestamp: &str) -> String {
+    match (timestamp.get(..4), timestamp.get(4..6), timestamp.get(6..8)) {
+        (Some(y), Some(m), Some(d)) => format!("{y}-{m}-{d}"),
+        _ => timestamp.to_owned(),
+    }
+}
+
+/// The end of a date (as [`end_of_day`] reads it), UTC, as Unix time.
+pub(crate) fn unix_end_of_day(date: &str) -> Option<i64> {
+    let ts = end_of_day(date)?;
+    let (y, m, d): (i64, i64, i64) = (
+        ts[..4].parse().ok()?,
+        ts[4..6].parse().ok()?,
+        ts[6..8].parse().ok()?,
+    );
+    Some(days_from_civil(y, m, d) * 86_400 + 86_399)
+}
+
+/// Days from 1970-01-01 to a civil date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// An HTTP date (`Sat, 28 Nov 2026 15:43:11 GMT`) for a Unix time.
+pub(crate) fn http_date(unix: i64) -> String {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64);
+    httpdate::fmt_http_date(time)
+}
+
+/// Seconds since the Unix epoch, now.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memo_dates_become_the_end_of_their_day() {
+        assert_eq!(end_of_day("2008-06-01").as_deref(), Some("20080601235959"));
+        assert_eq!(end_of_day("2008-06").as_deref(), Some("20080631235959"));
+        assert_eq!(end_of_day("2008").as_deref(), Some("20081231235959"));
+        assert_eq!(
+            end_of_day("2008-06-01T10:00:00Z").as_deref(),
+            Some("20080601235959")
+        );
+        assert_eq!(end_of_day("2008-13-01"), None);
+        assert_eq!(end_of_day("soon"), None);
+        assert_eq!(of_timestamp("20080601120000"), "2008-06-01");
+    }
+
+    #[test]
+    fn dates_to_unix_time_and_back() {
+        assert_eq!(unix_end_of_day("1970-01-01"), Some(86_399));
+        assert_eq!(unix_end_of_day("2026-11-28"), Some(1_795_910_399));
+        assert_eq!(unix_end_of_day("2000-03-01"), Some(951_955_199));
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+    }
+}

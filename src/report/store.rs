@@ -1,0 +1,94 @@
+//! Text for the commands that read the store: `citecheck cache` and
+//! `citecheck history`. Pure; memo and page text goes through the same
+//! terminal cleaning as the `check` report.
+
+use super::markup::{shorten, terminal as clean};
+use crate::history::Changes;
+use crate::store::Stats;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// What `citecheck cache` did.
+#[derive(Debug, Clone)]
+pub enum CacheView {
+    /// Counts over the store.
+    Stats(Stats),
+    /// Pages forgotten.
+    Cleared(u64),
+}
+
+/// One memo's history: its last run and what changed since the one
+/// compared with.
+#[derive(Debug, Clone)]
+pub struct MemoHistory {
+    /// The memo's path as recorded.
+    pub path: String,
+    /// When it was last checked (Unix time).
+    pub last_run: i64,
+    /// What changed, when an earlier run is there to compare with.
+    pub changes: Option<Changes>,
+}
+
+/// `citecheck cache`'s text.
+pub fn render_cache(
+    notices: &[String],
+    store: &Path,
+    view: &CacheView,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    for notice in notices {
+        writeln!(out, "{}", clean(notice))?;
+    }
+    let store = store.display();
+    match view {
+        CacheView::Stats(s) => writeln!(
+            out,
+            "{store}: {} pages ({} fresh, {} failures), {:.1} kB of records, {:.1} kB on disk",
+            s.pages,
+            s.fresh,
+            s.failures,
+            s.bytes as f64 / 1024.0,
+            s.file_bytes as f64 / 1024.0
+        ),
+        CacheView::Cleared(n) => writeln!(out, "{store}: {n} pages forgotten"),
+    }
+}
+
+/// `citecheck history`'s text: per memo, its last run, what changed, and
+/// each new finding.
+pub fn render_history(
+    notices: &[String],
+    memos: &[MemoHistory],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    for notice in notices {
+        writeln!(out, "{}", clean(notice))?;
+    }
+    if memos.is_empty() {
+        writeln!(out, "no recorded runs")?;
+    }
+    for memo in memos {
+        writeln!(
+            out,
+            "{} (last run {})",
+            clean(&memo.path),
+            crate::date::http_date(memo.last_run)
+        )?;
+        let Some(changes) = &memo.changes else {
+            writeln!(out, "  no earlier run to compare with")?;
+            continue;
+        };
+        writeln!(out, "{}", super::terminal::changes_text(changes))?;
+        for new in &changes.new_findings {
+            writeln!(
+                out,
+                "    new: {} {} {} (was {})",
+                new.verdict.name(),
+                new.kind,
+                clean(&shorten(&new.subject, 100)),
+                new.was.map_or("not checked", crate::model::Verdict::name)
+            )?;
+        }
+    }
+    Ok(())
+}
