@@ -203,6 +203,15 @@ pub struct Failure {
     pub message: String,
 }
 
+impl Response {
+    /// The response without its body (what outlives reading it).
+    pub fn without_body(mut self) -> Self {
+        self.text = None;
+        self.pdf = None;
+        self
+    }
+}
+
 impl Failure {
     /// The run stopped before this page was fetched.
     pub fn interrupted() -> Self {
@@ -226,6 +235,22 @@ pub struct Page {
     pub result: Result<Response, Failure>,
     /// Requests made for this page, retries and hops included.
     pub requests: u32,
+}
+
+impl Page {
+    /// A page about to be fetched: no hops, no request, no result yet.
+    pub fn new(url: &Url) -> Self {
+        Self {
+            url: url.clone(),
+            hops: Vec::new(),
+            final_url: page_of(url),
+            result: Err(Failure {
+                kind: FailureKind::Other,
+                message: "not fetched".to_owned(),
+            }),
+            requests: 0,
+        }
+    }
 }
 
 /// The engine: one client, one pool, shared by every request of a run.
@@ -300,16 +325,7 @@ impl Fetcher {
 
     /// Fetch a page, following redirects.
     pub async fn page(&self, url: &Url) -> Page {
-        let mut page = Page {
-            url: url.clone(),
-            hops: Vec::new(),
-            final_url: page_of(url),
-            result: Err(Failure {
-                kind: FailureKind::Other,
-                message: String::new(),
-            }),
-            requests: 0,
-        };
+        let mut page = Page::new(url);
         page.result = tokio::select! {
             result = self.follow(&mut page) => result,
             () = self.interrupt.abandoned() => Err(Failure::interrupted()),
@@ -320,58 +336,23 @@ impl Fetcher {
     /// Follow redirects from `page.final_url`, recording hops.
     async fn follow(&self, page: &mut Page) -> Result<Response, Failure> {
         let mut visited = HashSet::from([page.final_url.clone()]);
-        let fail = |kind, message: String| Err(Failure { kind, message });
         loop {
-            let (status, location) = match self.request(&page.final_url, &mut page.requests).await?
-            {
+            match self.request(&page.final_url, &mut page.requests).await? {
                 Answer::Final(response) => return Ok(response),
-                Answer::Redirect { status, location } => (status, location),
-            };
-            let Some(location) = location else {
-                return fail(
-                    FailureKind::BadRedirect,
-                    format!("HTTP {status} redirect without a Location header"),
-                );
-            };
-            let next = match page.final_url.join(&location) {
-                Ok(next) if matches!(next.scheme(), "http" | "https") => next,
-                Ok(next) => {
-                    return fail(
-                        FailureKind::BadRedirect,
-                        format!("redirect to a {} URL", next.scheme()),
-                    );
+                Answer::Redirect { status, location } => {
+                    follow_hop(page, &mut visited, status, location)?;
                 }
-                Err(e) => {
-                    return fail(
-                        FailureKind::BadRedirect,
-                        format!("redirect to an invalid URL {location:?}: {e}"),
-                    );
-                }
-            };
-            let next_page = page_of(&next);
-            page.hops.push(Hop {
-                url: page.final_url.clone(),
-                status,
-                location: next,
-            });
-            if !visited.insert(next_page.clone()) {
-                return fail(
-                    FailureKind::RedirectLoop,
-                    format!("redirect loop: {next_page} was already visited"),
-                );
             }
-            if page.hops.len() > MAX_REDIRECTS {
-                return fail(
-                    FailureKind::TooManyRedirects,
-                    format!("more than {MAX_REDIRECTS} redirects"),
-                );
-            }
-            page.final_url = next_page;
         }
     }
 
+    /// The interruption this fetcher stops on.
+    pub(crate) fn interrupt(&self) -> &crate::interrupt::Interrupt {
+        &self.interrupt
+    }
+
     /// One URL, with retries: a final response or a redirect.
-    async fn request(&self, url: &Url, requests: &mut u32) -> Result<Answer, Failure> {
+    pub(crate) async fn request(&self, url: &Url, requests: &mut u32) -> Result<Answer, Failure> {
         if let Some(reason) = literal_address_refused(url, self.settings.allow_private) {
             return Err(Failure {
                 kind: FailureKind::Guard,
@@ -483,12 +464,69 @@ impl Fetcher {
 }
 
 /// What one URL answered.
-enum Answer {
+pub(crate) enum Answer {
+    /// A response that is not a redirect.
     Final(Response),
+    /// A redirect (3xx but 304), with its `Location` if it had one.
     Redirect {
+        /// The status.
         status: u16,
+        /// The `Location` header.
         location: Option<String>,
     },
+}
+
+/// Take one redirect hop: record it in `page` and move `page.final_url`
+/// to where it points, or fail (no or bad `Location`, a URL already
+/// visited, too many hops).
+pub(crate) fn follow_hop(
+    page: &mut Page,
+    visited: &mut HashSet<Url>,
+    status: u16,
+    location: Option<String>,
+) -> Result<(), Failure> {
+    let fail = |kind, message: String| Err(Failure { kind, message });
+    let Some(location) = location else {
+        return fail(
+            FailureKind::BadRedirect,
+            format!("HTTP {status} redirect without a Location header"),
+        );
+    };
+    let next = match page.final_url.join(&location) {
+        Ok(next) if matches!(next.scheme(), "http" | "https") => next,
+        Ok(next) => {
+            return fail(
+                FailureKind::BadRedirect,
+                format!("redirect to a {} URL", next.scheme()),
+            );
+        }
+        Err(e) => {
+            return fail(
+                FailureKind::BadRedirect,
+                format!("redirect to an invalid URL {location:?}: {e}"),
+            );
+        }
+    };
+    let next_page = page_of(&next);
+    page.hops.push(Hop {
+        url: page.final_url.clone(),
+        status,
+        location: next,
+    });
+    if !visited.insert(next_page.clone()) {
+        return fail(
+            FailureKind::RedirectLoop,
+            format!("redirect loop: {next_page} was already visited"),
+        );
+    }
+    if page.hops.len() > MAX_REDIRECTS {
+        return fail(
+            FailureKind::TooManyRedirects,
+            format!("more than {MAX_REDIRECTS} redirects"),
+        );
+    }
+    page.final_url = next_page;
+    Ok(())
 }
 
 /// One attempt's outcome, with the wait its `Retry-After` asked for.

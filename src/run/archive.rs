@@ -7,9 +7,10 @@
 //! down or slow only leaves the suggestion out, with a reason.
 
 use super::pages::Network;
+use super::table::{Fetched, Needs};
 use super::{MemoRun, fetched_page};
 use crate::config::{Accept, Config};
-use crate::fetch::Fetcher;
+use crate::store::{CachedRef, Store};
 use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict};
 use crate::verify::digest::{self, Demand, PageDigest};
@@ -46,6 +47,7 @@ fn is_drifted(verdict: QuoteVerdict) -> bool {
 /// quotes, and attach what they hold to the outcomes.
 pub(super) fn suggest(
     network: &mut Option<Network>,
+    store: Option<&mut Store>,
     config: &Config,
     interrupt: &Arc<Interrupt>,
     memos: &mut [MemoRun],
@@ -56,12 +58,12 @@ pub(super) fn suggest(
     }
     let network = match network {
         Some(network) => network,
-        None => match Network::start(config, interrupt) {
+        None => match Network::start(config, interrupt, Default::default()) {
             Ok(started) => network.insert(started),
             Err(_) => return,
         },
     };
-    let found = look_up(network, config, demands);
+    let found = look_up(network, store, config, demands);
     for memo in memos {
         let index = memo.index;
         let Some((x, outcomes)) = memo.checked_mut() else {
@@ -247,61 +249,105 @@ fn quote_sources(
     pages
 }
 
-/// Every lookup at once, under the fetcher's politeness.
+/// Every lookup at once, in two rounds through the page table (each URL
+/// fetched once, whoever asks) and the store (fresh answers are not asked
+/// again): the archive's answers for every (page, date), then the
+/// captures they name, each fetched once for every lookup that landed on
+/// it, read for all their demands together.
 fn look_up(
     network: &Network,
+    mut store: Option<&mut Store>,
     config: &Config,
     demands: HashMap<Key, Demand>,
 ) -> HashMap<Key, Found> {
-    let accept = Arc::new(config.accept.clone());
     let base = config.archive_url.clone();
     let stage = super::Stage::start(config, "archive lookups", demands.len());
-    network.runtime.block_on(async {
-        let mut tasks = tokio::task::JoinSet::new();
-        for (key, demand) in demands {
-            let fetcher = network.fetcher.clone();
-            let accept = accept.clone();
-            let base = base.clone();
-            tasks.spawn(async move {
-                let found = capture(&fetcher, &base, &key, &demand, &accept).await;
-                (key, found)
-            });
-        }
-        let mut found = HashMap::new();
-        while let Some(joined) = tasks.join_next().await {
-            if let Ok((key, result)) = joined {
-                stage.advance(result.is_err());
-                found.insert(key, result);
+    let queries: Vec<(Key, Url)> = demands
+        .keys()
+        .map(|key| {
+            let query = wayback::availability_url(&base, &key.0, key.1.as_deref());
+            (key.clone(), query)
+        })
+        .collect();
+    let asks = queries.iter().map(|(_, q)| (q.clone(), Needs::text()));
+    let answers = fetch_all(network, store.as_deref_mut(), config, asks.collect());
+    let mut found: HashMap<Key, Found> = HashMap::new();
+    let mut captures: HashMap<Url, (Capture, Demand, Vec<Key>)> = HashMap::new();
+    for (key, query) in queries {
+        match answers.get(&query).map(|answer| capture_named(&base, &key.0, answer)) {
+            Some(Ok(Some(capture))) => {
+                let entry = captures
+                    .entry(capture.raw_url.clone())
+                    .or_insert_with(|| (capture, Demand::default(), Vec::new()));
+                merge(&mut entry.1, &demands[&key]);
+                entry.2.push(key);
+            }
+            Some(Ok(None)) => {
+                found.insert(key, Ok(None));
+            }
+            Some(Err(why)) => {
+                found.insert(key, Err(why));
+            }
+            None => {
+                found.insert(key, Err("the archive did not answer".to_owned()));
             }
         }
-        found
-    })
+    }
+    let asks = captures
+        .iter()
+        .map(|(raw, (_, demand, _))| (raw.clone(), Needs::of(demand, false)))
+        .collect();
+    let copies = fetch_all(network, store, config, asks);
+    let accept = &config.accept;
+    for (raw, (capture, demand, keys)) in captures {
+        let copy = match copies.get(&raw) {
+            Some(copy) => copy_of(copy, &demand, accept).map(|digest| Some((capture, digest))),
+            None => Err("the archived copy could not be fetched".to_owned()),
+        };
+        for key in keys {
+            found.insert(key, copy.clone());
+        }
+    }
+    for result in found.values() {
+        stage.advance(result.is_err());
+    }
+    found
 }
 
-/// Ask the archive for the capture of one page near one date, fetch it
-/// raw, and digest it for the demand.
-async fn capture(
-    fetcher: &Fetcher,
-    base: &Url,
-    (page, when): &Key,
-    demand: &Demand,
-    accept: &Accept,
-) -> Found {
-    let query = wayback::availability_url(base, page, when.as_deref());
-    let answer = fetcher.page(&query).await;
+/// Add `more` to a demand: its fragments (deduplicated) and its quotes.
+fn merge(demand: &mut Demand, more: &Demand) {
+    for fragment in &more.fragments {
+        demand.add_fragment(fragment);
+    }
+    demand.quotes.extend(more.quotes.iter().cloned());
+}
+
+/// The capture an archive's answer names, if any; why not, when the answer
+/// is no answer.
+fn capture_named(base: &Url, page: &Url, answer: &Fetched) -> Result<Option<Capture>, String> {
     let response = answer
+        .page
         .result
+        .as_ref()
         .map_err(|f| format!("the archive did not answer ({})", f.message))?;
     if !(200..300).contains(&response.status) {
         return Err(format!("the archive answered HTTP {}", response.status));
     }
-    let body = response.text.unwrap_or_default();
-    let Some(capture) = wayback::parse_availability(base, page, &body)? else {
-        return Ok(None);
-    };
-    let copy = fetcher.page(&capture.raw_url).await;
+    let body = answer
+        .read
+        .facts
+        .as_ref()
+        .and_then(|f| f.text.as_deref())
+        .unwrap_or_default();
+    wayback::parse_availability(base, page, body)
+}
+
+/// A capture's digest for the demands of every lookup that landed on it.
+fn copy_of(copy: &Fetched, demand: &Demand, accept: &Accept) -> Result<PageDigest, String> {
     let response = copy
+        .page
         .result
+        .as_ref()
         .map_err(|f| format!("the archived copy could not be fetched ({})", f.message))?;
     if !accept.contains(response.status) {
         return Err(format!(
@@ -309,6 +355,73 @@ async fn capture(
             response.status
         ));
     }
-    let digest = digest::digest(&response, None, demand, accept);
-    Ok(Some((capture, digest)))
+    Ok(digest::answer(&copy.read, None, demand, accept))
+}
+
+/// Fetch every URL of `asks` once: from the store when it holds it fresh
+/// (and whole enough for what is needed), else through the page table;
+/// what was fetched is stored.
+fn fetch_all(
+    network: &Network,
+    store: Option<&mut Store>,
+    config: &Config,
+    asks: Vec<(Url, Needs)>,
+) -> HashMap<Url, Arc<Fetched>> {
+    let now = crate::date::now();
+    let mut out: HashMap<Url, Arc<Fetched>> = HashMap::with_capacity(asks.len());
+    let mut left = asks;
+    if let (Some(store), Some(settings)) = (store.as_deref(), &config.cache) {
+        let urls: Vec<&str> = left.iter().map(|(url, _)| url.as_str()).collect();
+        let stored = store.get_many(&urls, settings, now, |at, cached| {
+            let fetched = Fetched {
+                page: cached.page,
+                read: Arc::new(cached.read),
+                released: false,
+            };
+            fetched.serves(left[at].1).then(|| Arc::new(fetched))
+        });
+        let mut rest = Vec::new();
+        for ((url, needs), stored) in left.into_iter().zip(stored) {
+            match stored {
+                Some(fetched) => {
+                    out.insert(url, fetched);
+                }
+                None => rest.push((url, needs)),
+            }
+        }
+        left = rest;
+    }
+    let fetched: Vec<(Url, Arc<Fetched>)> = network.runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (url, needs) in left {
+            let table = network.table.clone();
+            tasks.spawn(async move {
+                let fetched = table.fetch(&url, needs).await;
+                (url, fetched)
+            });
+        }
+        let mut fetched = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            fetched.extend(joined.ok());
+        }
+        fetched
+    });
+    if let (Some(store), Some(settings)) = (store, &config.cache) {
+        let interrupted = |f: &Fetched| {
+            f.page
+                .result
+                .as_ref()
+                .is_err_and(|f| f.kind == crate::fetch::FailureKind::Interrupted)
+        };
+        let records: Vec<(&str, CachedRef<'_>)> = fetched
+            .iter()
+            .filter(|(_, f)| !interrupted(f))
+            .map(|(url, f)| (url.as_str(), CachedRef::new(&f.page, &f.read, None)))
+            .collect();
+        // A cache that cannot be written costs the next run time, never
+        // this run's results.
+        let _ = store.put_all(&records, settings, now);
+    }
+    out.extend(fetched);
+    out
 }

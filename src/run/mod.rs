@@ -8,10 +8,10 @@
 
 mod archive;
 mod pages;
+mod table;
 
 use crate::config::Config;
 use crate::extract;
-use crate::fetch::Page;
 use crate::input::{self, MemoInput};
 use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict, Severity, Target};
@@ -45,7 +45,7 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     drop(pages);
     let interrupted = interrupt.is_requested();
     if config.archive && !config.offline && !interrupted {
-        archive::suggest(&mut network, config, interrupt, &mut memos);
+        archive::suggest(&mut network, store.as_mut(), config, interrupt, &mut memos);
     }
     let mut reports: Vec<MemoReport> = memos
         .into_iter()
@@ -263,7 +263,12 @@ fn fetch(
     if config.offline || demands.is_empty() {
         return Ok(cached);
     }
-    pages::Network::start(config, interrupt).map(|n| {
+    let text_wanted = demands
+        .iter()
+        .filter(|(_, demand)| demand.needs_text())
+        .map(|(url, _)| url.clone())
+        .collect();
+    pages::Network::start(config, interrupt, text_wanted).map(|n| {
         network
             .insert(n)
             .fetch_pages(config, demands, cached, store)
@@ -274,7 +279,7 @@ fn fetch(
 /// verification kept of it.
 /// Boxed: a table sized for 100,000 pages holds a pointer per slot, not
 /// the 500-byte record.
-type Pages = HashMap<Url, Box<(Page, PageDigest)>>;
+type Pages = HashMap<Url, Box<(Arc<table::Fetched>, PageDigest)>>;
 
 /// The `--exclude` pattern that a URL matches, if any.
 fn exclusion<'a>(url: &Url, config: &'a Config) -> Option<&'a regex::Regex> {
@@ -474,9 +479,12 @@ fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> 
         Err(e) => return LinkOutcome::new(LinkVerdict::Unchecked, format!("not fetched: {e}")),
     };
     match pages.get(&crate::model::page_of(url)).map(|entry| &**entry) {
-        Some((page, digest)) => {
-            status::link_outcome(page, digest, link.fragment.as_ref(), config.accept_for(url))
-        }
+        Some((fetched, digest)) => status::link_outcome(
+            &fetched.page,
+            digest,
+            link.fragment.as_ref(),
+            config.accept_for(url),
+        ),
         None => LinkOutcome::new(LinkVerdict::Unchecked, "not fetched"),
     }
 }

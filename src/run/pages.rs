@@ -2,31 +2,36 @@
 //! for all that the memos ask of it, with the random-path probes that tell
 //! soft 404s shared per host and parent path.
 
+use super::table::{Fetched, Needs, Table};
 use super::{Pages, Stage};
-use crate::config::Accept;
-use crate::config::Config;
-use crate::fetch::{Fetcher, Page};
-use crate::store::{CachedPage, Store};
-use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead};
-use crate::verify::soft404::{self, ProbeFacts};
+use crate::config::{Accept, Config};
+use crate::fetch::Fetcher;
+use crate::store::{CachedPage, CachedRef, Store};
+use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead, TextNotKept};
+use crate::verify::soft404::{self, Probe, ProbeFacts};
 use rand::Rng;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use url::Url;
 
-/// Bodies from this size on are read on the blocking pool.
+/// Pages whose text from this size on are matched on the blocking pool.
 const LARGE_BODY: usize = 256 * 1024;
 
-/// The run's network: one fetcher and the runtime it runs on.
+/// The run's network: one page table (and the fetcher behind it) and the
+/// runtime it runs on. Every stage that fetches goes through the table, so
+/// a URL is fetched once for the run whoever asks.
 pub(super) struct Network {
-    pub(super) fetcher: Fetcher,
+    pub(super) table: Arc<Table>,
     pub(super) runtime: tokio::runtime::Runtime,
 }
 
 impl Network {
+    /// Start the network; `text_wanted` are the cited pages whose demand
+    /// needs their text (a chain that reads one keeps it).
     pub(super) fn start(
         config: &Config,
         interrupt: &Arc<crate::interrupt::Interrupt>,
+        text_wanted: HashSet<Url>,
     ) -> Result<Self, String> {
         let fetcher = Fetcher::new(config.fetch.clone())
             .map_err(|e| e.to_string())?
@@ -35,25 +40,33 @@ impl Network {
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-        Ok(Self { fetcher, runtime })
+        let table = Table::new(fetcher, text_wanted, config.cache.is_some());
+        Ok(Self {
+            table: Arc::new(table),
+            runtime,
+        })
     }
 
     /// Fetch every page of `demands` once and digest it for its demand,
-    /// adding to `pages`; with a `store`, the pages fetched are stored.
+    /// adding to `pages`; with a `store`, the pages fetched (and the
+    /// probes made) are stored.
     pub(super) fn fetch_pages(
         &self,
         config: &Config,
         demands: HashMap<Url, Demand>,
         mut pages: Pages,
-        store: Option<&mut Store>,
+        mut store: Option<&mut Store>,
     ) -> Pages {
         let now = crate::date::now();
         let stage = Stage::start(config, "URLs checked", demands.len());
         let probes = Arc::new(Probes::new(
-            self.fetcher.clone(),
+            self.table.clone(),
             Arc::new(config.accept.clone()),
         ));
-        self.runtime.block_on(async {
+        if let (Some(store), Some(settings)) = (store.as_deref(), &config.cache) {
+            probes.seed(store.probes(&Probes::keys(demands.keys()), settings, now));
+        }
+        let fetched = self.runtime.block_on(async {
             let mut tasks = tokio::task::JoinSet::new();
             let mut hosts_of = HashMap::new();
             let mut schedule = Schedule::new(demands);
@@ -76,10 +89,14 @@ impl Network {
                         break;
                     };
                     let host = host_of(&url);
-                    let fetcher = self.fetcher.clone();
                     let accept = Arc::new(config.accept_for(&url).clone());
-                    let probes = probes.clone();
-                    let task = tasks.spawn(fetch_and_read(fetcher, probes, url, demand, accept));
+                    let task = tasks.spawn(fetch_and_read(
+                        self.table.clone(),
+                        probes.clone(),
+                        url,
+                        demand,
+                        accept,
+                    ));
                     hosts_of.insert(task.id(), host);
                 }
                 let Some(joined) = tasks.join_next_with_id().await else {
@@ -92,57 +109,124 @@ impl Network {
                 if let Some(host) = hosts_of.remove(&id) {
                     schedule.done(&host);
                 }
-                let Ok((_, Ok((url, page, digest, read)))) = joined else {
+                let Ok((_, (url, read_page))) = joined else {
                     continue;
                 };
+                let page = &read_page.fetched.page;
                 stage.advance(page.result.as_ref().map_or(true, |r| r.status >= 400));
                 let interrupted = page
                     .result
                     .as_ref()
                     .is_err_and(|f| f.kind == crate::fetch::FailureKind::Interrupted);
+                let kept = self.table.release(&url).unwrap_or(read_page.fetched.clone());
                 if store.is_some() && !interrupted {
-                    let cached = CachedPage {
-                        page: page.clone(),
-                        read,
-                    };
-                    fetched.push((url.to_string(), cached));
+                    fetched.push((url.to_string(), read_page.fetched, read_page.soft_404));
                 }
-                pages.insert(url, Box::new((page, digest)));
+                pages.insert(url, Box::new((kept, read_page.digest)));
             }
-            if let (Some(store), Some(settings)) = (store, &config.cache) {
-                // A cache that cannot be written costs the next run time,
-                // never this run's results.
-                let _ = store.put_all(&fetched, settings, now);
-            }
+            fetched
         });
+        if let (Some(store), Some(settings)) = (store.as_deref_mut(), &config.cache) {
+            // A cache that cannot be written costs the next run time,
+            // never this run's results.
+            let records: Vec<(&str, CachedRef<'_>)> = fetched
+                .iter()
+                .map(|(url, fetched, soft_404)| {
+                    (
+                        url.as_str(),
+                        CachedRef::new(&fetched.page, &fetched.read, soft_404.as_deref()),
+                    )
+                })
+                .collect();
+            let _ = store.put_all(&records, settings, now);
+            let _ = store.put_probes(&probes.outcomes(), settings, now);
+        }
         pages
     }
 }
 
-/// Fetch one page and read it for its demand: the probe of its parent
-/// path first (shared by the pages under it), so that no page waits for
-/// it holding its body. `Err` gives back the URL when reading panicked.
+/// A cited page fetched and read for its demand.
+struct ReadPage {
+    /// The fetch, as the table gave it (its read whole).
+    fetched: Arc<Fetched>,
+    /// Why it is a soft 404 for the URL cited, if it is one.
+    soft_404: Option<String>,
+    /// Its demand answered.
+    digest: PageDigest,
+}
+
+/// Fetch one page through the table and read it for its demand: the probe
+/// of its parent path first (shared by the pages under it), so that no
+/// page waits for it holding its body.
 async fn fetch_and_read(
-    fetcher: Fetcher,
+    table: Arc<Table>,
     probes: Arc<Probes>,
     url: Url,
     demand: Demand,
     accept: Arc<Accept>,
-) -> Result<(Url, Page, PageDigest, PageRead), Url> {
+) -> (Url, ReadPage) {
     let probe = probes.of(&url).await;
-    let page = fetcher.page(&url).await;
-    let probe = probe.filter(|_| is_2xx_text(&page, &accept));
-    // Reading a page is CPU work: a small one is read here, at once, so
-    // its body is freed at once; a large one on the blocking pool, so the
-    // I/O threads go on meanwhile.
-    let (page, digest, read) = if body_size(&page) < LARGE_BODY {
-        read_page(page, probe.as_deref(), &demand, &accept)
-    } else {
-        tokio::task::spawn_blocking(move || read_page(page, probe.as_deref(), &demand, &accept))
-            .await
-            .map_err(|_| url.clone())?
+    let needs = Needs::of(&demand, probe.is_some());
+    let mut fetched = table.fetch(&url, needs).await;
+    let soft_404 = match soft_404_of(&url, &fetched, probe.as_deref(), &accept) {
+        Ok(evidence) => evidence,
+        Err(TextNotKept) => {
+            // Only a fetch joined too late to keep the text: the one case
+            // the page is fetched again.
+            fetched = table.fetch_alone(&url, Needs::text()).await;
+            soft_404_of(&url, &fetched, probe.as_deref(), &accept).unwrap_or(None)
+        }
     };
-    Ok((url, page, digest, read))
+    let answer = {
+        let fetched = fetched.clone();
+        let soft_404 = soft_404.clone();
+        move || {
+            digest::answer_page(
+                &fetched.page,
+                &fetched.read,
+                soft_404.as_deref(),
+                &demand,
+                &accept,
+            )
+        }
+    };
+    // Matching quotes is CPU work: on a large page it goes to the blocking
+    // pool, so the I/O threads go on meanwhile.
+    let digest = if text_size(&fetched.read) < LARGE_BODY {
+        answer()
+    } else {
+        tokio::task::spawn_blocking(answer)
+            .await
+            .unwrap_or_default()
+    };
+    let read = ReadPage {
+        fetched,
+        soft_404,
+        digest,
+    };
+    (url, read)
+}
+
+/// Why the page cited as `url`, fetched as `fetched`, is a soft 404.
+fn soft_404_of(
+    url: &Url,
+    fetched: &Fetched,
+    probe: Option<&ProbeFacts>,
+    accept: &Accept,
+) -> Result<Option<String>, TextNotKept> {
+    let origin = Origin {
+        cited: url,
+        final_url: &fetched.page.final_url,
+        probe,
+    };
+    digest::soft_404(&fetched.read, origin, accept)
+}
+
+fn text_size(read: &PageRead) -> usize {
+    read.facts
+        .as_ref()
+        .and_then(|f| f.text.as_ref())
+        .map_or(0, String::len)
 }
 
 /// The host a page is scheduled under.
@@ -224,11 +308,18 @@ pub(super) fn from_store(
     let urls: Vec<&str> = asked.iter().map(|(url, _)| url.as_str()).collect();
     let found = store.get_many(&urls, settings, now, |at, cached| {
         let (url, demand) = &asked[at];
-        if demand.needs_text() && !cached.read.has_text() {
+        let accept = config.accept_for(url);
+        if !cached.read.answers(demand, accept) {
             return None;
         }
-        let answer = digest::answer(&cached.read, demand, config.accept_for(url));
-        Some(Box::new((cached.page, answer)))
+        let CachedPage { page, read } = cached;
+        let digest = digest::answer_page(&page, &read, read.soft_404.as_deref(), demand, accept);
+        let fetched = Arc::new(Fetched {
+            page,
+            read: Arc::new(PageRead::default()),
+            released: true,
+        });
+        Some(Box::new((fetched, digest)))
     });
     drop(urls);
     for ((url, demand), page) in asked.into_iter().zip(found) {
@@ -244,51 +335,14 @@ pub(super) fn from_store(
     pages
 }
 
-/// Only a 2xx page with text can be a soft 404.
-fn is_2xx_text(page: &Page, accept: &Accept) -> bool {
-    page.result
-        .as_ref()
-        .is_ok_and(|r| accept.contains(r.status) && r.text.is_some())
-}
+type ProbeCell = Arc<tokio::sync::OnceCell<Probe>>;
 
-fn body_size(page: &Page) -> usize {
-    page.result.as_ref().map_or(0, |r| {
-        r.text.as_ref().map_or(0, String::len) + r.pdf.as_ref().map_or(0, Vec::len)
-    })
-}
-
-/// Read a fetched page once, answer its demand, then drop its body.
-pub(super) fn read_page(
-    mut page: Page,
-    probe: Option<&ProbeFacts>,
-    demand: &Demand,
-    accept: &Accept,
-) -> (Page, PageDigest, PageRead) {
-    let (digest, read) = match &page.result {
-        Ok(response) => {
-            let origin = Origin {
-                cited: &page.url,
-                final_url: &page.final_url,
-                probe,
-            };
-            let read = digest::read(response, Some(origin), demand.needs_text(), accept);
-            (digest::answer(&read, demand, accept), read)
-        }
-        Err(_) => (PageDigest::default(), PageRead::default()),
-    };
-    if let Ok(response) = &mut page.result {
-        response.text = None;
-        response.pdf = None;
-    }
-    (page, digest, read)
-}
-
-type ProbeCell = Arc<tokio::sync::OnceCell<Option<Arc<ProbeFacts>>>>;
 
 /// The random-path probes of a run: one per host and parent path, fetched
-/// by the first page that needs it while the others wait for its answer.
+/// through the page table by the first page that needs it while the
+/// others wait for its answer, or taken from the store.
 struct Probes {
-    fetcher: Fetcher,
+    table: Arc<Table>,
     accept: Arc<Accept>,
     /// A std `Mutex`: held only to find or add a cell, never across an
     /// `.await` (the waiting is on the cell itself).
@@ -296,12 +350,43 @@ struct Probes {
 }
 
 impl Probes {
-    fn new(fetcher: Fetcher, accept: Arc<Accept>) -> Self {
+    fn new(table: Arc<Table>, accept: Arc<Accept>) -> Self {
         Self {
-            fetcher,
+            table,
             accept,
             cells: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The probe keys (host and parent path) of these pages.
+    fn keys<'a>(urls: impl Iterator<Item = &'a Url>) -> Vec<String> {
+        let mut keys: Vec<String> = urls
+            .filter_map(|url| soft404::probe_url(url, "x"))
+            .map(|probe| soft404::probe_key(&probe))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Take probes the store still holds: they are not made again.
+    fn seed(&self, stored: Vec<(String, Probe)>) {
+        let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+        for (key, mut probe) in stored {
+            probe.stored = true;
+            let cell = tokio::sync::OnceCell::new_with(Some(probe));
+            cells.insert(key, Arc::new(cell));
+        }
+    }
+
+    /// Every probe made this run (not those taken from the store), by key.
+    fn outcomes(&self) -> Vec<(String, Probe)> {
+        let cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+        cells
+            .iter()
+            .filter_map(|(key, cell)| Some((key.clone(), cell.get()?.clone())))
+            .filter(|(_, probe)| !probe.stored)
+            .collect()
     }
 
     /// What a made-up name beside `cited` gets, when it answers 2xx;
@@ -319,10 +404,16 @@ impl Probes {
             cells.entry(soft404::probe_key(&url)).or_default().clone()
         };
         cell.get_or_init(|| async {
-            let page = self.fetcher.page(&url).await;
-            digest::probe_facts(&page, &self.accept).map(Arc::new)
+            let fetched = self.table.fetch(&url, Needs::text()).await;
+            Probe {
+                facts: digest::probe_facts(&fetched.page, &fetched.read, &self.accept)
+                    .map(Arc::new),
+                failed: fetched.page.result.is_err(),
+                stored: false,
+            }
         })
         .await
+        .facts
         .clone()
     }
 }

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this version writes.
-pub(crate) const SCHEMA_VERSION: i64 = 3;
+pub(crate) const SCHEMA_VERSION: i64 = 4;
 /// The store's file in its folder.
 pub(crate) const FILE_NAME: &str = "citecheck.sqlite";
 /// Records from this size on are compressed.
@@ -38,9 +38,46 @@ pub(crate) struct CachedPage {
     pub read: PageRead,
 }
 
-impl CachedPage {
+/// A page to store, borrowed from the run: the fetch, what reading its
+/// final response gave, and the soft-404 evidence for the URL cited (the
+/// read itself is shared by every URL whose redirects end there). Stored
+/// exactly as a [`CachedPage`] with that evidence in its read.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct CachedRef<'a> {
+    page: &'a Page,
+    read: ReadRef<'a>,
+}
+
+/// [`PageRead`]'s fields in its order, by reference, with another
+/// `soft_404`.
+#[derive(Debug, serde::Serialize)]
+struct ReadRef<'a> {
+    status: u16,
+    truncated: bool,
+    facts: &'a Option<crate::verify::page::PageFacts>,
+    unreadable: &'a Option<String>,
+    challenge: &'a Option<String>,
+    soft_404: Option<&'a str>,
+}
+
+impl<'a> CachedRef<'a> {
+    /// The record of `page`, read as `read`, a soft 404 for `soft_404`.
+    pub(crate) fn new(page: &'a Page, read: &'a PageRead, soft_404: Option<&'a str>) -> Self {
+        Self {
+            page,
+            read: ReadRef {
+                status: read.status,
+                truncated: read.truncated,
+                facts: &read.facts,
+                unreadable: &read.unreadable,
+                challenge: &read.challenge,
+                soft_404,
+            },
+        }
+    }
+
     /// Whether this counts as a failure (kept for the shorter TTL).
-    pub(crate) fn is_failure(&self) -> bool {
+    fn is_failure(&self) -> bool {
         match &self.page.result {
             Err(_) => true,
             Ok(r) => r.status >= 400 || self.read.challenge.is_some(),
@@ -95,8 +132,9 @@ impl Codec {
     /// binary form), as it is when small (`2`), else deflated after its
     /// length (`3`: 4 bytes, little-endian). Tags `0` and `1` are the
     /// same in JSON, as the first stores wrote them; they are still read.
-    fn encode(&mut self, page: &CachedPage) -> Result<Vec<u8>, String> {
-        let data = postcard::to_allocvec(page).map_err(|e| format!("cannot encode a page: {e}"))?;
+    fn encode(&mut self, record: &impl serde::Serialize) -> Result<Vec<u8>, String> {
+        let data =
+            postcard::to_allocvec(record).map_err(|e| format!("cannot encode a record: {e}"))?;
         if data.len() < COMPRESS_FROM {
             let mut out = Vec::with_capacity(data.len() + 1);
             out.push(2);
@@ -123,6 +161,14 @@ impl Codec {
 
 /// The page in a record, if it is one (see [`Codec::encode`]).
 fn decode(inflate: &mut flate2::Decompress, blob: &[u8]) -> Option<CachedPage> {
+    decode_record(inflate, blob)
+}
+
+/// The value in a record, if it is one (see [`Codec::encode`]).
+fn decode_record<T: serde::de::DeserializeOwned>(
+    inflate: &mut flate2::Decompress,
+    blob: &[u8],
+) -> Option<T> {
     let (&tag, rest) = blob.split_first()?;
     let inflated;
     let data = if tag % 2 == 0 {
@@ -373,7 +419,7 @@ impl Store {
     /// Store pages fetched at `now`, in one transaction.
     pub(crate) fn put_all(
         &mut self,
-        pages: &[(String, CachedPage)],
+        pages: &[(&str, CachedRef<'_>)],
         settings: &CacheSettings,
         now: i64,
     ) -> Result<(), String> {
@@ -412,6 +458,64 @@ impl Store {
         }
         tx.commit()
             .map_err(|e| format!("cannot write the cache: {e}"))
+    }
+
+    /// The probes still fresh among `keys` (host and parent path), under
+    /// the same TTLs as pages (a probe that failed for the shorter one).
+    pub(crate) fn probes(
+        &self,
+        keys: &[String],
+        settings: &CacheSettings,
+        now: i64,
+    ) -> Vec<(String, crate::verify::soft404::Probe)> {
+        let Ok(mut query) = self
+            .conn
+            .prepare_cached("SELECT fetched_at, failure, record FROM probes WHERE key = ?1")
+        else {
+            return Vec::new();
+        };
+        let mut inflate = flate2::Decompress::new(false);
+        keys.iter()
+            .filter_map(|key| {
+                let (fetched_at, failure, blob): (i64, bool, Vec<u8>) = query
+                    .query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .ok()?;
+                if !fresh(settings, fetched_at, failure, now) {
+                    return None;
+                }
+                Some((key.clone(), decode_record(&mut inflate, &blob)?))
+            })
+            .collect()
+    }
+
+    /// Store the probes made at `now`, in one transaction.
+    pub(crate) fn put_probes(
+        &mut self,
+        probes: &[(String, crate::verify::soft404::Probe)],
+        settings: &CacheSettings,
+        now: i64,
+    ) -> Result<(), String> {
+        let fail = |e: rusqlite::Error| format!("cannot write the cache: {e}");
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO probes (key, fetched_at, failure, record)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(fail)?;
+            for (key, probe) in probes {
+                let blob = self.codec.encode(probe)?;
+                insert
+                    .execute(params![key, now, probe.failed, blob])
+                    .map_err(fail)?;
+            }
+        }
+        let _ = settings;
+        tx.commit().map_err(fail)
     }
 
     /// Counts over the store at `now`.
@@ -496,6 +600,20 @@ fn migrate(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
         runs::migrate_from_results(&tx)?;
         tx.pragma_update(None, "user_version", 3)?;
         tx.commit()?;
+    }
+    if version < 4 {
+        // Version 4: the soft-404 probes, by host and parent path.
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             CREATE TABLE IF NOT EXISTS probes (
+                 key TEXT PRIMARY KEY,
+                 fetched_at INTEGER NOT NULL,
+                 failure INTEGER NOT NULL,
+                 record BLOB NOT NULL
+             );
+             PRAGMA user_version = 4;
+             COMMIT;",
+        )?;
     }
     Ok(())
 }
@@ -591,9 +709,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut store, notices) = Store::open(dir.path()).unwrap();
         assert!(notices.is_empty());
+        let (ok, gone) = (page("http://a/ok", 200), page("http://a/gone", 404));
         let pages = vec![
-            ("http://a/ok".to_owned(), page("http://a/ok", 200)),
-            ("http://a/gone".to_owned(), page("http://a/gone", 404)),
+            ("http://a/ok", CachedRef::new(&ok.page, &ok.read, None)),
+            ("http://a/gone", CachedRef::new(&gone.page, &gone.read, None)),
         ];
         store.put_all(&pages, &settings(dir.path()), 1000).unwrap();
         let s = settings(dir.path());

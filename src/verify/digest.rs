@@ -106,38 +106,53 @@ pub(crate) struct PageRead {
 }
 
 impl PageRead {
-    /// Whether the visible text was kept (a later quote can be checked).
+    /// Whether the statuses in `accept` take this page and it is no bot
+    /// challenge: only then is it read for anchors, quotes and soft 404s.
+    pub(crate) fn is_fine(&self, accept: &Accept) -> bool {
+        accept.contains(self.status) && self.challenge.is_none()
+    }
+
+    /// Whether the visible text was kept.
     pub(crate) fn has_text(&self) -> bool {
-        self.facts.as_ref().is_some_and(|f| f.text.is_some()) || self.unreadable.is_some()
+        self.facts.as_ref().is_some_and(|f| f.text.is_some())
+    }
+
+    /// Whether this read can answer `demand` as a fresh reading would: a
+    /// page that is not fine, a soft 404, or a page that cannot be read as
+    /// text answers every demand (no text to check); any other answers a
+    /// demand for text only if its text was kept.
+    pub(crate) fn answers(&self, demand: &Demand, accept: &Accept) -> bool {
+        !demand.needs_text()
+            || !self.is_fine(accept)
+            || self.soft_404.is_some()
+            || self.unreadable.is_some()
+            || self.has_text()
     }
 }
 
-/// Read a response once. `wants_text` keeps the visible text; with an
-/// `origin`, the page is also checked for being a soft 404 (archived copies
-/// are not).
-pub(crate) fn read(
-    response: &Response,
-    origin: Option<Origin<'_>>,
-    wants_text: bool,
-    accept: &Accept,
-) -> PageRead {
-    let probed = origin.is_some_and(|o| o.probe.is_some());
-    let wants_text = (wants_text || probed) && accept.contains(response.status);
+/// Read a response once, for no origin in particular: anchors, title,
+/// heading, bot challenge, and the visible text when `wants_text`. Its
+/// `soft_404` is left for [`soft_404`], which depends on the URL that was
+/// cited.
+pub(crate) fn read(response: &Response, wants_text: bool) -> PageRead {
     let html = response.text.as_deref().filter(|_| response.html);
     let (facts, unreadable) = if let Some(html) = html {
         (Some(PageFacts::from_html(html, wants_text)), None)
     } else if let Some(text) = &response.text {
-        let text = if wants_text {
-            text.clone()
+        let facts = if wants_text {
+            PageFacts::from_plain(text.clone())
         } else {
-            String::new()
+            PageFacts::default()
         };
-        (Some(PageFacts::from_plain(text)), None)
+        (Some(facts), None)
     } else if let Some(bytes) = response.pdf.as_deref().filter(|_| wants_text) {
         match crate::pdf::page_texts(bytes) {
             Ok(pages) => (Some(PageFacts::from_plain(pages.join("\n"))), None),
             Err(e) => (None, Some(format!("the PDF could not be read: {e}"))),
         }
+    } else if response.pdf.is_some() {
+        // A PDF read for its status alone: its text is not needed.
+        (Some(PageFacts::default()), None)
     } else {
         let what = response
             .content_type
@@ -145,33 +160,82 @@ pub(crate) fn read(
             .unwrap_or("no content type");
         (None, Some(format!("the page is not text ({what})")))
     };
-    let mut read = PageRead {
+    PageRead {
         status: response.status,
         truncated: response.truncated,
         challenge: challenge::detect(response, facts.as_ref()),
         unreadable,
         facts,
         soft_404: None,
-    };
-    let fine = accept.contains(response.status) && read.challenge.is_none();
-    if let Some(origin) = origin.filter(|_| fine) {
-        let facts = read.facts.as_ref();
-        read.soft_404 = soft404::redirect_evidence(origin.cited, origin.final_url)
-            .or_else(|| {
-                let facts = facts?;
-                soft404::title_evidence(facts.title.as_deref(), facts.heading.as_deref())
-            })
-            .or_else(|| {
-                let text = facts?.text.as_deref()?;
-                let shingles = soft404::shingles(&super::normalize::normalize(text));
-                soft404::probe_evidence(origin.cited, origin.final_url, &shingles, origin.probe?)
-            });
     }
-    read
 }
 
-/// Answer a demand from what reading the page gave.
-pub(crate) fn answer(read: &PageRead, demand: &Demand, accept: &Accept) -> PageDigest {
+/// The page's text was not kept, and the soft-404 rules need it to compare
+/// the page with its probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TextNotKept;
+
+/// Why a page cited at `origin` is a soft 404, from what reading its final
+/// response gave: a redirect to the site's home or an error page, a title
+/// or heading that says not found, or a page that reads like its probe.
+/// `None` when it reads as a real page (or is not fine: error statuses and
+/// challenges are verdicts of their own).
+pub(crate) fn soft_404(
+    read: &PageRead,
+    origin: Origin<'_>,
+    accept: &Accept,
+) -> Result<Option<String>, TextNotKept> {
+    if !read.is_fine(accept) {
+        return Ok(None);
+    }
+    let facts = read.facts.as_ref();
+    let cheap = soft404::redirect_evidence(origin.cited, origin.final_url).or_else(|| {
+        let facts = facts?;
+        soft404::title_evidence(facts.title.as_deref(), facts.heading.as_deref())
+    });
+    if cheap.is_some() {
+        return Ok(cheap);
+    }
+    let Some(probe) = origin.probe else {
+        return Ok(None);
+    };
+    let Some(facts) = facts else {
+        return Ok(None);
+    };
+    let text = facts.text.as_deref().ok_or(TextNotKept)?;
+    let shingles = soft404::shingles(&super::normalize::normalize(text));
+    Ok(soft404::probe_evidence(
+        origin.cited,
+        origin.final_url,
+        &shingles,
+        probe,
+    ))
+}
+
+/// A page's digest for a demand: a fetch that failed has none (the link's
+/// own verdict says why); any other is answered from its read, with the
+/// soft-404 evidence for the URL cited.
+pub(crate) fn answer_page(
+    page: &Page,
+    read: &PageRead,
+    soft_404: Option<&str>,
+    demand: &Demand,
+    accept: &Accept,
+) -> PageDigest {
+    match page.result {
+        Ok(_) => answer(read, soft_404, demand, accept),
+        Err(_) => PageDigest::default(),
+    }
+}
+
+/// Answer a demand from what reading the page gave, and why the page is a
+/// soft 404 for the URL cited, if it is one.
+pub(crate) fn answer(
+    read: &PageRead,
+    soft_404: Option<&str>,
+    demand: &Demand,
+    accept: &Accept,
+) -> PageDigest {
     let text = read
         .facts
         .as_ref()
@@ -180,7 +244,7 @@ pub(crate) fn answer(read: &PageRead, demand: &Demand, accept: &Accept) -> PageD
         .map(PageText::new);
     let mut digest = PageDigest {
         challenge: read.challenge.clone(),
-        soft_404: read.soft_404.clone(),
+        soft_404: soft_404.map(str::to_owned),
         ..PageDigest::default()
     };
     for fragment in &demand.fragments {
@@ -190,7 +254,7 @@ pub(crate) fn answer(read: &PageRead, demand: &Demand, accept: &Accept) -> PageD
     let fine = accept.contains(read.status) && read.challenge.is_none();
     let not_read = if !fine {
         Some(format!("the page answered HTTP {}", read.status))
-    } else if let Some(why) = &read.soft_404 {
+    } else if let Some(why) = soft_404 {
         Some(format!("the page is a soft 404 ({why})"))
     } else {
         read.unreadable.clone()
@@ -217,37 +281,25 @@ pub(crate) fn answer(read: &PageRead, demand: &Demand, accept: &Accept) -> PageD
     digest
 }
 
-/// Read a response for what `demand` asks: [`read`], then [`answer`].
-pub(crate) fn digest(
-    response: &Response,
-    origin: Option<Origin<'_>>,
-    demand: &Demand,
-    accept: &Accept,
-) -> PageDigest {
-    answer(
-        &read(response, origin, demand.needs_text(), accept),
-        demand,
-        accept,
-    )
+/// Read a response for what `demand` asks, as no cited page (an archived
+/// copy: no soft-404 rules): [`read`], then [`answer`].
+#[cfg(test)]
+fn digest(response: &Response, demand: &Demand, accept: &Accept) -> PageDigest {
+    answer(&read(response, demand.needs_text()), None, demand, accept)
 }
 
-/// What the random-path probe of a parent path found: `None` unless it
-/// answered 2xx with text.
-pub(crate) fn probe_facts(page: &Page, accept: &Accept) -> Option<ProbeFacts> {
-    let response = page.result.as_ref().ok()?;
-    if !accept.contains(response.status) {
+/// What the random-path probe of a parent path found, from its fetch and
+/// its read (with text): `None` unless it answered 2xx with text.
+pub(crate) fn probe_facts(page: &Page, read: &PageRead, accept: &Accept) -> Option<ProbeFacts> {
+    page.result.as_ref().ok()?;
+    if !accept.contains(read.status) {
         return None;
     }
-    let text = response.text.as_deref()?;
-    let text = if response.html {
-        PageFacts::from_html(text, true).text?
-    } else {
-        text.to_owned()
-    };
+    let text = read.facts.as_ref()?.text.as_deref()?;
     Some(ProbeFacts {
         url: page.url.clone(),
         final_url: page.final_url.clone(),
-        shingles: soft404::shingles(&super::normalize::normalize(&text)),
+        shingles: soft404::shingles(&super::normalize::normalize(text)),
     })
 }
 
@@ -272,7 +324,7 @@ mod tests {
                 Arc::new(PreparedQuote::from_segments(quote)),
             )],
         };
-        let digest = digest(&response, None, &demand, &Accept::default());
+        let digest = digest(&response, &demand, &Accept::default());
         assert_eq!(digest.quotes.len(), 1);
         assert_eq!(digest.quotes[0].0, QuoteId::new(0, 7));
         digest.quotes[0].1.clone()
@@ -332,7 +384,7 @@ mod tests {
                 Arc::new(PreparedQuote::from_segments(&["the words are here"])),
             )],
         };
-        let digest = digest(&response, None, &demand, &Accept::default());
+        let digest = digest(&response, &demand, &Accept::default());
         assert_eq!(
             digest.quotes[0].1,
             QuoteCheck::Unreadable("the page answered HTTP 404".into())
@@ -355,7 +407,7 @@ mod tests {
             ..Response::default()
         };
         let QuoteCheck::Unreadable(why) =
-            &digest(&pdf, None, &demand, &Accept::default()).quotes[0].1
+            &digest(&pdf, &demand, &Accept::default()).quotes[0].1
         else {
             panic!("a malformed PDF is unreadable");
         };
@@ -366,7 +418,7 @@ mod tests {
             ..Response::default()
         };
         assert_eq!(
-            digest(&image, None, &demand, &Accept::default()).quotes[0].1,
+            digest(&image, &demand, &Accept::default()).quotes[0].1,
             QuoteCheck::Unreadable("the page is not text (image/png)".into())
         );
     }

@@ -238,7 +238,21 @@ pub(crate) fn similarity(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
 }
 
 /// What the probe of a parent path found, when it answered 2xx.
-#[derive(Debug, Clone)]
+/// What a probe found: its facts when it answered 2xx with text, and
+/// whether its fetch failed (a failure is kept for the shorter TTL).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Probe {
+    /// The probe's facts, when it answered 2xx with text.
+    pub(crate) facts: Option<std::sync::Arc<ProbeFacts>>,
+    /// Whether its fetch failed.
+    pub(crate) failed: bool,
+    /// Taken from the store (not stored again).
+    #[serde(skip)]
+    pub(crate) stored: bool,
+}
+
+/// What the probe of a parent path got, when it answered 2xx with text.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ProbeFacts {
     /// The made-up URL requested.
     pub url: Url,

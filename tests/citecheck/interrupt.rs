@@ -90,8 +90,8 @@ fn start((fast, server, medium): &(Server, Server, Server), dir: &Path) -> Child
         assert!(Instant::now() < deadline, "citecheck never got going");
         std::thread::sleep(Duration::from_millis(20));
     }
-    // The fast pages' answers are read by now, give or take a moment.
-    std::thread::sleep(Duration::from_millis(300));
+    // The fast pages answered (they are done, or in flight and finish
+    // in the grace period: ok either way).
     child
 }
 
@@ -136,7 +136,9 @@ fn one_interrupt_writes_the_report_with_the_rest_unchecked() {
     let code = wait(&mut child, Duration::from_secs(15));
     // No new requests, the slow ones in flight get the grace period.
     assert!(
-        signalled.elapsed() < citecheck::interrupt::GRACE + Duration::from_secs(3),
+        // The slow pages take 30 s: ending well before that, on a busy
+        // machine too, shows they were given up after the grace period.
+        signalled.elapsed() < citecheck::interrupt::GRACE + Duration::from_secs(10),
         "took {:?}",
         signalled.elapsed()
     );

@@ -1,0 +1,418 @@
+//! The run's page table: every URL is fetched at most once per run,
+//! whoever asks for it: a cited page, a redirect hop that lands on a page
+//! another task is fetching or has fetched, a soft-404 probe, an archive's
+//! answer or one of its captures.
+//!
+//! A fetch follows its redirects hop by hop through the table. A hop that
+//! lands on a URL another task is fetching joins that fetch (saying, before
+//! the page is read, whether it needs its text) and waits for it; one that
+//! lands on a URL already fetched takes that fetch. The final response is
+//! read once (`verify::digest::read`), keeping its text when any asker
+//! needs it or when the URL is a cited page whose demand needs it (known
+//! before the run starts), and every URL of the chain gets the fetch from
+//! itself on. A fetch whose text was not kept is made again only for a
+//! late asker that needs the text, the one case a second request is made.
+//!
+//! Two chains that redirect into each other would wait for each other: a
+//! join that would close such a circle is not made, and the task fetches
+//! the URL itself (and finds the loop).
+
+use crate::fetch::{Answer, Failure, Fetcher, Page, Response, follow_hop};
+use crate::verify::digest::{self, PageRead};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+use url::Url;
+
+/// A fetch as the table gives it to every URL of its chain.
+#[derive(Debug)]
+pub(super) struct Fetched {
+    /// The fetch from this URL on (hops, where they ended, the final
+    /// response without its body).
+    pub(super) page: Page,
+    /// The final response read once, for no cited URL in particular (no
+    /// soft-404 evidence); the default for a fetch that failed.
+    pub(super) read: Arc<PageRead>,
+    /// Whether its anchors and text were dropped once its cited page had
+    /// its answer (without the cache, to keep a large run's memory down).
+    pub(super) released: bool,
+}
+
+impl Fetched {
+    /// Whether this fetch serves an asker that needs the page's text (or
+    /// its anchors, which a released entry no longer has).
+    pub(super) fn serves(&self, needs: Needs) -> bool {
+        let failed = self.page.result.is_err() || self.read.unreadable.is_some();
+        failed || (!needs.text || self.read.has_text()) && (!needs.anchors || !self.released)
+    }
+}
+
+/// What an asker needs of the final page beyond its status, title and
+/// heading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Needs {
+    /// Its visible text (quotes, text fragments, the soft-404 probe).
+    pub(super) text: bool,
+    /// Its anchors (element fragments).
+    pub(super) anchors: bool,
+}
+
+impl Needs {
+    /// What answering `demand` needs, and the text besides when `probe`.
+    pub(super) fn of(demand: &crate::verify::digest::Demand, probe: bool) -> Self {
+        Self {
+            text: demand.needs_text() || probe,
+            anchors: demand
+                .fragments
+                .iter()
+                .any(|f| matches!(f, crate::model::Fragment::Anchor { .. })),
+        }
+    }
+
+    /// Only the text.
+    pub(super) fn text() -> Self {
+        Self {
+            text: true,
+            anchors: false,
+        }
+    }
+}
+
+/// A URL being fetched: who owns the fetch, whether its joiners need the
+/// text (closed once the page is read), and the fetch when it is done.
+#[derive(Debug)]
+struct Slot {
+    owner: u64,
+    needs_text: Mutex<Option<bool>>,
+    done: watch::Receiver<Option<Arc<Fetched>>>,
+}
+
+#[derive(Debug)]
+enum Entry {
+    Pending(Arc<Slot>),
+    Done(Arc<Fetched>),
+}
+
+/// The table's state, under one lock: entries, and which chain waits for
+/// which URL (to refuse joins that would close a circle).
+#[derive(Debug, Default)]
+struct State {
+    entries: HashMap<Url, Entry>,
+    waits: HashMap<u64, Url>,
+}
+
+/// Every URL fetched in a run, by URL without fragment.
+#[derive(Debug)]
+pub(super) struct Table {
+    fetcher: Fetcher,
+    /// Whether reads are kept whole (the cache stores them) rather than
+    /// released once their cited page is answered.
+    keep_reads: bool,
+    /// Cited pages whose demand needs the text: any chain that reads them
+    /// keeps it.
+    text_wanted: HashSet<Url>,
+    /// A std `Mutex`: held to look up or change an entry, never across an
+    /// `.await` (waiting is on each slot's channel).
+    state: Mutex<State>,
+    chains: AtomicU64,
+}
+
+/// What a chain does at a URL.
+enum Step {
+    /// Fetch it: the chain owns it now (the sender publishes its fetch).
+    Own(watch::Sender<Option<Arc<Fetched>>>),
+    /// Wait for the chain that is fetching it.
+    Join(Arc<Slot>),
+    /// Take the fetch already made.
+    Take(Arc<Fetched>),
+    /// Fetch it without the table (a late asker the fetch made cannot
+    /// serve, or a join that would close a circle).
+    Alone,
+}
+
+impl Table {
+    /// An empty table fetching with `fetcher`; `text_wanted` are the cited
+    /// pages whose demand needs their text.
+    pub(super) fn new(fetcher: Fetcher, text_wanted: HashSet<Url>, keep_reads: bool) -> Self {
+        Self {
+            fetcher,
+            keep_reads,
+            text_wanted,
+            state: Mutex::new(State::default()),
+            chains: AtomicU64::new(1),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The fetch of `url` (a URL without fragment), made once for the run:
+    /// made here, joined, or taken. `needs_text`: the asker needs the final
+    /// page's visible text.
+    pub(super) async fn fetch(&self, url: &Url, needs: Needs) -> Arc<Fetched> {
+        let chain = self.chains.fetch_add(1, Ordering::Relaxed);
+        let fetched = self.chain(chain, url, needs, false).await;
+        self.lock().waits.remove(&chain);
+        fetched
+    }
+
+    /// Fetch `url` again, whatever the table holds (an asker the fetch
+    /// made could not serve); the table keeps what it had.
+    pub(super) async fn fetch_alone(&self, url: &Url, needs: Needs) -> Arc<Fetched> {
+        let chain = self.chains.fetch_add(1, Ordering::Relaxed);
+        self.chain(chain, url, needs, true).await
+    }
+
+    /// A cited page has its answer: without the cache, its entry drops the
+    /// anchors and text (the title and heading stay, for the soft-404
+    /// rules of pages that redirect to it). The entry as it now is.
+    pub(super) fn release(&self, url: &Url) -> Option<Arc<Fetched>> {
+        let mut state = self.lock();
+        let Some(Entry::Done(fetched)) = state.entries.get(url) else {
+            return None;
+        };
+        if self.keep_reads || fetched.released {
+            return Some(fetched.clone());
+        }
+        let mut read = PageRead::clone(&fetched.read);
+        if let Some(facts) = &mut read.facts {
+            facts.anchors = Default::default();
+            facts.text = None;
+        }
+        let released = Arc::new(Fetched {
+            page: fetched.page.clone(),
+            read: Arc::new(read),
+            released: true,
+        });
+        state
+            .entries
+            .insert(url.clone(), Entry::Done(released.clone()));
+        Some(released)
+    }
+
+    /// What the chain `chain` does at `url`.
+    fn step(&self, chain: u64, url: &Url, needs: Needs) -> Step {
+        let mut state = self.lock();
+        match state.entries.get(url) {
+            Some(Entry::Done(fetched)) if fetched.serves(needs) => {
+                return Step::Take(fetched.clone());
+            }
+            Some(Entry::Done(_)) => return Step::Alone,
+            Some(Entry::Pending(slot)) => {
+                if closes_circle(&state, chain, slot.owner) {
+                    return Step::Alone;
+                }
+                let mut joiners = slot
+                    .needs_text
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                match joiners.as_mut() {
+                    Some(wanted) => *wanted |= needs.text,
+                    // Being read: it serves only those who need no text
+                    // or whose text it keeps; they find out when it is done.
+                    None => {}
+                }
+                drop(joiners);
+                let slot = slot.clone();
+                state.waits.insert(chain, url.clone());
+                return Step::Join(slot);
+            }
+            None => {}
+        }
+        let (sender, receiver) = watch::channel(None);
+        let slot = Slot {
+            owner: chain,
+            needs_text: Mutex::new(Some(false)),
+            done: receiver,
+        };
+        state
+            .entries
+            .insert(url.clone(), Entry::Pending(Arc::new(slot)));
+        Step::Own(sender)
+    }
+
+    /// Follow `url`'s chain: each hop through the table.
+    async fn chain(&self, chain: u64, url: &Url, needs: Needs, alone: bool) -> Arc<Fetched> {
+        let mut page = Page::new(url);
+        let mut visited = HashSet::from([url.clone()]);
+        // The URLs this chain owns, with their publishers and the requests
+        // made and hops taken before each.
+        let mut owned: Vec<Owned> = Vec::new();
+        let mut alone = alone;
+        let outcome: Result<Response, Failure> = loop {
+            let here = page.final_url.clone();
+            if !alone {
+                match self.step(chain, &here, needs) {
+                    Step::Own(sender) => {
+                        owned.push((here.clone(), sender, page.requests, page.hops.len()));
+                    }
+                    Step::Take(fetched) => return self.finish_with(page, owned, &fetched),
+                    Step::Join(slot) => match self.wait(slot, needs).await {
+                        Some(fetched) => return self.finish_with(page, owned, &fetched),
+                        None if self.fetcher.interrupt().is_requested() => {
+                            break Err(Failure::interrupted());
+                        }
+                        None => alone = true,
+                    },
+                    Step::Alone => alone = true,
+                }
+            }
+            let answer = tokio::select! {
+                answer = self.fetcher.request(&here, &mut page.requests) => answer,
+                () = self.fetcher.interrupt().abandoned() => Err(Failure::interrupted()),
+            };
+            match answer {
+                Ok(Answer::Final(response)) => break Ok(response),
+                Ok(Answer::Redirect { status, location }) => {
+                    if let Err(failure) = follow_hop(&mut page, &mut visited, status, location) {
+                        break Err(failure);
+                    }
+                }
+                Err(failure) => break Err(failure),
+            }
+        };
+        self.finish(page, owned, outcome, needs.text).await
+    }
+
+    /// Wait for a joined fetch; `None` when its chain was given up (an
+    /// interrupt, a panic) or it cannot serve this asker.
+    async fn wait(&self, slot: Arc<Slot>, needs: Needs) -> Option<Arc<Fetched>> {
+        let mut done = slot.done.clone();
+        drop(slot);
+        let fetched = tokio::select! {
+            waited = done.wait_for(Option::is_some) => waited.ok()?.clone()?,
+            () = self.fetcher.interrupt().abandoned() => return None,
+        };
+        fetched.serves(needs).then_some(fetched)
+    }
+
+    /// The chain ended with `outcome`: read the final response once, then
+    /// publish the fetch for every URL the chain owns.
+    async fn finish(
+        &self,
+        mut page: Page,
+        owned: Vec<Owned>,
+        outcome: Result<Response, Failure>,
+        needs_text: bool,
+    ) -> Arc<Fetched> {
+        // Close the joins: whoever joined by now is read for.
+        let mut wants_text = needs_text || self.text_wanted.contains(&page.final_url);
+        {
+            let state = self.lock();
+            for (url, ..) in &owned {
+                if let Some(Entry::Pending(slot)) = state.entries.get(url) {
+                    let mut joiners = slot
+                        .needs_text
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    wants_text |= joiners.take().unwrap_or(false);
+                }
+                wants_text |= self.text_wanted.contains(url);
+            }
+        }
+        // Reading a page is CPU work: a small one is read here, at once, so
+        // its body is freed at once; a large one on the blocking pool, so
+        // the I/O threads go on meanwhile.
+        let (read, outcome) = match outcome {
+            Ok(response) if body_size(&response) >= LARGE_BODY => {
+                let reading = tokio::task::spawn_blocking(move || {
+                    (digest::read(&response, wants_text), response.without_body())
+                });
+                match reading.await {
+                    Ok((read, response)) => (read, Ok(response)),
+                    Err(_) => (
+                        PageRead::default(),
+                        Err(Failure {
+                            kind: crate::fetch::FailureKind::Other,
+                            message: "the page could not be read".to_owned(),
+                        }),
+                    ),
+                }
+            }
+            Ok(response) => (
+                digest::read(&response, wants_text),
+                Ok(response.without_body()),
+            ),
+            Err(failure) => (PageRead::default(), Err(failure)),
+        };
+        page.result = outcome;
+        let read = Arc::new(read);
+        let fetched = Arc::new(Fetched {
+            page: page.clone(),
+            read: read.clone(),
+            released: false,
+        });
+        self.publish(&page, &read, owned);
+        fetched
+    }
+
+    /// The chain reached a URL whose fetch `fetched` is: splice it on.
+    fn finish_with(&self, mut page: Page, owned: Vec<Owned>, fetched: &Fetched) -> Arc<Fetched> {
+        page.hops.extend(fetched.page.hops.iter().cloned());
+        page.final_url = fetched.page.final_url.clone();
+        page.result = fetched.page.result.clone();
+        page.requests += fetched.page.requests;
+        self.publish(&page, &fetched.read, owned);
+        Arc::new(Fetched {
+            page,
+            read: fetched.read.clone(),
+            released: fetched.released,
+        })
+    }
+
+    /// Every URL the chain owns gets the fetch from itself on.
+    fn publish(&self, page: &Page, read: &Arc<PageRead>, owned: Vec<Owned>) {
+        let mut state = self.lock();
+        for (url, sender, requests_before, hops_before) in owned {
+            let fetched = Arc::new(Fetched {
+                page: Page {
+                    url: url.clone(),
+                    hops: page.hops[hops_before.min(page.hops.len())..].to_vec(),
+                    final_url: page.final_url.clone(),
+                    result: page.result.clone(),
+                    requests: page.requests.saturating_sub(requests_before),
+                },
+                read: read.clone(),
+                released: false,
+            });
+            state
+                .entries
+                .insert(url, Entry::Done(fetched.clone()));
+            // No one waiting is fine: the entry serves later askers.
+            let _ = sender.send(Some(fetched));
+        }
+    }
+}
+
+/// A URL a chain owns: its publisher, and the requests made and hops
+/// taken before the chain reached it.
+type Owned = (Url, watch::Sender<Option<Arc<Fetched>>>, u32, usize);
+
+/// Bodies from this size on are read on the blocking pool.
+const LARGE_BODY: usize = 256 * 1024;
+
+fn body_size(response: &Response) -> usize {
+    response.text.as_ref().map_or(0, String::len) + response.pdf.as_ref().map_or(0, Vec::len)
+}
+
+/// Whether `chain` joining a fetch owned by `owner` would close a circle
+/// of chains waiting for each other.
+fn closes_circle(state: &State, chain: u64, mut owner: u64) -> bool {
+    for _ in 0..=state.waits.len() {
+        if owner == chain {
+            return true;
+        }
+        let Some(url) = state.waits.get(&owner) else {
+            return false;
+        };
+        match state.entries.get(url) {
+            Some(Entry::Pending(slot)) => owner = slot.owner,
+            _ => return false,
+        }
+    }
+    true
+}
