@@ -10,9 +10,9 @@ use super::pages::Network;
 use super::table::{Fetched, Needs};
 use super::{MemoRun, fetched_page};
 use crate::config::{Accept, Config};
-use crate::store::{CachedRef, Store};
 use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict};
+use crate::store::{CachedRef, Store};
 use crate::verify::digest::{self, Demand, PageDigest};
 use crate::verify::fragment::FragmentCheck;
 use crate::verify::quote::PreparedQuote;
@@ -274,7 +274,10 @@ fn look_up(
     let mut found: HashMap<Key, Found> = HashMap::new();
     let mut captures: HashMap<Url, (Capture, Demand, Vec<Key>)> = HashMap::new();
     for (key, query) in queries {
-        match answers.get(&query).map(|answer| capture_named(&base, &key.0, answer)) {
+        match answers
+            .get(&query)
+            .map(|answer| capture_named(&base, &key.0, answer))
+        {
             Some(Ok(Some(capture))) => {
                 let entry = captures
                     .entry(capture.raw_url.clone())

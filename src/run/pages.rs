@@ -118,7 +118,10 @@ impl Network {
                     .result
                     .as_ref()
                     .is_err_and(|f| f.kind == crate::fetch::FailureKind::Interrupted);
-                let kept = self.table.release(&url).unwrap_or(read_page.fetched.clone());
+                let kept = self
+                    .table
+                    .release(&url)
+                    .unwrap_or(read_page.fetched.clone());
                 if store.is_some() && !interrupted {
                     fetched.push((url.to_string(), read_page.fetched, read_page.soft_404));
                 }
@@ -336,7 +339,6 @@ pub(super) fn from_store(
 }
 
 type ProbeCell = Arc<tokio::sync::OnceCell<Probe>>;
-
 
 /// The random-path probes of a run: one per host and parent path, fetched
 /// through the page table by the first page that needs it while the

@@ -379,9 +379,7 @@ impl Table {
                 read: read.clone(),
                 released: false,
             });
-            state
-                .entries
-                .insert(url, Entry::Done(fetched.clone()));
+            state.entries.insert(url, Entry::Done(fetched.clone()));
             // No one waiting is fine: the entry serves later askers.
             let _ = sender.send(Some(fetched));
         }

@@ -712,7 +712,10 @@ mod tests {
         let (ok, gone) = (page("http://a/ok", 200), page("http://a/gone", 404));
         let pages = vec![
             ("http://a/ok", CachedRef::new(&ok.page, &ok.read, None)),
-            ("http://a/gone", CachedRef::new(&gone.page, &gone.read, None)),
+            (
+                "http://a/gone",
+                CachedRef::new(&gone.page, &gone.read, None),
+            ),
         ];
         store.put_all(&pages, &settings(dir.path()), 1000).unwrap();
         let s = settings(dir.path());

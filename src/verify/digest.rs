@@ -406,8 +406,7 @@ mod tests {
             pdf: Some(b"%PDF-1.4 garbage".to_vec()),
             ..Response::default()
         };
-        let QuoteCheck::Unreadable(why) =
-            &digest(&pdf, &demand, &Accept::default()).quotes[0].1
+        let QuoteCheck::Unreadable(why) = &digest(&pdf, &demand, &Accept::default()).quotes[0].1
         else {
             panic!("a malformed PDF is unreadable");
         };

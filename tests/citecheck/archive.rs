@@ -153,12 +153,12 @@ fn soft_404_rules_and_their_guards() {
 }
 
 /// Captures the imitation archive holds: original URL → timestamps.
-type Captures = HashMap<String, Vec<&'static str>>;
+pub(crate) type Captures = HashMap<String, Vec<&'static str>>;
 
 /// The imitation Wayback Machine: the availability API answers with the
 /// newest capture at or before the asked timestamp (else the oldest), and
 /// raw captures come from `body`.
-fn archive(
+pub(crate) fn archive(
     captures: Captures,
     body: impl Fn(&str, &str) -> Option<String> + Send + Sync + 'static,
 ) -> Server {
@@ -449,4 +449,119 @@ fn the_seed_memo_gets_archived_copies_of_its_dead_sources() {
     let putin = on(42);
     assert_eq!(putin["verdict"], "approximate", "{putin}");
     assert_eq!(putin["archived"]["verdict"], "found", "{putin}");
+}
+
+/// Each page is fetched once per run, whoever asks for it: a link that
+/// redirects to a page the memo also cites makes no second GET of it.
+#[test]
+fn a_redirect_to_a_cited_page_fetches_it_once() {
+    let site = Server::start(|path, _| match path {
+        "/" => Reply::html(200, CATCH_ALL),
+        "/report" => Reply::html(200, REAL),
+        "/old-report" => Reply::redirect(301, "/report"),
+        "/older-report" => Reply::redirect(301, "/old-report"),
+        "/moved-home" => Reply::redirect(301, "/"),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(
+        dir.path(),
+        &format!(
+            "[home]({}) [report]({}) [old]({}) [older]({}) [moved]({})\n",
+            site.url("/"),
+            site.url("/report"),
+            site.url("/old-report"),
+            site.url("/older-report"),
+            site.url("/moved-home"),
+        ),
+    );
+    let (report, _) = check_memo(&memo, &["--no-archive"]);
+    assert_eq!(site.hits("/"), 1, "{report}");
+    assert_eq!(site.hits("/report"), 1, "{report}");
+    assert_eq!(site.hits("/old-report"), 1, "{report}");
+    assert_eq!(site.hits("/older-report"), 1, "{report}");
+    assert_eq!(link_to(&report, "/report")["verdict"], "ok");
+    assert_eq!(link_to(&report, "/old-report")["verdict"], "redirected");
+    let older = link_to(&report, "/older-report");
+    assert_eq!(older["verdict"], "redirected");
+    assert_eq!(older["final_url"], site.url("/report"));
+    // The page it shares is judged for its own URL: a redirect home is a
+    // soft 404, the home page itself is not.
+    assert_eq!(link_to(&report, "/moved-home")["verdict"], "soft_404");
+    assert_eq!(link_to(&report, "/")["verdict"], "ok");
+}
+
+/// Two memos with different dates whose lookups land on the same capture
+/// fetch that capture once, and each gets its verdict from it.
+#[test]
+fn lookups_that_land_on_one_capture_fetch_it_once() {
+    let site = Server::start(|_, _| Reply::html(404, "<title>Not found</title>"));
+    let gone = site.url("/gone");
+    let captures: Captures = HashMap::from([(gone.clone(), vec!["20080101000000"])]);
+    let archive = archive(captures, |_, _| {
+        Some(
+            "<title>Then</title><p id=\"c1\">The committee heard evidence on energy \
+             security.</p>"
+                .to_owned(),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("a.md");
+    std::fs::write(
+        &first,
+        format!("---\ndate: 2009-01-01\n---\nSee [the page]({gone}#c1).\n"),
+    )
+    .unwrap();
+    let second = dir.path().join("b.md");
+    std::fs::write(
+        &second,
+        format!("---\ndate: 2012-06-01\n---\nSee [it again]({gone}#c1).\n"),
+    )
+    .unwrap();
+    let out = crate::support::citecheck_json(
+        &[
+            "check",
+            first.to_str().unwrap(),
+            second.to_str().unwrap(),
+            "--allow-private",
+            "--host-interval",
+            "0",
+            "--archive-url",
+            &archive.url("/"),
+            "-f",
+            "json",
+        ],
+        None,
+    );
+    let report = out.0;
+    let capture = archive
+        .paths()
+        .into_iter()
+        .filter(|p| p.starts_with("/web/"))
+        .collect::<Vec<_>>();
+    assert_eq!(capture.len(), 1, "{capture:?}");
+    assert_eq!(archive.hits(&capture[0]), 1, "{report}");
+    // Two lookups (one per date), one capture for both.
+    let lookups: usize = archive
+        .paths()
+        .iter()
+        .filter(|p| p.starts_with("/wayback/"))
+        .map(|p| archive.hits(p))
+        .sum();
+    assert_eq!(lookups, 2);
+    for memo in report["memos"].as_array().unwrap() {
+        let link = &memo["links"][0];
+        assert_eq!(link["verdict"], "broken");
+        assert!(
+            link["suggestion"]["url"]
+                .as_str()
+                .unwrap()
+                .contains("20080101000000"),
+            "{link}"
+        );
+        assert!(
+            link["reason"].as_str().unwrap().contains("has the anchor"),
+            "{link}"
+        );
+    }
 }

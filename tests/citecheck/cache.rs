@@ -266,3 +266,147 @@ fn history_across_three_runs() {
         "{text}"
     );
 }
+
+/// A rerun within the TTL sends no request at all, to the cited sites or
+/// the archive, even with failures, soft 404s, a quote whose candidates
+/// failed and archive lookups in the memo; and it gives the same report,
+/// reasons included.
+#[test]
+fn a_rerun_with_failures_soft_404s_and_lookups_makes_no_request() {
+    let site = Server::start(|path, _| match path {
+        "/" => Reply::html(200, "<title>Home</title><p>Welcome to the institute.</p>"),
+        "/ok" => Reply::html(
+            200,
+            "<title>Fine</title><p id=\"c1\">The committee heard evidence on energy security.</p>",
+        ),
+        "/gone" => Reply::html(404, "<title>Not found</title>"),
+        "/gone-for-good" => Reply::html(410, "<title>Gone</title>"),
+        "/failing" => Reply::html(500, "<title>Error</title>"),
+        "/reset" => Reply::Reset,
+        "/moved-home" => Reply::redirect(301, "/"),
+        "/titled" => Reply::html(200, "<title>Page not found</title><p>Sorry.</p>"),
+        "/articles/real" => Reply::html(200, "<title>Real</title><p>A real article.</p>"),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let gone = site.url("/gone");
+    let captures = std::collections::HashMap::from([(gone.clone(), vec!["20080101000000"])]);
+    let archive = crate::archive::archive(captures, |_, _| {
+        Some("<title>Then</title><p id=\"c1\">The old words.</p>".to_owned())
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.md");
+    let links: Vec<String> = [
+        "/ok#c1",
+        "/gone#c1",
+        "/gone-for-good",
+        "/failing",
+        "/reset",
+        "/moved-home",
+        "/titled",
+        "/articles/real",
+    ]
+    .iter()
+    .map(|p| format!("[{p}]({})", site.url(p)))
+    .collect();
+    std::fs::write(
+        &memo,
+        format!(
+            "---\ndate: 2009-01-01\n---\n{}\n\nThey wrote that “the committee never heard any \
+             evidence on security” ([a]({}), [b]({})).\n",
+            links.join(" "),
+            site.url("/gone-for-good"),
+            site.url("/failing"),
+        ),
+    )
+    .unwrap();
+    let cache = dir.path().join("cache");
+    let archive_url = archive.url("/");
+    let args = [
+        "--archive-url",
+        archive_url.as_str(),
+        "--max-retries",
+        "0",
+        "-f",
+        "json",
+    ];
+    let run = || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
+        cmd.args(["check", memo.to_str().unwrap(), "--allow-private"])
+            .args(["--host-interval", "0", "--cache-dir"])
+            .arg(&cache)
+            .args(args);
+        crate::support::no_internet(&mut cmd);
+        cmd.env_remove("CITECHECK_NO_CACHE");
+        cmd.output().unwrap()
+    };
+    let first = verdicts_only(report(&run()));
+    let (site_hits, archive_hits) = (total_hits(&site), total_hits(&archive));
+    assert!(
+        site_hits > 8 && archive_hits > 0,
+        "{site_hits} {archive_hits}"
+    );
+    let second = verdicts_only(report(&run()));
+    assert_eq!(total_hits(&site) - site_hits, 0, "{:?}", site.paths());
+    assert_eq!(
+        total_hits(&archive) - archive_hits,
+        0,
+        "{:?}",
+        archive.paths()
+    );
+    assert_eq!(first, second);
+    // The run did what it should: soft 404s, failures, the quote and the
+    // archived copy are all there, from the store too.
+    let verdicts: Vec<&str> = second["memos"][0]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["verdict"].as_str().unwrap())
+        .collect();
+    assert!(
+        verdicts.iter().filter(|v| **v == "soft_404").count() >= 2,
+        "{verdicts:?}"
+    );
+    assert!(verdicts.contains(&"broken"), "{verdicts:?}");
+    let quote = &second["memos"][0]["quotes"][0];
+    assert_eq!(quote["verdict"], "unverifiable", "{quote}");
+    let gone_link = &second["memos"][0]["links"][1];
+    assert!(gone_link["suggestion"]["url"].is_string(), "{gone_link}");
+}
+
+/// `citecheck history` cleans what it prints from memos and pages as the
+/// `check` report does: an escape sequence in a quote reaches the terminal
+/// as plain text.
+#[test]
+fn history_prints_no_control_characters() {
+    let site = Server::start(|path, n| match (path, n) {
+        ("/src", 1) => Reply::html(404, "<title>Not found</title>"),
+        ("/src", _) => Reply::html(200, "<title>Src</title><p>Entirely other words here.</p>"),
+        _ => Reply::html(404, ""),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.md");
+    std::fs::write(
+        &memo,
+        format!(
+            "They said “the \u{1b}[31mcommittee heard evidence\u{1b}[0m on energy security” \
+             ([source]({})).\n",
+            site.url("/src")
+        ),
+    )
+    .unwrap();
+    let cache = dir.path().join("cache");
+    for _ in 0..2 {
+        run(&memo, &cache, &["--cache-failure-ttl", "0s"]);
+    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
+    cmd.args(["history", "--cache-dir"]).arg(&cache);
+    crate::support::no_internet(&mut cmd);
+    let out = cmd.output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("new: missing quote"), "{text}");
+    assert!(text.contains("committee heard evidence"), "{text}");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+}
