@@ -55,7 +55,7 @@ impl Network {
         config: &Config,
         demands: HashMap<Url, Demand>,
         mut pages: Pages,
-        mut store: Option<&mut Store>,
+        store: Option<&mut Store>,
     ) -> Pages {
         let now = crate::date::now();
         let stage = Stage::start(config, "URLs checked", demands.len());
@@ -129,7 +129,7 @@ impl Network {
             }
             fetched
         });
-        if let (Some(store), Some(settings)) = (store.as_deref_mut(), &config.cache) {
+        if let (Some(store), Some(settings)) = (store, &config.cache) {
             // A cache that cannot be written costs the next run time,
             // never this run's results.
             let records: Vec<(&str, CachedRef<'_>)> = fetched

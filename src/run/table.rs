@@ -210,11 +210,11 @@ impl Table {
                     .needs_text
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
-                match joiners.as_mut() {
-                    Some(wanted) => *wanted |= needs.text,
-                    // Being read: it serves only those who need no text
-                    // or whose text it keeps; they find out when it is done.
-                    None => {}
+                // Once it is being read (`None`), it serves only those who
+                // need no text or whose text it keeps; they find out when
+                // it is done.
+                if let Some(wanted) = joiners.as_mut() {
+                    *wanted |= needs.text;
                 }
                 drop(joiners);
                 let slot = slot.clone();
