@@ -89,6 +89,9 @@ pub enum Target {
     OtherScheme(String),
     /// A relative reference with nothing to resolve it against.
     Relative,
+    /// A fragment alone (`#conclusions`): a place in the memo itself,
+    /// checked against the memo's own anchors.
+    InMemo,
     /// Text that is not a valid URL; the reason says why.
     Invalid(String),
 }
@@ -367,6 +370,10 @@ pub struct Extraction {
     pub problems: Vec<Problem>,
     /// Memo metadata.
     pub meta: MemoMeta,
+    /// The memo's own anchors (HTML `id`s and `a[name]`s; Markdown heading
+    /// ids as renderers make them, `{#id}`, inline `<a id>`), which its
+    /// fragment-only links name; `None` for formats that have none.
+    pub anchors: Option<Vec<String>>,
 }
 
 /// The verdict on one link occurrence.

@@ -66,6 +66,7 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
         locator: Locator::new(src),
         doc: Document {
             base: options.base_url.clone(),
+            anchors: Some(Vec::new()),
             ..Document::default()
         },
         stack: Vec::new(),
@@ -138,6 +139,14 @@ impl Walk<'_> {
     fn open(&mut self, el: &scraper::node::Element) {
         let name = el.name();
         let tag_at = self.locator.tag(name);
+        let anchor = el
+            .attr("id")
+            .into_iter()
+            .chain(el.attr("name").filter(|_| name == "a"));
+        self.doc
+            .anchors
+            .get_or_insert_with(Vec::new)
+            .extend(anchor.map(str::to_owned));
         match name {
             "head" => self.in_head = true,
             "title" if self.in_head => self.in_title = true,

@@ -11,12 +11,14 @@ use std::ops::Range;
 pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
     let mut doc = Document {
         base: options.base_url.clone(),
+        anchors: Some(Vec::new()),
         ..Document::default()
     };
     let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH;
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut state = State::default();
     for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
         match event {
@@ -26,9 +28,12 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
                 if state.in_metadata {
                     read_front_matter(&text, &mut doc);
                 } else if state.in_code == 0 {
+                    state.heading_text(&text);
                     state.text(&text, range, src, &mut doc);
                 }
             }
+            Event::Code(code) => state.heading_text(&code),
+            Event::Html(html) | Event::InlineHtml(html) => html_anchors(&html, &mut doc),
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(block) = state.block.as_mut() {
                     block.push("\n", range.start, false);
@@ -56,6 +61,10 @@ struct State {
     in_link: usize,
     /// The words of the links being read.
     link_texts: super::LinkTexts,
+    /// The text of the heading being read, when it has no `{#id}`.
+    heading: Option<String>,
+    /// Heading ids given so far, for GitHub's `-1`, `-2` on repeats.
+    slugs: std::collections::HashMap<String, usize>,
 }
 
 impl State {
@@ -63,23 +72,23 @@ impl State {
         let image = matches!(tag, Tag::Image { .. });
         match tag {
             Tag::MetadataBlock(_) => self.in_metadata = true,
+            Tag::Heading { ref id, .. } => {
+                match id {
+                    Some(id) => doc
+                        .anchors
+                        .get_or_insert_with(Vec::new)
+                        .push(id.to_string()),
+                    None => self.heading = Some(String::new()),
+                }
+                self.open_unit(false);
+            }
             Tag::CodeBlock(_) => self.in_code += 1,
             Tag::Paragraph
-            | Tag::Heading { .. }
             | Tag::Item
             | Tag::TableCell
             | Tag::BlockQuote(_)
             | Tag::FootnoteDefinition(_) => {
-                let is_quote = matches!(tag, Tag::BlockQuote(_));
-                if self.unit_depth == 0 {
-                    self.block = Some(Block {
-                        blockquote: is_quote,
-                        ..Block::default()
-                    });
-                } else if let Some(block) = self.block.as_mut() {
-                    block.paragraph_break();
-                }
-                self.unit_depth += 1;
+                self.open_unit(matches!(tag, Tag::BlockQuote(_)));
             }
             Tag::Link {
                 link_type,
@@ -110,7 +119,39 @@ impl State {
         }
     }
 
+    /// A unit of prose opens: a block of its own at the top level, a
+    /// paragraph of its parent's inside one.
+    fn open_unit(&mut self, blockquote: bool) {
+        if self.unit_depth == 0 {
+            self.block = Some(Block {
+                blockquote,
+                ..Block::default()
+            });
+        } else if let Some(block) = self.block.as_mut() {
+            block.paragraph_break();
+        }
+        self.unit_depth += 1;
+    }
+
+    /// Text inside a heading with no `{#id}` makes its id.
+    fn heading_text(&mut self, text: &str) {
+        if let Some(heading) = self.heading.as_mut() {
+            heading.push_str(text);
+        }
+    }
+
     fn end(&mut self, tag: TagEnd, doc: &mut Document) {
+        if let (TagEnd::Heading(_), Some(text)) = (tag, self.heading.take()) {
+            let slug = github_slug(&text);
+            let n = self.slugs.entry(slug.clone()).or_insert(0);
+            let id = if *n == 0 {
+                slug.clone()
+            } else {
+                format!("{slug}-{n}")
+            };
+            *n += 1;
+            doc.anchors.get_or_insert_with(Vec::new).push(id);
+        }
         match tag {
             TagEnd::MetadataBlock(_) => self.in_metadata = false,
             TagEnd::CodeBlock => self.in_code = self.in_code.saturating_sub(1),
@@ -209,5 +250,71 @@ fn read_front_matter(text: &str, doc: &mut Document) {
             "title" => doc.meta.title = Some(value.to_owned()),
             _ => {}
         }
+    }
+}
+
+/// A heading's id as GitHub makes it: lower case, every character that is
+/// not a letter, digit, space, hyphen or underscore dropped, each space a
+/// hyphen.
+fn github_slug(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The `id`s and `name`s of raw HTML in the Markdown (`<a id="x">`).
+fn html_anchors(html: &str, doc: &mut Document) {
+    let mut rest = html;
+    while let Some(at) = rest.find(['i', 'n']) {
+        let here = &rest[at..];
+        let before = rest[..at].chars().next_back();
+        let key = ["id", "name"]
+            .into_iter()
+            .find(|k| here.starts_with(k) && before.is_some_and(char::is_whitespace));
+        let Some(key) = key else {
+            rest = &rest[at + 1..];
+            continue;
+        };
+        let after = here[key.len()..].trim_start();
+        let Some(value) = after.strip_prefix('=') else {
+            rest = &rest[at + 1..];
+            continue;
+        };
+        let value = value.trim_start();
+        let (quoted, end) = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => (&value[1..], q),
+            _ => (value, ' '),
+        };
+        let stop = quoted
+            .find(|c: char| c == end || (end == ' ' && (c.is_whitespace() || c == '>')))
+            .unwrap_or(quoted.len());
+        if stop > 0 {
+            doc.anchors
+                .get_or_insert_with(Vec::new)
+                .push(quoted[..stop].to_owned());
+        }
+        rest = &quoted[stop..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn heading_ids_as_github_makes_them() {
+        assert_eq!(
+            super::github_slug("Summary of Findings"),
+            "summary-of-findings"
+        );
+        assert_eq!(super::github_slug("What's next? (2024)"), "whats-next-2024");
+        assert_eq!(super::github_slug("Kyiv – Kiev"), "kyiv--kiev");
+        let mut doc = super::Document::default();
+        super::html_anchors(
+            "<a id=\"one\"></a> <span name='two'> <a id=three>",
+            &mut doc,
+        );
+        assert_eq!(doc.anchors.unwrap(), ["one", "two", "three"]);
     }
 }

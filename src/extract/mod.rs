@@ -100,6 +100,11 @@ fn finish(mut doc: Document, lines: &LineIndex<'_>, options: &ExtractOptions) ->
         quotes: Vec::new(),
         problems: std::mem::take(&mut doc.problems),
         meta: std::mem::take(&mut doc.meta),
+        anchors: doc.anchors.take().map(|mut anchors| {
+            anchors.sort_unstable();
+            anchors.dedup();
+            anchors
+        }),
     };
     // Quotes that nothing nearer pairs with take every page of the memo:
     // computed once, since a long plain-text memo has many such quotes.
@@ -197,6 +202,8 @@ struct Document {
     meta: crate::model::MemoMeta,
     /// Base for relative links (`<base href>` or `--base-url`).
     base: Option<Url>,
+    /// The memo's own anchors, for formats that have them.
+    anchors: Option<Vec<String>>,
 }
 
 /// Maps byte offsets in a block's text back to the memo source.
@@ -234,6 +241,9 @@ fn resolve(written: &str, base: Option<&Url>) -> (Target, Option<Fragment>) {
     let fragment = trimmed
         .split_once('#')
         .and_then(|(_, f)| fragment::parse(f));
+    if trimmed.starts_with('#') {
+        return (Target::InMemo, fragment);
+    }
     let parsed = match Url::parse(trimmed) {
         Err(url::ParseError::RelativeUrlWithoutBase) => match base {
             Some(base) => base.join(trimmed),

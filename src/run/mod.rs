@@ -122,7 +122,8 @@ impl MemoRun {
             .links
             .iter()
             .map(|link| {
-                verify::without_fetch(link).unwrap_or_else(|| link_outcome(link, config, pages))
+                verify::without_fetch(link, extraction.anchors.as_deref())
+                    .unwrap_or_else(|| link_outcome(link, config, pages))
             })
             .collect();
         let memo = self.index;

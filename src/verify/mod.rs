@@ -92,6 +92,12 @@ impl LinkOutcome {
     pub fn add_note(&mut self, note: &str) {
         append_note(&mut self.reason, note);
     }
+
+    /// The same outcome with no reason (a verdict that needs none).
+    fn without_reason(mut self) -> Self {
+        self.reason = None;
+        self
+    }
 }
 
 /// The verdict on one quotation with its evidence.
@@ -131,10 +137,12 @@ impl QuoteOutcome {
 }
 
 /// The verdict on a link that is never fetched (another scheme, a
-/// relative link with no base, an invalid URL), or `None` for an http(s)
-/// link that must be fetched.
-pub fn without_fetch(link: &Link) -> Option<LinkOutcome> {
+/// relative link with no base, an invalid URL, a place in the memo itself,
+/// checked against the memo's `anchors`), or `None` for an http(s) link
+/// that must be fetched.
+pub fn without_fetch(link: &Link, anchors: Option<&[String]>) -> Option<LinkOutcome> {
     match &link.target {
+        Target::InMemo => Some(in_memo(link.fragment.as_ref(), anchors)),
         Target::Http(_) => None,
         Target::OtherScheme(scheme) => Some(LinkOutcome::new(
             LinkVerdict::Excluded,
@@ -145,5 +153,41 @@ pub fn without_fetch(link: &Link) -> Option<LinkOutcome> {
             "relative link with nothing to resolve it against; pass --base-url",
         )),
         Target::Invalid(reason) => Some(LinkOutcome::new(LinkVerdict::Broken, reason.clone())),
+    }
+}
+
+/// A link to a place in the memo itself, against the memo's anchors.
+fn in_memo(fragment: Option<&crate::model::Fragment>, anchors: Option<&[String]>) -> LinkOutcome {
+    use crate::model::Fragment;
+    let Some(anchors) = anchors else {
+        return LinkOutcome::new(
+            LinkVerdict::Excluded,
+            "a link to a place in the memo, which a plain-text memo cannot name",
+        );
+    };
+    match fragment {
+        Some(Fragment::Anchor { id, raw }) => {
+            let has = |name: &str| anchors.binary_search_by(|a| a.as_str().cmp(name)).is_ok();
+            if has(id) || has(raw) {
+                LinkOutcome {
+                    fragment_found: Some(true),
+                    ..LinkOutcome::new(LinkVerdict::Ok, "")
+                }
+                .without_reason()
+            } else {
+                LinkOutcome {
+                    fragment_found: Some(false),
+                    ..LinkOutcome::new(
+                        LinkVerdict::AnchorMissing,
+                        format!("the memo has no element with id or name {id:?}"),
+                    )
+                }
+            }
+        }
+        Some(Fragment::Text { .. }) => LinkOutcome::new(
+            LinkVerdict::Excluded,
+            "text fragments into the memo itself are not checked",
+        ),
+        None => LinkOutcome::new(LinkVerdict::Ok, "").without_reason(),
     }
 }

@@ -364,3 +364,88 @@ fn a_config_file_sets_options_and_the_command_line_overrides_it() {
         "{stderr}"
     );
 }
+
+/// Links to the memo's own sections are checked against the memo: HTML
+/// ids and `a[name]`, Markdown heading ids as GitHub makes them (with
+/// `-1`, `-2` for repeats), `{#id}` and inline `<a id>`; plain text has no
+/// ids, so `#x` alone stays excluded with the reason.
+#[test]
+fn links_into_the_memo_itself_are_checked_against_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("memo.html");
+    std::fs::write(
+        &html,
+        "<html><body><h2 id=\"conclusions\">Conclusions</h2><p><a name=\"old-anchor\"></a>\
+         See <a href=\"#conclusions\">the conclusions</a>, <a href=\"#old-anchor\">the old \
+         anchor</a> and <a href=\"#nowhere\">nothing</a>.</p></body></html>",
+    )
+    .unwrap();
+    let md = dir.path().join("memo.md");
+    std::fs::write(
+        &md,
+        "# Summary of Findings\n\n## Notes\n\n## Notes\n\n## Notes\n\n## Annex {#custom-id}\n\n\
+         <a id=\"raw-anchor\"></a>\n\nSee [summary](#summary-of-findings), [third notes](#notes-2), \
+         [annex](#custom-id), [raw](#raw-anchor), [fourth notes](#notes-3) and \
+         [nothing](#annex).\n",
+    )
+    .unwrap();
+    let text = dir.path().join("memo.txt");
+    std::fs::write(&text, "See #conclusions in the text.\n").unwrap();
+    let (report, code) = citecheck_json(
+        &[
+            "check",
+            "--offline",
+            "-f",
+            "json",
+            html.to_str().unwrap(),
+            md.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "anchor_missing is an error");
+    let verdicts = |memo: usize| -> Vec<(String, String)> {
+        report["memos"][memo]["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["url"].as_str().unwrap().to_owned(),
+                    l["verdict"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let s = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(
+        verdicts(0),
+        [
+            s("#conclusions", "ok"),
+            s("#old-anchor", "ok"),
+            s("#nowhere", "anchor_missing")
+        ]
+    );
+    assert_eq!(
+        verdicts(1),
+        [
+            s("#summary-of-findings", "ok"),
+            s("#notes-2", "ok"),
+            s("#custom-id", "ok"),
+            s("#raw-anchor", "ok"),
+            s("#notes-3", "anchor_missing"),
+            s("#annex", "anchor_missing"),
+        ]
+    );
+    let missing = &report["memos"][1]["links"][5];
+    assert_eq!(missing["fragment"]["found"], false);
+    assert!(
+        missing["reason"].as_str().unwrap().contains("\"annex\""),
+        "{missing}"
+    );
+    let (plain, _) = citecheck_json(
+        &["check", "--offline", "-f", "json", text.to_str().unwrap()],
+        None,
+    );
+    // Plain text finds no link in `#conclusions` at all: nothing to check.
+    assert_eq!(plain["memos"][0]["links"].as_array().unwrap().len(), 0);
+}
