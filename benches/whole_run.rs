@@ -18,23 +18,39 @@
 
 #![allow(clippy::print_stdout)] // a benchmark reports on standard output
 
+mod common;
+
+use common::{HOSTS, Site, env_number, measure, median, start_server};
 use std::collections::HashMap;
 use std::io::Write;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use std::time::Duration;
 
-const HOSTS: u8 = 50;
+/// Pages made on each request (for runs too large to hold), the ones
+/// `missing` left out.
+fn made_site(missing: fn(usize) -> bool) -> Site {
+    common::site(move |path| {
+        let i: usize = path
+            .strip_prefix("/p/")?
+            .strip_suffix(".html")?
+            .parse()
+            .ok()?;
+        (!missing(i)).then(|| Arc::from(page(i).into_bytes()))
+    })
+}
 
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+/// The files of a directory, read into memory, served under `/p/`.
+fn load_site(root: &Path) -> Site {
+    let mut files: HashMap<String, Arc<[u8]>> = HashMap::new();
+    for entry in std::fs::read_dir(root).expect("read the page directory") {
+        let path = entry.expect("directory entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let body = std::fs::read(&path).expect("read page");
+        files.insert(format!("/p/{name}"), Arc::from(body));
+    }
+    common::site(move |path| files.get(path).cloned())
 }
 
 /// One page of about 18 KB with headings that carry ids.
@@ -60,231 +76,6 @@ fn page(index: usize) -> String {
     }
     html.push_str("</main><footer>© The Institute</footer></body></html>");
     html
-}
-
-/// What the server serves: files read into memory, or (for runs too large
-/// to hold) pages made on each request, with the ones `missing` left out.
-enum Pages {
-    Files(HashMap<String, Vec<u8>>),
-    Made { missing: fn(usize) -> bool },
-}
-
-/// The pages and a count of the requests answered.
-struct SiteState {
-    pages: Pages,
-    served: std::sync::atomic::AtomicUsize,
-}
-
-type Site = Arc<SiteState>;
-
-impl SiteState {
-    fn get(&self, path: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
-        match &self.pages {
-            Pages::Files(files) => files.get(path).map(|b| std::borrow::Cow::Borrowed(&b[..])),
-            Pages::Made { missing } => {
-                let i: usize = path
-                    .strip_prefix("/p/")?
-                    .strip_suffix(".html")?
-                    .parse()
-                    .ok()?;
-                (!missing(i)).then(|| std::borrow::Cow::Owned(page(i).into_bytes()))
-            }
-        }
-    }
-}
-
-fn made_site(missing: fn(usize) -> bool) -> Site {
-    Arc::new(SiteState {
-        pages: Pages::Made { missing },
-        served: Default::default(),
-    })
-}
-
-fn load_site(root: &Path) -> Site {
-    let mut files = HashMap::new();
-    for entry in std::fs::read_dir(root).expect("read the page directory") {
-        let path = entry.expect("directory entry").path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        files.insert(
-            format!("/p/{name}"),
-            std::fs::read(&path).expect("read page"),
-        );
-    }
-    Arc::new(SiteState {
-        pages: Pages::Files(files),
-        served: Default::default(),
-    })
-}
-
-/// Serve one keep-alive connection.
-async fn serve(stream: TcpStream, site: Site) {
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
-    let mut line = String::new();
-    loop {
-        line.clear();
-        match reader.read_line(&mut line).await {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {}
-        }
-        let mut parts = line.split_whitespace();
-        let method = parts.next().unwrap_or_default().to_owned();
-        let path = parts.next().unwrap_or_default().to_owned();
-        let mut close = false;
-        loop {
-            let mut header = String::new();
-            match reader.read_line(&mut header).await {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            if header == "\r\n" || header == "\n" {
-                break;
-            }
-            let lower = header.to_ascii_lowercase();
-            if lower.starts_with("connection:") && lower.contains("close") {
-                close = true;
-            }
-        }
-        let path = path.split(['?', '#']).next().unwrap_or_default();
-        let found = site.get(path);
-        let (status, body): (&str, &[u8]) = match &found {
-            Some(body) => ("200 OK", body),
-            None => (
-                "404 Not Found",
-                b"<html><head><title>Not found</title></head></html>",
-            ),
-        };
-        site.served
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let head = format!(
-            "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\n\
-             content-length: {}\r\n{}\r\n",
-            body.len(),
-            if close { "connection: close\r\n" } else { "" }
-        );
-        let mut response = head.into_bytes();
-        if method != "HEAD" {
-            response.extend_from_slice(body);
-        }
-        if write.write_all(&response).await.is_err() || close {
-            return;
-        }
-    }
-}
-
-/// Bind the same port on every loopback address and serve the site on a
-/// runtime of its own thread. Returns the port.
-fn start_server(site: Site) -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("server runtime");
-        runtime.block_on(async move {
-            let listeners = 'bind: loop {
-                let first = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-                    .await
-                    .expect("bind 127.0.0.1");
-                let port = first.local_addr().unwrap().port();
-                let mut listeners = vec![first];
-                for host in 2..=HOSTS {
-                    let addr = SocketAddr::from(([127, 0, 0, host], port));
-                    match TcpListener::bind(addr).await {
-                        Ok(l) => listeners.push(l),
-                        Err(_) => continue 'bind,
-                    }
-                }
-                break listeners;
-            };
-            tx.send(listeners[0].local_addr().unwrap().port()).unwrap();
-            let mut tasks = Vec::new();
-            for listener in listeners {
-                let site = site.clone();
-                tasks.push(tokio::spawn(async move {
-                    while let Ok((stream, _)) = listener.accept().await {
-                        let _ = stream.set_nodelay(true);
-                        tokio::spawn(serve(stream, site.clone()));
-                    }
-                }));
-            }
-            for task in tasks {
-                let _ = task.await;
-            }
-        });
-    });
-    rx.recv().expect("server started")
-}
-
-/// What one run of a tool measured.
-struct Measure {
-    wall: Duration,
-    peak_kib: Option<u64>,
-    stdout: Vec<u8>,
-}
-
-/// Run a command, timing it and measuring its peak resident memory.
-fn measure(program: &Path, args: &[String], dir: &Path) -> Measure {
-    let time = Path::new("/usr/bin/time");
-    let peak_file = dir.join("peak.txt");
-    let _ = std::fs::remove_file(&peak_file);
-    let timed = time.exists();
-    let mut command = if timed {
-        let mut c = Command::new(time);
-        c.arg("-f").arg("%M").arg("-o").arg(&peak_file).arg(program);
-        c
-    } else {
-        Command::new(program)
-    };
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("CI", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let started = Instant::now();
-    let mut child = command.spawn().expect("start the tool");
-    let pid = child.id();
-    let stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let mut stdout = stdout;
-        std::io::Read::read_to_end(&mut stdout, &mut out).ok();
-        out
-    });
-    // With /usr/bin/time the wait is exact; without it the peak is
-    // sampled, and the wall time is only as fine as the sampling.
-    let mut sampled: Option<u64> = None;
-    if timed {
-        child.wait().expect("wait for the tool");
-    } else {
-        while child.try_wait().expect("wait for the tool").is_none() {
-            if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-                if let Some(kib) = status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                {
-                    sampled = Some(sampled.map_or(kib, |s| s.max(kib)));
-                }
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-    let wall = started.elapsed();
-    let stdout = reader.join().unwrap();
-    let peak_kib = std::fs::read_to_string(&peak_file)
-        .ok()
-        .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok()))
-        .or(sampled);
-    Measure {
-        wall,
-        peak_kib,
-        stdout,
-    }
 }
 
 fn find_lychee() -> Option<PathBuf> {
@@ -316,11 +107,6 @@ fn lychee_counts(stdout: &[u8]) -> (u64, u64) {
         report["total"].as_u64().unwrap_or(0),
         report["errors"].as_u64().unwrap_or(0),
     )
-}
-
-fn median(mut walls: Vec<Duration>) -> Duration {
-    walls.sort();
-    walls[walls.len() / 2]
 }
 
 struct Row {

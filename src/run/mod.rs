@@ -334,6 +334,7 @@ fn record(
 /// it is a candidate source for.
 fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Url, Demand> {
     let mut demands: HashMap<Url, Demand> = HashMap::new();
+    let exact = Arc::new(crate::verify::digest::ExactFound::default());
     for memo in memos {
         let Some(extraction) = &memo.extraction else {
             continue;
@@ -349,9 +350,9 @@ fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Url, Demand> {
         for (i, quote) in extraction.quotes.iter().enumerate() {
             let prepared = Arc::new(PreparedQuote::new(quote));
             for page in candidate_pages(quote, &extraction.links, config) {
-                demands
-                    .entry(page)
-                    .or_default()
+                let demand = demands.entry(page).or_default();
+                demand.exact.get_or_insert_with(|| exact.clone());
+                demand
                     .quotes
                     .push((QuoteId::new(memo.index, i), prepared.clone()));
             }

@@ -15,6 +15,29 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use url::Url;
 
+/// The quotes some page of the run holds word for word: other pages need
+/// not align them approximately (their verdict is `found` whatever those
+/// pages hold).
+#[derive(Debug, Default)]
+pub(crate) struct ExactFound(std::sync::Mutex<std::collections::HashSet<QuoteId>>);
+
+impl ExactFound {
+    fn contains(&self, id: QuoteId) -> bool {
+        self.lock().contains(&id)
+    }
+
+    fn insert(&self, id: QuoteId) {
+        self.lock().insert(id);
+    }
+
+    /// A std `Mutex`: held for one set operation, never across an `.await`.
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<QuoteId>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// What the memos ask of one page.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Demand {
@@ -22,6 +45,8 @@ pub(crate) struct Demand {
     pub fragments: Vec<Fragment>,
     /// Quotes it is a candidate source for.
     pub quotes: Vec<(QuoteId, Arc<PreparedQuote>)>,
+    /// The run's quotes found word for word so far, shared by every page.
+    pub exact: Option<Arc<ExactFound>>,
 }
 
 impl Demand {
@@ -262,7 +287,22 @@ pub(crate) fn answer(
     let matches = match (&not_read, &text) {
         (None, Some(text)) => {
             let quotes: Vec<&PreparedQuote> = demand.quotes.iter().map(|(_, q)| &**q).collect();
-            quote::find_all(&quotes, text)
+            let fuzzy = |i: usize| {
+                let id = demand.quotes[i].0;
+                demand
+                    .exact
+                    .as_ref()
+                    .is_none_or(|exact| !exact.contains(id))
+            };
+            let found = quote::find_all_with(&quotes, text, &fuzzy);
+            if let Some(exact) = &demand.exact {
+                for (m, (id, _)) in found.iter().zip(&demand.quotes) {
+                    if m.as_ref().is_some_and(|m| m.exact) {
+                        exact.insert(*id);
+                    }
+                }
+            }
+            found
         }
         _ => Vec::new(),
     };
@@ -319,6 +359,7 @@ mod tests {
         };
         let demand = Demand {
             fragments: vec![],
+            exact: None,
             quotes: vec![(
                 QuoteId::new(0, 7),
                 Arc::new(PreparedQuote::from_segments(quote)),
@@ -379,6 +420,7 @@ mod tests {
         };
         let demand = Demand {
             fragments: vec![],
+            exact: None,
             quotes: vec![(
                 QuoteId::new(0, 0),
                 Arc::new(PreparedQuote::from_segments(&["the words are here"])),
@@ -395,6 +437,7 @@ mod tests {
     fn unreadable_pdfs_and_other_types() {
         let demand = Demand {
             fragments: vec![],
+            exact: None,
             quotes: vec![(
                 QuoteId::new(0, 0),
                 Arc::new(PreparedQuote::from_segments(&["some words to find"])),

@@ -195,9 +195,37 @@ pub fn find(quote: &PreparedQuote, page: &PageText) -> Option<QuoteMatch> {
 /// Find each of `quotes` in `page`, sharing one scan of the page for the
 /// bigrams of all of them.
 pub fn find_all(quotes: &[&PreparedQuote], page: &PageText) -> Vec<Option<QuoteMatch>> {
+    find_all_with(quotes, page, &|_| true)
+}
+
+/// [`find_all`], aligning approximately only the quotes for which
+/// `fuzzy(index)` says so (the others are looked for exactly): a quote
+/// another page holds word for word needs no alignment here.
+pub fn find_all_with(
+    quotes: &[&PreparedQuote],
+    page: &PageText,
+    fuzzy: &dyn Fn(usize) -> bool,
+) -> Vec<Option<QuoteMatch>> {
     let hits = OnceCell::new();
     let scan = || hits.get_or_init(|| ProbeHits::scan(quotes, page.normalized()));
-    quotes.iter().map(|q| find_one(q, page, &scan)).collect()
+    quotes
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            if fuzzy(i) {
+                find_one(q, page, &scan)
+            } else {
+                find_exact(q, page)
+            }
+        })
+        .collect()
+}
+
+/// A quote found word for word, every segment in order, or nothing.
+fn find_exact(quote: &PreparedQuote, page: &PageText) -> Option<QuoteMatch> {
+    let none = ProbeHits::default();
+    let found = find_one(quote, page, &|| &none)?;
+    found.exact.then_some(found)
 }
 
 fn find_one<'a>(
@@ -475,6 +503,14 @@ fn candidate_windows(
     }
     clusters.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let best = clusters[0].0;
+    // A quote is aligned only where a fair share of its word pairs stand
+    // together: a quote that is on the page (or nearly) keeps most of its
+    // pairs, a page it is not on shares a stray few. Without this, every
+    // page of a memo whose sources are listed at the end would align every
+    // quote of the memo, and the cost would grow with pages × quotes.
+    if !bounded && best < min_votes(needle) {
+        return Vec::new();
+    }
     let mut windows = Vec::new();
     for &(score, lo, hi) in clusters.iter().take(2) {
         if score * 10 < best * 7 {
@@ -488,6 +524,14 @@ fn candidate_windows(
         }
     }
     windows
+}
+
+/// The distinct word pairs of a quote that must point at one place of a
+/// page before it is aligned there: a quarter of its pairs, and at least
+/// two. A quote with a word changed keeps all but two of its pairs.
+fn min_votes(needle: &str) -> usize {
+    let pairs = bigrams(needle).count();
+    pairs.div_ceil(4).max(2).min(pairs.max(1))
 }
 
 /// The nearest character boundary at or before `at`.
