@@ -78,6 +78,25 @@ fn page(index: usize) -> String {
     html
 }
 
+/// The row of the median wall time among single runs, with the highest
+/// peak memory of them all.
+fn median_row(mut rows: Vec<Row>) -> Row {
+    let peak_kib = rows.iter().filter_map(|r| r.peak_kib).max();
+    rows.sort_by_key(|row| row.wall);
+    let mut row = rows.swap_remove(rows.len() / 2);
+    row.peak_kib = peak_kib;
+    row
+}
+
+/// What `lychee --version` says.
+fn lychee_version(lychee: &Path) -> String {
+    Command::new(lychee)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|_| "lychee".to_owned())
+}
+
 fn find_lychee() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("LYCHEE") {
         return Some(PathBuf::from(path));
@@ -287,7 +306,7 @@ fn main() {
         scale(pages, memos);
         return;
     }
-    let runs = env_number("BENCH_RUNS", 3).max(1);
+    let runs = env_number("BENCH_RUNS", 5).max(1);
     let temp = tempfile::tempdir().expect("temporary directory");
     // BENCH_KEEP=1 leaves the pages, memo and cache behind for profiling.
     let (base, _cleanup) = if std::env::var_os("BENCH_KEEP").is_some() {
@@ -333,15 +352,51 @@ fn main() {
             "citecheck verdicts are wrong: {counts:?}"
         );
     };
-    rows.push(run_tool(
-        format!("citecheck {}", env!("CARGO_PKG_VERSION")),
-        &citecheck,
-        &format!("{args} --no-cache"),
-        runs,
-        pages,
-        base.as_path(),
-        check_verdicts,
-    ));
+    // citecheck and lychee alternate, run after run, so that whatever
+    // else the machine is doing falls on both alike.
+    let lychee = find_lychee();
+    let lychee_args = "--include-fragments --host-concurrency 8 --host-request-interval 0ms \
+                       --max-concurrency 128 --no-progress --format json memo.txt";
+    let check_lychee = |stdout: &[u8]| {
+        let (total, errors) = lychee_counts(stdout);
+        if total != pages as u64 || errors != expected_problems {
+            println!(
+                "note: lychee reported {total} links and {errors} errors \
+                 (expected {pages} and {expected_problems})"
+            );
+        }
+    };
+    let ours_args = format!("{args} --no-cache");
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for _ in 0..runs {
+        ours.push(run_tool(
+            format!("citecheck {}", env!("CARGO_PKG_VERSION")),
+            &citecheck,
+            &ours_args,
+            1,
+            pages,
+            base.as_path(),
+            check_verdicts,
+        ));
+        if let Some(lychee) = &lychee {
+            theirs.push(run_tool(
+                lychee_version(lychee),
+                lychee,
+                lychee_args,
+                1,
+                pages,
+                base.as_path(),
+                check_lychee,
+            ));
+        }
+    }
+    rows.push(median_row(ours));
+    if theirs.is_empty() {
+        println!("lychee is not on the PATH (set LYCHEE=/path/to/lychee): skipped");
+    } else {
+        rows.push(median_row(theirs));
+    }
     // The same run with a cache: filling an empty one (median of `runs`,
     // each from an empty cache), then reruns answered from it (median of
     // at least 7: a rerun takes tens of milliseconds, where this machine's
@@ -371,36 +426,6 @@ fn main() {
         base.as_path(),
         check_verdicts,
     );
-    match find_lychee() {
-        Some(lychee) => {
-            let version = Command::new(&lychee)
-                .arg("--version")
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-                .unwrap_or_else(|_| "lychee".to_owned());
-            let args = "--include-fragments --host-concurrency 8 --host-request-interval 0ms \
-                        --max-concurrency 128 --no-progress --format json memo.txt";
-            rows.push(run_tool(
-                version,
-                &lychee,
-                args,
-                runs,
-                pages,
-                base.as_path(),
-                |stdout| {
-                    let (total, errors) = lychee_counts(stdout);
-                    if total != pages as u64 || errors != expected_problems {
-                        println!(
-                            "note: lychee reported {total} links and {errors} errors \
-                         (expected {pages} and {expected_problems})"
-                        );
-                    }
-                },
-            ));
-        }
-        None => println!("lychee is not on the PATH (set LYCHEE=/path/to/lychee): skipped"),
-    }
-
     println!("\n| tool | URLs | median wall time | URLs per second | peak memory |");
     println!("|---|---:|---:|---:|---:|");
     for row in &rows {
