@@ -243,6 +243,10 @@ pub enum Pairing {
     /// PDF link annotations on words of the quote's sentence first, then
     /// every link of the memo.
     Annotation,
+    /// The links of the footnote or endnote whose reference follows the
+    /// quote (in its sentence, or right after its closing mark) first, then
+    /// those of its block, then the rest.
+    Footnote,
 }
 
 /// A quote of a run: its memo's place among the run's memos and its
@@ -280,6 +284,9 @@ pub struct Quote {
     pub candidates: Vec<usize>,
     /// How the candidates were chosen.
     pub pairing: Pairing,
+    /// The note the quote cites (its number or label as the memo shows
+    /// it), when it cites one.
+    pub note: Option<String>,
     /// Number of words (editorial insertions excluded).
     pub words: usize,
 }

@@ -78,6 +78,9 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
         in_title: false,
         base_seen: false,
         base_option: options.base_url.clone(),
+        ids: Vec::new(),
+        sup_depth: 0,
+        open_ref: Vec::new(),
     };
     let mut skip: Option<ego_tree::NodeId> = None;
     for edge in html.tree.root().traverse() {
@@ -133,12 +136,35 @@ struct Walk<'a> {
     in_title: bool,
     base_seen: bool,
     base_option: Option<Url>,
+    /// The `id` of every open element (a note's links are those written
+    /// inside the element its reference names).
+    ids: Vec<Option<String>>,
+    sup_depth: usize,
+    /// For each open `a`: whether it is a note reference (its label is its
+    /// text, known when it closes).
+    open_ref: Vec<bool>,
+}
+
+/// Whether a fragment names a note as word processors and converters
+/// write them (`fn1`, `_ftn1`, `ftnt1`, `_edn2`, `endnote-3`…).
+fn looks_like_note(target: &str) -> bool {
+    let stem = target.trim_end_matches(|c: char| c.is_ascii_digit());
+    stem.len() < target.len()
+        && matches!(
+            stem.trim_end_matches(['-', '_', ':'])
+                .to_ascii_lowercase()
+                .as_str(),
+            "fn" | "_ftn" | "ftn" | "ftnt" | "_edn" | "edn" | "note" | "footnote" | "endnote"
+        )
 }
 
 impl Walk<'_> {
     fn open(&mut self, el: &scraper::node::Element) {
         let name = el.name();
         let tag_at = self.locator.tag(name);
+        if name == "sup" {
+            self.sup_depth += 1;
+        }
         let anchor = el
             .attr("id")
             .into_iter()
@@ -188,7 +214,19 @@ impl Walk<'_> {
         if name == "a" {
             self.link_depth += 1;
             self.link_texts.open(link);
+            let is_ref = self.note_ref(el, tag_at.unwrap_or(self.locator.cursor));
+            self.open_ref.push(is_ref);
+            if let (Some(block), Some(own)) =
+                (self.stack.last_mut(), el.attr("id").or(el.attr("name")))
+            {
+                // Word processors mark a note with an anchor inside it.
+                block.note_names.push(own.to_owned());
+            }
         }
+        // After the `a` itself: an id on a link names its block, not the
+        // link alone.
+        self.ids
+            .push(el.attr("id").filter(|_| name != "a").map(str::to_owned));
         if name == "blockquote" {
             if self.blockquote_depth == 0 {
                 if let Some(block) = self.stack.last_mut() {
@@ -216,12 +254,19 @@ impl Walk<'_> {
 
     fn close(&mut self, el: &scraper::node::Element) {
         let name = el.name();
+        self.ids.pop();
+        if name == "sup" {
+            self.sup_depth = self.sup_depth.saturating_sub(1);
+        }
         match name {
             "head" => self.in_head = false,
             "title" => self.in_title = false,
             "a" => {
                 self.link_depth = self.link_depth.saturating_sub(1);
                 self.link_texts.close(&mut self.doc.links);
+                if self.open_ref.pop() == Some(true) {
+                    self.label_note_ref();
+                }
             }
             "q" => {
                 self.q_depth = self.q_depth.saturating_sub(1);
@@ -285,8 +330,63 @@ impl Walk<'_> {
         }
     }
 
+    /// Record a note reference if this `a` is one (`role="doc-noteref"`,
+    /// a footnote class, inside `<sup>`, or a fragment that names a note
+    /// as converters and word processors write them).
+    fn note_ref(&mut self, el: &scraper::node::Element, src: usize) -> bool {
+        let Some(target) = el.attr("href").and_then(|h| h.trim().strip_prefix('#')) else {
+            return false;
+        };
+        let role = el.attr("role").unwrap_or_default();
+        let class = el.attr("class").unwrap_or_default().to_ascii_lowercase();
+        let is_ref = role.contains("doc-noteref")
+            || class.contains("footnote-ref")
+            || class.contains("noteref")
+            || self.sup_depth > 0
+            || looks_like_note(target);
+        let Some(block) = self.stack.last_mut().filter(|_| is_ref) else {
+            return false;
+        };
+        let note = percent_encoding::percent_decode_str(target)
+            .decode_utf8_lossy()
+            .into_owned();
+        block.note_refs.push(super::NoteRef {
+            at: block.text.len(),
+            label: note.clone(),
+            note,
+            src,
+        });
+        true
+    }
+
+    /// A note reference closed: the memo's label for it is its text
+    /// (`1`, `[2]`), brackets aside.
+    fn label_note_ref(&mut self) {
+        let text = self
+            .doc
+            .links
+            .last()
+            .and_then(|l| l.text.clone())
+            .unwrap_or_default();
+        let label = text
+            .trim()
+            .trim_matches(['[', ']', '(', ')'])
+            .trim()
+            .to_owned();
+        let reference = self
+            .stack
+            .last_mut()
+            .and_then(|block| block.note_refs.last_mut());
+        if let (Some(reference), false) = (reference, label.is_empty()) {
+            reference.label = label;
+        }
+    }
+
     fn add_link(&mut self, written: &str, kind: LinkKind, offset: usize) -> usize {
         let index = self.doc.links.len();
+        for id in self.ids.iter().flatten() {
+            self.doc.notes.entry(id.clone()).or_default().push(index);
+        }
         self.doc.links.push(RawLink {
             text: None,
             written: written.to_owned(),

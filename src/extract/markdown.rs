@@ -33,6 +33,16 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
                 }
             }
             Event::Code(code) => state.heading_text(&code),
+            Event::FootnoteReference(label) => {
+                if let Some(block) = state.block.as_mut() {
+                    block.note_refs.push(super::NoteRef {
+                        at: block.text.len(),
+                        note: label.to_string(),
+                        label: label.to_string(),
+                        src: range.start,
+                    });
+                }
+            }
             Event::Html(html) | Event::InlineHtml(html) => html_anchors(&html, &mut doc),
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(block) = state.block.as_mut() {
@@ -65,6 +75,8 @@ struct State {
     heading: Option<String>,
     /// Heading ids given so far, for GitHub's `-1`, `-2` on repeats.
     slugs: std::collections::HashMap<String, usize>,
+    /// The footnote being defined: its links are the note's.
+    note: Option<String>,
 }
 
 impl State {
@@ -83,11 +95,12 @@ impl State {
                 self.open_unit(false);
             }
             Tag::CodeBlock(_) => self.in_code += 1,
-            Tag::Paragraph
-            | Tag::Item
-            | Tag::TableCell
-            | Tag::BlockQuote(_)
-            | Tag::FootnoteDefinition(_) => {
+            Tag::FootnoteDefinition(label) => {
+                self.note = Some(label.to_string());
+                doc.notes.entry(label.to_string()).or_default();
+                self.open_unit(false);
+            }
+            Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::BlockQuote(_) => {
                 self.open_unit(matches!(tag, Tag::BlockQuote(_)));
             }
             Tag::Link {
@@ -159,20 +172,27 @@ impl State {
                 self.in_link = self.in_link.saturating_sub(1);
                 self.link_texts.close(&mut doc.links);
             }
+            TagEnd::FootnoteDefinition => {
+                self.note = None;
+                self.close_unit(doc);
+            }
             TagEnd::Paragraph
             | TagEnd::Heading(_)
             | TagEnd::Item
             | TagEnd::TableCell
-            | TagEnd::BlockQuote(_)
-            | TagEnd::FootnoteDefinition => {
-                self.unit_depth = self.unit_depth.saturating_sub(1);
-                if self.unit_depth == 0 {
-                    if let Some(block) = self.block.take() {
-                        doc.blocks.push(block);
-                    }
-                }
-            }
+            | TagEnd::BlockQuote(_) => self.close_unit(doc),
             _ => {}
+        }
+    }
+
+    /// A unit of prose closes: at the top level, its block is done.
+    fn close_unit(&mut self, doc: &mut Document) {
+        self.unit_depth = self.unit_depth.saturating_sub(1);
+        if self.unit_depth == 0 {
+            if let Some(mut block) = self.block.take() {
+                unresolved_note_refs(&mut block);
+                doc.blocks.push(block);
+            }
         }
     }
 
@@ -215,6 +235,9 @@ impl State {
         if let Some(block) = self.block.as_mut() {
             block.links.push(index);
         }
+        if let Some(note) = &self.note {
+            doc.notes.entry(note.clone()).or_default().push(index);
+        }
         index
     }
 }
@@ -250,6 +273,29 @@ fn read_front_matter(text: &str, doc: &mut Document) {
             "title" => doc.meta.title = Some(value.to_owned()),
             _ => {}
         }
+    }
+}
+
+/// `[^label]` left as text: a reference to a note the memo does not
+/// define (pulldown-cmark parses only references to defined notes). It is
+/// recorded as a reference, so that the memo is warned about it.
+fn unresolved_note_refs(block: &mut Block) {
+    let mut from = 0;
+    while let Some(at) = block.text[from..].find("[^").map(|i| from + i) {
+        let rest = &block.text[at + 2..];
+        let Some(end) = rest.find(']') else {
+            break;
+        };
+        let label = &rest[..end];
+        if !label.is_empty() && !label.contains(char::is_whitespace) {
+            block.note_refs.push(super::NoteRef {
+                at,
+                note: label.to_owned(),
+                label: format!("[^{label}]"),
+                src: block.map.to_source(at),
+            });
+        }
+        from = at + 2;
     }
 }
 

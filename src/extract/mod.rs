@@ -109,8 +109,31 @@ fn finish(mut doc: Document, lines: &LineIndex<'_>, options: &ExtractOptions) ->
     // Quotes that nothing nearer pairs with take every page of the memo:
     // computed once, since a long plain-text memo has many such quotes.
     let memo_candidates = dedupe_by_page(&extraction.links, all_checkable(&extraction.links));
+    let mut notes = std::mem::take(&mut doc.notes);
     for block in &doc.blocks {
-        quotes_in_block(block, lines, options, &memo_candidates, &mut extraction);
+        for name in &block.note_names {
+            notes.entry(name.clone()).or_default().extend(&block.links);
+        }
+    }
+    for reference in doc.blocks.iter().flat_map(|b| &b.note_refs) {
+        if !notes.contains_key(&reference.note) {
+            extraction.problems.push(Problem::at(
+                Severity::Warning,
+                lines.position(reference.src),
+                format!(
+                    "note reference {} names no note in the memo (quotes beside it pair \
+                     with the links near them)",
+                    reference.label
+                ),
+            ));
+        }
+    }
+    let scope = Scope {
+        memo: &memo_candidates,
+        notes: &notes,
+    };
+    for block in &doc.blocks {
+        quotes_in_block(block, lines, options, &scope, &mut extraction);
     }
     extraction
 }
@@ -146,6 +169,23 @@ struct Block {
     /// span in the block's text and index. A quote in the same sentence
     /// pairs with them first.
     on_words: Vec<(std::ops::Range<usize>, usize)>,
+    /// Note references: their offset in the block's text, the note they
+    /// name, and the label the memo shows (`1`, `speech`).
+    note_refs: Vec<NoteRef>,
+    /// Names of notes this block is (`<a name="_ftn1">` or an `id` on a
+    /// link inside it, as word processors write notes): its links are
+    /// theirs.
+    note_names: Vec<String>,
+}
+
+/// A note reference in a block: offset, the note's name, its label.
+#[derive(Debug, Clone)]
+struct NoteRef {
+    at: usize,
+    note: String,
+    label: String,
+    /// Where it stands in the memo's source.
+    src: usize,
 }
 
 impl Block {
@@ -204,6 +244,8 @@ struct Document {
     base: Option<Url>,
     /// The memo's own anchors, for formats that have them.
     anchors: Option<Vec<String>>,
+    /// The links of each footnote or endnote, by the note's name.
+    notes: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// Maps byte offsets in a block's text back to the memo source.
@@ -278,12 +320,19 @@ fn invalid_host(url: &Url) -> Option<String> {
     ))
 }
 
+/// What a quote may pair with beyond its block: every link of the memo,
+/// and the links of each note.
+struct Scope<'a> {
+    memo: &'a [usize],
+    notes: &'a std::collections::HashMap<String, Vec<usize>>,
+}
+
 /// Find the quotes of one block and pair each with its candidate sources.
 fn quotes_in_block(
     block: &Block,
     lines: &LineIndex<'_>,
     options: &ExtractOptions,
-    memo_candidates: &[usize],
+    scope: &Scope<'_>,
     out: &mut Extraction,
 ) {
     let found = quotes::scan(&block.text);
@@ -299,7 +348,7 @@ fn quotes_in_block(
             attribution: speaker,
             q_cite: None,
         };
-        push_quote(block, lines, options, memo_candidates, quote, out);
+        push_quote(block, lines, options, scope, quote, out);
         return;
     }
     for f in found {
@@ -323,7 +372,7 @@ fn quotes_in_block(
                     attribution: speaker,
                     q_cite: q_cite.flatten(),
                 };
-                push_quote(block, lines, options, memo_candidates, quote, out);
+                push_quote(block, lines, options, scope, quote, out);
             }
             quotes::Found::Unterminated { open } => {
                 let position = lines.position(block.map.to_source(open));
@@ -370,10 +419,11 @@ fn push_quote(
     block: &Block,
     lines: &LineIndex<'_>,
     options: &ExtractOptions,
-    memo_candidates: &[usize],
+    scope: &Scope<'_>,
     site: QuoteSite<'_>,
     out: &mut Extraction,
 ) {
+    let memo_candidates = scope.memo;
     let QuoteSite {
         open,
         inner,
@@ -388,7 +438,15 @@ fn push_quote(
     let cite = q_cite.or(block.cite);
     let close = inner.as_ptr() as usize - block.text.as_ptr() as usize + inner.len();
     let on_words = links_in_sentence(block, open..close);
-    let (candidates, pairing) = if !on_words.is_empty() {
+    let (note, note_links) = note_links(block, close, scope);
+    let (candidates, pairing) = if !note_links.is_empty() {
+        let mut c = note_links;
+        c.extend(on_words);
+        c.extend(cite);
+        c.extend(block.links.iter().copied());
+        c.extend_from_slice(memo_candidates);
+        (dedupe_by_page(&out.links, c), Pairing::Footnote)
+    } else if !on_words.is_empty() {
         let mut c = on_words;
         c.extend_from_slice(memo_candidates);
         (dedupe_by_page(&out.links, c), Pairing::Annotation)
@@ -411,8 +469,34 @@ fn push_quote(
         attribution,
         candidates,
         pairing,
+        note: note.filter(|_| pairing == Pairing::Footnote),
         words,
     });
+}
+
+/// The note a quote cites, by a reference that follows it in its sentence
+/// or right after its closing mark (`close`): its label, and the links of
+/// every note so cited, in order.
+fn note_links(block: &Block, close: usize, scope: &Scope<'_>) -> (Option<String>, Vec<usize>) {
+    if block.note_refs.is_empty() {
+        return (None, Vec::new());
+    }
+    // A reference after the sentence's full stop still belongs to it
+    // (`“…”.[^1]`, `…it.”¹`).
+    let end = quotes::sentence_end(&block.text, close) + 4;
+    let cited: Vec<&NoteRef> = block
+        .note_refs
+        .iter()
+        .filter(|r| r.at >= close && r.at <= end)
+        .collect();
+    let label = cited.iter().map(|r| r.label.as_str()).collect::<Vec<_>>();
+    let links: Vec<usize> = cited
+        .iter()
+        .filter_map(|r| scope.notes.get(&r.note))
+        .flatten()
+        .copied()
+        .collect();
+    ((!label.is_empty()).then(|| label.join(", ")), links)
 }
 
 /// The links on words of the sentence around `quote` (a span of the

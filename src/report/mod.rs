@@ -216,6 +216,10 @@ pub struct QuoteResult {
     pub candidates: Vec<String>,
     /// How the candidates were chosen.
     pub pairing: crate::model::Pairing,
+    /// The note the quote cites (`3`, or `speech` for a Markdown
+    /// `[^speech]`), when it is paired by a footnote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Why, for every verdict but `found`.
     pub reason: Option<String>,
     /// The quote checked again on an archived copy of its source, when
@@ -291,6 +295,7 @@ impl QuoteResult {
                 .map(Link::display_url)
                 .collect(),
             pairing: quote.pairing,
+            note: quote.note.clone(),
             reason: outcome.reason,
             archived: outcome.archived,
         }

@@ -183,6 +183,9 @@ fn quote_line(memo: &MemoReport, quote: &QuoteResult, painter: &Painter) -> (Pla
     if let Some(who) = &quote.attribution {
         line.push_str(&format!(" — {}", clean(who)));
     }
+    if let Some(note) = &quote.note {
+        line.push_str(&format!(" (note {})", clean(note)));
+    }
     if let Some(reason) = &quote.reason {
         line.push_str(&format!("\n      {}", clean(reason)));
     }

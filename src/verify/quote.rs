@@ -823,6 +823,7 @@ mod tests {
             attribution: None,
             candidates: vec![],
             pairing: crate::model::Pairing::Memo,
+            note: None,
             words: 8,
         };
         let prepared = PreparedQuote::new(&quote);

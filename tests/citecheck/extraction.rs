@@ -183,3 +183,109 @@ fn links_carry_the_words_they_are_on() {
     let texts: Vec<Option<&str>> = html.links.iter().map(|l| l.text.as_deref()).collect();
     assert_eq!(texts, [Some("the bold words"), None, None]);
 }
+
+/// One footnoted memo written three ways (`fixtures/memos/footnotes/`):
+/// Markdown with `[^label]` notes, HTML as pandoc writes it (`pandoc -s
+/// footnoted.md -o footnoted-pandoc.html`: `role="doc-noteref"`, a
+/// `doc-endnotes` section) and HTML as Word's "Save as Web Page" writes it
+/// (`#_ftn1` references, notes marked by `<a name="_ftn1">` inside
+/// `mso-element:footnote` blocks; written by hand after that shape). Each
+/// gives the same URLs and quotes, and pairs each quote first with the
+/// links of its note: a quote with two references takes both notes' links
+/// in order, a note with two links gives both, and a reference to a note
+/// the memo lacks is a warning and the quote pairs as it would without it.
+#[test]
+fn footnoted_quotes_pair_with_their_notes_in_every_format() {
+    let options = ExtractOptions::default();
+    let mut seen = Vec::new();
+    for name in [
+        "footnoted.md",
+        "footnoted-pandoc.html",
+        "footnoted-word.html",
+    ] {
+        let x = extract_fixture(&format!("memos/footnotes/{name}"), &options);
+        let mut urls: Vec<String> = x
+            .links
+            .iter()
+            .filter_map(|l| match &l.target {
+                citecheck::model::Target::Http(url) => Some(url.to_string()),
+                _ => None,
+            })
+            .collect();
+        urls.sort();
+        urls.dedup();
+        assert_eq!(
+            urls,
+            [
+                "https://briefing.test/notes",
+                "https://committee.test/annex",
+                "https://committee.test/report#ch4",
+                "https://speeches.test/minister-2019",
+            ],
+            "{name}"
+        );
+        // Note references and back-links are places in the memo, never
+        // excluded links.
+        assert!(
+            x.links
+                .iter()
+                .all(|l| !matches!(l.target, citecheck::model::Target::Relative)),
+            "{name}"
+        );
+        let url = |i: usize| x.links[i].display_url();
+        let quotes: Vec<(String, Pairing, Option<String>, Vec<String>)> = x
+            .quotes
+            .iter()
+            .map(|q| {
+                let first: Vec<String> = q.candidates.iter().take(3).map(|&i| url(i)).collect();
+                (q.text.clone(), q.pairing, q.note.clone(), first)
+            })
+            .collect();
+        assert_eq!(quotes.len(), 4, "{name}: {quotes:#?}");
+        let (minister, reforms, budget, opposition) =
+            (&quotes[0], &quotes[1], &quotes[2], &quotes[3]);
+        assert_eq!(
+            minister.0,
+            "energy security is now a matter for the whole alliance"
+        );
+        assert_eq!(minister.1, Pairing::Footnote, "{name}: {minister:?}");
+        assert_eq!(
+            minister.3[0], "https://speeches.test/minister-2019",
+            "{name}"
+        );
+        assert_eq!(reforms.1, Pairing::Footnote, "{name}: {reforms:?}");
+        assert_eq!(
+            reforms.3[..2],
+            [
+                "https://committee.test/report#ch4".to_owned(),
+                "https://committee.test/annex".to_owned()
+            ],
+            "{name}"
+        );
+        // Two references: both notes, in the order cited.
+        assert_eq!(
+            budget.3,
+            [
+                "https://committee.test/report#ch4",
+                "https://committee.test/annex",
+                "https://speeches.test/minister-2019"
+            ],
+            "{name}"
+        );
+        // A reference to no note: a warning, and the quote pairs as before.
+        assert_ne!(opposition.1, Pairing::Footnote, "{name}: {opposition:?}");
+        assert!(
+            x.problems
+                .iter()
+                .any(|p| p.message.contains("names no note")),
+            "{name}: {:?}",
+            x.problems
+        );
+        seen.push((name, minister.2.clone(), budget.2.clone()));
+    }
+    // Each format labels its notes as it shows them.
+    assert_eq!(seen[0].1.as_deref(), Some("speech"));
+    assert_eq!(seen[0].2.as_deref(), Some("2, speech"));
+    assert_eq!(seen[1].1.as_deref(), Some("1"));
+    assert_eq!(seen[2].2.as_deref(), Some("2, 1"));
+}
