@@ -23,6 +23,13 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
     for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
         match event {
             Event::Start(tag) => state.start(tag, range, src, &mut doc),
+            Event::End(TagEnd::HtmlBlock) => {
+                // An HTML block is read as HTML, where it stands.
+                if let Some(block) = state.html_block.take() {
+                    let part = super::html::parse(&src[block.clone()], options);
+                    doc.absorb(part, block.start);
+                }
+            }
             Event::End(tag) => state.end(tag, &mut doc),
             Event::Text(text) => {
                 if state.in_metadata {
@@ -43,7 +50,17 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
                     });
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) => html_anchors(&html, &mut doc),
+            Event::Html(html) => {
+                html_anchors(&html, &mut doc);
+                state.html_block = Some(match state.html_block.take() {
+                    Some(block) => block.start..range.end,
+                    None => range,
+                });
+            }
+            Event::InlineHtml(html) => {
+                html_anchors(&html, &mut doc);
+                state.inline_html(&html, range.start, &mut doc);
+            }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(block) = state.block.as_mut() {
                     block.push("\n", range.start, false);
@@ -77,6 +94,11 @@ struct State {
     slugs: std::collections::HashMap<String, usize>,
     /// The footnote being defined: its links are the note's.
     note: Option<String>,
+    /// The source of the HTML block being read.
+    html_block: Option<Range<usize>>,
+    /// Inline `<a>` and `<q>` elements open: for a `<q>`, whether a
+    /// quotation mark was opened.
+    inline_open: Vec<&'static str>,
 }
 
 impl State {
@@ -218,6 +240,49 @@ impl State {
         }
     }
 
+    /// Inline HTML in a paragraph: `<a href>` and `<q cite>` as the HTML
+    /// extractor reads them (a link, with the words it is on; a quotation
+    /// between marks, paired with its `cite`), at `at` in the source.
+    fn inline_html(&mut self, tag: &str, at: usize, doc: &mut Document) {
+        let Some((name, closing, attrs)) = inline_tag(tag) else {
+            return;
+        };
+        match (name.as_str(), closing) {
+            ("a", false) => {
+                let link = attrs
+                    .iter()
+                    .find(|(k, ..)| k == "href")
+                    .map(|(_, v, off)| self.add_link(doc, v.clone(), LinkKind::Anchor, at + off));
+                self.in_link += 1;
+                self.link_texts.open(link);
+                self.inline_open.push("a");
+            }
+            ("a", true) if self.inline_open.last() == Some(&"a") => {
+                self.inline_open.pop();
+                self.in_link = self.in_link.saturating_sub(1);
+                self.link_texts.close(&mut doc.links);
+            }
+            ("q", false) => {
+                let cite = attrs
+                    .iter()
+                    .find(|(k, ..)| k == "cite")
+                    .map(|(_, v, off)| self.add_link(doc, v.clone(), LinkKind::Cite, at + off));
+                if let Some(block) = self.block.as_mut() {
+                    block.q_spans.push((block.text.len(), cite));
+                    block.push("“", at, false);
+                }
+                self.inline_open.push("q");
+            }
+            ("q", true) if self.inline_open.last() == Some(&"q") => {
+                self.inline_open.pop();
+                if let Some(block) = self.block.as_mut() {
+                    block.push("”", at, false);
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn add_link(
         &mut self,
         doc: &mut Document,
@@ -274,6 +339,69 @@ fn read_front_matter(text: &str, doc: &mut Document) {
             _ => {}
         }
     }
+}
+
+/// An attribute of an inline tag: its lower-case name, its value, and the
+/// value's offset in the tag.
+type Attribute = (String, String, usize);
+
+/// A tag of inline HTML: its lower-case name, whether it closes, and its
+/// attributes.
+fn inline_tag(tag: &str) -> Option<(String, bool, Vec<Attribute>)> {
+    let inner = tag.strip_prefix('<')?;
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let name_len = inner
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    let name = inner[..name_len].to_ascii_lowercase();
+    if name.is_empty() {
+        return None;
+    }
+    let mut attrs = Vec::new();
+    let mut rest = &inner[name_len..];
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+        let key_len = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '=' | '>' | '/'))
+            .unwrap_or(rest.len());
+        if key_len == 0 {
+            break;
+        }
+        let key = rest[..key_len].to_ascii_lowercase();
+        rest = rest[key_len..].trim_start();
+        let Some(after) = rest.strip_prefix('=') else {
+            attrs.push((key, String::new(), tag.len() - rest.len()));
+            continue;
+        };
+        let after = after.trim_start();
+        let (value, quote) = match after.chars().next() {
+            Some(q @ ('"' | '\'')) => (&after[1..], Some(q)),
+            _ => (after, None),
+        };
+        let end = match quote {
+            Some(q) => value.find(q).unwrap_or(value.len()),
+            None => value
+                .find(|c: char| c.is_whitespace() || c == '>')
+                .unwrap_or(value.len()),
+        };
+        let offset = tag.len() - value.len();
+        attrs.push((key, decode_entities(&value[..end]), offset));
+        rest = &value[(end + usize::from(quote.is_some())).min(value.len())..];
+    }
+    Some((name, closing, attrs))
+}
+
+/// The few character references attribute values carry.
+fn decode_entities(value: &str) -> String {
+    value
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
 
 /// `[^label]` left as text: a reference to a note the memo does not

@@ -233,6 +233,44 @@ impl LinkTexts {
     }
 }
 
+impl Document {
+    /// Take in `part`, a document read from the source `at` bytes on (an
+    /// HTML block inside Markdown): its links, blocks, notes and anchors,
+    /// with their offsets and indices moved.
+    fn absorb(&mut self, part: Document, at: usize) {
+        let base = self.links.len();
+        self.links.extend(part.links.into_iter().map(|mut link| {
+            link.offset += at;
+            link
+        }));
+        for mut block in part.blocks {
+            block.map = block.map.shifted(at);
+            for link in block.links.iter_mut().chain(&mut block.cite) {
+                *link += base;
+            }
+            for (_, cite) in &mut block.q_spans {
+                if let Some(cite) = cite {
+                    *cite += base;
+                }
+            }
+            for reference in &mut block.note_refs {
+                reference.src += at;
+            }
+            self.blocks.push(block);
+        }
+        for (note, links) in part.notes {
+            self.notes
+                .entry(note)
+                .or_default()
+                .extend(links.into_iter().map(|l| l + base));
+        }
+        if let Some(anchors) = part.anchors {
+            self.anchors.get_or_insert_with(Vec::new).extend(anchors);
+        }
+        self.problems.extend(part.problems);
+    }
+}
+
 /// What a format module hands back.
 #[derive(Debug, Default)]
 struct Document {
@@ -264,6 +302,14 @@ impl TextMap {
 
     fn record(&mut self, text: usize, src: usize, exact_len: usize) {
         self.runs.push((text, src, exact_len));
+    }
+
+    /// The same map for text whose source starts `by` bytes further on.
+    fn shifted(mut self, by: usize) -> Self {
+        for run in &mut self.runs {
+            run.1 += by;
+        }
+        self
     }
 
     fn to_source(&self, at: usize) -> usize {

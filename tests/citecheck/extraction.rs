@@ -289,3 +289,35 @@ fn footnoted_quotes_pair_with_their_notes_in_every_format() {
     assert_eq!(seen[1].1.as_deref(), Some("1"));
     assert_eq!(seen[2].2.as_deref(), Some("2, 1"));
 }
+
+/// HTML inside Markdown is read as HTML where it stands: an inline
+/// `<a href>` and `<q cite>` in a paragraph, and an HTML block with a
+/// quote and a link, with exact lines and columns.
+#[test]
+fn html_inside_markdown_is_read_like_html() {
+    let memo = "# Brief\n\
+                \n\
+                The envoy wrote that <q cite=\"https://cite.test/q\">the talks will resume in the \
+                spring</q>, as <a href=\"https://inline.test/a?x=1&amp;y=2\">the agency</a> reported.\n\
+                \n\
+                <div class=\"box\">\n\
+                <p>The minister said “we will not accept any change to the border” in \
+                <a href=\"https://block.test/speech\">her speech</a>.</p>\n\
+                </div>\n\
+                \n\
+                After the block, a [plain link](https://after.test/).\n";
+    let x = extract(memo, MemoFormat::Markdown, &ExtractOptions::default());
+    check(
+        &render(&x),
+        r#"
+        link 3:31 Cite https://cite.test/q
+        link 3:105 Anchor https://inline.test/a?x=1&y=2
+        link 6:80 Anchor https://block.test/speech
+        link 9:33 Inline https://after.test/
+        quote 3:22 "the talks will resume in the spring" by - words=7 pairing=Cite candidates=[0, 1]
+        quote 6:22 "we will not accept any change to the border" by - words=9 pairing=Block candidates=[2]
+        "#,
+    );
+    assert_eq!(x.links[1].text.as_deref(), Some("the agency"));
+    assert_eq!(x.links[2].text.as_deref(), Some("her speech"));
+}
