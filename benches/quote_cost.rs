@@ -1,8 +1,12 @@
 //! What checking quotes costs a whole run, beside the same run without
 //! quotes. `cargo bench --bench quote_cost`.
 //!
-//! Pages are article pages made by this benchmark: a site's chrome
-//! (navigation, a sidebar, a footer) around paragraphs of sentences drawn
+//! Pages are article pages made by this benchmark: paragraphs of sentences
+//! around which the articles workload puts a news site's chrome (meta
+//! tags, an inline style sheet and script bundle, a menu of 120 topics with
+//! icons, a footer of 80 links: about 130 KB of HTML a page, as real article
+//! pages weigh) and the many-sources workload a light one (a few links);
+//! the sentences are drawn
 //! from an English vocabulary with word frequencies that fall off as real
 //! text's do, so that common word pairs recur across pages as they do on
 //! real sites. Two workloads, each run `BENCH_RUNS` times (default 5), the
@@ -77,18 +81,24 @@ impl Rng {
 
 /// An article page: chrome around paragraphs; its sentences are returned
 /// too, for quoting.
-fn article(index: usize, words: &[&str]) -> (String, Vec<String>) {
+fn article(index: usize, words: &[&str], heavy: bool) -> (String, Vec<String>) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((index as u64 + 1) * 0x1000_0001));
     let mut html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Article {index} \
-         – The Review</title><link rel=\"stylesheet\" href=\"/site.css\"><script>window.dataLayer \
-         = [];function gtag(){{dataLayer.push(arguments);}}</script></head><body><header>\
-         <nav><ul>"
+         – The Review</title><link rel=\"stylesheet\" href=\"/site.css\">"
     );
-    for section in [
-        "World", "Europe", "Security", "Energy", "Economy", "Opinion", "Podcasts",
-    ] {
-        let _ = write!(html, "<li><a href=\"/{section}\">{section}</a></li>");
+    if heavy {
+        chrome_head(&mut html, index);
+    }
+    html.push_str("</head><body><header><nav><ul>");
+    // A news site's menu: every section and topic, each with its icon.
+    for topic in 0..if heavy { 120 } else { 7 } {
+        let _ = write!(
+            html,
+            "<li class=\"menu-item menu-item-type-taxonomy\"><a href=\"/topic/{topic}\" \
+             data-track=\"nav-{topic}\"><svg class=\"icon\" viewBox=\"0 0 24 24\"><path \
+             d=\"M12 2L2 7l10 5 10-5-10-5zM2 17l10 5 10-5M2 12l10 5 10-5\"/></svg>Topic {topic}</a></li>"
+        );
     }
     html.push_str("</ul></nav></header><main><article>");
     let _ = write!(
@@ -120,9 +130,49 @@ fn article(index: usize, words: &[&str]) -> (String, Vec<String>) {
     html.push_str(
         "</ol></aside></main><footer><p>The Review is published by the Institute. All \
          rights reserved. Privacy policy. Terms of use. Contact us. Subscribe to our \
-         newsletter for the week's most important stories.</p></footer></body></html>",
+         newsletter for the week's most important stories.</p><ul>",
+    );
+    for link in 0..if heavy { 80 } else { 4 } {
+        let _ = write!(
+            html,
+            "<li><a href=\"/about/{link}\" rel=\"nofollow\">Footer link {link}</a></li>"
+        );
+    }
+    let _ = write!(
+        html,
+        "</ul></footer><script type=\"application/ld+json\">{{\"@context\":\"https://schema.org\",\
+         \"@type\":\"NewsArticle\",\"headline\":\"Article {index}\"}}</script></body></html>"
     );
     (html, sentences)
+}
+
+/// What a real article page carries in its head besides the article:
+/// meta tags, a style sheet and a script bundle inline (together about
+/// 90 KB, as news pages have).
+fn chrome_head(html: &mut String, index: usize) {
+    for name in 0..30 {
+        let _ = write!(
+            html,
+            "<meta property=\"og:field{name}\" content=\"The Review article {index}, field {name}\">"
+        );
+    }
+    html.push_str("<style>");
+    for rule in 0..400 {
+        let _ = write!(
+            html,
+            ".c{rule}{{margin:0 {rule}px;padding:{}px;font:400 1rem/1.5 serif;color:#{:06x}}}",
+            rule % 17,
+            rule * 2711 % 0xFF_FFFF
+        );
+    }
+    html.push_str("</style><script>");
+    for f in 0..700 {
+        let _ = write!(
+            html,
+            "function f{f}(a,b){{var c=a+{f};if(b){{return c*b}}return window.__s[{f}]=c}}"
+        );
+    }
+    html.push_str("</script>");
 }
 
 /// A quote's words with one word changed.
@@ -139,12 +189,13 @@ struct Corpus {
     sentences: Vec<Vec<String>>,
 }
 
-fn corpus(count: usize) -> Corpus {
+/// `count` article pages; `heavy`: with a news site's full chrome.
+fn corpus(count: usize, heavy: bool) -> Corpus {
     let words: Vec<&str> = WORDS.split_whitespace().collect();
     let mut pages = HashMap::new();
     let mut sentences = Vec::new();
     for i in 0..count {
-        let (html, said) = article(i, &words);
+        let (html, said) = article(i, &words, heavy);
         pages.insert(format!("/a/{i}.html"), Arc::from(html.into_bytes()));
         sentences.push(said);
     }
@@ -236,7 +287,7 @@ fn write_memos(dir: &Path, name: &str, memos: &[String]) -> Vec<String> {
 
 fn many_sources(runs: usize) {
     let (memos, per_memo) = (100, 50);
-    let corpus = corpus(memos * per_memo);
+    let corpus = corpus(memos * per_memo, false);
     let temp = tempfile::tempdir().expect("temporary directory");
     let pages = corpus.pages;
     let port = start_server(common::site(move |path| pages.get(path).cloned()));
@@ -266,7 +317,7 @@ fn many_sources(runs: usize) {
 }
 
 fn articles(runs: usize) {
-    let corpus = corpus(127);
+    let corpus = corpus(127, true);
     let temp = tempfile::tempdir().expect("temporary directory");
     let pages = corpus.pages;
     let port = start_server(common::site(move |path| pages.get(path).cloned()));

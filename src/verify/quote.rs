@@ -327,17 +327,18 @@ fn align_segment<'a>(
     let text = page.normalized();
     let haystack = text.get(region.clone())?;
     let quote_chars = needle.chars().count();
-    if let Some(at) = memmem::find(haystack.as_bytes(), needle.as_bytes()) {
-        let start = region.start + at;
-        // Only whole words: a quote of `art` must not match `start`.
-        if is_word_edge(text, start, start + needle.len()) {
-            return Some(Alignment {
-                start,
-                end: start + needle.len(),
-                edits: 0,
-                quote_chars,
-            });
-        }
+    // Only whole words: a quote of `art` must not match `start`, and an
+    // occurrence inside longer words does not hide one further on.
+    let exact = memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
+        .map(|at| region.start + at)
+        .find(|&start| is_word_edge(text, start, start + needle.len()));
+    if let Some(start) = exact {
+        return Some(Alignment {
+            start,
+            end: start + needle.len(),
+            edits: 0,
+            quote_chars,
+        });
     }
     let mut best: Option<Alignment> = None;
     let bounded = region.start > 0;
@@ -806,6 +807,17 @@ mod tests {
         );
         let m = find_in(&["alpha beta gamma", "theta iota kappa"], &far).unwrap();
         assert!(!m.exact);
+    }
+
+    #[test]
+    fn an_occurrence_inside_longer_words_does_not_hide_a_whole_one() {
+        // Every pair of this quote is frequent on the page, so only the
+        // exact search can find it: it must look past the first
+        // occurrence, which starts inside a word.
+        let filler = "of the state of the state ".repeat(40);
+        let page = format!("vikaof the state {filler} and so of the state it ends");
+        let m = find_in(&["of the state"], &page).unwrap();
+        assert!(m.exact);
     }
 
     #[test]
