@@ -280,7 +280,7 @@ fn quotes_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Re
                 "<tr data-verdict=\"{v}\" data-memo=\"{index}\" data-severity=\"{sev}\">\
                  <td class=\"at\">{}</td><td><span class=\"v {sev}\">{v}</span>{}</td>\
                  <td>{cell}</td><td>{}</td></tr>",
-                q.place().label().unwrap_or_default(),
+                q.at().unwrap_or_default(),
                 q.similarity
                     .map(|s| format!("<br>{s:.2}"))
                     .unwrap_or_default(),

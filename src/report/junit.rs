@@ -34,7 +34,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             findings.len()
         )?;
         for f in &findings {
-            let at = f.position().label().map(|l| l + " ").unwrap_or_default();
+            let at = f.at().map(|l| l + " ").unwrap_or_default();
             let name = format!(
                 "{at}{} {}",
                 f.kind(),

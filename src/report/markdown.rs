@@ -48,7 +48,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
         }
         writeln!(out, "\n#### `{}`\n", memo.path.replace('`', "'"))?;
         for f in findings {
-            let at = f.position().label().unwrap_or_else(|| "-".to_owned());
+            let at = f.at().unwrap_or_else(|| "-".to_owned());
             let icon = if f.severity() == Severity::Error {
                 "❌"
             } else {

@@ -268,6 +268,16 @@ impl QuoteResult {
         Place::new(self.page, Some(self.line), Some(self.column))
     }
 
+    /// Where it stands as reports write it, with the note it cites:
+    /// `12:5 (note 3)`.
+    pub fn at(&self) -> Option<String> {
+        let label = self.place().label()?;
+        Some(match &self.note {
+            Some(note) => format!("{label} (note {note})"),
+            None => label,
+        })
+    }
+
     /// Combine a quotation with its outcome; `links` are the memo's links,
     /// which the quote's candidates index.
     pub fn new(quote: &Quote, links: &[Link], outcome: QuoteOutcome) -> Self {
@@ -475,6 +485,15 @@ impl<'a> Finding<'a> {
             Item::Link(l) => l.severity,
             Item::Quote(q) => q.severity,
             Item::Problem(p) => p.severity,
+        }
+    }
+
+    /// Where it stands as reports write it (a footnoted quote's note
+    /// beside its place), when known.
+    pub fn at(&self) -> Option<String> {
+        match self.item {
+            Item::Quote(q) => q.at(),
+            _ => self.position().label(),
         }
     }
 
