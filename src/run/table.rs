@@ -178,11 +178,23 @@ impl Table {
         if self.keep_reads || fetched.released {
             return Some(fetched.clone());
         }
-        let mut read = PageRead::clone(&fetched.read);
-        if let Some(facts) = &mut read.facts {
-            facts.anchors = Default::default();
-            facts.text = None;
-        }
+        // Only the small fields are copied: the anchors and text stay
+        // behind with the whole read, which is dropped with its last user.
+        let whole = &fetched.read;
+        let read = PageRead {
+            status: whole.status,
+            truncated: whole.truncated,
+            facts: whole.facts.as_ref().map(|f| crate::verify::page::PageFacts {
+                html: f.html,
+                anchors: Default::default(),
+                title: f.title.clone(),
+                heading: f.heading.clone(),
+                text: None,
+            }),
+            unreadable: whole.unreadable.clone(),
+            challenge: whole.challenge.clone(),
+            soft_404: whole.soft_404.clone(),
+        };
         let released = Arc::new(Fetched {
             page: fetched.page.clone(),
             read: Arc::new(read),
