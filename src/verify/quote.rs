@@ -36,6 +36,9 @@ const FREQUENT: usize = 32;
 struct Reading {
     original: String,
     normalized: Normalized,
+    /// The exact search for the normalised text, built once for every
+    /// page the quote is looked for in.
+    finder: memmem::Finder<'static>,
 }
 
 impl Reading {
@@ -50,17 +53,21 @@ impl Reading {
                 .len();
         let end = text.trim_end_matches(|c: char| !c.is_alphanumeric()).len();
         if start == 0 && end == text.len() {
-            return Self {
-                original,
-                normalized,
-            };
+            return Self::with_finder(original, normalized);
         }
         let kept = normalized
             .original(&original, start, end.max(start))
             .to_owned();
+        let normalized = normalize_mapped(&kept);
+        Self::with_finder(kept, normalized)
+    }
+
+    fn with_finder(original: String, normalized: Normalized) -> Self {
+        let finder = memmem::Finder::new(normalized.text.as_bytes()).into_owned();
         Self {
-            normalized: normalize_mapped(&kept),
-            original: kept,
+            original,
+            normalized,
+            finder,
         }
     }
 
@@ -329,7 +336,9 @@ fn align_segment<'a>(
     let quote_chars = needle.chars().count();
     // Only whole words: a quote of `art` must not match `start`, and an
     // occurrence inside longer words does not hide one further on.
-    let exact = memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
+    let exact = reading
+        .finder
+        .find_iter(haystack.as_bytes())
         .map(|at| region.start + at)
         .find(|&start| is_word_edge(text, start, start + needle.len()));
     if let Some(start) = exact {
