@@ -213,13 +213,20 @@ pub fn find_all_with(
     page: &PageText,
     fuzzy: &dyn Fn(usize) -> bool,
 ) -> Vec<Option<QuoteMatch>> {
+    let wanted: Vec<bool> = (0..quotes.len()).map(fuzzy).collect();
+    // The page's word pairs are looked up for the quotes aligned here only.
+    let aligned: Vec<&PreparedQuote> = quotes
+        .iter()
+        .zip(&wanted)
+        .filter_map(|(q, &w)| w.then_some(*q))
+        .collect();
     let hits = OnceCell::new();
-    let scan = || hits.get_or_init(|| ProbeHits::scan(quotes, page.normalized()));
+    let scan = || hits.get_or_init(|| ProbeHits::scan(&aligned, page.normalized()));
     quotes
         .iter()
         .enumerate()
         .map(|(i, q)| {
-            if fuzzy(i) {
+            if wanted[i] {
                 find_one(q, page, &scan)
             } else {
                 find_exact(q, page)
