@@ -184,13 +184,16 @@ impl Table {
         let read = PageRead {
             status: whole.status,
             truncated: whole.truncated,
-            facts: whole.facts.as_ref().map(|f| crate::verify::page::PageFacts {
-                html: f.html,
-                anchors: Default::default(),
-                title: f.title.clone(),
-                heading: f.heading.clone(),
-                text: None,
-            }),
+            facts: whole
+                .facts
+                .as_ref()
+                .map(|f| crate::verify::page::PageFacts {
+                    html: f.html,
+                    anchors: Default::default(),
+                    title: f.title.clone(),
+                    heading: f.heading.clone(),
+                    text: None,
+                }),
             unreadable: whole.unreadable.clone(),
             challenge: whole.challenge.clone(),
             soft_404: whole.soft_404.clone(),
