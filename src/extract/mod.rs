@@ -528,8 +528,8 @@ fn note_links(block: &Block, close: usize, scope: &Scope<'_>) -> (Option<String>
         return (None, Vec::new());
     }
     // A reference after the sentence's full stop still belongs to it
-    // (`“…”.[^1]`, `…it.”¹`).
-    let end = quotes::sentence_end(&block.text, close) + 4;
+    // (`“…”.[^1]`, `…it.” ¹`: a closing mark and a space at most).
+    let end = quotes::sentence_end(&block.text, close) + 6;
     let cited: Vec<&NoteRef> = block
         .note_refs
         .iter()

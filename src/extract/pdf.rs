@@ -28,6 +28,19 @@ pub(super) fn parse(memo: &PdfMemo, options: &ExtractOptions) -> Parsed {
     let printed = printed_urls(&text, &uris);
     let (mut links, warnings) = merge(annotations, printed);
     links.sort_by_key(|(link, _)| link.offset);
+    let (note_refs, note_spans) = notes(memo, &line_starts);
+    let notes = note_spans
+        .into_iter()
+        .map(|(note, spans)| {
+            let inside = links
+                .iter()
+                .enumerate()
+                .filter(|(_, (link, _))| spans.iter().any(|s| s.contains(&link.offset)))
+                .map(|(i, _)| i)
+                .collect();
+            (note, inside)
+        })
+        .collect();
     let on_words = links
         .iter()
         .enumerate()
@@ -40,9 +53,11 @@ pub(super) fn parse(memo: &PdfMemo, options: &ExtractOptions) -> Parsed {
             map: TextMap::identity(),
             memo_scope: true,
             on_words,
+            note_refs,
             ..Block::default()
         }],
         base: options.base_url.clone(),
+        notes,
         ..Document::default()
     };
     for why in &memo.problems {
@@ -77,6 +92,114 @@ fn memo_text(memo: &PdfMemo) -> (String, Vec<(usize, u32)>, Vec<Vec<usize>>) {
         line_starts.push(starts);
     }
     (text, pages, line_starts)
+}
+
+/// A note marker: a superscript, or a number opening a footnote line;
+/// digits, or one of the symbols footnotes use.
+fn note_marker(word: &str) -> Option<&str> {
+    let word = word.trim_matches(|c: char| matches!(c, '.' | ')' | '(' | '[' | ']'));
+    let digits = !word.is_empty() && word.len() <= 3 && word.bytes().all(|b| b.is_ascii_digit());
+    (digits || matches!(word, "*" | "†" | "‡" | "§")).then_some(word)
+}
+
+/// The note references of a PDF memo (superscript markers in the body)
+/// and the notes themselves: the lines set smaller than the page's body
+/// text that start with a marker, with the small lines after them (on the
+/// next page too, where a note goes on), as spans of the memo's text.
+fn notes(
+    memo: &PdfMemo,
+    line_starts: &[Vec<usize>],
+) -> (
+    Vec<super::NoteRef>,
+    std::collections::HashMap<String, Vec<Range<usize>>>,
+) {
+    let mut refs = Vec::new();
+    let mut notes: std::collections::HashMap<String, Vec<Range<usize>>> = Default::default();
+    // The note being read, and the last one of the page before (a note
+    // goes on at the foot of the next page).
+    let mut current: Option<String> = None;
+    let body = body_size(memo);
+    for (page, starts) in memo.pages.iter().zip(line_starts) {
+        let mut carried = current.take();
+        for (line, &start) in page.lines.iter().zip(starts) {
+            let end = start + line.text.len();
+            let small = line.size < 0.9 * body;
+            let first = line.words.first().map(|w| &line.text[w.range.clone()]);
+            match (small, first.and_then(note_marker)) {
+                (true, Some(marker)) => {
+                    current = Some(marker.to_owned());
+                    notes.entry(marker.to_owned()).or_default().push(start..end);
+                }
+                (true, None) => {
+                    if let Some(note) = current.as_ref().or(carried.as_ref()) {
+                        notes.entry(note.clone()).or_default().push(start..end);
+                    }
+                }
+                (false, _) => {
+                    if current.take().is_some() {
+                        carried = None;
+                    }
+                    for word in line.words.iter().filter(|w| w.raised) {
+                        let at = start + word.range.start;
+                        // `²,¹` cites two notes.
+                        for marker in line.text[word.range.clone()].split(',') {
+                            let Some(marker) = note_marker(marker) else {
+                                continue;
+                            };
+                            refs.push(super::NoteRef {
+                                at,
+                                note: marker.to_owned(),
+                                label: marker.to_owned(),
+                                src: at,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Superscripts in a memo without notes are something else (`m²`).
+    if notes.is_empty() {
+        refs.clear();
+    }
+    // Markers set side by side read as one (`²¹`): a number that names no
+    // note but whose digits each do is those notes.
+    let refs = refs
+        .into_iter()
+        .flat_map(|r| {
+            let split = !notes.contains_key(&r.note)
+                && r.note.len() > 1
+                && r.note.chars().all(|c| notes.contains_key(&c.to_string()));
+            if !split {
+                return vec![r];
+            }
+            r.note
+                .chars()
+                .map(|c| super::NoteRef {
+                    note: c.to_string(),
+                    label: c.to_string(),
+                    ..r.clone()
+                })
+                .collect()
+        })
+        .collect();
+    (refs, notes)
+}
+
+/// The size most of a memo's words are set in (its body text).
+fn body_size(memo: &PdfMemo) -> f32 {
+    let mut counts: Vec<(i32, usize)> = Vec::new();
+    for line in memo.pages.iter().flat_map(|p| &p.lines) {
+        let size = (line.size * 2.0).round() as i32;
+        match counts.iter_mut().find(|(s, _)| *s == size) {
+            Some((_, n)) => *n += line.words.len(),
+            None => counts.push((size, line.words.len())),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(size, n)| (n, size))
+        .map_or(0.0, |(size, _)| size as f32 / 2.0)
 }
 
 /// A link with the spans of the words it stands on (annotations only).

@@ -62,6 +62,9 @@ pub struct Word {
     pub range: std::ops::Range<usize>,
     /// Where it stands.
     pub rect: Rect,
+    /// Set smaller and above the line's baseline: a superscript, such as
+    /// a note reference.
+    pub raised: bool,
 }
 
 /// A line of text as it reads.
@@ -71,6 +74,9 @@ pub struct Line {
     pub text: String,
     /// Its words, left to right.
     pub words: Vec<Word>,
+    /// The size of its largest glyphs (a footnote's lines are smaller
+    /// than the body's).
+    pub size: f32,
 }
 
 /// One glyph as drawn.
@@ -512,21 +518,34 @@ fn lines(mut glyphs: Vec<Glyph>) -> Vec<Line> {
 }
 
 fn line_of(row: &[Glyph]) -> Line {
-    let mut line = Line::default();
-    let mut word: Option<(usize, Rect)> = None;
+    let size = row.iter().map(|g| g.size).fold(0.0f32, f32::max);
+    let baseline = row
+        .iter()
+        .find(|g| g.size >= 0.9 * size)
+        .map_or(0.0, |g| g.y);
+    // A superscript: smaller, and raised a fifth of the line's size.
+    let raised = |g: &Glyph| g.size <= 0.85 * size && g.y >= baseline + 0.15 * size;
+    let mut line = Line {
+        size,
+        ..Line::default()
+    };
+    let mut word: Option<(usize, Rect, bool)> = None;
     let mut end_x = f32::NEG_INFINITY;
-    let close = |line: &mut Line, word: &mut Option<(usize, Rect)>| {
-        if let Some((start, rect)) = word.take() {
+    let close = |line: &mut Line, word: &mut Option<(usize, Rect, bool)>| {
+        if let Some((start, rect, raised)) = word.take() {
             line.words.push(Word {
                 range: start..line.text.len(),
                 rect,
+                raised,
             });
         }
     };
     for glyph in row {
         let blank = glyph.text.chars().all(char::is_whitespace);
         let gap = glyph.x - end_x > 0.2 * glyph.size;
-        if blank || gap {
+        // A superscript is a word of its own (`region.”¹`).
+        let shift = word.as_ref().is_some_and(|w| w.2 != raised(glyph));
+        if blank || gap || shift {
             close(&mut line, &mut word);
         }
         end_x = end_x.max(glyph.x + glyph.width);
@@ -540,7 +559,7 @@ fn line_of(row: &[Glyph]) -> Line {
             glyph.y + 0.8 * glyph.size,
         );
         match &mut word {
-            Some((_, r)) => {
+            Some((_, r, _)) => {
                 r.x0 = r.x0.min(rect.x0);
                 r.y0 = r.y0.min(rect.y0);
                 r.x1 = r.x1.max(rect.x1);
@@ -550,7 +569,7 @@ fn line_of(row: &[Glyph]) -> Line {
                 if !line.text.is_empty() {
                     line.text.push(' ');
                 }
-                word = Some((line.text.len(), rect));
+                word = Some((line.text.len(), rect, raised(glyph)));
             }
         }
         line.text.extend(

@@ -421,3 +421,74 @@ fn an_annotation_over_the_quoted_words_pairs_with_the_quote() {
         ]
     );
 }
+
+/// The footnoted memo of `fixtures/memos/footnotes/` set as a PDF the way
+/// word processors set notes: a superscript number after the quote, the
+/// note at the foot of the page in a smaller size starting with the same
+/// number (the last one going on to the next page). Each quote pairs first
+/// with its note's links, as in the Markdown and HTML versions.
+#[test]
+fn footnoted_quotes_pair_with_their_notes_in_a_pdf() {
+    let pdf = crate::pdf_writer::write(&crate::pdf_writer::Doc {
+        pages: vec![
+            vec![
+                "The minister was blunt: “energy security is now a matter".to_owned(),
+                "for the whole alliance”.^{1} A separate briefing set out the details.".to_owned(),
+                "The committee found that “the reforms had failed to reach".to_owned(),
+                "rural areas” and asked for a new review.^{2} Its chair added that".to_owned(),
+                "“the budget must follow the strategy, not lead it”.^{2}^{1}".to_owned(),
+                "The opposition replied that “nothing in the report surprised".to_owned(),
+                "anyone in the region”.^{3} See https://briefing.test/notes".to_owned(),
+                "~ ^{1} Speech by the minister, Brussels, 2019:".to_owned(),
+                "~ https://speeches.test/minister-2019".to_owned(),
+                "~ ^{2} Committee report, chapter 4, https://committee.test/report#ch4".to_owned(),
+            ],
+            vec![
+                "Further reading follows.".to_owned(),
+                "~ and the annex, https://committee.test/annex".to_owned(),
+            ],
+        ],
+        ..Default::default()
+    });
+    let memo = citecheck::pdf::read_memo(&pdf).expect("the PDF reads");
+    let x = citecheck::extract::extract_pdf(&memo, &ExtractOptions::default());
+    let url = |i: usize| x.links[i].display_url();
+    let first: Vec<(String, Pairing, Option<String>, Vec<String>)> = x
+        .quotes
+        .iter()
+        .map(|q| {
+            let c = q.candidates.iter().take(3).map(|&i| url(i)).collect();
+            (q.text.clone(), q.pairing, q.note.clone(), c)
+        })
+        .collect();
+    assert_eq!(first.len(), 4, "{first:#?}");
+    assert_eq!(first[0].1, Pairing::Footnote, "{first:#?}");
+    assert_eq!(first[0].2.as_deref(), Some("1"));
+    assert_eq!(first[0].3[0], "https://speeches.test/minister-2019");
+    // A note that goes on to the next page keeps its links there.
+    assert_eq!(
+        first[1].3[..2],
+        [
+            "https://committee.test/report#ch4".to_owned(),
+            "https://committee.test/annex".to_owned()
+        ],
+        "{first:#?}"
+    );
+    assert_eq!(
+        first[2].3,
+        [
+            "https://committee.test/report#ch4",
+            "https://committee.test/annex",
+            "https://speeches.test/minister-2019"
+        ]
+    );
+    assert_eq!(first[2].2.as_deref(), Some("2, 1"));
+    assert_ne!(first[3].1, Pairing::Footnote, "{first:#?}");
+    assert!(
+        x.problems
+            .iter()
+            .any(|p| p.message.contains("names no note")),
+        "{:?}",
+        x.problems
+    );
+}
