@@ -160,8 +160,8 @@ pub(crate) fn title_evidence(title: Option<&str>, heading: Option<&str>) -> Opti
             .collect();
         let says_404 = words.contains(&"404")
             && (words.len() == 1 || words.iter().any(|w| ERROR_WORDS.contains(w)));
-        let phrase = NOT_FOUND.iter().find(|p| contains_phrase(&n, p));
-        if says_404 || phrase.is_some() {
+        let phrase = says_not_found(text);
+        if says_404 || phrase {
             return Some(format!(
                 "the page answers 2xx but its {what} says “{}”",
                 text.trim()
@@ -169,6 +169,28 @@ pub(crate) fn title_evidence(title: Option<&str>, heading: Option<&str>) -> Opti
         }
     }
     None
+}
+
+/// Whether a title or heading says "not found": one of its parts (split
+/// at `|`, `–`, `—`, `:`, `·` and ` - `, as sites join a page's name and
+/// their own) holds a not-found phrase and is little more than it (three
+/// words at most besides: `Oops! That page can't be found.`). A headline
+/// that only mentions the words ("Weapons not found in warehouse,
+/// officials say") is a real page.
+fn says_not_found(text: &str) -> bool {
+    let parts = text
+        .split(" - ")
+        .flat_map(|part| part.split(['|', '–', '—', ':', '·', '»', '«']));
+    parts.into_iter().any(|part| {
+        let n = normalize(part);
+        let words = n
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .count();
+        NOT_FOUND
+            .iter()
+            .any(|phrase| contains_phrase(&n, phrase) && words <= phrase.split(' ').count() + 3)
+    })
 }
 
 /// Whether `phrase` is in `text` on word boundaries.
@@ -325,6 +347,8 @@ mod tests {
             "Nie znaleziono strony",
             "Oops! That page can’t be found.",
             "Page not found – Example",
+            "Error 404: page not found",
+            "Example Institute | Page not found",
         ] {
             assert!(title_evidence(Some(title), None).is_some(), "{title}");
         }
@@ -332,6 +356,8 @@ mod tests {
             "Route 404 reopens after repairs",
             "Found: the missing papers",
             "NATO and Russia Need a Shared Vision",
+            "Weapons not found in warehouse, officials say",
+            "Not found them two midor the all her to although the its to in",
         ] {
             assert!(title_evidence(Some(title), None).is_none(), "{title}");
         }
