@@ -140,9 +140,9 @@ struct Walk<'a> {
     /// inside the element its reference names).
     ids: Vec<Option<String>>,
     sup_depth: usize,
-    /// For each open `a`: whether it is a note reference (its label is its
-    /// text, known when it closes).
-    open_ref: Vec<bool>,
+    /// For each open `a`: its link, when it is a note reference (its label
+    /// is the link's text, known when it closes).
+    open_ref: Vec<Option<usize>>,
 }
 
 /// Whether a fragment names a note as word processors and converters
@@ -215,7 +215,7 @@ impl Walk<'_> {
             self.link_depth += 1;
             self.link_texts.open(link);
             let is_ref = self.note_ref(el, tag_at.unwrap_or(self.locator.cursor));
-            self.open_ref.push(is_ref);
+            self.open_ref.push(link.filter(|_| is_ref));
             if let (Some(block), Some(own)) =
                 (self.stack.last_mut(), el.attr("id").or(el.attr("name")))
             {
@@ -264,8 +264,8 @@ impl Walk<'_> {
             "a" => {
                 self.link_depth = self.link_depth.saturating_sub(1);
                 self.link_texts.close(&mut self.doc.links);
-                if self.open_ref.pop() == Some(true) {
-                    self.label_note_ref();
+                if let Some(Some(link)) = self.open_ref.pop() {
+                    self.label_note_ref(link);
                 }
             }
             "q" => {
@@ -361,11 +361,11 @@ impl Walk<'_> {
 
     /// A note reference closed: the memo's label for it is its text
     /// (`1`, `[2]`), brackets aside.
-    fn label_note_ref(&mut self) {
+    fn label_note_ref(&mut self, link: usize) {
         let text = self
             .doc
             .links
-            .last()
+            .get(link)
             .and_then(|l| l.text.clone())
             .unwrap_or_default();
         let label = text

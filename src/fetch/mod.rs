@@ -238,6 +238,14 @@ pub struct Page {
 }
 
 impl Page {
+    /// Whether the run was interrupted before this page was fetched (such
+    /// a page says nothing about its source: it is never stored).
+    pub fn is_interrupted(&self) -> bool {
+        self.result
+            .as_ref()
+            .is_err_and(|f| f.kind == FailureKind::Interrupted)
+    }
+
     /// A page about to be fetched: no hops, no request, no result yet.
     pub fn new(url: &Url) -> Self {
         Self {

@@ -336,12 +336,7 @@ fn capture_named(base: &Url, page: &Url, answer: &Fetched) -> Result<Option<Capt
     if !(200..300).contains(&response.status) {
         return Err(format!("the archive answered HTTP {}", response.status));
     }
-    let body = answer
-        .read
-        .facts
-        .as_ref()
-        .and_then(|f| f.text.as_deref())
-        .unwrap_or_default();
+    let body = answer.read.text().unwrap_or_default();
     wayback::parse_availability(base, page, body)
 }
 
@@ -410,15 +405,9 @@ fn fetch_all(
         fetched
     });
     if let (Some(store), Some(settings)) = (store, &config.cache) {
-        let interrupted = |f: &Fetched| {
-            f.page
-                .result
-                .as_ref()
-                .is_err_and(|f| f.kind == crate::fetch::FailureKind::Interrupted)
-        };
         let records: Vec<(&str, CachedRef<'_>)> = fetched
             .iter()
-            .filter(|(_, f)| !interrupted(f))
+            .filter(|(_, f)| !f.page.is_interrupted())
             .map(|(url, f)| (url.as_str(), CachedRef::new(&f.page, &f.read, None)))
             .collect();
         // A cache that cannot be written costs the next run time, never

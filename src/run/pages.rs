@@ -114,10 +114,7 @@ impl Network {
                 };
                 let page = &read_page.fetched.page;
                 stage.advance(page.result.as_ref().map_or(true, |r| r.status >= 400));
-                let interrupted = page
-                    .result
-                    .as_ref()
-                    .is_err_and(|f| f.kind == crate::fetch::FailureKind::Interrupted);
+                let interrupted = page.is_interrupted();
                 let kept = self
                     .table
                     .release(&url)
@@ -142,7 +139,7 @@ impl Network {
                 })
                 .collect();
             let _ = store.put_all(&records, settings, now);
-            let _ = store.put_probes(&probes.outcomes(), settings, now);
+            let _ = store.put_probes(&probes.outcomes(), now);
         }
         pages
     }
@@ -226,10 +223,7 @@ fn soft_404_of(
 }
 
 fn text_size(read: &PageRead) -> usize {
-    read.facts
-        .as_ref()
-        .and_then(|f| f.text.as_ref())
-        .map_or(0, String::len)
+    read.text().map_or(0, str::len)
 }
 
 /// The host a page is scheduled under.

@@ -159,13 +159,9 @@ impl Codec {
     }
 }
 
-/// The page in a record, if it is one (see [`Codec::encode`]).
-fn decode(inflate: &mut flate2::Decompress, blob: &[u8]) -> Option<CachedPage> {
-    decode_record(inflate, blob)
-}
-
-/// The value in a record, if it is one (see [`Codec::encode`]).
-fn decode_record<T: serde::de::DeserializeOwned>(
+/// The value in a record, if it is one (see [`Codec::encode`]): a page,
+/// a probe.
+fn decode<T: serde::de::DeserializeOwned>(
     inflate: &mut flate2::Decompress,
     blob: &[u8],
 ) -> Option<T> {
@@ -346,7 +342,7 @@ impl Store {
                         chunk
                             .iter()
                             .filter_map(|(at, blob)| {
-                                Some((*at, answer(*at, decode(&mut inflate, blob)?)?))
+                                Some((*at, answer(*at, decode::<CachedPage>(&mut inflate, blob)?)?))
                             })
                             .collect()
                     })
@@ -483,7 +479,7 @@ impl Store {
                 if !fresh(settings, fetched_at, failure, now) {
                     return None;
                 }
-                Some((key.clone(), decode_record(&mut inflate, &blob)?))
+                Some((key.clone(), decode(&mut inflate, &blob)?))
             })
             .collect()
     }
@@ -492,7 +488,6 @@ impl Store {
     pub(crate) fn put_probes(
         &mut self,
         probes: &[(String, crate::verify::soft404::Probe)],
-        settings: &CacheSettings,
         now: i64,
     ) -> Result<(), String> {
         let fail = |e: rusqlite::Error| format!("cannot write the cache: {e}");
@@ -514,7 +509,6 @@ impl Store {
                     .map_err(fail)?;
             }
         }
-        let _ = settings;
         tx.commit().map_err(fail)
     }
 
@@ -754,7 +748,7 @@ mod tests {
         for (page, tag) in [(small, 2), (large, 3)] {
             let blob = codec.encode(&page).unwrap();
             assert_eq!(blob[0], tag);
-            let back = decode(&mut inflate, &blob).unwrap();
+            let back: CachedPage = decode(&mut inflate, &blob).unwrap();
             assert_eq!(back.read, page.read);
             assert_eq!(back.page.final_url, page.page.final_url);
         }
@@ -771,13 +765,16 @@ mod tests {
         // Records of the first stores, in JSON, are still read.
         let mut json = vec![0];
         json.extend(serde_json::to_vec(&text).unwrap());
-        assert_eq!(decode(&mut inflate, &json).unwrap().read, text.read);
+        assert_eq!(
+            decode::<CachedPage>(&mut inflate, &json).unwrap().read,
+            text.read
+        );
         assert!(
-            decode(&mut inflate, &[3, 9, 0, 0, 0, 1, 2]).is_none(),
+            decode::<CachedPage>(&mut inflate, &[3, 9, 0, 0, 0, 1, 2]).is_none(),
             "garbage is no record"
         );
         assert!(
-            decode(&mut inflate, &[2, 200, 1]).is_none(),
+            decode::<CachedPage>(&mut inflate, &[2, 200, 1]).is_none(),
             "nor a truncated one"
         );
     }

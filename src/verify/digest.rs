@@ -137,9 +137,14 @@ impl PageRead {
         accept.contains(self.status) && self.challenge.is_none()
     }
 
+    /// The visible text, when it was kept.
+    pub(crate) fn text(&self) -> Option<&str> {
+        self.facts.as_ref()?.text.as_deref()
+    }
+
     /// Whether the visible text was kept.
     pub(crate) fn has_text(&self) -> bool {
-        self.facts.as_ref().is_some_and(|f| f.text.is_some())
+        self.text().is_some()
     }
 
     /// Whether this read can answer `demand` as a fresh reading would: a
@@ -262,11 +267,9 @@ pub(crate) fn answer(
     accept: &Accept,
 ) -> PageDigest {
     let text = read
-        .facts
-        .as_ref()
-        .and_then(|f| f.text.clone())
+        .text()
         .filter(|_| demand.needs_text())
-        .map(PageText::new);
+        .map(|text| PageText::new(text.to_owned()));
     let mut digest = PageDigest {
         challenge: read.challenge.clone(),
         soft_404: soft_404.map(str::to_owned),
@@ -335,7 +338,7 @@ pub(crate) fn probe_facts(page: &Page, read: &PageRead, accept: &Accept) -> Opti
     if !accept.contains(read.status) {
         return None;
     }
-    let text = read.facts.as_ref()?.text.as_deref()?;
+    let text = read.text()?;
     Some(ProbeFacts {
         url: page.url.clone(),
         final_url: page.final_url.clone(),

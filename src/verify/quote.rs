@@ -39,6 +39,9 @@ struct Reading {
     /// The exact search for the normalised text, built once for every
     /// page the quote is looked for in.
     finder: memmem::Finder<'static>,
+    /// The word pairs that must point at one place of a page before the
+    /// reading is aligned there ([`min_votes`]), counted once.
+    min_votes: usize,
 }
 
 impl Reading {
@@ -64,10 +67,12 @@ impl Reading {
 
     fn with_finder(original: String, normalized: Normalized) -> Self {
         let finder = memmem::Finder::new(normalized.text.as_bytes()).into_owned();
+        let min_votes = min_votes(&normalized.text);
         Self {
             original,
             normalized,
             finder,
+            min_votes,
         }
     }
 
@@ -227,7 +232,7 @@ pub fn find_all_with(
         .enumerate()
         .map(|(i, q)| {
             if wanted[i] {
-                find_one(q, page, &scan)
+                find_one(q, page, Some(&scan))
             } else {
                 find_exact(q, page)
             }
@@ -237,15 +242,17 @@ pub fn find_all_with(
 
 /// A quote found word for word, every segment in order, or nothing.
 fn find_exact(quote: &PreparedQuote, page: &PageText) -> Option<QuoteMatch> {
-    let none = ProbeHits::default();
-    let found = find_one(quote, page, &|| &none)?;
+    let found = find_one(quote, page, None)?;
     found.exact.then_some(found)
 }
 
+/// A quote's best match on a page; `scan` gives the page's word pairs for
+/// the approximate alignment, and without it only exact matches are
+/// looked for.
 fn find_one<'a>(
     quote: &PreparedQuote,
     page: &PageText,
-    scan: &dyn Fn() -> &'a ProbeHits,
+    scan: Option<&dyn Fn() -> &'a ProbeHits>,
 ) -> Option<QuoteMatch> {
     if quote.is_empty() || page.is_empty() {
         return None;
@@ -335,7 +342,7 @@ fn align_segment<'a>(
     reading: &Reading,
     page: &PageText,
     region: std::ops::Range<usize>,
-    scan: &dyn Fn() -> &'a ProbeHits,
+    scan: Option<&dyn Fn() -> &'a ProbeHits>,
 ) -> Option<Alignment> {
     let needle = reading.text();
     let text = page.normalized();
@@ -356,9 +363,10 @@ fn align_segment<'a>(
             quote_chars,
         });
     }
+    let scan = scan?;
     let mut best: Option<Alignment> = None;
     let bounded = region.start > 0;
-    let windows = candidate_windows(needle, text, &region, bounded, scan());
+    let windows = candidate_windows(reading, text, &region, bounded, scan());
     for window in windows {
         let candidate = semi_global(needle, text, window);
         if best.as_ref().is_none_or(|b| candidate.edits < b.edits) {
@@ -473,12 +481,13 @@ impl ProbeHits {
 /// Byte windows of `text[region]` worth aligning `needle` with: around
 /// the places most of its bigrams agree the quote would start.
 fn candidate_windows(
-    needle: &str,
+    reading: &Reading,
     text: &str,
     region: &std::ops::Range<usize>,
     bounded: bool,
     hits: &ProbeHits,
 ) -> Vec<std::ops::Range<usize>> {
+    let needle = reading.text();
     // (where the quote would start, which bigram said so)
     let mut votes: Vec<(i64, usize)> = Vec::new();
     for (k, (offset, bigram)) in bigrams(needle).enumerate() {
@@ -525,7 +534,7 @@ fn candidate_windows(
     // pairs, a page it is not on shares a stray few. Without this, every
     // page of a memo whose sources are listed at the end would align every
     // quote of the memo, and the cost would grow with pages × quotes.
-    if !bounded && best < min_votes(needle) {
+    if !bounded && best < reading.min_votes {
         return Vec::new();
     }
     let mut windows = Vec::new();
