@@ -410,3 +410,40 @@ fn history_prints_no_control_characters() {
         "{text:?}"
     );
 }
+
+/// A soft-404 probe is kept by host and parent path like a page: a later
+/// run that must fetch a page again (a new quote needs its text) takes the
+/// probe of its parent path from the store instead of asking again.
+#[test]
+fn probes_are_kept_for_the_next_run() {
+    let site = Server::start(|path, _| match path {
+        "/articles/a" => Reply::html(
+            200,
+            "<title>A</title><p>The committee heard evidence on energy security.</p>",
+        ),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let memo = dir.path().join("memo.md");
+    let link = format!("[a]({})", site.url("/articles/a"));
+    std::fs::write(&memo, format!("See {link}.\n")).unwrap();
+    run(&memo, &cache, &[]);
+    std::fs::write(
+        &memo,
+        format!("They wrote that “the committee heard evidence on energy security” ({link}).\n"),
+    )
+    .unwrap();
+    let second = report(&run(&memo, &cache, &[]));
+    assert_eq!(second["memos"][0]["quotes"][0]["verdict"], "found");
+    // The page was fetched twice (its text was not kept the first time);
+    // its probe only once.
+    assert_eq!(site.hits("/articles/a"), 2);
+    let probes: usize = site
+        .paths()
+        .iter()
+        .filter(|p| p.starts_with("/articles/") && p.len() == "/articles/".len() + 25)
+        .map(|p| site.hits(p))
+        .sum();
+    assert_eq!(probes, 1, "{:?}", site.paths());
+}

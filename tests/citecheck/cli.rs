@@ -449,3 +449,21 @@ fn links_into_the_memo_itself_are_checked_against_it() {
     // Plain text finds no link in `#conclusions` at all: nothing to check.
     assert_eq!(plain["memos"][0]["links"].as_array().unwrap().len(), 0);
 }
+
+/// A footnoted quote's note stands beside its place in every report that
+/// shows the quote.
+#[test]
+fn reports_show_a_footnoted_quotes_note() {
+    let memo = "fixtures/memos/footnotes/footnoted.md";
+    let (json, _) = citecheck_json(&["check", "--offline", "-f", "json", memo], None);
+    let quote = &json["memos"][0]["quotes"][0];
+    assert_eq!(quote["pairing"], "footnote");
+    assert_eq!(quote["note"], "speech");
+    let shown = |format: &str| {
+        let out = citecheck(&["check", "--offline", "-v", "-f", format, memo], None);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(shown("terminal").contains("(note speech)"));
+    assert!(shown("html").contains("7:25 (note speech)"));
+    assert!(shown("junit").contains("7:25 (note speech)"));
+}
