@@ -180,7 +180,7 @@ fn attach_quote(outcome: &mut QuoteOutcome, id: QuoteId, found: &[&Found], thres
     }
     let sources: Vec<(&str, SourceCheck<'_>)> = captures
         .iter()
-        .map(|(capture, check)| (capture.view_url.as_str(), SourceCheck::Checked(check)))
+        .map(|(capture, check)| (capture.view_url.as_str(), SourceCheck::Checked(*check)))
         .collect();
     let there = sources::quote_outcome(&sources, threshold);
     let capture = captures

@@ -17,11 +17,11 @@ use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict, Severity, Target};
 use crate::report::{LinkResult, MemoReport, QuoteResult, Report};
 use crate::store::Store;
-use crate::verify::digest::{Demand, PageDigest};
+use crate::verify::digest::{Demand, PageDigest, QuoteCheck};
 use crate::verify::quote::PreparedQuote;
 use crate::verify::sources::{self, SourceCheck};
 use crate::verify::{self, LinkOutcome, QuoteOutcome, status};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 use url::Url;
@@ -257,11 +257,12 @@ fn fetch(
     let mut demands = demands(config, memos);
     // Sized once for every page: growing a table of 100,000 pages holds
     // the old and the new at once.
-    let cached = match &store {
+    let mut cached = match &store {
         Some(store) => pages::from_store(store, config, &mut demands),
         None => HashMap::with_capacity(demands.len()),
     };
     if config.offline || demands.is_empty() {
+        pages::settle(&mut cached);
         return Ok(cached);
     }
     let text_wanted = demands
@@ -270,9 +271,11 @@ fn fetch(
         .map(|(url, _)| url.clone())
         .collect();
     pages::Network::start(config, interrupt, text_wanted).map(|n| {
-        network
+        let mut pages = network
             .insert(n)
-            .fetch_pages(config, demands, cached, store)
+            .fetch_pages(config, demands, cached, store);
+        pages::settle(&mut pages);
+        pages
     })
 }
 
@@ -297,15 +300,13 @@ fn fetched_page(link: &Link, config: &Config) -> Option<Url> {
 
 /// The distinct pages a quote's candidate links lead to, in order.
 fn candidate_pages(quote: &Quote, links: &[Link], config: &Config) -> Vec<Url> {
-    let mut pages: Vec<Url> = Vec::new();
-    for link in quote.candidates.iter().filter_map(|&i| links.get(i)) {
-        if let Some(page) = fetched_page(link, config) {
-            if !pages.contains(&page) {
-                pages.push(page);
-            }
-        }
-    }
-    pages
+    let mut seen = HashSet::new();
+    quote
+        .candidates
+        .iter()
+        .filter_map(|&i| fetched_page(links.get(i)?, config))
+        .filter(|page| seen.insert(page.clone()))
+        .collect()
 }
 
 /// Record the run in the history and give each memo its changes since
@@ -429,35 +430,35 @@ fn quote_outcome(
     config: &Config,
     pages: &Result<Pages, String>,
 ) -> QuoteOutcome {
-    let mut seen: Vec<Url> = Vec::new();
-    let mut urls: Vec<(String, Option<&crate::verify::digest::QuoteCheck>, String)> = Vec::new();
-    for &i in &quote.candidates {
-        let Some(page) = links.get(i).and_then(Link::page_url) else {
-            continue;
-        };
-        if seen.contains(&page) {
-            continue;
-        }
-        seen.push(page.clone());
-        let check = pages
-            .as_ref()
-            .ok()
-            .and_then(|p| p.get(&page))
-            .and_then(|entry| entry.1.quote(id));
-        urls.push((
-            page.to_string(),
-            check,
-            not_read_because(link_outcomes.get(i)),
-        ));
-    }
-    let sources: Vec<(&str, SourceCheck<'_>)> = urls
+    let candidates: Vec<(usize, Url)> = quote
+        .candidates
         .iter()
-        .map(|(url, check, why)| {
+        .filter_map(|&i| Some((i, links.get(i)?.page_url()?)))
+        .collect();
+    let mut seen = HashSet::new();
+    let checks: Vec<(&str, Result<QuoteCheck<'_>, String>)> = candidates
+        .iter()
+        .filter(|(_, page)| seen.insert(page.as_str()))
+        .map(|(i, page)| {
+            let check = pages
+                .as_ref()
+                .ok()
+                .and_then(|p| p.get(page))
+                .and_then(|entry| entry.1.quote(id));
+            (
+                page.as_str(),
+                check.ok_or_else(|| not_read_because(link_outcomes.get(*i))),
+            )
+        })
+        .collect();
+    let sources: Vec<(&str, SourceCheck<'_>)> = checks
+        .iter()
+        .map(|(url, check)| {
             let check = match check {
-                Some(check) => SourceCheck::Checked(check),
-                None => SourceCheck::NotRead(why),
+                Ok(check) => SourceCheck::Checked(*check),
+                Err(why) => SourceCheck::NotRead(why),
             };
-            (url.as_str(), check)
+            (*url, check)
         })
         .collect();
     sources::quote_outcome(&sources, config.quote_threshold)

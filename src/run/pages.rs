@@ -17,6 +17,10 @@ use url::Url;
 /// Pages whose text from this size on are matched on the blocking pool.
 const LARGE_BODY: usize = 256 * 1024;
 
+/// The page text a run keeps, at most, for the approximate quote search
+/// that waits until every page has been searched exactly.
+const DEFERRED_BUDGET: usize = 64 * 1024 * 1024;
+
 /// The run's network: one page table (and the fetcher behind it) and the
 /// runtime it runs on. Every stage that fetches goes through the table, so
 /// a URL is fetched once for the run whoever asks.
@@ -83,6 +87,7 @@ impl Network {
                     * 4
             };
             let mut fetched = Vec::new();
+            let mut deferred = DeferredTexts::default();
             loop {
                 while tasks.len() < window {
                     let Some((url, demand)) = schedule.next(&per_host) else {
@@ -122,7 +127,9 @@ impl Network {
                 if store.is_some() && !interrupted {
                     fetched.push((url.to_string(), read_page.fetched, read_page.soft_404));
                 }
-                pages.insert(url, Box::new((kept, read_page.digest)));
+                deferred.add(&url, &read_page.digest);
+                pages.insert(url.clone(), Box::new((kept, read_page.digest)));
+                deferred.bound(&mut pages);
             }
             fetched
         });
@@ -143,6 +150,76 @@ impl Network {
         }
         pages
     }
+}
+
+/// The pages whose text is kept for the approximate quote search
+/// ([`PageDigest::settle`]), oldest first, held to [`DEFERRED_BUDGET`]:
+/// over it, texts no longer wanted are dropped, and then the oldest are
+/// settled at once (their quotes searched approximately now, which only
+/// costs the time the deferral would have saved).
+#[derive(Default)]
+struct DeferredTexts {
+    urls: std::collections::VecDeque<Url>,
+    bytes: usize,
+}
+
+impl DeferredTexts {
+    fn add(&mut self, url: &Url, digest: &PageDigest) {
+        let size = digest.deferred_size();
+        if size > 0 {
+            self.urls.push_back(url.clone());
+            self.bytes += size;
+        }
+    }
+
+    fn bound(&mut self, pages: &mut Pages) {
+        if self.bytes <= DEFERRED_BUDGET {
+            return;
+        }
+        let mut kept = std::collections::VecDeque::new();
+        self.bytes = 0;
+        for url in self.urls.drain(..) {
+            if let Some(entry) = pages.get_mut(&url) {
+                entry.1.prune();
+                let size = entry.1.deferred_size();
+                if size > 0 {
+                    self.bytes += size;
+                    kept.push_back(url);
+                }
+            }
+        }
+        while self.bytes > DEFERRED_BUDGET / 2 {
+            let Some(url) = kept.pop_front() else { break };
+            if let Some(entry) = pages.get_mut(&url) {
+                self.bytes -= entry.1.deferred_size();
+                entry.1.settle();
+            }
+        }
+        self.urls = kept;
+    }
+}
+
+/// Finish every page's quote checks ([`PageDigest::settle`]), the pages
+/// shared among the machine's cores.
+pub(super) fn settle(pages: &mut Pages) {
+    let mut waiting: Vec<&mut PageDigest> = pages
+        .values_mut()
+        .map(|entry| &mut entry.1)
+        .filter_map(|digest| {
+            digest.prune();
+            (digest.deferred_size() > 0).then_some(digest)
+        })
+        .collect();
+    if waiting.is_empty() {
+        return;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let share = waiting.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        for chunk in waiting.chunks_mut(share) {
+            scope.spawn(move || chunk.iter_mut().for_each(|digest| digest.settle()));
+        }
+    });
 }
 
 /// A cited page fetched and read for its demand.

@@ -68,12 +68,29 @@ impl Demand {
 }
 
 /// A quote checked against one page.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum QuoteCheck {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum QuoteCheck<'a> {
     /// The page was read; the best match, if the page shares any words.
-    Read(Option<QuoteMatch>),
+    Read(Option<&'a QuoteMatch>),
     /// The page could not be read as text: why.
+    Unreadable(&'a str),
+}
+
+/// What a page answered for the quotes demanded of it. Most quotes of a
+/// memo are not on most of its pages: only matches are kept, so a page
+/// costs nothing for a quote it does not hold.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum QuoteChecks {
+    /// No quote was checked (the fetch failed: the link's verdict says
+    /// why).
+    #[default]
+    NotChecked,
+    /// The page could not be read as text, for every quote alike: why.
     Unreadable(String),
+    /// The page was read: the quotes it holds (or nearly), in
+    /// [`QuoteId`] order; a quote demanded and not listed shares nothing
+    /// with the page.
+    Read(Vec<(QuoteId, QuoteMatch)>),
 }
 
 /// What verification keeps of a page.
@@ -83,19 +100,94 @@ pub(crate) struct PageDigest {
     pub challenge: Option<String>,
     /// Each demanded fragment's check, by [`Fragment::value`].
     pub fragments: HashMap<String, FragmentCheck>,
-    /// Each demanded quote's check, in [`QuoteId`] order.
-    pub quotes: Vec<(QuoteId, QuoteCheck)>,
+    /// What the demanded quotes found.
+    pub quotes: QuoteChecks,
     /// Why the page is a soft 404, if it is one.
     pub soft_404: Option<String>,
+    /// The text kept for the approximate search, until [`Self::settle`].
+    pub deferred: Option<Box<Deferred>>,
+}
+
+/// A page's text kept for the approximate search of the quotes it does
+/// not hold word for word. Whether a quote needs that search at all is
+/// known only once every page of the run has been searched exactly: a
+/// quote some page holds is `found` whatever the others hold, so most
+/// quotes never need it, and the cost follows pages plus quotes, not
+/// pages times quotes.
+#[derive(Debug, Clone)]
+pub(crate) struct Deferred {
+    /// The page's visible text.
+    text: String,
+    /// The quotes demanded of the page and not found on it word for word.
+    quotes: Vec<(QuoteId, Arc<PreparedQuote>)>,
+    /// The run's quotes found word for word (on any page).
+    exact: Arc<ExactFound>,
+}
+
+impl Deferred {
+    /// Whether some quote still needs the approximate search.
+    fn is_wanted(&self) -> bool {
+        self.quotes.iter().any(|(id, _)| !self.exact.contains(*id))
+    }
 }
 
 impl PageDigest {
-    /// The check of one demanded quote.
-    pub(crate) fn quote(&self, id: QuoteId) -> Option<&QuoteCheck> {
-        self.quotes
-            .binary_search_by_key(&id, |(q, _)| *q)
-            .ok()
-            .map(|at| &self.quotes[at].1)
+    /// The bytes of text kept for [`Self::settle`].
+    pub(crate) fn deferred_size(&self) -> usize {
+        self.deferred.as_ref().map_or(0, |d| d.text.len())
+    }
+
+    /// Drop the kept text if every quote it was kept for has been found
+    /// word for word elsewhere since.
+    pub(crate) fn prune(&mut self) {
+        if self.deferred.as_ref().is_some_and(|d| !d.is_wanted()) {
+            self.deferred = None;
+        }
+    }
+
+    /// Finish the quote checks: the approximate search of the kept text
+    /// for the quotes no page of the run holds word for word (run it once
+    /// every page has been searched exactly).
+    pub(crate) fn settle(&mut self) {
+        let Some(deferred) = self.deferred.take() else {
+            return;
+        };
+        let QuoteChecks::Read(matches) = &mut self.quotes else {
+            return;
+        };
+        let wanted: Vec<&(QuoteId, Arc<PreparedQuote>)> = deferred
+            .quotes
+            .iter()
+            .filter(|(id, _)| !deferred.exact.contains(*id))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let text = PageText::new(deferred.text);
+        let quotes: Vec<&PreparedQuote> = wanted.iter().map(|(_, q)| &**q).collect();
+        let found = quote::find_all(&quotes, &text);
+        matches.extend(
+            wanted
+                .iter()
+                .zip(found)
+                .filter_map(|((id, _), m)| Some((*id, m?))),
+        );
+        matches.sort_by_key(|(id, _)| *id);
+    }
+
+    /// The check of a quote demanded of this page (`None` when no quote
+    /// was checked).
+    pub(crate) fn quote(&self, id: QuoteId) -> Option<QuoteCheck<'_>> {
+        match &self.quotes {
+            QuoteChecks::NotChecked => None,
+            QuoteChecks::Unreadable(why) => Some(QuoteCheck::Unreadable(why)),
+            QuoteChecks::Read(found) => Some(QuoteCheck::Read(
+                found
+                    .binary_search_by_key(&id, |(q, _)| *q)
+                    .ok()
+                    .map(|at| &found[at].1),
+            )),
+        }
     }
 }
 
@@ -287,41 +379,67 @@ pub(crate) fn answer(
     } else {
         read.unreadable.clone()
     };
-    let matches = match (&not_read, &text) {
+    digest.quotes = match (not_read, text) {
+        _ if demand.quotes.is_empty() => QuoteChecks::NotChecked,
+        (Some(why), _) => QuoteChecks::Unreadable(why),
+        (None, None) => QuoteChecks::Unreadable("the page has no text".to_owned()),
         (None, Some(text)) => {
-            let quotes: Vec<&PreparedQuote> = demand.quotes.iter().map(|(_, q)| &**q).collect();
-            let fuzzy = |i: usize| {
-                let id = demand.quotes[i].0;
-                demand
-                    .exact
-                    .as_ref()
-                    .is_none_or(|exact| !exact.contains(id))
-            };
-            let found = quote::find_all_with(&quotes, text, &fuzzy);
-            if let Some(exact) = &demand.exact {
-                for (m, (id, _)) in found.iter().zip(&demand.quotes) {
-                    if m.as_ref().is_some_and(|m| m.exact) {
-                        exact.insert(*id);
-                    }
-                }
-            }
-            found
+            let (found, deferred) = find_quotes(demand, text);
+            digest.deferred = deferred;
+            QuoteChecks::Read(found)
         }
-        _ => Vec::new(),
     };
-    let mut matches = matches.into_iter();
-    for (id, _) in &demand.quotes {
-        let check = match (&not_read, &text) {
-            (Some(why), _) => QuoteCheck::Unreadable(why.clone()),
-            (None, Some(_)) => QuoteCheck::Read(matches.next().flatten()),
-            (None, None) => QuoteCheck::Unreadable("the page has no text".to_owned()),
-        };
-        digest.quotes.push((*id, check));
-    }
-    // Demands are built in run order; sorting keeps [`PageDigest::quote`]
-    // right whatever order a caller used.
-    digest.quotes.sort_by_key(|(id, _)| *id);
     digest
+}
+
+/// The demanded quotes `text` holds, or nearly, in [`QuoteId`] order.
+/// In a run (a demand with the run's [`ExactFound`]) only exact matches
+/// are looked for here, and the text is kept for the approximate search
+/// of the quotes not found word for word ([`PageDigest::settle`]);
+/// otherwise both are done at once.
+fn find_quotes(
+    demand: &Demand,
+    text: PageText,
+) -> (Vec<(QuoteId, QuoteMatch)>, Option<Box<Deferred>>) {
+    let quotes: Vec<&PreparedQuote> = demand.quotes.iter().map(|(_, q)| &**q).collect();
+    let Some(exact) = &demand.exact else {
+        let found = quote::find_all(&quotes, &text);
+        return (matched(demand, found), None);
+    };
+    let found = quote::find_all_exact(&quotes, &text);
+    let pending: Vec<(QuoteId, Arc<PreparedQuote>)> = demand
+        .quotes
+        .iter()
+        .zip(&found)
+        .filter(|((id, _), m)| m.is_none() && !exact.contains(*id))
+        .map(|(quote, _)| quote.clone())
+        .collect();
+    let matches = matched(demand, found);
+    for (id, _) in &matches {
+        exact.insert(*id);
+    }
+    let deferred = (!pending.is_empty()).then(|| {
+        Box::new(Deferred {
+            text: text.into_raw(),
+            quotes: pending,
+            exact: exact.clone(),
+        })
+    });
+    (matches, deferred)
+}
+
+/// The demanded quotes with a match, in [`QuoteId`] order (demands are
+/// built in run order; sorting keeps [`PageDigest::quote`] right whatever
+/// order a caller used).
+fn matched(demand: &Demand, found: Vec<Option<QuoteMatch>>) -> Vec<(QuoteId, QuoteMatch)> {
+    let mut matches: Vec<(QuoteId, QuoteMatch)> = demand
+        .quotes
+        .iter()
+        .zip(found)
+        .filter_map(|((id, _), m)| Some((*id, m?)))
+        .collect();
+    matches.sort_by_key(|(id, _)| *id);
+    matches
 }
 
 /// Read a response for what `demand` asks, as no cited page (an archived
@@ -352,7 +470,8 @@ mod tests {
     use crate::verify::quote::PreparedQuote;
 
     /// The check of one quote against one HTML page.
-    fn check(html: &str, quote: &[&str]) -> QuoteCheck {
+    /// The match, or why the page could not be read.
+    fn check(html: &str, quote: &[&str]) -> Result<Option<QuoteMatch>, String> {
         let response = Response {
             status: 200,
             content_type: Some("text/html".into()),
@@ -369,13 +488,22 @@ mod tests {
             )],
         };
         let digest = digest(&response, &demand, &Accept::default());
-        assert_eq!(digest.quotes.len(), 1);
-        assert_eq!(digest.quotes[0].0, QuoteId::new(0, 7));
-        digest.quotes[0].1.clone()
+        owned(
+            digest
+                .quote(QuoteId::new(0, 7))
+                .expect("the quote was checked"),
+        )
+    }
+
+    fn owned(check: QuoteCheck<'_>) -> Result<Option<QuoteMatch>, String> {
+        match check {
+            QuoteCheck::Read(m) => Ok(m.cloned()),
+            QuoteCheck::Unreadable(why) => Err(why.to_owned()),
+        }
     }
 
     fn exact(html: &str, quote: &[&str]) -> bool {
-        matches!(check(html, quote), QuoteCheck::Read(Some(m)) if m.exact)
+        matches!(check(html, quote), Ok(Some(m)) if m.exact)
     }
 
     #[test]
@@ -396,21 +524,89 @@ mod tests {
     fn a_quote_only_in_a_script_is_not_on_the_page() {
         let page = "<html><head><script>var s = 'the hidden sentence is here';</script></head>\
                     <body><p>Visible words only.</p></body></html>";
-        assert_eq!(
-            check(page, &["the hidden sentence is here"]),
-            QuoteCheck::Read(None)
-        );
+        assert_eq!(check(page, &["the hidden sentence is here"]), Ok(None));
     }
 
     #[test]
     fn ellipsis_and_changed_words() {
         let page = "<p>We will defend the alliance. We will also, in time, reform it.</p>";
         assert!(exact(page, &["we will defend the alliance", "reform it"]));
-        let QuoteCheck::Read(Some(m)) = check(page, &["we will defend the union"]) else {
+        let Ok(Some(m)) = check(page, &["we will defend the union"]) else {
             panic!("expected a match");
         };
         assert!(!m.exact);
         assert_eq!(m.differences, vec!["union → alliance"]);
+    }
+
+    #[test]
+    fn the_approximate_search_waits_for_every_exact_one() {
+        let page = |text: &str| {
+            read(
+                &Response {
+                    status: 200,
+                    content_type: Some("text/plain".into()),
+                    text: Some(text.into()),
+                    ..Response::default()
+                },
+                true,
+            )
+        };
+        let exact = Arc::new(ExactFound::default());
+        let (held, nearly) = (QuoteId::new(0, 0), QuoteId::new(0, 1));
+        let demand = Demand {
+            fragments: vec![],
+            exact: Some(exact.clone()),
+            quotes: vec![
+                (
+                    held,
+                    Arc::new(PreparedQuote::from_segments(&[
+                        "we will defend the alliance",
+                    ])),
+                ),
+                (
+                    nearly,
+                    Arc::new(PreparedQuote::from_segments(&[
+                        "the budget grows by ten percent",
+                    ])),
+                ),
+            ],
+        };
+        let accept = Accept::default();
+        // The first page holds both nearly: nothing is aligned yet, its
+        // text is kept for later.
+        let mut first = answer(
+            &page("We will defend the union. The budget grows by nine percent."),
+            None,
+            &demand,
+            &accept,
+        );
+        assert_eq!(first.quote(held), Some(QuoteCheck::Read(None)));
+        assert!(first.deferred_size() > 0);
+        // The second holds the first quote word for word.
+        let mut second = answer(
+            &page("As promised: we will defend the alliance."),
+            None,
+            &demand,
+            &accept,
+        );
+        assert!(matches!(second.quote(held), Some(QuoteCheck::Read(Some(m))) if m.exact));
+        // Kept for the other quote only, which it turns out not to hold.
+        assert!(second.deferred_size() > 0);
+        second.settle();
+        assert_eq!(second.quote(nearly), Some(QuoteCheck::Read(None)));
+        // Settling aligns only the quote no page holds word for word.
+        first.settle();
+        assert_eq!(first.deferred_size(), 0);
+        assert_eq!(first.quote(held), Some(QuoteCheck::Read(None)));
+        let Some(QuoteCheck::Read(Some(m))) = first.quote(nearly) else {
+            panic!("the near quote is aligned: {:?}", first.quote(nearly));
+        };
+        assert_eq!(m.differences, vec!["ten → nine"]);
+        // A page kept only for quotes found since is dropped unread.
+        let mut third = answer(&page("Nothing in common here."), None, &demand, &accept);
+        exact.insert(nearly);
+        third.prune();
+        assert_eq!(third.deferred_size(), 0);
     }
 
     #[test]
@@ -431,8 +627,8 @@ mod tests {
         };
         let digest = digest(&response, &demand, &Accept::default());
         assert_eq!(
-            digest.quotes[0].1,
-            QuoteCheck::Unreadable("the page answered HTTP 404".into())
+            digest.quote(QuoteId::new(0, 0)),
+            Some(QuoteCheck::Unreadable("the page answered HTTP 404"))
         );
     }
 
@@ -452,8 +648,8 @@ mod tests {
             pdf: Some(b"%PDF-1.4 garbage".to_vec()),
             ..Response::default()
         };
-        let QuoteCheck::Unreadable(why) = &digest(&pdf, &demand, &Accept::default()).quotes[0].1
-        else {
+        let read = digest(&pdf, &demand, &Accept::default());
+        let Some(QuoteCheck::Unreadable(why)) = read.quote(QuoteId::new(0, 0)) else {
             panic!("a malformed PDF is unreadable");
         };
         assert!(why.starts_with("the PDF could not be read"), "{why}");
@@ -463,8 +659,8 @@ mod tests {
             ..Response::default()
         };
         assert_eq!(
-            digest(&image, &demand, &Accept::default()).quotes[0].1,
-            QuoteCheck::Unreadable("the page is not text (image/png)".into())
+            digest(&image, &demand, &Accept::default()).quote(QuoteId::new(0, 0)),
+            Some(QuoteCheck::Unreadable("the page is not text (image/png)"))
         );
     }
 }

@@ -157,7 +157,8 @@ impl Builder {
             .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
     }
 
-    /// A run of [`PLAIN`] ASCII bytes from original `at`, lower-cased.
+    /// A run of [`PLAIN`] ASCII bytes (with single spaces between them)
+    /// from original `at`, lower-cased.
     #[inline]
     fn push_plain(&mut self, run: &[u8], at: u32) {
         let Some((&first, rest)) = run.split_first() else {
@@ -229,7 +230,15 @@ fn run(text: &str, out: &mut Builder) {
         let mut i = 0;
         while i < bytes.len() {
             let start = i;
-            while i < bytes.len() && PLAIN[usize::from(bytes[i])] {
+            // A single space between plain bytes is its own normal form:
+            // the run goes on through it (most of a page is words and
+            // single spaces).
+            while i < bytes.len()
+                && (PLAIN[usize::from(bytes[i])]
+                    || bytes[i] == b' '
+                        && i > start
+                        && bytes.get(i + 1).is_some_and(|&b| PLAIN[usize::from(b)]))
+            {
                 i += 1;
             }
             out.push_plain(&bytes[start..i], (base + start) as u32);

@@ -175,6 +175,11 @@ impl PageText {
     fn original(&self, start: usize, end: usize) -> &str {
         self.normalized.original(&self.raw, start, end)
     }
+
+    /// The text as the page has it, giving up the normalised copy.
+    pub fn into_raw(self) -> String {
+        self.raw
+    }
 }
 
 /// Numbers that differ between a quote and a page: those in the quote,
@@ -207,37 +212,18 @@ pub fn find(quote: &PreparedQuote, page: &PageText) -> Option<QuoteMatch> {
 /// Find each of `quotes` in `page`, sharing one scan of the page for the
 /// bigrams of all of them.
 pub fn find_all(quotes: &[&PreparedQuote], page: &PageText) -> Vec<Option<QuoteMatch>> {
-    find_all_with(quotes, page, &|_| true)
-}
-
-/// [`find_all`], aligning approximately only the quotes for which
-/// `fuzzy(index)` says so (the others are looked for exactly): a quote
-/// another page holds word for word needs no alignment here.
-pub fn find_all_with(
-    quotes: &[&PreparedQuote],
-    page: &PageText,
-    fuzzy: &dyn Fn(usize) -> bool,
-) -> Vec<Option<QuoteMatch>> {
-    let wanted: Vec<bool> = (0..quotes.len()).map(fuzzy).collect();
-    // The page's word pairs are looked up for the quotes aligned here only.
-    let aligned: Vec<&PreparedQuote> = quotes
-        .iter()
-        .zip(&wanted)
-        .filter_map(|(q, &w)| w.then_some(*q))
-        .collect();
     let hits = OnceCell::new();
-    let scan = || hits.get_or_init(|| ProbeHits::scan(&aligned, page.normalized()));
+    let scan = || hits.get_or_init(|| ProbeHits::scan(quotes, page.normalized()));
     quotes
         .iter()
-        .enumerate()
-        .map(|(i, q)| {
-            if wanted[i] {
-                find_one(q, page, Some(&scan))
-            } else {
-                find_exact(q, page)
-            }
-        })
+        .map(|q| find_one(q, page, Some(&scan)))
         .collect()
+}
+
+/// Find each of `quotes` in `page` word for word only (every segment in
+/// order), without the approximate alignment.
+pub fn find_all_exact(quotes: &[&PreparedQuote], page: &PageText) -> Vec<Option<QuoteMatch>> {
+    quotes.iter().map(|q| find_exact(q, page)).collect()
 }
 
 /// A quote found word for word, every segment in order, or nothing.

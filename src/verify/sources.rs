@@ -14,7 +14,7 @@ use crate::model::QuoteVerdict;
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum SourceCheck<'a> {
     /// The source was fetched and checked.
-    Checked(&'a QuoteCheck),
+    Checked(QuoteCheck<'a>),
     /// The source was not read: why (broken, excluded, not fetched …).
     NotRead(&'a str),
 }
@@ -33,22 +33,25 @@ pub(crate) fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64)
         .filter(|(_, c)| matches!(c, SourceCheck::Checked(QuoteCheck::Read(_))))
         .count();
     let unread = sources.len() - read;
-    let searched = format!(
-        "not in the {read} source{} read{}",
-        if read == 1 { "" } else { "s" },
-        if unread > 0 {
-            format!(" ({unread} more could not be read)")
-        } else {
-            String::new()
-        }
-    );
+    // Said only when the quote is not found, so made only then.
+    let searched = || {
+        format!(
+            "not in the {read} source{} read{}",
+            if read == 1 { "" } else { "s" },
+            if unread > 0 {
+                format!(" ({unread} more could not be read)")
+            } else {
+                String::new()
+            }
+        )
+    };
     if let Some((url, m)) = best_match(sources) {
-        return matched(url, m, threshold, &searched);
+        return matched(url, m, threshold, searched);
     }
     if read > 0 {
         return QuoteOutcome::new(
             QuoteVerdict::Missing,
-            format!("{searched}: no passage shares its wording"),
+            format!("{}: no passage shares its wording", searched()),
         );
     }
     unreadable(sources)
@@ -71,7 +74,12 @@ fn best_match<'a>(sources: &[(&'a str, SourceCheck<'a>)]) -> Option<(&'a str, &'
 /// The verdict from the best match: found, approximate with what
 /// differs, or missing with the closest passage. `searched` says how many
 /// sources were read.
-fn matched(url: &str, m: &QuoteMatch, threshold: f64, searched: &str) -> QuoteOutcome {
+fn matched(
+    url: &str,
+    m: &QuoteMatch,
+    threshold: f64,
+    searched: impl FnOnce() -> String,
+) -> QuoteOutcome {
     let mut outcome = QuoteOutcome {
         verdict: QuoteVerdict::Missing,
         similarity: Some(round(m.similarity)),
@@ -93,7 +101,8 @@ fn matched(url: &str, m: &QuoteMatch, threshold: f64, searched: &str) -> QuoteOu
         ));
     } else {
         outcome.reason = Some(format!(
-            "{searched}; the closest passage (similarity {:.2}, below {threshold}) is at {url}",
+            "{}; the closest passage (similarity {:.2}, below {threshold}) is at {url}",
+            searched(),
             m.similarity
         ));
     }
@@ -129,7 +138,7 @@ fn unreadable(sources: &[(&str, SourceCheck<'_>)]) -> QuoteOutcome {
         .take(3)
         .map(|(url, check)| {
             let reason = match check {
-                SourceCheck::Checked(QuoteCheck::Unreadable(why)) => why.as_str(),
+                SourceCheck::Checked(QuoteCheck::Unreadable(why)) => why,
                 SourceCheck::NotRead(why) => why,
                 SourceCheck::Checked(QuoteCheck::Read(_)) => "read",
             };
@@ -165,8 +174,8 @@ fn list(words: &[String]) -> String {
 mod tests {
     use super::*;
 
-    fn matched(similarity: f64, exact: bool) -> QuoteCheck {
-        QuoteCheck::Read(Some(QuoteMatch {
+    fn matched(similarity: f64, exact: bool) -> QuoteMatch {
+        QuoteMatch {
             similarity,
             weakest_segment: similarity,
             exact,
@@ -177,7 +186,7 @@ mod tests {
                 vec!["Kyiv → Kiev".into()]
             },
             numbers: None,
-        }))
+        }
     }
 
     #[test]
@@ -185,12 +194,17 @@ mod tests {
         let found = matched(1.0, true);
         let close = matched(0.9, false);
         let far = matched(0.5, false);
+        let (found, close, far) = (
+            QuoteCheck::Read(Some(&found)),
+            QuoteCheck::Read(Some(&close)),
+            QuoteCheck::Read(Some(&far)),
+        );
         let none = QuoteCheck::Read(None);
-        let gone = QuoteCheck::Unreadable("the page answered HTTP 404".into());
+        let gone = QuoteCheck::Unreadable("the page answered HTTP 404");
         let o = quote_outcome(
             &[
-                ("a", SourceCheck::Checked(&close)),
-                ("b", SourceCheck::Checked(&found)),
+                ("a", SourceCheck::Checked(close)),
+                ("b", SourceCheck::Checked(found)),
             ],
             0.85,
         );
@@ -198,15 +212,15 @@ mod tests {
             (o.verdict, o.source.as_deref()),
             (QuoteVerdict::Found, Some("b"))
         );
-        let o = quote_outcome(&[("a", SourceCheck::Checked(&close))], 0.85);
+        let o = quote_outcome(&[("a", SourceCheck::Checked(close))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Approximate);
         assert!(o.reason.unwrap().contains("Kyiv → Kiev"));
-        let o = quote_outcome(&[("a", SourceCheck::Checked(&far))], 0.85);
+        let o = quote_outcome(&[("a", SourceCheck::Checked(far))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Missing);
         let o = quote_outcome(
             &[
-                ("a", SourceCheck::Checked(&none)),
-                ("b", SourceCheck::Checked(&gone)),
+                ("a", SourceCheck::Checked(none)),
+                ("b", SourceCheck::Checked(gone)),
             ],
             0.85,
         );
@@ -214,7 +228,7 @@ mod tests {
         let o = quote_outcome(
             &[
                 ("a", SourceCheck::NotRead("blocked")),
-                ("b", SourceCheck::Checked(&gone)),
+                ("b", SourceCheck::Checked(gone)),
             ],
             0.85,
         );
@@ -225,15 +239,16 @@ mod tests {
 
     #[test]
     fn numbers_keep_a_match_approximate() {
-        let check = QuoteCheck::Read(Some(QuoteMatch {
+        let check = QuoteMatch {
             similarity: 0.97,
             weakest_segment: 0.97,
             exact: false,
             matched_text: "30 percent of the budget".into(),
             differences: vec!["40 → 30".into()],
             numbers: Some((vec!["40".into()], vec!["30".into()])),
-        }));
-        let o = quote_outcome(&[("a", SourceCheck::Checked(&check))], 0.85);
+        };
+        let check = QuoteCheck::Read(Some(&check));
+        let o = quote_outcome(&[("a", SourceCheck::Checked(check))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Approximate);
         assert!(o.reason.unwrap().contains("the quote has 40, the page 30"));
     }
