@@ -42,11 +42,32 @@ pub enum Command {
     /// Check memos: extract every link and quote, fetch the sources, report.
     #[command(after_help = EXAMPLES, args_override_self = true)]
     Check(Box<CheckArgs>),
+    /// Check memos, then rewrite each with the replacements verified: a
+    /// permanent redirect's end, a dead link's archived copy that holds
+    /// its anchor and quotes, the archived copy beside a link whose quote
+    /// drifted. Nothing else in the memo changes.
+    #[command(args_override_self = true)]
+    Fix(Box<FixArgs>),
     /// Look after the page cache.
     Cache(CacheArgs),
     /// Show, per memo, what changed between recorded runs: new findings,
     /// fixed ones, and since when each failing item has failed.
     History(HistoryArgs),
+}
+
+/// `citecheck fix`: the options of `check`, and how to fix.
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// What is checked, and how.
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Change no file: print a unified diff of what would be written.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Only fixes of this kind (`archive` includes the archived copies
+    /// added beside links whose quotes drifted).
+    #[arg(long, value_name = "KIND")]
+    pub only: Option<crate::repair::FixKind>,
 }
 
 /// `citecheck history`.
@@ -257,17 +278,23 @@ pub struct CheckArgs {
 /// `Cli::parse` does.
 pub fn parse(raw: Vec<std::ffi::OsString>) -> Result<(Cli, Option<FileConfig>), Error> {
     use clap::CommandFactory;
-    if raw.get(1).is_none_or(|a| a != "check") {
+    // `check` and `fix` take the same options, and the file's.
+    let Some(name) = raw
+        .get(1)
+        .and_then(|a| a.to_str())
+        .filter(|a| matches!(*a, "check" | "fix"))
+        .map(str::to_owned)
+    else {
         return Ok((Cli::parse_from(raw), None));
-    }
+    };
     let dir = std::env::current_dir().unwrap_or_default();
     let Some(path) = crate::config_file::locate(&raw[2..], &dir) else {
         return Ok((Cli::parse_from(raw), None));
     };
     let command = Cli::command();
     let check = command
-        .find_subcommand("check")
-        .expect("the check command exists");
+        .find_subcommand(&name)
+        .expect("the check and fix commands exist");
     let file = crate::config_file::read(&path, check)?;
     // What the command line says alone decides what of the file's lists
     // it replaces.
@@ -275,7 +302,7 @@ pub fn parse(raw: Vec<std::ffi::OsString>) -> Result<(Cli, Option<FileConfig>), 
         .ignore_errors(true)
         .try_get_matches_from(&raw)
         .ok();
-    let sub = alone.as_ref().and_then(|m| m.subcommand_matches("check"));
+    let sub = alone.as_ref().and_then(|m| m.subcommand_matches(&name));
     let given = |id: &str| {
         sub.is_some_and(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
     };

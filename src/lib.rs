@@ -41,6 +41,7 @@ pub mod interrupt;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod repair;
 pub mod report;
 pub mod run;
 mod store;

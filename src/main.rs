@@ -16,14 +16,24 @@ fn main() -> ExitCode {
     let text = match cli.command {
         Command::History(args) => command::history::run(&args),
         Command::Cache(args) => command::cache::run(&args),
-        Command::Check(args) => {
-            let terminal = Terminal {
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-                progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
-            };
+        Command::Fix(args) => {
             let interrupt = Interrupt::new();
             on_signals(&interrupt);
-            return match command::check::run(*args, file.as_ref(), terminal, &interrupt) {
+            return match command::fix::run(*args, file.as_ref(), terminal(), &interrupt) {
+                Ok(fixed) => {
+                    print_out(&fixed.diff);
+                    for line in &fixed.checked.stderr {
+                        print_err(line);
+                    }
+                    ExitCode::from(fixed.checked.exit.code())
+                }
+                Err(e) => fail(&e),
+            };
+        }
+        Command::Check(args) => {
+            let interrupt = Interrupt::new();
+            on_signals(&interrupt);
+            return match command::check::run(*args, file.as_ref(), terminal(), &interrupt) {
                 Ok(checked) => {
                     for line in &checked.stderr {
                         print_err(line);
@@ -40,6 +50,14 @@ fn main() -> ExitCode {
             ExitCode::from(Exit::Clean.code())
         }
         Err(e) => fail(&e),
+    }
+}
+
+/// What this process's terminals take.
+fn terminal() -> Terminal {
+    Terminal {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod check;
+pub mod fix;
 pub mod history;
 
 /// How a command ended.

@@ -97,6 +97,10 @@ pub struct MemoReport {
     /// with the store, and once a run was recorded before).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<crate::history::Changes>,
+    /// What `citecheck fix` changed, or would change, and what it held
+    /// back (empty for `check`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<crate::repair::Fix>,
     /// Whether reading the memo failed on I/O (not in JSON: it only
     /// decides the exit code).
     #[serde(skip)]
@@ -324,6 +328,7 @@ impl MemoReport {
             links: Vec::new(),
             quotes: Vec::new(),
             changes: None,
+            fixes: Vec::new(),
             io_failed: false,
         }
     }

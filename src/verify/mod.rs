@@ -51,7 +51,7 @@ pub struct ArchivedQuote {
 }
 
 /// Add `note` to a reason (after `; `), the one way reasons grow.
-fn append_note(reason: &mut Option<String>, note: &str) {
+pub(crate) fn append_note(reason: &mut Option<String>, note: &str) {
     *reason = Some(match reason.take() {
         Some(r) => format!("{r}; {note}"),
         None => note.to_owned(),

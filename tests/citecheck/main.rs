@@ -8,6 +8,7 @@ mod cache;
 mod cli;
 mod extraction;
 mod fetching;
+mod fix;
 mod hostile;
 mod interrupt;
 mod pdf;

@@ -1,0 +1,551 @@
+//! Repairing memos: which replacements the results verify ([`plan`]) and
+//! the memo's bytes with them applied ([`apply`]). Pure: the `fix`
+//! command reads and writes the files.
+//!
+//! Only what was verified is rewritten: a permanent redirect's end when
+//! the final page still has the cited anchor; a dead link's archived
+//! capture when it has the anchor and holds every quote that belongs to
+//! the link; and beside a live link whose quote drifted, the capture that
+//! still holds it. Everything outside the URL spans replaced (or the text
+//! added) is left byte for byte as it was: the rewriting works on the
+//! memo's bytes, not on a re-encoding of its text.
+
+use crate::model::{LinkKind, LinkVerdict, Pairing, QuoteVerdict};
+use crate::report::{LinkResult, MemoReport, QuoteResult};
+use crate::verify::SuggestionSource;
+use serde::Serialize;
+use std::ops::Range;
+
+/// What a fix does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixKind {
+    /// A permanent redirect's end replaces the link.
+    Redirect,
+    /// A dead link's archived capture replaces it.
+    Archive,
+    /// A live link whose quote drifted gets the capture that holds it
+    /// beside it.
+    #[value(skip)]
+    ArchiveBeside,
+}
+
+/// One replacement, applied or not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fix {
+    /// The link's line.
+    pub line: u32,
+    /// The link's column.
+    pub column: u32,
+    /// The URL as written.
+    pub old: String,
+    /// What replaces it (or, beside, what is added).
+    pub new: String,
+    /// What the fix does.
+    pub kind: FixKind,
+    /// Whether the memo was (or, in a dry run, would be) changed.
+    pub applied: bool,
+    /// Why it was not applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The link it is for, among the memo's links.
+    #[serde(skip)]
+    pub link: usize,
+}
+
+impl Fix {
+    fn refuse(&mut self, why: impl Into<String>) {
+        self.applied = false;
+        self.reason = Some(why.into());
+    }
+}
+
+/// The fixes the results of `memo` support, those that may be applied
+/// marked `applied` (until [`apply`] finds where they go), the others
+/// with the reason they are held back. `only` limits the kinds
+/// (`Archive` includes the captures added beside live links).
+pub fn plan(memo: &MemoReport, only: Option<FixKind>) -> Vec<Fix> {
+    let mut fixes = Vec::new();
+    for (i, link) in memo.links.iter().enumerate() {
+        let fix = match link.suggestion.as_ref().map(|s| &s.source) {
+            Some(SuggestionSource::Redirect) if link.verdict == LinkVerdict::Redirected => {
+                redirect(i, link)
+            }
+            Some(SuggestionSource::Archive) if is_dead(link.verdict) => {
+                archive(i, link, &memo.quotes)
+            }
+            _ if link.verdict == LinkVerdict::Ok => beside(i, link, &memo.quotes),
+            _ => None,
+        };
+        let Some(fix) = fix else { continue };
+        let wanted = match only {
+            None => true,
+            Some(FixKind::Redirect) => fix.kind == FixKind::Redirect,
+            Some(_) => fix.kind != FixKind::Redirect,
+        };
+        if wanted {
+            fixes.push(fix);
+        }
+    }
+    fixes
+}
+
+fn is_dead(verdict: LinkVerdict) -> bool {
+    matches!(
+        verdict,
+        LinkVerdict::Broken | LinkVerdict::Soft404 | LinkVerdict::AnchorMissing
+    )
+}
+
+fn fix(i: usize, link: &LinkResult, new: String, kind: FixKind) -> Fix {
+    Fix {
+        line: link.line,
+        column: link.column,
+        old: link.url.clone(),
+        new,
+        kind,
+        applied: true,
+        reason: None,
+        link: i,
+    }
+}
+
+/// The fragment as written, with its `#`, if the link has one.
+fn fragment(link: &LinkResult) -> Option<&str> {
+    link.url.find('#').map(|at| &link.url[at..])
+}
+
+fn redirect(i: usize, link: &LinkResult) -> Option<Fix> {
+    let target = &link.suggestion.as_ref()?.url;
+    let target = target.split('#').next().unwrap_or(target);
+    let mut new = target.to_owned();
+    let mut held = None;
+    if let Some(fragment) = fragment(link) {
+        new.push_str(fragment);
+        if link.fragment.as_ref().and_then(|f| f.found) != Some(true) {
+            held = Some(format!(
+                "the page the redirect ends at lacks {fragment}: the link is left alone"
+            ));
+        }
+    }
+    let mut fix = fix(i, link, new, FixKind::Redirect);
+    if let Some(why) = held {
+        fix.refuse(why);
+    }
+    Some(fix)
+}
+
+/// The quotes that belong to a link: paired with it specifically (its
+/// sentence, block, footnote, `cite`), or best matched on its page. A
+/// quote paired with every link of the memo belongs to none.
+fn belongs<'a>(link: &'a LinkResult, quotes: &'a [QuoteResult]) -> Vec<&'a QuoteResult> {
+    let url = link.resolved_url.as_deref().unwrap_or(&link.url);
+    let page = url.split('#').next().unwrap_or(url);
+    quotes
+        .iter()
+        .filter(|q| {
+            let paired =
+                q.pairing != Pairing::Memo && q.candidates.first().map(String::as_str) == Some(url);
+            let matched = q
+                .source
+                .as_deref()
+                .is_some_and(|s| s.split('#').next() == Some(page));
+            paired || matched
+        })
+        .collect()
+}
+
+fn archive(i: usize, link: &LinkResult, quotes: &[QuoteResult]) -> Option<Fix> {
+    let suggestion = link.suggestion.as_ref()?;
+    let mut new = suggestion.url.clone();
+    if let Some(fragment) = fragment(link) {
+        new.push_str(fragment);
+    }
+    let mut fix = fix(i, link, new, FixKind::Archive);
+    let date = capture_date(suggestion.timestamp.as_deref());
+    for quote in belongs(link, quotes) {
+        if quote.verdict == QuoteVerdict::Found {
+            continue;
+        }
+        let held = quote
+            .archived
+            .as_ref()
+            .is_some_and(|a| a.url == suggestion.url && a.verdict == QuoteVerdict::Found);
+        if !held {
+            fix.refuse(format!(
+                "the archived copy of {date} does not hold the quote at {}:{} (“{}”): the \
+                 link is left alone",
+                quote.line,
+                quote.column,
+                short(&quote.text)
+            ));
+            break;
+        }
+    }
+    Some(fix)
+}
+
+fn beside(i: usize, link: &LinkResult, quotes: &[QuoteResult]) -> Option<Fix> {
+    let quote = belongs(link, quotes).into_iter().find(|q| {
+        matches!(q.verdict, QuoteVerdict::Missing | QuoteVerdict::Approximate)
+            && q.archived
+                .as_ref()
+                .is_some_and(|a| a.verdict == QuoteVerdict::Found)
+    })?;
+    let archived = quote.archived.as_ref()?;
+    Some(fix(i, link, archived.url.clone(), FixKind::ArchiveBeside))
+}
+
+/// `YYYY-MM-DD` of a capture's `YYYYMMDDhhmmss`.
+fn capture_date(timestamp: Option<&str>) -> String {
+    match timestamp {
+        Some(t) if t.len() >= 8 && t.is_ascii() => {
+            format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..8])
+        }
+        _ => "an unknown date".to_owned(),
+    }
+}
+
+fn short(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= 8 {
+        words.join(" ")
+    } else {
+        format!("{} …", words[..8].join(" "))
+    }
+}
+
+/// How a memo's bytes are laid out, as far as rewriting needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Plain text.
+    Text,
+    /// Markdown.
+    Markdown,
+    /// HTML.
+    Html,
+}
+
+/// `bytes` with the applicable `fixes` applied. A fix whose link cannot
+/// be found as written is marked not applied, with the reason. Memos in
+/// UTF-16 are not rewritten (every fix held back).
+pub fn apply(bytes: &[u8], layout: Layout, links: &[LinkResult], fixes: &mut [Fix]) -> Vec<u8> {
+    if encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8) {
+        for fix in fixes.iter_mut().filter(|f| f.applied) {
+            fix.refuse("UTF-16 memos are not rewritten");
+        }
+        return bytes.to_vec();
+    }
+    let memo = Memo::new(bytes);
+    let mut edits: Vec<Edit> = Vec::new();
+    for fix in fixes.iter_mut().filter(|f| f.applied) {
+        let Some(link) = links.get(fix.link) else {
+            fix.refuse("the link is not in the memo");
+            continue;
+        };
+        match edit(&memo, layout, link, fix) {
+            Ok(more) => edits.extend(more),
+            Err(why) => fix.refuse(why),
+        }
+    }
+    edits.sort_by_key(|(range, _)| (range.start, range.end));
+    edits.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    let mut out = Vec::with_capacity(bytes.len() + 256);
+    let mut at = 0;
+    for (range, text) in edits {
+        if range.start < at {
+            // Overlapping edits: the first one stands.
+            continue;
+        }
+        out.extend_from_slice(&bytes[at..range.start]);
+        out.extend_from_slice(&text);
+        at = range.end;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    out
+}
+
+/// A memo's bytes with what locating a link needs.
+struct Memo<'a> {
+    bytes: &'a [u8],
+    /// Where line 1 starts (after a UTF-8 byte order mark).
+    start: usize,
+    /// Whether columns count UTF-8 characters (else bytes: windows-1252).
+    utf8: bool,
+}
+
+impl<'a> Memo<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        Self {
+            bytes,
+            start,
+            utf8: std::str::from_utf8(&bytes[start..]).is_ok(),
+        }
+    }
+
+    /// The byte offset of 1-based `line` and `column`.
+    fn offset(&self, line: u32, column: u32) -> Option<usize> {
+        let mut at = self.start;
+        for _ in 1..line {
+            at += memchr::memchr(b'\n', &self.bytes[at..])? + 1;
+        }
+        for _ in 1..column {
+            let b = *self.bytes.get(at)?;
+            at += if self.utf8 { utf8_len(b) } else { 1 };
+        }
+        Some(at)
+    }
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// Bytes of the memo replaced by others (an empty range inserts).
+type Edit = (Range<usize>, Vec<u8>);
+
+const NOT_FOUND: &str = "the link could not be found in the memo as written";
+
+/// The edits one fix makes.
+fn edit(
+    memo: &Memo<'_>,
+    layout: Layout,
+    link: &LinkResult,
+    fix: &Fix,
+) -> Result<Vec<Edit>, String> {
+    let at = memo.offset(link.line, link.column).ok_or(NOT_FOUND)?;
+    let beside = fix.kind == FixKind::ArchiveBeside;
+    match link.kind {
+        LinkKind::Anchor | LinkKind::ImageSource | LinkKind::Cite => {
+            let value = attribute(memo.bytes, at, link.kind).ok_or(NOT_FOUND)?;
+            let raw = &memo.bytes[value.span.clone()];
+            if unescape(raw) != link.url.as_bytes() {
+                return Err(NOT_FOUND.to_owned());
+            }
+            let date = version_date(&fix.new);
+            if beside {
+                let extra = format!(
+                    " data-versionurl=\"{}\" data-versiondate=\"{date}\"",
+                    escape(&fix.new)
+                );
+                return Ok(vec![(value.end..value.end, extra.into_bytes())]);
+            }
+            let mut edits = vec![(value.span.clone(), attribute_value(&fix.new, value.quoted))];
+            if fix.kind == FixKind::Archive {
+                let extra = format!(
+                    " data-originalurl=\"{}\" data-versiondate=\"{date}\"",
+                    escape(&link.url)
+                );
+                edits.push((value.end..value.end, extra.into_bytes()));
+            }
+            Ok(edits)
+        }
+        LinkKind::Reference => {
+            if beside {
+                return Err("a reference-style link gets no capture beside it".to_owned());
+            }
+            let spans = definitions(memo.bytes, &link.url);
+            if spans.is_empty() {
+                return Err(NOT_FOUND.to_owned());
+            }
+            Ok(spans
+                .into_iter()
+                .map(|span| (span, fix.new.clone().into_bytes()))
+                .collect())
+        }
+        LinkKind::Annotation => Err("PDF memos are not rewritten".to_owned()),
+        LinkKind::Bare | LinkKind::Angle | LinkKind::Inline | LinkKind::Image => {
+            let span = written_at(memo.bytes, at, &link.url).ok_or(NOT_FOUND)?;
+            if !beside {
+                return Ok(vec![(span, fix.new.clone().into_bytes())]);
+            }
+            if layout == Layout::Text {
+                return Err(
+                    "plain-text memos get no capture beside a link: it is in the report".to_owned(),
+                );
+            }
+            let after = match link.kind {
+                LinkKind::Inline | LinkKind::Image => {
+                    span.end + memchr::memchr(b')', &memo.bytes[span.end..]).ok_or(NOT_FOUND)? + 1
+                }
+                LinkKind::Angle => span.end + 1,
+                _ => span.end,
+            };
+            let added = format!(" ([archived {}]({}))", version_date(&fix.new), fix.new);
+            Ok(vec![(after..after, added.into_bytes())])
+        }
+    }
+}
+
+/// The span of `url` written at `at`, or soon after on the same line.
+fn written_at(bytes: &[u8], at: usize, url: &str) -> Option<Range<usize>> {
+    let end = bytes.len().min(at + 4096);
+    let found = memchr::memmem::find(bytes.get(at..end)?, url.as_bytes())?;
+    let start = at + found;
+    Some(start..start + url.len())
+}
+
+/// The spans of `url` in Markdown reference definitions (`[label]: URL`,
+/// `[label]: <URL>`).
+fn definitions(bytes: &[u8], url: &str) -> Vec<Range<usize>> {
+    memchr::memmem::find_iter(bytes, url.as_bytes())
+        .filter(|&start| {
+            let before = &bytes[..start];
+            let trimmed = before
+                .iter()
+                .rposition(|&b| b != b' ' && b != b'\t' && b != b'<')
+                .map_or(&before[..0], |p| &before[..=p]);
+            let after = bytes.get(start + url.len()).copied();
+            trimmed.ends_with(b"]:") && after.is_none_or(|b| b" \t\r\n>\"'(".contains(&b))
+        })
+        .map(|start| start..start + url.len())
+        .collect()
+}
+
+/// An HTML attribute's value: its bytes and how it was quoted.
+struct Value {
+    span: Range<usize>,
+    /// The quote character, if any.
+    quoted: Option<u8>,
+    /// Where new attributes go: after the value (and its quote).
+    end: usize,
+}
+
+/// The value of the link's attribute in the tag at `at`.
+fn attribute(bytes: &[u8], at: usize, kind: LinkKind) -> Option<Value> {
+    let name: &[u8] = match kind {
+        LinkKind::Anchor => b"href",
+        LinkKind::ImageSource => b"src",
+        _ => b"cite",
+    };
+    // The position may be the tag's or its value's: start at the tag.
+    let at = memchr::memrchr(b'<', bytes.get(..=at)?)?;
+    let close = at + memchr::memchr(b'>', bytes.get(at..)?)?;
+    let tag = &bytes[at..close];
+    let mut i = 0;
+    while i + name.len() <= tag.len() {
+        let here = &tag[i..i + name.len()];
+        let starts = i > 0 && tag[i - 1].is_ascii_whitespace();
+        if starts && here.eq_ignore_ascii_case(name) {
+            let mut j = i + name.len();
+            while tag.get(j).is_some_and(u8::is_ascii_whitespace) {
+                j += 1;
+            }
+            if tag.get(j) == Some(&b'=') {
+                j += 1;
+                while tag.get(j).is_some_and(u8::is_ascii_whitespace) {
+                    j += 1;
+                }
+                let quote = tag.get(j).copied().filter(|&b| b == b'"' || b == b'\'');
+                let from = j + usize::from(quote.is_some());
+                let len = match quote {
+                    Some(q) => memchr::memchr(q, &tag[from..])?,
+                    None => tag[from..]
+                        .iter()
+                        .position(u8::is_ascii_whitespace)
+                        .unwrap_or(tag.len() - from),
+                };
+                let span = at + from..at + from + len;
+                let end = span.end + usize::from(quote.is_some());
+                return Some(Value {
+                    span,
+                    quoted: quote,
+                    end,
+                });
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// An attribute value as HTML decodes it, for the entities URLs carry.
+fn unescape(raw: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(raw);
+    text.replace("&amp;", "&")
+        .replace("&#38;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .into_bytes()
+}
+
+fn escape(url: &str) -> String {
+    url.replace('&', "&amp;").replace('"', "&quot;")
+}
+
+/// A new URL as an attribute value quoted as the old one was (an
+/// unquoted value stays unquoted when it can).
+fn attribute_value(url: &str, quoted: Option<u8>) -> Vec<u8> {
+    let escaped = escape(url);
+    match quoted {
+        Some(b'\'') => escaped.replace('\'', "&#39;").into_bytes(),
+        Some(_) => escaped.into_bytes(),
+        None if escaped
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b"\"'=<>`".contains(&b)) =>
+        {
+            format!("\"{escaped}\"").into_bytes()
+        }
+        None => escaped.into_bytes(),
+    }
+}
+
+/// `YYYY-MM-DD` of a Wayback-style capture URL (`…/web/YYYYMMDDhhmmss/…`).
+fn version_date(capture: &str) -> String {
+    let stamp = capture
+        .split("/web/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .filter(|t| t.len() >= 8 && t.bytes().take(8).all(|b| b.is_ascii_digit()));
+    capture_date(stamp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definitions_and_attributes_are_found_as_written() {
+        let md = b"See [a][r].\n\n[r]: <http://x.test/a> \"T\"\n[s]: http://x.test/a\nhttp://x.test/ab\n";
+        let spans = definitions(md, "http://x.test/a");
+        assert_eq!(spans.len(), 2);
+        let html = b"<p><a class=k href='http://x.test/?a=1&amp;b=2#c'>t</a></p>";
+        let value = attribute(html, 3, LinkKind::Anchor).unwrap();
+        assert_eq!(value.quoted, Some(b'\''));
+        assert_eq!(
+            unescape(&html[value.span.clone()]),
+            b"http://x.test/?a=1&b=2#c"
+        );
+        let unquoted = b"<a href=http://x.test/u>u</a>";
+        let value = attribute(unquoted, 0, LinkKind::Anchor).unwrap();
+        assert_eq!(&unquoted[value.span], b"http://x.test/u");
+    }
+
+    #[test]
+    fn columns_count_characters_in_utf8_and_bytes_in_windows_1252() {
+        let utf8 = Memo::new("\u{feff}a\r\n“é” http://x".as_bytes());
+        let at = utf8.offset(2, 5).unwrap();
+        assert_eq!(&utf8.bytes[at..], b"http://x");
+        let cp1252 = Memo::new(b"\x93q\x94 http://x");
+        assert_eq!(cp1252.offset(1, 5), Some(4));
+    }
+
+    #[test]
+    fn capture_dates() {
+        assert_eq!(
+            version_date("http://a.test/web/20080401000000/http://x.test/"),
+            "2008-04-01"
+        );
+        assert_eq!(version_date("http://a.test/x"), "an unknown date");
+    }
+}

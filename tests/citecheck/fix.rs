@@ -1,0 +1,235 @@
+//! `citecheck fix` against local servers: a site whose pages moved or
+//! died, and the imitation Wayback Machine holding captures of them.
+
+use crate::archive::{Captures, archive};
+use crate::server::{Reply, Server};
+use crate::support::{assert_valid_report, citecheck};
+use serde_json::Value;
+
+/// The site: `/moved` and `/moved-anchor` redirect for good, `/gone`,
+/// `/gone-quote` and `/gone-html` are dead.
+fn site() -> Server {
+    Server::start(|path, _| match path {
+        "/moved" => Reply::redirect(301, "/new"),
+        "/moved-anchor" => Reply::redirect(301, "/new"),
+        "/new" => Reply::html(
+            200,
+            "<title>New home</title><p id=\"top\">The new page.</p>",
+        ),
+        "/live" => Reply::html(
+            200,
+            "<title>Speech</title><p>The minister said the reforms have gone well so far.</p>",
+        ),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    })
+}
+
+/// Captures of the dead pages: `/gone` keeps its comment, `/gone-quote`
+/// lacks the words quoted from it, `/live` holds the words as first said.
+fn wayback(base: &str) -> Server {
+    let captures: Captures = ["/gone", "/gone-quote", "/gone-html", "/live"]
+        .into_iter()
+        .map(|p| (format!("{base}{p}"), vec!["20080401000000"]))
+        .collect();
+    archive(captures, |_, original| {
+        Some(if original.ends_with("/gone-quote") {
+            "<title>Archived</title><p>Other words entirely, about trade.</p>".to_owned()
+        } else if original.ends_with("/live") {
+            "<title>Speech</title><p>The minister said the reforms have failed the rural \
+             areas.</p>"
+                .to_owned()
+        } else {
+            "<title>Archived</title><p id=\"c2\">The second comment.</p>".to_owned()
+        })
+    })
+}
+
+fn fix(memo: &std::path::Path, archive_url: &str, extra: &[&str]) -> (Value, String, i32) {
+    let mut args = vec![
+        "fix",
+        memo.to_str().unwrap(),
+        "--allow-private",
+        "--host-interval",
+        "0",
+        "--max-retries",
+        "0",
+        "--archive-url",
+        archive_url,
+        "-f",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = citecheck(&args, None);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"));
+    assert_valid_report(&report);
+    (report, stderr, out.status.code().unwrap_or(-1))
+}
+
+fn markdown(base: &str) -> String {
+    format!(
+        "---\r\ndate: 2008-05-12\r\n---\r\n\r\nThe site [moved]({base}/moved) and [its top]({base}/moved-anchor#gone).\r\n\r\n\
+         A dead comment: <{base}/gone#c2>.\r\n\r\n\
+         She wrote “the alliance will stand firm on energy” in [her post]({base}/gone-quote).\r\n\r\n\
+         The minister said “the reforms have failed the rural areas” ([speech]({base}/live)).\r\n\r\n\
+         See also [the comment][c].\r\n\r\n[c]: {base}/gone#c2 \"A title\"\r\n"
+    )
+}
+
+#[test]
+fn fix_rewrites_only_what_it_verified_and_nothing_else() {
+    let site = site();
+    let base = site.url("");
+    let wayback = wayback(&base);
+    let archive_url = wayback.url("");
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.md");
+    let original = markdown(&base);
+    std::fs::write(&memo, &original).unwrap();
+
+    // A dry run changes nothing and shows the diff.
+    let out = citecheck(
+        &[
+            "fix",
+            memo.to_str().unwrap(),
+            "--allow-private",
+            "--host-interval",
+            "0",
+            "--max-retries",
+            "0",
+            "--archive-url",
+            &archive_url,
+            "--dry-run",
+            "-q",
+        ],
+        None,
+    );
+    let diff = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(diff.contains("--- a/") && diff.contains("+++ b/"), "{diff}");
+    assert!(
+        diff.contains(&format!("+The site [moved]({base}/new)")),
+        "{diff}"
+    );
+    assert_eq!(std::fs::read_to_string(&memo).unwrap(), original);
+
+    // The fix itself.
+    let (report, stderr, code) = fix(&memo, &archive_url, &[]);
+    let fixes = report["memos"][0]["fixes"].as_array().unwrap().clone();
+    let by_old = |old: &str| -> Vec<&Value> { fixes.iter().filter(|f| f["old"] == old).collect() };
+    let capture = |path: &str| format!("{archive_url}/web/20080401000000/{base}{path}");
+    // A permanent redirect to a fine page: its end.
+    let moved = by_old(&format!("{base}/moved"));
+    assert_eq!(moved[0]["kind"], "redirect");
+    assert_eq!(moved[0]["applied"], true);
+    // The end lacks the cited anchor: the link is `anchor_missing`, not
+    // redirected, and nothing replaces it (no capture either).
+    assert!(by_old(&format!("{base}/moved-anchor#gone")).is_empty());
+    // A dead link whose capture has the anchor: the capture, anchor kept,
+    // at both occurrences (the angle link and the reference definition).
+    let gone = by_old(&format!("{base}/gone#c2"));
+    assert_eq!(gone.len(), 2, "{fixes:?}");
+    assert!(
+        gone.iter()
+            .all(|f| f["applied"] == true && f["kind"] == "archive")
+    );
+    assert_eq!(gone[0]["new"], format!("{}#c2", capture("/gone")));
+    // A dead link whose capture lacks the quote paired with it: held back.
+    let quoted = by_old(&format!("{base}/gone-quote"));
+    assert!(!quoted.is_empty(), "{report}");
+    assert_eq!(quoted[0]["applied"], false, "{quoted:?}");
+    assert!(
+        quoted[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not hold the quote"),
+        "{quoted:?}"
+    );
+    // A live page whose words changed: the capture that holds them beside.
+    let live = by_old(&format!("{base}/live"));
+    assert_eq!(live[0]["kind"], "archive-beside");
+    assert_eq!(live[0]["applied"], true);
+
+    let expected = original
+        .replace(
+            &format!("[moved]({base}/moved)"),
+            &format!("[moved]({base}/new)"),
+        )
+        .replace(
+            &format!("<{base}/gone#c2>"),
+            &format!("<{}#c2>", capture("/gone")),
+        )
+        .replace(
+            &format!("[c]: {base}/gone#c2 "),
+            &format!("[c]: {}#c2 ", capture("/gone")),
+        )
+        .replace(
+            &format!("([speech]({base}/live))"),
+            &format!(
+                "([speech]({base}/live) ([archived 2008-04-01]({})))",
+                capture("/live")
+            ),
+        );
+    assert_eq!(
+        std::fs::read_to_string(&memo).unwrap(),
+        expected,
+        "{stderr}"
+    );
+    // What could not be fixed remains a finding.
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("fixed 4 of 5 links"), "{stderr}");
+}
+
+#[test]
+fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
+    let site = site();
+    let base = site.url("");
+    let wayback = wayback(&base);
+    let archive_url = wayback.url("");
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("memo.html");
+    let original = format!(
+        "<html><head><meta name=\"date\" content=\"2008-05-12\"></head><body>\r\n\
+         <p>Read <a class='c' href='{base}/gone-html#c2' title=t>the comment</a>.</p>\r\n\
+         <p>And <a href={base}/moved>this</a>.</p></body></html>\r\n"
+    );
+    std::fs::write(&html, &original).unwrap();
+    let locked = dir.path().join("locked.md");
+    let locked_text = format!("Dead: <{base}/gone#c2>\n");
+    std::fs::write(&locked, &locked_text).unwrap();
+    let mut read_only = std::fs::metadata(&locked).unwrap().permissions();
+    read_only.set_readonly(true);
+    std::fs::set_permissions(&locked, read_only).unwrap();
+
+    let (report, stderr, _) = fix(dir.path(), &archive_url, &["--as-of", "2008-05-12"]);
+    let capture = format!("{archive_url}/web/20080401000000/{base}/gone-html");
+    let expected = original
+        .replace(
+            &format!("href='{base}/gone-html#c2'"),
+            &format!(
+                "href='{capture}#c2' data-originalurl=\"{base}/gone-html#c2\" \
+                 data-versiondate=\"2008-04-01\""
+            ),
+        )
+        .replace(&format!("href={base}/moved>"), &format!("href={base}/new>"));
+    assert_eq!(
+        std::fs::read_to_string(&html).unwrap(),
+        expected,
+        "{stderr} {report}"
+    );
+    // The read-only memo is an error of its own; the other was fixed.
+    assert_eq!(std::fs::read_to_string(&locked).unwrap(), locked_text);
+    let memos = report["memos"].as_array().unwrap();
+    let locked_report = memos
+        .iter()
+        .find(|m| m["path"].as_str().unwrap().ends_with("locked.md"))
+        .unwrap();
+    assert!(
+        locked_report["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot write the fixed memo"),
+        "{locked_report}"
+    );
+    assert_eq!(locked_report["fixes"][0]["applied"], false);
+}
