@@ -67,7 +67,7 @@ pub struct FixArgs {
     /// Only fixes of this kind (`archive` includes the archived copies
     /// added beside links whose quotes drifted).
     #[arg(long, value_name = "KIND")]
-    pub only: Option<crate::repair::FixKind>,
+    pub only: Option<crate::model::FixKind>,
 }
 
 /// `citecheck history`.

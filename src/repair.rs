@@ -10,55 +10,10 @@
 //! added) is left byte for byte as it was: the rewriting works on the
 //! memo's bytes, not on a re-encoding of its text.
 
-use crate::model::{LinkKind, LinkVerdict, Pairing, QuoteVerdict};
+use crate::model::{Fix, FixKind, LinkKind, LinkVerdict, Pairing, QuoteVerdict};
 use crate::report::{LinkResult, MemoReport, QuoteResult};
 use crate::verify::SuggestionSource;
-use serde::Serialize;
 use std::ops::Range;
-
-/// What a fix does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum FixKind {
-    /// A permanent redirect's end replaces the link.
-    Redirect,
-    /// A dead link's archived capture replaces it.
-    Archive,
-    /// A live link whose quote drifted gets the capture that holds it
-    /// beside it.
-    #[value(skip)]
-    ArchiveBeside,
-}
-
-/// One replacement, applied or not.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Fix {
-    /// The link's line.
-    pub line: u32,
-    /// The link's column.
-    pub column: u32,
-    /// The URL as written.
-    pub old: String,
-    /// What replaces it (or, beside, what is added).
-    pub new: String,
-    /// What the fix does.
-    pub kind: FixKind,
-    /// Whether the memo was (or, in a dry run, would be) changed.
-    pub applied: bool,
-    /// Why it was not applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The link it is for, among the memo's links.
-    #[serde(skip)]
-    pub link: usize,
-}
-
-impl Fix {
-    fn refuse(&mut self, why: impl Into<String>) {
-        self.applied = false;
-        self.reason = Some(why.into());
-    }
-}
 
 /// The fixes the results of `memo` support, those that may be applied
 /// marked `applied` (until [`apply`] finds where they go), the others

@@ -8,8 +8,9 @@ use crate::cli::FixArgs;
 use crate::config_file::FileConfig;
 use crate::error::Error;
 use crate::interrupt::Interrupt;
+use crate::model::FixKind;
 use crate::model::{Problem, Severity};
-use crate::repair::{self, FixKind, Layout};
+use crate::repair::{self, Layout};
 use crate::report::{MemoReport, Report};
 use std::path::Path;
 

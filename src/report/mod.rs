@@ -100,7 +100,7 @@ pub struct MemoReport {
     /// What `citecheck fix` changed, or would change, and what it held
     /// back (empty for `check`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub fixes: Vec<crate::repair::Fix>,
+    pub fixes: Vec<crate::model::Fix>,
     /// Whether reading the memo failed on I/O (not in JSON: it only
     /// decides the exit code).
     #[serde(skip)]
