@@ -134,6 +134,9 @@ pub struct Config {
     pub offline: bool,
     /// The reports to write.
     pub outputs: Vec<Output>,
+    /// Reports without a file go to standard error instead of standard
+    /// output (which carries a `fix --dry-run` diff).
+    pub reports_to_stderr: bool,
     /// Terminal reports show items at this severity and above.
     pub show: Severity,
     /// Whether terminal reports on standard output use colour.
@@ -173,6 +176,7 @@ impl Default for Config {
             input_format: None,
             extract: ExtractOptions::default(),
             offline: false,
+            reports_to_stderr: false,
             outputs: vec![Output {
                 format: ReportFormat::Terminal,
                 path: None,

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
             on_signals(&interrupt);
             return match command::fix::run(*args, file.as_ref(), terminal(), &interrupt) {
                 Ok(fixed) => {
-                    print_out(&fixed.diff);
+                    print_bytes(&fixed.diff);
                     for line in &fixed.checked.stderr {
                         print_err(line);
                     }
@@ -81,6 +81,13 @@ fn on_signals(interrupt: &Arc<Interrupt>) {
             "warning: cannot handle interrupts ({e}); Ctrl-C ends the run without a report"
         ));
     }
+}
+
+/// Bytes to standard output as they are (a diff in a memo's encoding).
+fn print_bytes(bytes: &[u8]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes).and_then(|()| out.flush());
 }
 
 #[allow(clippy::print_stdout)]

@@ -51,6 +51,12 @@ fn write_one(report: &Report, output: &Output, config: &Config) -> Result<(), Er
         summary: true,
     };
     match &output.path {
+        None if config.reports_to_stderr => {
+            let mut out = std::io::BufWriter::new(std::io::stderr().lock());
+            render_to(report, output.format, terminal, &mut out)
+                .and_then(|()| out.flush())
+                .map_err(Error::WriteStdout)
+        }
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -83,7 +89,10 @@ pub fn remove_partial_files() {
     }
 }
 
-fn write_atomically(
+/// Write a file through a temporary file beside it, renamed over it: a
+/// reader sees the old file or the new, never half of one (reports, and
+/// the memos `citecheck fix` rewrites).
+pub(crate) fn write_atomically(
     path: &std::path::Path,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {

@@ -29,7 +29,7 @@ pub fn plan(memo: &MemoReport, only: Option<FixKind>) -> Vec<Fix> {
             Some(SuggestionSource::Archive) if is_dead(link.verdict) => {
                 archive(i, link, &memo.quotes)
             }
-            _ if link.verdict == LinkVerdict::Ok => beside(i, link, &memo.quotes),
+            _ if link.verdict == LinkVerdict::Ok => beside(i, link, memo),
             _ => None,
         };
         let Some(fix) = fix else { continue };
@@ -140,14 +140,18 @@ fn archive(i: usize, link: &LinkResult, quotes: &[QuoteResult]) -> Option<Fix> {
     Some(fix)
 }
 
-fn beside(i: usize, link: &LinkResult, quotes: &[QuoteResult]) -> Option<Fix> {
-    let quote = belongs(link, quotes).into_iter().find(|q| {
+fn beside(i: usize, link: &LinkResult, memo: &MemoReport) -> Option<Fix> {
+    let quote = belongs(link, &memo.quotes).into_iter().find(|q| {
         matches!(q.verdict, QuoteVerdict::Missing | QuoteVerdict::Approximate)
             && q.archived
                 .as_ref()
                 .is_some_and(|a| a.verdict == QuoteVerdict::Found)
     })?;
     let archived = quote.archived.as_ref()?;
+    // Already beside it (a fix made before): nothing to add.
+    if memo.links.iter().any(|l| l.url == archived.url) {
+        return None;
+    }
     Some(fix(i, link, archived.url.clone(), FixKind::ArchiveBeside))
 }
 

@@ -95,6 +95,20 @@ fn capture(base: &Url, url: &Url, timestamp: &str) -> Result<Capture, String> {
     })
 }
 
+/// The raw capture of a capture cited as people view it
+/// (`{base}/web/{timestamp}/{url}` → `{base}/web/{timestamp}id_/{url}`);
+/// `None` for any other URL.
+pub(crate) fn raw_of_view(base: &Url, url: &Url) -> Option<Url> {
+    let root = base.as_str().trim_end_matches('/');
+    let rest = url.as_str().strip_prefix(root)?.strip_prefix("/web/")?;
+    let (timestamp, original) = rest.split_once('/')?;
+    let digits = timestamp.len() >= 8 && timestamp.bytes().all(|b| b.is_ascii_digit());
+    if !digits || !original.starts_with("http") {
+        return None;
+    }
+    Url::parse(&format!("{root}/web/{timestamp}id_/{original}")).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +148,21 @@ mod tests {
         assert_eq!(parse_availability(&base, &cited, redirect), Ok(None));
         assert!(parse_availability(&base, &cited, "<html>").is_err());
         assert!(parse_availability(&base, &cited, "{}").is_err());
+    }
+
+    #[test]
+    fn captures_cited_as_viewed_are_fetched_raw() {
+        let base = url("http://127.0.0.1:9/");
+        let raw = |s: &str| raw_of_view(&base, &url(s)).map(|u| u.to_string());
+        assert_eq!(
+            raw("http://127.0.0.1:9/web/20080511000000/http://a.org/x?y=1"),
+            Some("http://127.0.0.1:9/web/20080511000000id_/http://a.org/x?y=1".into())
+        );
+        assert_eq!(
+            raw("http://127.0.0.1:9/web/20080511000000id_/http://a.org/"),
+            None
+        );
+        assert_eq!(raw("http://127.0.0.1:9/about"), None);
+        assert_eq!(raw("http://a.org/web/20080511000000/http://a.org/"), None);
     }
 }

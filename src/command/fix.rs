@@ -20,8 +20,9 @@ use std::path::Path;
 pub struct Fixed {
     /// How it ended, and lines for standard error.
     pub checked: Checked,
-    /// The unified diff of what would be written (dry run only).
-    pub diff: String,
+    /// The unified diff of what would be written (dry run only), in each
+    /// memo's own encoding, so that `patch -p1` applies it.
+    pub diff: Vec<u8>,
 }
 
 /// Check, fix, report. An interrupted run writes no memo.
@@ -31,9 +32,11 @@ pub fn run(
     terminal: Terminal,
     interrupt: &std::sync::Arc<Interrupt>,
 ) -> Result<Fixed, Error> {
-    let config = super::check::config(args.check, file, terminal)?;
+    let mut config = super::check::config(args.check, file, terminal)?;
+    // Standard output carries the diff.
+    config.reports_to_stderr = args.dry_run;
     let report = crate::run::run(&config, interrupt);
-    let mut diff = String::new();
+    let mut diff = Vec::new();
     let mut memos = report.memos;
     if !report.interrupted {
         for memo in &mut memos {
@@ -70,7 +73,7 @@ pub fn run(
 /// Plan and apply one memo's fixes; write it (atomically) unless
 /// `dry_run`, when its diff is added to `diff` instead. A fix applied
 /// takes its link off the findings.
-fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &mut String) {
+fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &mut Vec<u8>) {
     let mut fixes = repair::plan(memo, only);
     if fixes.is_empty() {
         return;
@@ -105,8 +108,8 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
         }
         Ok((old, new)) if old != new => {
             if dry_run {
-                diff.push_str(&unified_diff(&memo.path, &old, &new));
-            } else if let Err(e) = write_atomically(path, &new) {
+                diff.extend(unified_diff(&memo.path, &old, &new));
+            } else if let Err(e) = write_memo(path, &new) {
                 memo.add_problem(Problem::new(
                     Severity::Error,
                     format!("cannot write the fixed memo {}: {e}", memo.path),
@@ -137,13 +140,10 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
     memo.fixes = fixes;
 }
 
-/// Write `bytes` to `path` through a temporary file beside it, renamed
-/// over it: a reader sees the old memo or the new, never half of one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// Write the fixed memo over the old one, atomically, keeping its
+/// permissions; a read-only memo is refused (even to a user who could
+/// replace it).
+fn write_memo(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let permissions = std::fs::metadata(path)?.permissions();
     if permissions.readonly() {
         return Err(std::io::Error::new(
@@ -151,29 +151,35 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             "the file is read-only",
         ));
     }
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut temp, bytes)?;
-    temp.as_file().sync_all()?;
-    std::fs::set_permissions(temp.path(), permissions)?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::output::write_atomically(path, |out| std::io::Write::write_all(out, bytes))?;
+    std::fs::set_permissions(path, permissions)
 }
 
 /// A unified diff of one memo (`--- a/path`, `+++ b/path`), as `patch
-/// -p1` applies it.
-fn unified_diff(path: &str, old: &[u8], new: &[u8]) -> String {
-    let (old, new) = (decode(old), decode(new));
+/// -p1` applies it: lines of a memo that is not UTF-8 are compared and
+/// written as the bytes they are (each byte one character meanwhile).
+fn unified_diff(path: &str, old: &[u8], new: &[u8]) -> Vec<u8> {
+    let utf8 = std::str::from_utf8(old).is_ok() && std::str::from_utf8(new).is_ok();
+    let text = |bytes: &[u8]| -> String {
+        if utf8 {
+            String::from_utf8_lossy(bytes).into_owned()
+        } else {
+            bytes.iter().map(|&b| char::from(b)).collect()
+        }
+    };
+    let (old, new) = (text(old), text(new));
     let name = path.trim_start_matches("./");
-    similar::TextDiff::from_lines(&old, &new)
+    let diff = similar::TextDiff::from_lines(&old, &new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string()
-}
-
-fn decode(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+        .to_string();
+    if utf8 {
+        diff.into_bytes()
+    } else {
+        // Every character came from one byte, or is the diff's own ASCII.
+        diff.chars()
+            .map(|c| u8::try_from(c).unwrap_or(b'?'))
+            .collect()
     }
 }

@@ -44,7 +44,12 @@ impl Network {
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-        let table = Table::new(fetcher, text_wanted, config.cache.is_some());
+        let table = Table::new(
+            fetcher,
+            text_wanted,
+            config.cache.is_some(),
+            config.archive_url.clone(),
+        );
         Ok(Self {
             table: Arc::new(table),
             runtime,
@@ -465,6 +470,11 @@ impl Probes {
     /// What a made-up name beside `cited` gets, when it answers 2xx;
     /// `None` for a site's root, which is never a soft 404.
     async fn of(&self, cited: &Url) -> Option<Arc<ProbeFacts>> {
+        // An archive answers for what it holds, not as a site does: its
+        // captures have no soft 404s to probe for.
+        if self.table.is_capture(cited) {
+            return None;
+        }
         let name: String = {
             let mut rng = rand::rng();
             (0..soft404::PROBE_NAME_LEN)

@@ -112,6 +112,10 @@ pub(super) struct Table {
     /// Cited pages whose demand needs the text: any chain that reads them
     /// keeps it.
     text_wanted: HashSet<Url>,
+    /// The archive whose captures, cited as people view them, are fetched
+    /// raw (without its toolbar and rewriting), as the archive stage reads
+    /// them: a link `citecheck fix` wrote is checked as a capture.
+    archive: Url,
     /// A std `Mutex`: held to look up or change an entry, never across an
     /// `.await` (waiting is on each slot's channel).
     state: Mutex<State>,
@@ -134,14 +138,26 @@ enum Step {
 impl Table {
     /// An empty table fetching with `fetcher`; `text_wanted` are the cited
     /// pages whose demand needs their text.
-    pub(super) fn new(fetcher: Fetcher, text_wanted: HashSet<Url>, keep_reads: bool) -> Self {
+    pub(super) fn new(
+        fetcher: Fetcher,
+        text_wanted: HashSet<Url>,
+        keep_reads: bool,
+        archive: Url,
+    ) -> Self {
         Self {
             fetcher,
             keep_reads,
             text_wanted,
+            archive,
             state: Mutex::new(State::default()),
             chains: AtomicU64::new(1),
         }
+    }
+
+    /// Whether `url` is a capture of the run's archive, cited as people
+    /// view it (it is fetched raw).
+    pub(super) fn is_capture(&self, url: &Url) -> bool {
+        crate::wayback::raw_of_view(&self.archive, url).is_some()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -276,8 +292,10 @@ impl Table {
                     Step::Alone => alone = true,
                 }
             }
+            let raw = crate::wayback::raw_of_view(&self.archive, &here);
+            let asked = raw.as_ref().unwrap_or(&here);
             let answer = tokio::select! {
-                answer = self.fetcher.request(&here, &mut page.requests) => answer,
+                answer = self.fetcher.request(asked, &mut page.requests) => answer,
                 () = self.fetcher.interrupt().abandoned() => Err(Failure::interrupted()),
             };
             match answer {

@@ -44,7 +44,8 @@ fn wayback(base: &str) -> Server {
     })
 }
 
-fn fix(memo: &std::path::Path, archive_url: &str, extra: &[&str]) -> (Value, String, i32) {
+/// `citecheck fix MEMO` against the local servers, with `extra`.
+fn run_fix(memo: &std::path::Path, archive_url: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "fix",
         memo.to_str().unwrap(),
@@ -55,11 +56,17 @@ fn fix(memo: &std::path::Path, archive_url: &str, extra: &[&str]) -> (Value, Str
         "0",
         "--archive-url",
         archive_url,
-        "-f",
-        "json",
     ];
     args.extend_from_slice(extra);
-    let out = citecheck(&args, None);
+    citecheck(&args, None)
+}
+
+/// [`run_fix`] with its JSON report parsed (and checked against the
+/// schema), standard error and the exit code.
+fn fix(memo: &std::path::Path, archive_url: &str, extra: &[&str]) -> (Value, String, i32) {
+    let mut args = vec!["-f", "json"];
+    args.extend_from_slice(extra);
+    let out = run_fix(memo, archive_url, &args);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let report: Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"));
@@ -89,22 +96,7 @@ fn fix_rewrites_only_what_it_verified_and_nothing_else() {
     std::fs::write(&memo, &original).unwrap();
 
     // A dry run changes nothing and shows the diff.
-    let out = citecheck(
-        &[
-            "fix",
-            memo.to_str().unwrap(),
-            "--allow-private",
-            "--host-interval",
-            "0",
-            "--max-retries",
-            "0",
-            "--archive-url",
-            &archive_url,
-            "--dry-run",
-            "-q",
-        ],
-        None,
-    );
+    let out = run_fix(&memo, &archive_url, &["--dry-run", "-q"]);
     let diff = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(diff.contains("--- a/") && diff.contains("+++ b/"), "{diff}");
     assert!(
@@ -178,6 +170,27 @@ fn fix_rewrites_only_what_it_verified_and_nothing_else() {
     // What could not be fixed remains a finding.
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("fixed 4 of 5 links"), "{stderr}");
+
+    // A second fix changes nothing: the captures it wrote are checked as
+    // captures (fetched raw from the archive) and are fine.
+    let (again, stderr, _) = fix(&memo, &archive_url, &[]);
+    assert_eq!(
+        std::fs::read_to_string(&memo).unwrap(),
+        expected,
+        "{stderr}"
+    );
+    let applied: Vec<&Value> = again["memos"][0]["fixes"]
+        .as_array()
+        .map(|f| f.iter().filter(|f| f["applied"] == true).collect())
+        .unwrap_or_default();
+    assert!(applied.is_empty(), "{applied:?}");
+    let capture_link = again["memos"][0]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["url"] == format!("{}#c2", capture("/gone")))
+        .unwrap();
+    assert_eq!(capture_link["verdict"], "ok", "{capture_link}");
 }
 
 #[test]
@@ -232,4 +245,80 @@ fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
         "{locked_report}"
     );
     assert_eq!(locked_report["fixes"][0]["applied"], false);
+}
+
+#[test]
+fn a_dry_run_diff_patches_to_exactly_what_fix_writes() {
+    let site = site();
+    let base = site.url("");
+    let wayback = wayback(&base);
+    let archive_url = wayback.url("");
+    let dir = tempfile::tempdir().unwrap();
+    // Plain text in windows-1252 with CRLF line endings: curly quotes are
+    // single bytes; the quote pairs with every link (its sources are listed
+    // at the end), so it holds no replacement back.
+    let mut original: Vec<u8> =
+        b"Memo\r\n\r\nHe said \x93the alliance will stand firm\x94 \x96 twice.\r\n\r\nSources:\r\n"
+            .to_vec();
+    original.extend_from_slice(format!("{base}/gone#c2\r\n{base}/moved\r\n").as_bytes());
+    for name in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(name)).unwrap();
+        std::fs::write(dir.path().join(name).join("memo.txt"), &original).unwrap();
+    }
+    let in_a = dir.path().join("a/memo.txt");
+    let in_b = dir.path().join("b/memo.txt");
+    // A dry run, run from the memo's folder as an editor would.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args([
+            "fix",
+            "memo.txt",
+            "--allow-private",
+            "--host-interval",
+            "0",
+            "--max-retries",
+            "0",
+            "--archive-url",
+            &archive_url,
+            "--dry-run",
+            "-q",
+        ])
+        .current_dir(dir.path().join("a"))
+        .env("CITECHECK_NO_CACHE", "1")
+        .env("NO_PROXY", "127.0.0.0/8,localhost")
+        .output()
+        .unwrap();
+    assert_eq!(
+        std::fs::read(&in_a).unwrap(),
+        original,
+        "a dry run writes nothing"
+    );
+    let diff = out.stdout;
+    assert!(
+        diff.starts_with(b"--- a/memo.txt"),
+        "{}",
+        String::from_utf8_lossy(&diff)
+    );
+    // The fix itself, on the other copy.
+    let (_, stderr, _) = fix(&in_b, &archive_url, &[]);
+    let fixed = std::fs::read(&in_b).unwrap();
+    assert_ne!(fixed, original, "{stderr}");
+    let capture = format!("{archive_url}/web/20080401000000/{base}/gone#c2");
+    let mut expected = original.clone();
+    expected.truncate(original.len() - format!("{base}/gone#c2\r\n{base}/moved\r\n").len());
+    expected.extend_from_slice(format!("{capture}\r\n{base}/new\r\n").as_bytes());
+    assert_eq!(fixed, expected, "only the URLs changed, byte for byte");
+    // `patch -p1` applies the dry run's diff to give exactly that.
+    let patched = std::process::Command::new("patch")
+        .args(["-p1", "--quiet", "--binary"])
+        .current_dir(dir.path().join("a"))
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(&diff)?;
+            child.wait()
+        })
+        .expect("patch runs");
+    assert!(patched.success());
+    assert_eq!(std::fs::read(&in_a).unwrap(), expected);
 }
