@@ -122,20 +122,21 @@ fn archive(i: usize, link: &LinkResult, quotes: &[QuoteResult]) -> Option<Fix> {
         if quote.verdict == QuoteVerdict::Found {
             continue;
         }
-        let held = quote
-            .archived
-            .as_ref()
-            .is_some_and(|a| a.url == suggestion.url && a.verdict == QuoteVerdict::Found);
-        if !held {
-            fix.refuse(format!(
-                "the archived copy of {date} does not hold the quote at {}:{} (“{}”): the \
-                 link is left alone",
-                quote.line,
-                quote.column,
-                short(&quote.text)
-            ));
-            break;
-        }
+        // `archived` is the best of the captures checked for the quote:
+        // found in this one, or in none of them.
+        let why = match &quote.archived {
+            Some(a) if a.verdict == QuoteVerdict::Found && a.url == suggestion.url => continue,
+            Some(a) if a.verdict != QuoteVerdict::Found => "does not hold",
+            _ => "was not checked for",
+        };
+        fix.refuse(format!(
+            "the archived copy of {date} {why} the quote at {}:{} (“{}”): the link is left \
+             alone",
+            quote.line,
+            quote.column,
+            short(&quote.text)
+        ));
+        break;
     }
     Some(fix)
 }

@@ -13,7 +13,7 @@ use crate::config::{Accept, Config};
 use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict};
 use crate::store::{CachedRef, Store};
-use crate::verify::digest::{self, Demand, PageDigest};
+use crate::verify::digest::{self, Demand, PageDigest, QuoteCheck};
 use crate::verify::fragment::FragmentCheck;
 use crate::verify::quote::PreparedQuote;
 use crate::verify::sources::{self, SourceCheck};
@@ -39,8 +39,14 @@ fn is_dead(verdict: LinkVerdict) -> bool {
     )
 }
 
+/// A quote to look for in archived copies: drifted, or unverifiable
+/// (its sources could not be read: their captures may hold it, which
+/// `citecheck fix` needs to know before it replaces a dead source).
 fn is_drifted(verdict: QuoteVerdict) -> bool {
-    matches!(verdict, QuoteVerdict::Missing | QuoteVerdict::Approximate)
+    matches!(
+        verdict,
+        QuoteVerdict::Missing | QuoteVerdict::Approximate | QuoteVerdict::Unverifiable
+    )
 }
 
 /// Look up archived copies for every memo's dead links and drifted
@@ -183,9 +189,17 @@ fn attach_quote(outcome: &mut QuoteOutcome, id: QuoteId, found: &[&Found], thres
         .map(|(capture, check)| (capture.view_url.as_str(), SourceCheck::Checked(*check)))
         .collect();
     let there = sources::quote_outcome(&sources, threshold);
+    // The capture that holds it best; when none shares its wording, the
+    // first one read (it does not hold the quote either).
     let capture = captures
         .iter()
         .find(|(c, _)| Some(c.view_url.as_str()) == there.source.as_deref())
+        .or_else(|| {
+            captures
+                .iter()
+                .find(|(_, check)| matches!(check, QuoteCheck::Read(_)))
+                .filter(|_| there.source.is_none())
+        })
         .map(|(c, _)| *c);
     match (capture, there.verdict) {
         (Some(capture), verdict) if verdict != QuoteVerdict::Unverifiable => {

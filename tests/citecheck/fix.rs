@@ -27,12 +27,15 @@ fn site() -> Server {
 /// Captures of the dead pages: `/gone` keeps its comment, `/gone-quote`
 /// lacks the words quoted from it, `/live` holds the words as first said.
 fn wayback(base: &str) -> Server {
-    let captures: Captures = ["/gone", "/gone-quote", "/gone-html", "/live"]
+    let captures: Captures = ["/gone", "/gone-quote", "/gone-html", "/gone-said", "/live"]
         .into_iter()
         .map(|p| (format!("{base}{p}"), vec!["20080401000000"]))
         .collect();
     archive(captures, |_, original| {
-        Some(if original.ends_with("/gone-quote") {
+        Some(if original.ends_with("/gone-said") {
+            "<title>Archived</title><p>The treaty will hold for another decade, she said.</p>"
+                .to_owned()
+        } else if original.ends_with("/gone-quote") {
             "<title>Archived</title><p>Other words entirely, about trade.</p>".to_owned()
         } else if original.ends_with("/live") {
             "<title>Speech</title><p>The minister said the reforms have failed the rural \
@@ -204,8 +207,16 @@ fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
     let original = format!(
         "<html><head><meta name=\"date\" content=\"2008-05-12\"></head><body>\r\n\
          <p>Read <a class='c' href='{base}/gone-html#c2' title=t>the comment</a>.</p>\r\n\
-         <p>And <a href={base}/moved>this</a>.</p></body></html>\r\n"
+         <p>And <a href={base}/moved>this</a>.</p>\r\n\
+         <p>She said “the treaty will hold for another decade” (<a href=\"{base}/gone-said\">source</a>).</p>\r\n\
+         </body></html>\r\n"
     );
+    let pdf = dir.path().join("memo.pdf");
+    std::fs::write(
+        &pdf,
+        crate::support::pdf_with_lines(&[&format!("Dead: {base}/gone#c2")]),
+    )
+    .unwrap();
     std::fs::write(&html, &original).unwrap();
     let locked = dir.path().join("locked.md");
     let locked_text = format!("Dead: <{base}/gone#c2>\n");
@@ -224,7 +235,15 @@ fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
                  data-versiondate=\"2008-04-01\""
             ),
         )
-        .replace(&format!("href={base}/moved>"), &format!("href={base}/new>"));
+        .replace(&format!("href={base}/moved>"), &format!("href={base}/new>"))
+        // The capture holds the quote that belongs to the dead link.
+        .replace(
+            &format!("href=\"{base}/gone-said\""),
+            &format!(
+                "href=\"{archive_url}/web/20080401000000/{base}/gone-said\" \
+                 data-originalurl=\"{base}/gone-said\" data-versiondate=\"2008-04-01\""
+            ),
+        );
     assert_eq!(
         std::fs::read_to_string(&html).unwrap(),
         expected,
@@ -245,6 +264,23 @@ fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
         "{locked_report}"
     );
     assert_eq!(locked_report["fixes"][0]["applied"], false);
+    // A PDF memo is never touched: its correction is in the report.
+    let pdf_report = memos
+        .iter()
+        .find(|m| m["path"].as_str().unwrap().ends_with("memo.pdf"))
+        .unwrap();
+    let correction = &pdf_report["fixes"][0];
+    assert_eq!(correction["applied"], false, "{pdf_report}");
+    assert_eq!(
+        correction["new"],
+        format!("{archive_url}/web/20080401000000/{base}/gone#c2")
+    );
+    assert!(
+        correction["reason"]
+            .as_str()
+            .unwrap()
+            .contains("PDF memos are not rewritten")
+    );
 }
 
 #[test]
