@@ -368,8 +368,10 @@ fn an_archive_that_is_down_never_fails_the_run() {
     );
 }
 
-#[test]
-fn the_seed_memo_gets_archived_copies_of_its_dead_sources() {
+/// The seed memo's web today, and the archive: the Ukraine article is
+/// gone, the comment 906 was deleted, and the article page now says
+/// something else; the archive kept them all. (site, archive).
+pub(crate) fn seed_web() -> (Server, Server) {
     // The Ukraine article is gone, the comment 906 was deleted, and the
     // article page now says something else; the archive kept them all.
     let site = Server::start(|path, _| match path {
@@ -407,6 +409,13 @@ fn the_seed_memo_gets_archived_copies_of_its_dead_sources() {
             .to_owned(),
         )
     });
+    (site, wayback)
+}
+
+#[test]
+fn the_seed_memo_gets_archived_copies_of_its_dead_sources() {
+    let (site, wayback) = seed_web();
+    let base = site.url("");
     let dir = tempfile::tempdir().unwrap();
     let memo = seed_memo_for(&base, dir.path());
     let (report, _) = check_memo(

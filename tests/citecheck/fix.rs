@@ -209,6 +209,7 @@ fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
          <p>Read <a class='c' href='{base}/gone-html#c2' title=t>the comment</a>.</p>\r\n\
          <p>And <a href={base}/moved>this</a>.</p>\r\n\
          <p>She said “the treaty will hold for another decade” (<a href=\"{base}/gone-said\">source</a>).</p>\r\n\
+         <p>The minister said “the reforms have failed the rural areas” (<a href=\"{base}/live\">speech</a>).</p>\r\n\
          </body></html>\r\n"
     );
     let pdf = dir.path().join("memo.pdf");
@@ -236,6 +237,14 @@ fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
             ),
         )
         .replace(&format!("href={base}/moved>"), &format!("href={base}/new>"))
+        // A live page whose words changed: Robust Links to the capture.
+        .replace(
+            &format!("href=\"{base}/live\""),
+            &format!(
+                "href=\"{base}/live\" data-versionurl=\"{archive_url}/web/20080401000000/{base}/live\" \
+                 data-versiondate=\"2008-04-01\""
+            ),
+        )
         // The capture holds the quote that belongs to the dead link.
         .replace(
             &format!("href=\"{base}/gone-said\""),
@@ -357,4 +366,92 @@ fn a_dry_run_diff_patches_to_exactly_what_fix_writes() {
         .expect("patch runs");
     assert!(patched.success());
     assert_eq!(std::fs::read(&in_a).unwrap(), expected);
+}
+
+#[test]
+fn the_seed_memo_gets_exactly_its_verified_captures() {
+    let (site, wayback) = crate::archive::seed_web();
+    let base = site.url("");
+    let archive_url = wayback.url("");
+    let dir = tempfile::tempdir().unwrap();
+    let memo = crate::support::seed_memo_for(&base, dir.path());
+    let original = std::fs::read_to_string(&memo).unwrap();
+    let (report, stderr, _) = fix(&memo, &archive_url, &[]);
+    let fixes = report["memos"][0]["fixes"].as_array().unwrap();
+    // The eight dead occurrences (the Ukraine article everywhere it is
+    // cited, the deleted comment 906), each replaced by its capture.
+    let applied: Vec<&Value> = fixes.iter().filter(|f| f["applied"] == true).collect();
+    assert_eq!(applied.len(), 8, "{fixes:#?}\n{stderr}");
+    assert!(applied.iter().all(|f| f["kind"] == "archive"));
+    let fixed = std::fs::read_to_string(&memo).unwrap();
+    let (before, after): (Vec<&str>, Vec<&str>) =
+        (original.split('\n').collect(), fixed.split('\n').collect());
+    assert_eq!(before.len(), after.len());
+    // Every changed line is its old self with one cited URL replaced, as
+    // a fix says; every other line is as it was.
+    let mut changed = 0;
+    for (i, (old, new)) in before.iter().zip(&after).enumerate() {
+        if old == new {
+            continue;
+        }
+        changed += 1;
+        let line = i as u64 + 1;
+        let fix = applied
+            .iter()
+            .find(|f| f["line"] == line)
+            .unwrap_or_else(|| panic!("line {line} changed without a fix: {new}"));
+        let replaced = old.replacen(
+            fix["old"].as_str().unwrap(),
+            fix["new"].as_str().unwrap(),
+            1,
+        );
+        assert_eq!(*new, replaced);
+        assert!(
+            fix["new"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{archive_url}/web/20080601000000/{base}/")),
+            "{fix}"
+        );
+    }
+    assert_eq!(changed, 8);
+    assert!(fixed.contains(&format!(
+        "{archive_url}/web/20080601000000/{base}/index/articles/view/NATO_and_Russia_Need_a_Shared_Vision#comment906"
+    )));
+}
+
+#[test]
+fn only_limits_the_kinds_and_the_exit_code_says_what_is_left() {
+    let site = site();
+    let base = site.url("");
+    let wayback = wayback(&base);
+    let archive_url = wayback.url("");
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.md");
+    std::fs::write(
+        &memo,
+        format!("[a]({base}/moved) and [b]({base}/gone#c2).\n"),
+    )
+    .unwrap();
+    // Redirects only: the dead link stays, an error still.
+    let (report, stderr, code) = fix(&memo, &archive_url, &["--only", "redirect"]);
+    let kinds: Vec<&str> = report["memos"][0]["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["redirect"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&memo).unwrap(),
+        format!("[a]({base}/new) and [b]({base}/gone#c2).\n")
+    );
+    // Everything: nothing is left to fail on.
+    let (_, stderr, code) = fix(&memo, &archive_url, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&memo).unwrap(),
+        format!("[a]({base}/new) and [b]({archive_url}/web/20080401000000/{base}/gone#c2).\n")
+    );
 }
