@@ -47,6 +47,27 @@ fn wayback(base: &str) -> Server {
     })
 }
 
+/// The site and its archive, running, with their addresses.
+struct Web {
+    _site: Server,
+    _wayback: Server,
+    base: String,
+    archive_url: String,
+}
+
+fn web() -> Web {
+    let site = site();
+    let base = site.url("");
+    let wayback = wayback(&base);
+    let archive_url = wayback.url("");
+    Web {
+        _site: site,
+        _wayback: wayback,
+        base,
+        archive_url,
+    }
+}
+
 /// `citecheck fix MEMO` against the local servers, with `extra`.
 fn run_fix(memo: &std::path::Path, archive_url: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
@@ -89,10 +110,8 @@ fn markdown(base: &str) -> String {
 
 #[test]
 fn fix_rewrites_only_what_it_verified_and_nothing_else() {
-    let site = site();
-    let base = site.url("");
-    let wayback = wayback(&base);
-    let archive_url = wayback.url("");
+    let web = web();
+    let (base, archive_url) = (web.base.as_str(), web.archive_url.as_str());
     let dir = tempfile::tempdir().unwrap();
     let memo = dir.path().join("memo.md");
     let original = markdown(&base);
@@ -198,10 +217,8 @@ fn fix_rewrites_only_what_it_verified_and_nothing_else() {
 
 #[test]
 fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
-    let site = site();
-    let base = site.url("");
-    let wayback = wayback(&base);
-    let archive_url = wayback.url("");
+    let web = web();
+    let (base, archive_url) = (web.base.as_str(), web.archive_url.as_str());
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("memo.html");
     let original = format!(
@@ -294,10 +311,8 @@ fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
 
 #[test]
 fn a_dry_run_diff_patches_to_exactly_what_fix_writes() {
-    let site = site();
-    let base = site.url("");
-    let wayback = wayback(&base);
-    let archive_url = wayback.url("");
+    let web = web();
+    let (base, archive_url) = (web.base.as_str(), web.archive_url.as_str());
     let dir = tempfile::tempdir().unwrap();
     // Plain text in windows-1252 with CRLF line endings: curly quotes are
     // single bytes; the quote pairs with every link (its sources are listed
@@ -422,10 +437,8 @@ fn the_seed_memo_gets_exactly_its_verified_captures() {
 
 #[test]
 fn only_limits_the_kinds_and_the_exit_code_says_what_is_left() {
-    let site = site();
-    let base = site.url("");
-    let wayback = wayback(&base);
-    let archive_url = wayback.url("");
+    let web = web();
+    let (base, archive_url) = (web.base.as_str(), web.archive_url.as_str());
     let dir = tempfile::tempdir().unwrap();
     let memo = dir.path().join("memo.md");
     std::fs::write(
