@@ -114,11 +114,11 @@ fn fix_rewrites_only_what_it_verified_and_nothing_else() {
     let (base, archive_url) = (web.base.as_str(), web.archive_url.as_str());
     let dir = tempfile::tempdir().unwrap();
     let memo = dir.path().join("memo.md");
-    let original = markdown(&base);
+    let original = markdown(base);
     std::fs::write(&memo, &original).unwrap();
 
     // A dry run changes nothing and shows the diff.
-    let out = run_fix(&memo, &archive_url, &["--dry-run", "-q"]);
+    let out = run_fix(&memo, archive_url, &["--dry-run", "-q"]);
     let diff = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(diff.contains("--- a/") && diff.contains("+++ b/"), "{diff}");
     assert!(
@@ -128,7 +128,7 @@ fn fix_rewrites_only_what_it_verified_and_nothing_else() {
     assert_eq!(std::fs::read_to_string(&memo).unwrap(), original);
 
     // The fix itself.
-    let (report, stderr, code) = fix(&memo, &archive_url, &[]);
+    let (report, stderr, code) = fix(&memo, archive_url, &[]);
     let fixes = report["memos"][0]["fixes"].as_array().unwrap().clone();
     let by_old = |old: &str| -> Vec<&Value> { fixes.iter().filter(|f| f["old"] == old).collect() };
     let capture = |path: &str| format!("{archive_url}/web/20080401000000/{base}{path}");
@@ -195,7 +195,7 @@ fn fix_rewrites_only_what_it_verified_and_nothing_else() {
 
     // A second fix changes nothing: the captures it wrote are checked as
     // captures (fetched raw from the archive) and are fine.
-    let (again, stderr, _) = fix(&memo, &archive_url, &[]);
+    let (again, stderr, _) = fix(&memo, archive_url, &[]);
     assert_eq!(
         std::fs::read_to_string(&memo).unwrap(),
         expected,
@@ -243,7 +243,7 @@ fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
     read_only.set_readonly(true);
     std::fs::set_permissions(&locked, read_only).unwrap();
 
-    let (report, stderr, _) = fix(dir.path(), &archive_url, &["--as-of", "2008-05-12"]);
+    let (report, stderr, _) = fix(dir.path(), archive_url, &["--as-of", "2008-05-12"]);
     let capture = format!("{archive_url}/web/20080401000000/{base}/gone-html");
     let expected = original
         .replace(
@@ -338,7 +338,7 @@ fn a_dry_run_diff_patches_to_exactly_what_fix_writes() {
             "--max-retries",
             "0",
             "--archive-url",
-            &archive_url,
+            archive_url,
             "--dry-run",
             "-q",
         ])
@@ -359,7 +359,7 @@ fn a_dry_run_diff_patches_to_exactly_what_fix_writes() {
         String::from_utf8_lossy(&diff)
     );
     // The fix itself, on the other copy.
-    let (_, stderr, _) = fix(&in_b, &archive_url, &[]);
+    let (_, stderr, _) = fix(&in_b, archive_url, &[]);
     let fixed = std::fs::read(&in_b).unwrap();
     assert_ne!(fixed, original, "{stderr}");
     let capture = format!("{archive_url}/web/20080401000000/{base}/gone#c2");
@@ -447,7 +447,7 @@ fn only_limits_the_kinds_and_the_exit_code_says_what_is_left() {
     )
     .unwrap();
     // Redirects only: the dead link stays, an error still.
-    let (report, stderr, code) = fix(&memo, &archive_url, &["--only", "redirect"]);
+    let (report, stderr, code) = fix(&memo, archive_url, &["--only", "redirect"]);
     let kinds: Vec<&str> = report["memos"][0]["fixes"]
         .as_array()
         .unwrap()
@@ -461,7 +461,7 @@ fn only_limits_the_kinds_and_the_exit_code_says_what_is_left() {
         format!("[a]({base}/new) and [b]({base}/gone#c2).\n")
     );
     // Everything: nothing is left to fail on.
-    let (_, stderr, code) = fix(&memo, &archive_url, &[]);
+    let (_, stderr, code) = fix(&memo, archive_url, &[]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         std::fs::read_to_string(&memo).unwrap(),
