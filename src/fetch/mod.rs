@@ -192,6 +192,9 @@ pub enum FailureKind {
     /// The run was interrupted before the page was fetched (never
     /// cached). New kinds go last: cached records name kinds by position.
     Interrupted,
+    /// The host asked (429 with `Retry-After`) to wait longer than
+    /// `--max-retry-wait`: it is not asked again this run (never cached).
+    RateLimited,
 }
 
 /// A failure with its message.
@@ -244,6 +247,16 @@ impl Page {
         self.result
             .as_ref()
             .is_err_and(|f| f.kind == FailureKind::Interrupted)
+    }
+
+    /// Whether the page says something about its source that a later run
+    /// may reuse: not when the run was interrupted before it, nor when its
+    /// host was given up for this run.
+    pub fn is_storable(&self) -> bool {
+        !self
+            .result
+            .as_ref()
+            .is_err_and(|f| matches!(f.kind, FailureKind::Interrupted | FailureKind::RateLimited))
     }
 
     /// A page about to be fetched: no hops, no request, no result yet.
@@ -374,14 +387,40 @@ impl Fetcher {
                 return Err(Failure::interrupted());
             }
             let outcome = {
+                let given_up = |why| Failure {
+                    kind: FailureKind::RateLimited,
+                    message: why,
+                };
+                if let Some(why) = self.pool.given_up(&host) {
+                    return Err(given_up(why));
+                }
                 let _permit = self.pool.acquire(&host).await;
                 if self.interrupt.is_requested() {
                     return Err(Failure::interrupted());
+                }
+                if let Some(why) = self.pool.given_up(&host) {
+                    return Err(given_up(why));
                 }
                 *requests += 1;
                 self.attempt(url).await
             };
             if outcome.status() == Some(429) {
+                if let Some(wait) = outcome
+                    .retry_after
+                    .filter(|&w| w > self.settings.max_retry_wait)
+                {
+                    // Waiting that long would stall the run: the host is
+                    // given up at once, its answer kept.
+                    self.pool.give_up(
+                        &host,
+                        format!(
+                            "{host} asked to wait {} s (Retry-After), longer than \
+                             --max-retry-wait: not asked again this run",
+                            wait.as_secs()
+                        ),
+                    );
+                    return outcome.result;
+                }
                 let pause = outcome
                     .retry_after
                     .unwrap_or(self.settings.retry_base)

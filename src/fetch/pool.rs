@@ -15,6 +15,9 @@ struct Host {
     permits: Arc<Semaphore>,
     /// (earliest start of the next request, interval between requests).
     schedule: Mutex<(Instant, Duration)>,
+    /// Why no request goes to the host again this run, once it asked to
+    /// wait longer than the run will.
+    given_up: Mutex<Option<String>>,
 }
 
 /// Per-host and global limits shared by every request of a run.
@@ -85,6 +88,7 @@ impl Pool {
                 Arc::new(Host {
                     permits: Arc::new(Semaphore::new(concurrency)),
                     schedule: Mutex::new((Instant::now(), interval)),
+                    given_up: Mutex::new(None),
                 })
             })
             .clone()
@@ -122,6 +126,26 @@ impl Pool {
             _host: host_permit,
             _global: global,
         }
+    }
+
+    /// A host asked to wait longer than the run will (`why`): no request
+    /// goes to it again this run.
+    pub(crate) fn give_up(&self, host: &str, why: String) {
+        let state = self.host(host);
+        let mut given_up = state
+            .given_up
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        given_up.get_or_insert(why);
+    }
+
+    /// Why `host` was given up for this run, if it was.
+    pub(crate) fn given_up(&self, host: &str) -> Option<String> {
+        self.host(host)
+            .given_up
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// A host answered 429: keep at least `interval` between its requests

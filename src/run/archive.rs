@@ -163,7 +163,8 @@ fn attach_capture(link: &Link, outcome: &mut LinkOutcome, found: &Found) {
             }
         }
         Ok(None) => "no archived copy".to_owned(),
-        Err(why) => format!("no archived copy: {why}"),
+        // Not "no archived copy": the archive could not say.
+        Err(why) => why.clone(),
     };
     outcome.add_note(&note);
 }
@@ -218,7 +219,7 @@ fn attach_quote(outcome: &mut QuoteOutcome, id: QuoteId, found: &[&Found], thres
         }
         _ => {
             if let Some(why) = failures.first() {
-                outcome.add_note(&format!("no archived copy: {why}"));
+                outcome.add_note(why);
             }
         }
     }
@@ -348,7 +349,10 @@ fn capture_named(base: &Url, page: &Url, answer: &Fetched) -> Result<Option<Capt
         .as_ref()
         .map_err(|f| format!("the archive did not answer ({})", f.message))?;
     if !(200..300).contains(&response.status) {
-        return Err(format!("the archive answered HTTP {}", response.status));
+        return Err(format!(
+            "the archive did not answer (HTTP {})",
+            response.status
+        ));
     }
     let body = answer.read.text().unwrap_or_default();
     wayback::parse_availability(base, page, body)
@@ -421,7 +425,7 @@ fn fetch_all(
     if let (Some(store), Some(settings)) = (store, &config.cache) {
         let records: Vec<(&str, CachedRef<'_>)> = fetched
             .iter()
-            .filter(|(_, f)| !f.page.is_interrupted())
+            .filter(|(_, f)| f.page.is_storable())
             .map(|(url, f)| (url.as_str(), CachedRef::new(&f.page, &f.read, None)))
             .collect();
         // A cache that cannot be written costs the next run time, never

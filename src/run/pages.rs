@@ -124,12 +124,12 @@ impl Network {
                 };
                 let page = &read_page.fetched.page;
                 stage.advance(page.result.as_ref().map_or(true, |r| r.status >= 400));
-                let interrupted = page.is_interrupted();
+                let storable = page.is_storable();
                 let kept = self
                     .table
                     .release(&url)
                     .unwrap_or(read_page.fetched.clone());
-                if store.is_some() && !interrupted {
+                if store.is_some() && storable {
                     fetched.push((url.to_string(), read_page.fetched, read_page.soft_404));
                 }
                 deferred.add(&url, &read_page.digest);
@@ -492,7 +492,9 @@ impl Probes {
                 facts: digest::probe_facts(&fetched.page, &fetched.read, &self.accept)
                     .map(Arc::new),
                 failed: fetched.page.result.is_err(),
-                stored: false,
+                // An interrupted or given-up probe is not written to the
+                // store (it says nothing of the site), as if it came from it.
+                stored: !fetched.page.is_storable(),
             }
         })
         .await

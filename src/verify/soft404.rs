@@ -268,7 +268,8 @@ pub(crate) struct Probe {
     pub(crate) facts: Option<std::sync::Arc<ProbeFacts>>,
     /// Whether its fetch failed.
     pub(crate) failed: bool,
-    /// Taken from the store (not stored again).
+    /// Taken from the store, or not to be stored (interrupted, or its
+    /// host given up): either way not written to it.
     #[serde(skip)]
     pub(crate) stored: bool,
 }

@@ -23,6 +23,9 @@ pub(crate) fn link_outcome(
             let verdict = match failure.kind {
                 FailureKind::Guard => LinkVerdict::Excluded,
                 FailureKind::Interrupted => LinkVerdict::Unchecked,
+                // It answered 429 and asked to wait too long: it refuses
+                // automated clients for now, which says nothing of the page.
+                FailureKind::RateLimited => LinkVerdict::Blocked,
                 _ => LinkVerdict::Broken,
             };
             return LinkOutcome {

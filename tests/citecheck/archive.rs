@@ -363,7 +363,7 @@ fn an_archive_that_is_down_never_fails_the_run() {
         gone["reason"]
             .as_str()
             .unwrap()
-            .contains("no archived copy: the archive did not answer"),
+            .contains("the archive did not answer"),
         "{gone}"
     );
 }
@@ -573,4 +573,62 @@ fn lookups_that_land_on_one_capture_fetch_it_once() {
             "{link}"
         );
     }
+}
+
+/// An archive that answers everything with 429 and `Retry-After: 3600`
+/// (what a busy archive does) is asked once and given up for the run: no
+/// lookup waits an hour, none is reported as "no archived copy". A cited
+/// site that does the same: its first answer is `blocked`, the rest are
+/// not requested and `blocked` too, never `broken`.
+#[test]
+fn a_host_that_asks_to_wait_an_hour_is_given_up_at_once() {
+    // Three hosts: the dead site, the busy site, the busy archive.
+    let site = Server::start(|_, _| Reply::html(404, "<title>Not found</title>"));
+    let busy = Server::start_at("127.0.0.2", |_, _| {
+        Reply::html(429, "slow down").with("retry-after", "3600")
+    });
+    let archive = Server::start_at("127.0.0.3", |_, _| {
+        Reply::html(429, "slow down").with("retry-after", "3600")
+    });
+    let (base, busy_base) = (site.url(""), busy.url(""));
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(
+        dir.path(),
+        &format!(
+            "---\ndate: 2008-05-12\n---\n\n{base}/gone/1\n\n{base}/gone/2\n\n{base}/gone/3\n\n\
+             {busy_base}/busy/1\n\n{busy_base}/busy/2\n\n{busy_base}/busy/3\n"
+        ),
+    );
+    let (report, _) = check_memo(
+        &memo,
+        &[
+            "--archive-url",
+            &archive.url(""),
+            "--max-retries",
+            "3",
+            // One request at a time to a host, so that "once" is exact.
+            "--host-concurrency",
+            "1",
+        ],
+    );
+    for i in 1..=3 {
+        let gone = link_to(&report, &format!("/gone/{i}"));
+        assert_eq!(gone["verdict"], "broken");
+        let reason = gone["reason"].as_str().unwrap();
+        assert!(reason.contains("the archive did not answer"), "{reason}");
+        assert!(!reason.contains("no archived copy;"), "{reason}");
+        let busy = link_to(&report, &format!("/busy/{i}"));
+        assert_eq!(busy["verdict"], "blocked", "{busy}");
+    }
+    assert_eq!(archive.paths().len(), 1, "{:?}", archive.paths());
+    // Its first answer (to a page or the soft-404 probe) is its last.
+    let busy_requests: usize = busy.paths().iter().map(|p| busy.hits(p)).sum();
+    assert_eq!(busy_requests, 1, "given up after its first answer");
+    assert!(
+        links(&report).iter().any(|l| l["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("asked to wait 3600 s")),
+        "{report}"
+    );
 }
