@@ -1,10 +1,14 @@
-//! The Wayback Machine's protocol, pure: the availability query for a URL
-//! near a date, its answer, and the address of a raw capture.
+//! The Wayback Machine's protocol, pure: the CDX query for the captures
+//! of a URL nearest a date, its answer, and the addresses of a capture.
 //!
-//! `GET {base}/wayback/available?url=…&timestamp=YYYYMMDDhhmmss` answers
-//! `{"archived_snapshots": {"closest": {"available": true, "status": "200",
-//! "timestamp": "…", "url": "…"}}}`, or no `closest` when nothing is
-//! archived. The raw capture, without the archive's toolbar, is
+//! `GET {base}/cdx/search/cdx?url=…&output=json&fl=timestamp,original,statuscode
+//! &filter=statuscode:2..&closest=YYYYMMDDhhmmss&sort=closest&limit=N`
+//! answers a JSON array whose first row names the fields and whose other
+//! rows are captures, nearest first (`[]`, or nothing, when none); without
+//! `output=json` it answers one capture a line, fields separated by
+//! spaces. The availability API (`/wayback/available`) answers the same
+//! question for one capture but is rate-limited hard under load: it is
+//! never used. The raw capture, without the archive's toolbar, is
 //! `{base}/web/{timestamp}id_/{url}`; the one people open is
 //! `{base}/web/{timestamp}/{url}`.
 
@@ -31,57 +35,81 @@ impl Capture {
     }
 }
 
-/// The availability query for `url` near `timestamp` (newest without).
-pub(crate) fn availability_url(base: &Url, url: &Url, timestamp: Option<&str>) -> Url {
+/// How many captures a lookup asks for: the nearest, and the next ones
+/// to fall back on when it cannot be fetched.
+pub(crate) const CDX_LIMIT: usize = 3;
+
+/// The CDX query for the 2xx captures of `url` nearest `timestamp`
+/// (the newest, without one), nearest first, at most [`CDX_LIMIT`].
+pub(crate) fn cdx_url(base: &Url, url: &Url, timestamp: Option<&str>) -> Url {
     let mut query = base.clone();
-    let path = format!("{}/wayback/available", base.path().trim_end_matches('/'));
+    let path = format!("{}/cdx/search/cdx", base.path().trim_end_matches('/'));
     query.set_path(&path);
     query.set_fragment(None);
     {
         let mut pairs = query.query_pairs_mut();
         pairs.clear();
         pairs.append_pair("url", url.as_str());
-        if let Some(ts) = timestamp {
-            pairs.append_pair("timestamp", ts);
-        }
+        pairs.append_pair("output", "json");
+        pairs.append_pair("fl", "timestamp,original,statuscode");
+        pairs.append_pair("filter", "statuscode:2..");
+        pairs.append_pair("closest", timestamp.unwrap_or("99991231235959"));
+        pairs.append_pair("sort", "closest");
+        pairs.append_pair("limit", &CDX_LIMIT.to_string());
     }
     query
 }
 
-/// The capture an availability answer names, `Ok(None)` when there is
-/// none (or it is not a 2xx capture), `Err` when the answer is not the
-/// API's JSON.
-pub(crate) fn parse_availability(
-    base: &Url,
-    url: &Url,
-    body: &str,
-) -> Result<Option<Capture>, String> {
-    let json: serde_json::Value =
-        serde_json::from_str(body).map_err(|e| format!("the archive's answer is not JSON: {e}"))?;
-    let snapshots = json
-        .get("archived_snapshots")
-        .ok_or("the archive's answer has no archived_snapshots")?;
-    let Some(closest) = snapshots.get("closest") else {
-        return Ok(None);
+/// The captures a CDX answer lists for `url`, in its order (nearest
+/// first), 2xx only; `Err` when the answer is not the server's JSON or
+/// text output.
+pub(crate) fn parse_cdx(base: &Url, url: &Url, body: &str) -> Result<Vec<Capture>, String> {
+    let body = body.trim();
+    let rows: Vec<Vec<String>> = if body.is_empty() {
+        Vec::new()
+    } else if body.starts_with('[') {
+        serde_json::from_str(body)
+            .map_err(|e| format!("the archive's CDX answer is not JSON rows: {e}"))?
+    } else if body.starts_with('<') || body.starts_with('{') {
+        return Err("the archive's CDX answer is neither JSON rows nor text lines".to_owned());
+    } else {
+        body.lines()
+            .map(|line| line.split_whitespace().map(str::to_owned).collect())
+            .collect()
     };
-    let available = closest
-        .get("available")
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
-    let status_ok = closest
-        .get("status")
-        .and_then(serde_json::Value::as_str)
-        .is_none_or(|s| s.starts_with('2'));
-    let Some(timestamp) = closest.get("timestamp").and_then(serde_json::Value::as_str) else {
-        return Err("the archive's answer has no timestamp".to_owned());
+    // Named fields when the first row names them; else the order asked
+    // for (`fl`), or the server's default of seven fields.
+    let (header, rows) = match rows.split_first() {
+        Some((first, rest)) if first.iter().any(|f| f == "timestamp") => (first.clone(), rest),
+        _ => (Vec::new(), rows.as_slice()),
     };
-    if !available || !status_ok {
-        return Ok(None);
+    let field = |name: &str, row: &[String]| -> Option<String> {
+        let at = match header.iter().position(|f| f == name) {
+            Some(at) => at,
+            None if row.len() >= 7 => match name {
+                "timestamp" => 1,
+                "original" => 2,
+                _ => 4,
+            },
+            None => ["timestamp", "original", "statuscode"]
+                .iter()
+                .position(|f| *f == name)?,
+        };
+        row.get(at).cloned()
+    };
+    let mut captures: Vec<Capture> = Vec::new();
+    for row in rows {
+        let Some(timestamp) = field("timestamp", row) else {
+            continue;
+        };
+        let status_ok = field("statuscode", row).is_none_or(|s| s.starts_with('2'));
+        let is_timestamp = timestamp.len() >= 8 && timestamp.bytes().all(|b| b.is_ascii_digit());
+        if !status_ok || !is_timestamp || captures.iter().any(|c| c.timestamp == timestamp) {
+            continue;
+        }
+        captures.push(capture(base, url, &timestamp)?);
     }
-    if timestamp.len() < 8 || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("the archive's timestamp {timestamp:?} is not one"));
-    }
-    Ok(Some(capture(base, url, timestamp)?))
+    Ok(captures)
 }
 
 fn capture(base: &Url, url: &Url, timestamp: &str) -> Result<Capture, String> {
@@ -118,18 +146,24 @@ mod tests {
     }
 
     #[test]
-    fn availability_queries_and_answers() {
+    fn cdx_queries_and_answers() {
         let base = url("http://127.0.0.1:9/");
         let cited = url("http://a.org/x?y=1&z=2");
-        let q = availability_url(&base, &cited, Some("20080512235959"));
+        let q = cdx_url(&base, &cited, Some("20080512235959"));
         assert_eq!(
             q.as_str(),
-            "http://127.0.0.1:9/wayback/available?url=http%3A%2F%2Fa.org%2Fx%3Fy%3D1%26z%3D2&timestamp=20080512235959"
+            "http://127.0.0.1:9/cdx/search/cdx?url=http%3A%2F%2Fa.org%2Fx%3Fy%3D1%26z%3D2&output=json\
+             &fl=timestamp%2Coriginal%2Cstatuscode&filter=statuscode%3A2..&closest=20080512235959\
+             &sort=closest&limit=3"
         );
-        let body = r#"{"url": "a.org/x", "archived_snapshots": {"closest": {"status": "200",
-            "available": true, "url": "http://web.archive.org/web/20080511000000/http://a.org/x",
-            "timestamp": "20080511000000"}}}"#;
-        let c = parse_availability(&base, &cited, body).unwrap().unwrap();
+        let json = r#"[["timestamp","original","statuscode"],
+            ["20080511000000","http://a.org/x?y=1&z=2","200"],
+            ["20080601000000","http://a.org/x?y=1&z=2","302"],
+            ["20080401000000","http://a.org/x?y=1&z=2","200"]]"#;
+        let found = parse_cdx(&base, &cited, json).unwrap();
+        let stamps: Vec<&str> = found.iter().map(|c| c.timestamp.as_str()).collect();
+        assert_eq!(stamps, ["20080511000000", "20080401000000"]);
+        let c = &found[0];
         assert_eq!(c.date(), "2008-05-11");
         assert_eq!(
             c.raw_url.as_str(),
@@ -139,15 +173,16 @@ mod tests {
             c.view_url,
             "http://127.0.0.1:9/web/20080511000000/http://a.org/x?y=1&z=2"
         );
-        assert_eq!(
-            parse_availability(&base, &cited, r#"{"archived_snapshots": {}}"#),
-            Ok(None)
-        );
-        let redirect = r#"{"archived_snapshots": {"closest": {"status": "302", "available": true,
-            "timestamp": "20080511000000", "url": "x"}}}"#;
-        assert_eq!(parse_availability(&base, &cited, redirect), Ok(None));
-        assert!(parse_availability(&base, &cited, "<html>").is_err());
-        assert!(parse_availability(&base, &cited, "{}").is_err());
+        // Text output, with the server's seven default fields.
+        let text = "org,a)/x?y=1&z=2 20070101000000 http://a.org/x text/html 200 ABC 123\n\
+                    org,a)/x?y=1&z=2 20070102000000 http://a.org/x text/html 404 DEF 99\n";
+        let found = parse_cdx(&base, &cited, text).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].timestamp, "20070101000000");
+        assert_eq!(parse_cdx(&base, &cited, "[]"), Ok(Vec::new()));
+        assert_eq!(parse_cdx(&base, &cited, ""), Ok(Vec::new()));
+        assert!(parse_cdx(&base, &cited, "<html>").is_err());
+        assert!(parse_cdx(&base, &cited, "[[1, 2").is_err());
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::verify::quote::PreparedQuote;
 use crate::verify::sources::{self, SourceCheck};
 use crate::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion, SuggestionSource};
 use crate::wayback::{self, Capture};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use url::Url;
 
@@ -264,11 +264,13 @@ fn quote_sources(
     pages
 }
 
-/// Every lookup at once, in two rounds through the page table (each URL
+/// Every lookup at once, in rounds through the page table (each URL
 /// fetched once, whoever asks) and the store (fresh answers are not asked
-/// again): the archive's answers for every (page, date), then the
-/// captures they name, each fetched once for every lookup that landed on
-/// it, read for all their demands together.
+/// again): the CDX server's captures for every (page, date), nearest
+/// first; then the nearest capture of every lookup, each fetched once for
+/// every lookup that landed on it and read for all their demands
+/// together; then, for lookups whose capture could not be fetched, the
+/// next nearest, and so on.
 fn look_up(
     network: &Network,
     mut store: Option<&mut Store>,
@@ -280,29 +282,24 @@ fn look_up(
     let queries: Vec<(Key, Url)> = demands
         .keys()
         .map(|key| {
-            let query = wayback::availability_url(&base, &key.0, key.1.as_deref());
+            let query = wayback::cdx_url(&base, &key.0, key.1.as_deref());
             (key.clone(), query)
         })
         .collect();
     let asks = queries.iter().map(|(_, q)| (q.clone(), Needs::text()));
     let answers = fetch_all(network, store.as_deref_mut(), config, asks.collect());
     let mut found: HashMap<Key, Found> = HashMap::new();
-    let mut captures: HashMap<Url, (Capture, Demand, Vec<Key>)> = HashMap::new();
+    // Each lookup with its captures still to try, nearest first.
+    let mut pending: Vec<(Key, VecDeque<Capture>)> = Vec::new();
     for (key, query) in queries {
         match answers
             .get(&query)
-            .map(|answer| capture_named(&base, &key.0, answer))
+            .map(|answer| captures_listed(&base, &key.0, answer))
         {
-            Some(Ok(Some(capture))) => {
-                let entry = captures
-                    .entry(capture.raw_url.clone())
-                    .or_insert_with(|| (capture, Demand::default(), Vec::new()));
-                merge(&mut entry.1, &demands[&key]);
-                entry.2.push(key);
-            }
-            Some(Ok(None)) => {
+            Some(Ok(listed)) if listed.is_empty() => {
                 found.insert(key, Ok(None));
             }
+            Some(Ok(listed)) => pending.push((key, listed.into())),
             Some(Err(why)) => {
                 found.insert(key, Err(why));
             }
@@ -311,25 +308,70 @@ fn look_up(
             }
         }
     }
+    while !pending.is_empty() {
+        let tried = try_captures(
+            network,
+            store.as_deref_mut(),
+            config,
+            &demands,
+            &mut pending,
+        );
+        let mut next = Vec::new();
+        for ((key, left), result) in pending.into_iter().zip(tried) {
+            match result {
+                // The next nearest, when this one could not be fetched.
+                Err(_) if !left.is_empty() => next.push((key, left)),
+                result => {
+                    found.insert(key, result);
+                }
+            }
+        }
+        pending = next;
+    }
+    for result in found.values() {
+        stage.advance(result.is_err());
+    }
+    found
+}
+
+/// One round: the nearest capture not yet tried of every pending lookup
+/// (taken off its list), each fetched once and read for the demands of
+/// every lookup that landed on it; each lookup's result, in order.
+fn try_captures(
+    network: &Network,
+    store: Option<&mut Store>,
+    config: &Config,
+    demands: &HashMap<Key, Demand>,
+    pending: &mut [(Key, VecDeque<Capture>)],
+) -> Vec<Found> {
+    let mut captures: HashMap<Url, (Capture, Demand, Vec<usize>)> = HashMap::new();
+    for (i, (key, left)) in pending.iter_mut().enumerate() {
+        let Some(capture) = left.pop_front() else {
+            continue;
+        };
+        let entry = captures
+            .entry(capture.raw_url.clone())
+            .or_insert_with(|| (capture, Demand::default(), Vec::new()));
+        merge(&mut entry.1, &demands[key]);
+        entry.2.push(i);
+    }
     let asks = captures
         .iter()
         .map(|(raw, (_, demand, _))| (raw.clone(), Needs::of(demand, false)))
         .collect();
     let copies = fetch_all(network, store, config, asks);
     let accept = &config.accept;
-    for (raw, (capture, demand, keys)) in captures {
+    let mut results: Vec<Found> = vec![Ok(None); pending.len()];
+    for (raw, (capture, demand, lookups)) in captures {
         let copy = match copies.get(&raw) {
             Some(copy) => copy_of(copy, &demand, accept).map(|digest| Some((capture, digest))),
             None => Err("the archived copy could not be fetched".to_owned()),
         };
-        for key in keys {
-            found.insert(key, copy.clone());
+        for i in lookups {
+            results[i] = copy.clone();
         }
     }
-    for result in found.values() {
-        stage.advance(result.is_err());
-    }
-    found
+    results
 }
 
 /// Add `more` to a demand: its fragments (deduplicated) and its quotes.
@@ -340,9 +382,9 @@ fn merge(demand: &mut Demand, more: &Demand) {
     demand.quotes.extend(more.quotes.iter().cloned());
 }
 
-/// The capture an archive's answer names, if any; why not, when the answer
-/// is no answer.
-fn capture_named(base: &Url, page: &Url, answer: &Fetched) -> Result<Option<Capture>, String> {
+/// The captures a CDX answer lists, nearest first; why none, when the
+/// answer is no answer.
+fn captures_listed(base: &Url, page: &Url, answer: &Fetched) -> Result<Vec<Capture>, String> {
     let response = answer
         .page
         .result
@@ -355,7 +397,7 @@ fn capture_named(base: &Url, page: &Url, answer: &Fetched) -> Result<Option<Capt
         ));
     }
     let body = answer.read.text().unwrap_or_default();
-    wayback::parse_availability(base, page, body)
+    wayback::parse_cdx(base, page, body)
 }
 
 /// A capture's digest for the demands of every lookup that landed on it.

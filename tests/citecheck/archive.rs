@@ -155,50 +155,63 @@ fn soft_404_rules_and_their_guards() {
 /// Captures the imitation archive holds: original URL → timestamps.
 pub(crate) type Captures = HashMap<String, Vec<&'static str>>;
 
-/// The imitation Wayback Machine: the availability API answers with the
-/// newest capture at or before the asked timestamp (else the oldest), and
-/// raw captures come from `body`.
+/// The imitation Wayback Machine: its CDX server lists the captures of a
+/// URL nearest the `closest` timestamp (`sort=closest`, `limit`,
+/// `output=json` or text lines), raw captures come from `body`, and its
+/// availability API refuses every request (citecheck must not need it).
 pub(crate) fn archive(
     captures: Captures,
     body: impl Fn(&str, &str) -> Option<String> + Send + Sync + 'static,
 ) -> Server {
     let captures = Arc::new(captures);
     Server::start(move |path, n| {
-        if let Some(query) = path.strip_prefix("/wayback/available?") {
+        if path.starts_with("/wayback/available") {
+            return Reply::html(429, "use the CDX server").with("retry-after", "3600");
+        }
+        if let Some(query) = path.strip_prefix("/cdx/search/cdx?") {
             let pairs: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
                 .into_owned()
                 .collect();
             let url = pairs.get("url").cloned().unwrap_or_default();
             if url.ends_with("/malformed") {
-                return Reply::html(200, "{\"archived_snapshots\": ");
+                return Reply::html(200, "[[\"timestamp\", ");
             }
             if url.ends_with("/busy-archive") && n == 1 {
                 return Reply::html(429, "slow down").with("retry-after", "1");
             }
-            let asked = pairs
-                .get("timestamp")
-                .map(String::as_str)
-                .unwrap_or("99999999999999");
-            let Some(list) = captures.get(&url) else {
-                return Reply::html(200, r#"{"archived_snapshots": {}}"#);
-            };
-            let mut sorted = list.clone();
-            sorted.sort_unstable();
-            let ts = sorted
+            let closest: u64 = pairs
+                .get("closest")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(99_991_231_235_959);
+            let limit: usize = pairs
+                .get("limit")
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(usize::MAX);
+            let mut listed: Vec<&str> = captures.get(&url).cloned().unwrap_or_default();
+            listed.sort_by_key(|t| t.parse::<u64>().unwrap().abs_diff(closest));
+            listed.truncate(limit);
+            if pairs.get("output").map(String::as_str) == Some("json") {
+                let mut rows = vec![r#"["timestamp","original","statuscode"]"#.to_owned()];
+                rows.extend(listed.iter().map(|t| format!(r#"["{t}","{url}","200"]"#)));
+                let body = if listed.is_empty() {
+                    "[]".to_owned()
+                } else {
+                    format!("[{}]", rows.join(",\n"))
+                };
+                return Reply::Full {
+                    status: 200,
+                    headers: vec![("content-type", "application/json".into())],
+                    body: body.into_bytes(),
+                };
+            }
+            let lines: Vec<String> = listed
                 .iter()
-                .rev()
-                .find(|t| **t <= asked)
-                .or(sorted.first())
-                .unwrap();
+                .map(|t| format!("key {t} {url} text/html 200 DIGEST 100"))
+                .collect();
             return Reply::Full {
                 status: 200,
-                headers: vec![("content-type", "application/json".into())],
-                body: format!(
-                    r#"{{"url": "{url}", "archived_snapshots": {{"closest": {{"status": "200",
-                    "available": true, "url": "http://web.archive.org/web/{ts}/{url}",
-                    "timestamp": "{ts}"}}}}}}"#
-                )
-                .into_bytes(),
+                headers: vec![("content-type", "text/plain".into())],
+                body: lines.join("\n").into_bytes(),
             };
         }
         if let Some(rest) = path.strip_prefix("/web/") {
@@ -253,7 +266,7 @@ fn dead_links_get_captures_near_the_memo_date() {
         &memo,
         &["--archive-url", &archive_url, "--max-retries", "1"],
     );
-    // The capture before the memo's date, not the closest after it.
+    // The capture nearest the memo's date.
     let gone = link_to(&report, "/gone");
     assert_eq!(gone["verdict"], "broken");
     assert_eq!(gone["suggestion"]["source"], "archive");
@@ -298,7 +311,7 @@ fn dead_links_get_captures_near_the_memo_date() {
         malformed["reason"]
             .as_str()
             .unwrap()
-            .contains("the archive's answer is not JSON"),
+            .contains("the archive's CDX answer is not JSON rows"),
         "{malformed}"
     );
     assert_eq!(
@@ -308,17 +321,17 @@ fn dead_links_get_captures_near_the_memo_date() {
     let busy_query = wayback
         .paths()
         .into_iter()
-        .find(|p| p.starts_with("/wayback/") && p.contains("busy-archive"))
+        .find(|p| p.starts_with("/cdx/") && p.contains("busy-archive"))
         .unwrap();
     assert_eq!(wayback.hits(&busy_query), 2, "429 was retried");
     // Each page looked up once, near the memo's date.
     let gone_query = wayback
         .paths()
         .into_iter()
-        .find(|p| p.starts_with("/wayback/") && p.contains("%2Fgone"))
+        .find(|p| p.starts_with("/cdx/") && p.contains("%2Fgone"))
         .unwrap();
     assert!(
-        gone_query.ends_with("timestamp=20080512235959"),
+        gone_query.contains("closest=20080512235959"),
         "{gone_query}"
     );
     assert_eq!(wayback.hits(&gone_query), 1);
@@ -554,7 +567,7 @@ fn lookups_that_land_on_one_capture_fetch_it_once() {
     let lookups: usize = archive
         .paths()
         .iter()
-        .filter(|p| p.starts_with("/wayback/"))
+        .filter(|p| p.starts_with("/cdx/"))
         .map(|p| archive.hits(p))
         .sum();
     assert_eq!(lookups, 2);
@@ -630,5 +643,51 @@ fn a_host_that_asks_to_wait_an_hour_is_given_up_at_once() {
             .unwrap_or("")
             .contains("asked to wait 3600 s")),
         "{report}"
+    );
+}
+
+/// The nearest capture cannot be fetched: the next nearest is taken, and
+/// the availability API (which refuses every request) is never asked.
+#[test]
+fn an_unfetchable_capture_falls_back_to_the_next_nearest() {
+    let site = Server::start(|_, _| Reply::html(404, "<title>Not found</title>"));
+    let base = site.url("");
+    let captures: Captures = [(
+        format!("{base}/flaky"),
+        vec!["20080510000000", "20080301000000", "20060101000000"],
+    )]
+    .into_iter()
+    .collect();
+    let wayback = archive(captures, |ts, _| {
+        (ts != "20080510000000").then(|| "<title>Archived</title><p>Kept.</p>".to_owned())
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(
+        dir.path(),
+        &format!("---\ndate: 2008-05-12\n---\n\n{base}/flaky\n"),
+    );
+    let (report, _) = check_memo(
+        &memo,
+        &["--archive-url", &wayback.url(""), "--max-retries", "0"],
+    );
+    let flaky = link_to(&report, "/flaky");
+    assert_eq!(
+        flaky["suggestion"]["timestamp"], "20080301000000",
+        "{flaky}"
+    );
+    let paths = wayback.paths();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with("/web/20080510000000id_/")),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.iter().any(|p| p.starts_with("/web/20060101")),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.iter().any(|p| p.starts_with("/wayback/")),
+        "{paths:?}"
     );
 }
