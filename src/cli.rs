@@ -163,10 +163,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "URL", default_value = crate::wayback::DEFAULT_ARCHIVE_URL, value_parser = http_url, help_heading = "Archive")]
     pub archive_url: Url,
 
-    /// Prefer captures from before this date (YYYY-MM-DD) rather than each
+    /// Look for captures nearest this date (YYYY-MM-DD) rather than each
     /// memo's own `date:`; without either, the newest capture.
     #[arg(long, value_name = "DATE", value_parser = values::date, help_heading = "Archive")]
     pub as_of: Option<String>,
+
+    /// The most time archive lookups may add to a run (`60s`, `5m`): what
+    /// is still waiting then is reported as "the archive did not answer in
+    /// time".
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = values::seconds, help_heading = "Archive")]
+    pub archive_budget: Duration,
 
     /// Requests in flight per host.
     #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_HOST_CONCURRENCY, help_heading = "Network")]

@@ -160,6 +160,8 @@ pub struct Config {
     pub archive: bool,
     /// The Wayback Machine's base URL.
     pub archive_url: url::Url,
+    /// The most time the archive stage may take.
+    pub archive_budget: std::time::Duration,
     /// Look for captures near this date (`YYYY-MM-DD`) instead of each
     /// memo's own date.
     pub as_of: Option<String>,
@@ -191,6 +193,7 @@ impl Default for Config {
             severity: Default::default(),
             host_accept: Vec::new(),
             archive: true,
+            archive_budget: std::time::Duration::from_secs(60),
             archive_url: url::Url::parse(crate::wayback::DEFAULT_ARCHIVE_URL)
                 .expect("the default archive URL parses"),
             as_of: None,

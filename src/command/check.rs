@@ -100,6 +100,7 @@ pub fn config(
         archive: !args.no_archive,
         archive_url: args.archive_url.clone(),
         as_of: args.as_of.clone(),
+        archive_budget: args.archive_budget,
         progress: terminal.progress && !args.quiet,
         paths: args.paths,
         ..Config::default()

@@ -69,7 +69,8 @@ pub(super) fn suggest(
             Err(_) => return,
         },
     };
-    let found = look_up(network, store, config, demands);
+    let deadline = tokio::time::Instant::now() + config.archive_budget;
+    let found = look_up(network, store, config, demands, deadline);
     for memo in memos {
         let index = memo.index;
         let Some((x, outcomes)) = memo.checked_mut() else {
@@ -276,6 +277,7 @@ fn look_up(
     mut store: Option<&mut Store>,
     config: &Config,
     demands: HashMap<Key, Demand>,
+    deadline: tokio::time::Instant,
 ) -> HashMap<Key, Found> {
     let base = config.archive_url.clone();
     let stage = super::Stage::start(config, "archive lookups", demands.len());
@@ -287,7 +289,14 @@ fn look_up(
         })
         .collect();
     let asks = queries.iter().map(|(_, q)| (q.clone(), Needs::text()));
-    let answers = fetch_all(network, store.as_deref_mut(), config, asks.collect());
+    let answers = fetch_all(
+        network,
+        store.as_deref_mut(),
+        config,
+        asks.collect(),
+        deadline,
+    );
+    let unanswered = || not_in_time(deadline, "the archive did not answer");
     let mut found: HashMap<Key, Found> = HashMap::new();
     // Each lookup with its captures still to try, nearest first.
     let mut pending: Vec<(Key, VecDeque<Capture>)> = Vec::new();
@@ -304,7 +313,7 @@ fn look_up(
                 found.insert(key, Err(why));
             }
             None => {
-                found.insert(key, Err("the archive did not answer".to_owned()));
+                found.insert(key, Err(unanswered()));
             }
         }
     }
@@ -315,6 +324,7 @@ fn look_up(
             config,
             &demands,
             &mut pending,
+            deadline,
         );
         let mut next = Vec::new();
         for ((key, left), result) in pending.into_iter().zip(tried) {
@@ -343,6 +353,7 @@ fn try_captures(
     config: &Config,
     demands: &HashMap<Key, Demand>,
     pending: &mut [(Key, VecDeque<Capture>)],
+    deadline: tokio::time::Instant,
 ) -> Vec<Found> {
     let mut captures: HashMap<Url, (Capture, Demand, Vec<usize>)> = HashMap::new();
     for (i, (key, left)) in pending.iter_mut().enumerate() {
@@ -359,19 +370,32 @@ fn try_captures(
         .iter()
         .map(|(raw, (_, demand, _))| (raw.clone(), Needs::of(demand, false)))
         .collect();
-    let copies = fetch_all(network, store, config, asks);
+    let copies = fetch_all(network, store, config, asks, deadline);
     let accept = &config.accept;
     let mut results: Vec<Found> = vec![Ok(None); pending.len()];
     for (raw, (capture, demand, lookups)) in captures {
         let copy = match copies.get(&raw) {
             Some(copy) => copy_of(copy, &demand, accept).map(|digest| Some((capture, digest))),
-            None => Err("the archived copy could not be fetched".to_owned()),
+            None => Err(not_in_time(
+                deadline,
+                "the archived copy could not be fetched",
+            )),
         };
         for i in lookups {
             results[i] = copy.clone();
         }
     }
     results
+}
+
+/// Why a lookup has no answer: `what`, and "in time" once the stage's
+/// budget is spent.
+fn not_in_time(deadline: tokio::time::Instant, what: &str) -> String {
+    if tokio::time::Instant::now() >= deadline {
+        format!("{what} in time (--archive-budget)")
+    } else {
+        what.to_owned()
+    }
 }
 
 /// Add `more` to a demand: its fragments (deduplicated) and its quotes.
@@ -424,6 +448,7 @@ fn fetch_all(
     store: Option<&mut Store>,
     config: &Config,
     asks: Vec<(Url, Needs)>,
+    deadline: tokio::time::Instant,
 ) -> HashMap<Url, Arc<Fetched>> {
     let now = crate::date::now();
     let mut out: HashMap<Url, Arc<Fetched>> = HashMap::with_capacity(asks.len());
@@ -459,9 +484,14 @@ fn fetch_all(
             });
         }
         let mut fetched = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
-            fetched.extend(joined.ok());
-        }
+        // Past the stage's budget, what is still in flight is given up
+        // (dropping the set aborts its tasks).
+        let _ = tokio::time::timeout_at(deadline, async {
+            while let Some(joined) = tasks.join_next().await {
+                fetched.extend(joined.ok());
+            }
+        })
+        .await;
         fetched
     });
     if let (Some(store), Some(settings)) = (store, &config.cache) {

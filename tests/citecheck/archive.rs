@@ -691,3 +691,39 @@ fn an_unfetchable_capture_falls_back_to_the_next_nearest() {
         "{paths:?}"
     );
 }
+
+/// An archive that answers too slowly: the stage ends at its budget, and
+/// every lookup still waiting says so.
+#[test]
+fn the_archive_stage_ends_at_its_budget() {
+    let site = Server::start(|_, _| Reply::html(404, "<title>Not found</title>"));
+    let slow = Server::start_at("127.0.0.2", |_, _| {
+        Reply::After(
+            std::time::Duration::from_secs(120),
+            Box::new(Reply::html(200, "[]")),
+        )
+    });
+    let base = site.url("");
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(dir.path(), &format!("{base}/a\n\n{base}/b\n"));
+    let (report, _) = check_memo(
+        &memo,
+        &[
+            "--archive-url",
+            &slow.url(""),
+            "--archive-budget",
+            "1s",
+            "--timeout",
+            "300s",
+        ],
+    );
+    for path in ["/a", "/b"] {
+        let link = link_to(&report, path);
+        assert_eq!(link["verdict"], "broken");
+        let reason = link["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("the archive did not answer in time (--archive-budget)"),
+            "{reason}"
+        );
+    }
+}
