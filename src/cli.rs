@@ -174,6 +174,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = values::seconds, help_heading = "Archive")]
     pub archive_budget: Duration,
 
+    /// For a drifted quote, the archived copies of at most this many of
+    /// its sources are looked up (where it matched best first, then its
+    /// paired links, then the memo's other sources, in order).
+    #[arg(long, value_name = "N", default_value_t = 3, help_heading = "Archive")]
+    pub archive_quote_pages: usize,
+
     /// Requests in flight per host.
     #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_HOST_CONCURRENCY, help_heading = "Network")]
     pub host_concurrency: usize,

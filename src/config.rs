@@ -162,6 +162,8 @@ pub struct Config {
     pub archive_url: url::Url,
     /// The most time the archive stage may take.
     pub archive_budget: std::time::Duration,
+    /// The most sources of one drifted quote whose captures are looked up.
+    pub archive_quote_pages: usize,
     /// Look for captures near this date (`YYYY-MM-DD`) instead of each
     /// memo's own date.
     pub as_of: Option<String>,
@@ -194,6 +196,7 @@ impl Default for Config {
             host_accept: Vec::new(),
             archive: true,
             archive_budget: std::time::Duration::from_secs(60),
+            archive_quote_pages: 3,
             archive_url: url::Url::parse(crate::wayback::DEFAULT_ARCHIVE_URL)
                 .expect("the default archive URL parses"),
             as_of: None,

@@ -101,6 +101,7 @@ pub fn config(
         archive_url: args.archive_url.clone(),
         as_of: args.as_of.clone(),
         archive_budget: args.archive_budget,
+        archive_quote_pages: args.archive_quote_pages,
         progress: terminal.progress && !args.quiet,
         paths: args.paths,
         ..Config::default()

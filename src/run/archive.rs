@@ -29,9 +29,6 @@ type Key = (Url, Option<String>);
 /// What a lookup found.
 type Found = Result<Option<(Capture, PageDigest)>, String>;
 
-/// Most candidate pages of one quote looked up in the archive.
-const QUOTE_SOURCES: usize = 3;
-
 fn is_dead(verdict: LinkVerdict) -> bool {
     matches!(
         verdict,
@@ -90,9 +87,12 @@ pub(super) fn suggest(
                 continue;
             }
             let pages = quote_sources(x, &outcomes.links, quote, &outcomes.quotes[i], config);
-            let found: Vec<&Found> = pages
+            let found: Vec<(Url, &Found)> = pages
                 .into_iter()
-                .filter_map(|page| found.get(&(page, when.clone())))
+                .filter_map(|page| {
+                    let result = found.get(&(page.clone(), when.clone()))?;
+                    Some((page, result))
+                })
                 .collect();
             let id = QuoteId::new(index, i);
             attach_quote(&mut outcomes.quotes[i], id, &found, config.quote_threshold);
@@ -172,14 +172,14 @@ fn attach_capture(link: &Link, outcome: &mut LinkOutcome, found: &Found) {
 
 /// A drifted quote checked in the captures of its sources (`found`, in
 /// order of preference): `archived` with its verdict there, and a note.
-fn attach_quote(outcome: &mut QuoteOutcome, id: QuoteId, found: &[&Found], threshold: f64) {
+fn attach_quote(outcome: &mut QuoteOutcome, id: QuoteId, found: &[(Url, &Found)], threshold: f64) {
     let mut captures = Vec::new();
     let mut failures = Vec::new();
-    for found in found {
+    for (page, found) in found {
         match found {
             Ok(Some((capture, digest))) => {
                 if let Some(check) = digest.quote(id) {
-                    captures.push((capture, check));
+                    captures.push((capture, check, page));
                 }
             }
             Err(why) => failures.push(why.clone()),
@@ -188,31 +188,35 @@ fn attach_quote(outcome: &mut QuoteOutcome, id: QuoteId, found: &[&Found], thres
     }
     let sources: Vec<(&str, SourceCheck<'_>)> = captures
         .iter()
-        .map(|(capture, check)| (capture.view_url.as_str(), SourceCheck::Checked(*check)))
+        .map(|(capture, check, _)| (capture.view_url.as_str(), SourceCheck::Checked(*check)))
         .collect();
     let there = sources::quote_outcome(&sources, threshold);
     // The capture that holds it best; when none shares its wording, the
     // first one read (it does not hold the quote either).
     let capture = captures
         .iter()
-        .find(|(c, _)| Some(c.view_url.as_str()) == there.source.as_deref())
+        .find(|(c, _, _)| Some(c.view_url.as_str()) == there.source.as_deref())
         .or_else(|| {
             captures
                 .iter()
-                .find(|(_, check)| matches!(check, QuoteCheck::Read(_)))
+                .find(|(_, check, _)| matches!(check, QuoteCheck::Read(_)))
                 .filter(|_| there.source.is_none())
         })
-        .map(|(c, _)| *c);
+        .map(|(c, _, page)| (*c, *page));
     match (capture, there.verdict) {
-        (Some(capture), verdict) if verdict != QuoteVerdict::Unverifiable => {
+        (Some((capture, page)), verdict) if verdict != QuoteVerdict::Unverifiable => {
             let says = match verdict {
                 QuoteVerdict::Found => "still holds the quote",
                 QuoteVerdict::Approximate => "holds it approximately",
                 _ => "does not hold it either",
             };
-            outcome.add_note(&format!("the archived copy of {} {says}", capture.date()));
+            outcome.add_note(&format!(
+                "the archived copy of {} {says} ({page})",
+                capture.date()
+            ));
             outcome.archived = Some(ArchivedQuote {
                 url: capture.view_url.clone(),
+                page: page.to_string(),
                 timestamp: capture.timestamp.clone(),
                 verdict,
                 similarity: there.similarity,
@@ -236,7 +240,9 @@ fn timestamp(config: &Config, extraction: &Extraction) -> Option<String> {
 }
 
 /// The pages whose archived copies may hold a drifted quote: where it
-/// matched best, then its dead candidates, at most [`QUOTE_SOURCES`].
+/// matched best, then its candidates in order of preference (paired links
+/// first) that are dead, or were read (a live page whose words changed),
+/// or refused automated clients, at most `--archive-quote-pages`.
 fn quote_sources(
     x: &Extraction,
     links: &[LinkOutcome],
@@ -252,7 +258,12 @@ fn quote_sources(
         let (Some(link), Some(o)) = (x.links.get(c), links.get(c)) else {
             continue;
         };
-        if !is_dead(o.verdict) {
+        let looked_up = is_dead(o.verdict)
+            || matches!(
+                o.verdict,
+                LinkVerdict::Ok | LinkVerdict::Redirected | LinkVerdict::Blocked
+            );
+        if !looked_up {
             continue;
         }
         if let Some(page) = fetched_page(link, config) {
@@ -261,7 +272,7 @@ fn quote_sources(
             }
         }
     }
-    pages.truncate(QUOTE_SOURCES);
+    pages.truncate(config.archive_quote_pages);
     pages
 }
 

@@ -41,6 +41,8 @@ pub struct Suggestion {
 pub struct ArchivedQuote {
     /// The archived copy, as people view it.
     pub url: String,
+    /// The cited page whose capture it is.
+    pub page: String,
     /// When it was captured (`YYYYMMDDhhmmss`).
     pub timestamp: String,
     /// `found`, `approximate` or `missing` in the archived copy.

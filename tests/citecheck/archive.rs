@@ -727,3 +727,54 @@ fn the_archive_stage_ends_at_its_budget() {
         );
     }
 }
+
+/// A quote gone from a live page that now says something else entirely
+/// (no passage is even similar) is looked up in the capture of its
+/// paired page, which still holds it; `archived.page` names that page.
+#[test]
+fn a_quote_gone_from_a_live_page_is_found_in_its_capture() {
+    let site = Server::start(|path, _| match path {
+        "/speech" => Reply::html(
+            200,
+            "<title>Speech</title><p>This page now lists upcoming events and tickets.</p>",
+        ),
+        "/other" => Reply::html(
+            200,
+            "<title>Other</title><p>Unrelated matters of trade.</p>",
+        ),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let base = site.url("");
+    let captures: Captures = [(format!("{base}/speech"), vec!["20080401000000"])]
+        .into_iter()
+        .collect();
+    let wayback = archive(captures, |_, _| {
+        Some(
+            "<title>Speech</title><p>The minister said that the pipeline will be finished \
+             before the winter.</p>"
+                .to_owned(),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(
+        dir.path(),
+        &format!(
+            "---\ndate: 2008-05-12\n---\n\nThe minister said “the pipeline will be finished \
+             before the winter” ([speech]({base}/speech)).\n\nSee also [other]({base}/other).\n"
+        ),
+    );
+    let (report, _) = check_memo(
+        &memo,
+        &["--archive-url", &wayback.url(""), "--max-retries", "0"],
+    );
+    let quote = &report["memos"][0]["quotes"][0];
+    assert_eq!(quote["verdict"], "missing", "{quote}");
+    assert_eq!(quote["archived"]["verdict"], "found", "{quote}");
+    assert_eq!(quote["archived"]["page"], format!("{base}/speech"));
+    assert!(
+        quote["reason"].as_str().unwrap().contains(&format!(
+            "the archived copy of 2008-04-01 still holds the quote ({base}/speech)"
+        )),
+        "{quote}"
+    );
+}

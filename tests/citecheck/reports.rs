@@ -129,6 +129,7 @@ pub fn fixed_report() -> Report {
         if verdict == QuoteVerdict::Missing && reason == Some("not in the 8 sources read") {
             outcome.archived = Some(ArchivedQuote {
                 url: "https://web.archive.example/web/20080401000000/https://a.example/gone".into(),
+                page: "https://a.example/gone".into(),
                 timestamp: "20080401000000".into(),
                 verdict: QuoteVerdict::Found,
                 similarity: Some(1.0),
