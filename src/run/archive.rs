@@ -39,6 +39,13 @@ fn is_dead(verdict: LinkVerdict) -> bool {
 /// A quote to look for in archived copies: drifted, or unverifiable
 /// (its sources could not be read: their captures may hold it, which
 /// `citecheck fix` needs to know before it replaces a dead source).
+/// A link whose page's capture is looked up: a dead one (for a
+/// replacement), and one whose site refuses automated clients (for the
+/// evidence the live page would not give; it stays `blocked`).
+fn wants_capture(verdict: LinkVerdict) -> bool {
+    is_dead(verdict) || verdict == LinkVerdict::Blocked
+}
+
 fn is_drifted(verdict: QuoteVerdict) -> bool {
     matches!(
         verdict,
@@ -75,7 +82,8 @@ pub(super) fn suggest(
         };
         let when = timestamp(config, x);
         for (link, outcome) in x.links.iter().zip(outcomes.links.iter_mut()) {
-            let Some(page) = fetched_page(link, config).filter(|_| is_dead(outcome.verdict)) else {
+            let Some(page) = fetched_page(link, config).filter(|_| wants_capture(outcome.verdict))
+            else {
                 continue;
             };
             if let Some(found) = found.get(&(page, when.clone())) {
@@ -110,7 +118,8 @@ fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Key, Demand> {
         };
         let when = timestamp(config, x);
         for (link, outcome) in x.links.iter().zip(&outcomes.links) {
-            let Some(page) = fetched_page(link, config).filter(|_| is_dead(outcome.verdict)) else {
+            let Some(page) = fetched_page(link, config).filter(|_| wants_capture(outcome.verdict))
+            else {
                 continue;
             };
             let demand = demands.entry((page, when.clone())).or_default();

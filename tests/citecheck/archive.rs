@@ -778,3 +778,50 @@ fn a_quote_gone_from_a_live_page_is_found_in_its_capture() {
         "{quote}"
     );
 }
+
+/// A site that refuses automated clients is no blind spot: its link stays
+/// `blocked` with the archived evidence in its reason, and the quote it
+/// was the only source of gains `archived` with its verdict there.
+#[test]
+fn a_blocked_page_is_checked_in_its_capture() {
+    let site = Server::start(|path, _| match path {
+        "/blocked" => Reply::html(403, "<title>Access denied</title>"),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let base = site.url("");
+    let captures: Captures = [(format!("{base}/blocked"), vec!["20080401000000"])]
+        .into_iter()
+        .collect();
+    let wayback = archive(captures, |_, _| {
+        Some(
+            "<title>Interview</title><p id=\"q3\">Asked about the talks, she said the \
+             negotiations would resume in the spring.</p>"
+                .to_owned(),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(
+        dir.path(),
+        &format!(
+            "---\ndate: 2008-05-12\n---\n\nShe said “the negotiations would resume in the \
+             spring” ([interview]({base}/blocked#q3)).\n"
+        ),
+    );
+    let (report, _) = check_memo(
+        &memo,
+        &["--archive-url", &wayback.url(""), "--max-retries", "0"],
+    );
+    let link = link_to(&report, "/blocked");
+    assert_eq!(link["verdict"], "blocked", "{link}");
+    assert!(
+        link["reason"]
+            .as_str()
+            .unwrap()
+            .contains("an archived copy of 2008-04-01 has the anchor"),
+        "{link}"
+    );
+    let quote = &report["memos"][0]["quotes"][0];
+    assert_eq!(quote["verdict"], "unverifiable", "{quote}");
+    assert_eq!(quote["archived"]["verdict"], "found", "{quote}");
+    assert_eq!(quote["archived"]["page"], format!("{base}/blocked"));
+}
