@@ -180,6 +180,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = 3, help_heading = "Archive")]
     pub archive_quote_pages: usize,
 
+    /// Also ask this Memento archive (RFC 7089): its TimeMap prefix, to
+    /// which the page's URL is appended (for example
+    /// `https://arquivo.pt/wayback/timemap/link/`). Repeatable.
+    #[arg(long = "memento-archive", value_name = "URL", value_parser = http_url, help_heading = "Archive")]
+    pub memento_archives: Vec<Url>,
+
     /// Requests in flight per host.
     #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_HOST_CONCURRENCY, help_heading = "Network")]
     pub host_concurrency: usize,

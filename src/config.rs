@@ -164,6 +164,8 @@ pub struct Config {
     pub archive_budget: std::time::Duration,
     /// The most sources of one drifted quote whose captures are looked up.
     pub archive_quote_pages: usize,
+    /// Memento archives' TimeMap prefixes, asked after the Wayback Machine.
+    pub memento_archives: Vec<url::Url>,
     /// Look for captures near this date (`YYYY-MM-DD`) instead of each
     /// memo's own date.
     pub as_of: Option<String>,
@@ -197,6 +199,7 @@ impl Default for Config {
             archive: true,
             archive_budget: std::time::Duration::from_secs(60),
             archive_quote_pages: 3,
+            memento_archives: Vec::new(),
             archive_url: url::Url::parse(crate::wayback::DEFAULT_ARCHIVE_URL)
                 .expect("the default archive URL parses"),
             as_of: None,

@@ -65,6 +65,37 @@ pub(crate) fn http_date(unix: i64) -> String {
     httpdate::fmt_http_date(time)
 }
 
+/// The 14-digit timestamp of an HTTP date (RFC 1123: `Tue, 20 May 2008
+/// 08:00:00 GMT`, as Memento's `datetime` has it; white space, such as a
+/// line break inside it, read as one space).
+pub(crate) fn timestamp_of_http_date(date: &str) -> Option<String> {
+    let date = date.split_whitespace().collect::<Vec<_>>().join(" ");
+    let time = httpdate::parse_http_date(&date).ok()?;
+    let secs = time.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
+    let (y, m, d) = civil_from_days(days);
+    Some(format!(
+        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    ))
+}
+
+/// The civil date of a day count from 1970-01-01 (the inverse of
+/// [`days_from_civil`], H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// Seconds since the Unix epoch, now.
 pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
@@ -96,5 +127,14 @@ mod tests {
         assert_eq!(unix_end_of_day("2026-11-28"), Some(1_795_910_399));
         assert_eq!(unix_end_of_day("2000-03-01"), Some(951_955_199));
         assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(
+            timestamp_of_http_date("Tue, 20 May 2008\n  08:00:00 GMT").as_deref(),
+            Some("20080520080000")
+        );
+        assert_eq!(
+            timestamp_of_http_date("Thu, 29 Feb 2024 23:59:59 GMT").as_deref(),
+            Some("20240229235959")
+        );
+        assert_eq!(timestamp_of_http_date("yesterday"), None);
     }
 }

@@ -38,6 +38,7 @@ pub mod fetch;
 pub mod history;
 pub mod input;
 pub mod interrupt;
+mod memento;
 pub mod model;
 pub mod output;
 pub mod pdf;

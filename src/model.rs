@@ -586,6 +586,9 @@ pub struct Fix {
     /// The link it is for, among the memo's links.
     #[serde(skip)]
     pub link: usize,
+    /// For a capture: its 14-digit timestamp.
+    #[serde(skip)]
+    pub timestamp: Option<String>,
 }
 
 impl Fix {

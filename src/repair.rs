@@ -62,6 +62,7 @@ fn fix(i: usize, link: &LinkResult, new: String, kind: FixKind) -> Fix {
         applied: true,
         reason: None,
         link: i,
+        timestamp: None,
     }
 }
 
@@ -117,6 +118,7 @@ fn archive(i: usize, link: &LinkResult, quotes: &[QuoteResult]) -> Option<Fix> {
         new.push_str(fragment);
     }
     let mut fix = fix(i, link, new, FixKind::Archive);
+    fix.timestamp.clone_from(&suggestion.timestamp);
     let date = capture_date(suggestion.timestamp.as_deref());
     for quote in belongs(link, quotes) {
         if quote.verdict == QuoteVerdict::Found {
@@ -149,21 +151,25 @@ fn beside(i: usize, link: &LinkResult, memo: &MemoReport) -> Option<Fix> {
                 .is_some_and(|a| a.verdict == QuoteVerdict::Found)
     })?;
     let archived = quote.archived.as_ref()?;
+    // Only a capture of this link's own page goes beside it.
+    let url = link.resolved_url.as_deref().unwrap_or(&link.url);
+    if url.split('#').next() != Some(archived.page.as_str()) {
+        return None;
+    }
     // Already beside it (a fix made before): nothing to add.
     if memo.links.iter().any(|l| l.url == archived.url) {
         return None;
     }
-    Some(fix(i, link, archived.url.clone(), FixKind::ArchiveBeside))
+    let mut fix = fix(i, link, archived.url.clone(), FixKind::ArchiveBeside);
+    fix.timestamp = Some(archived.timestamp.clone());
+    Some(fix)
 }
 
 /// `YYYY-MM-DD` of a capture's `YYYYMMDDhhmmss`.
 fn capture_date(timestamp: Option<&str>) -> String {
-    match timestamp {
-        Some(t) if t.len() >= 8 && t.is_ascii() => {
-            format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..8])
-        }
-        _ => "an unknown date".to_owned(),
-    }
+    timestamp
+        .filter(|t| t.len() >= 8 && t.bytes().all(|b| b.is_ascii_digit()))
+        .map_or_else(|| "an unknown date".to_owned(), crate::date::of_timestamp)
 }
 
 fn short(text: &str) -> String {
@@ -292,7 +298,7 @@ fn edit(
             if unescape(raw) != link.url.as_bytes() {
                 return Err(NOT_FOUND.to_owned());
             }
-            let date = version_date(&fix.new);
+            let date = version_date(fix);
             if beside {
                 let extra = format!(
                     " data-versionurl=\"{}\" data-versiondate=\"{date}\"",
@@ -341,7 +347,7 @@ fn edit(
                 LinkKind::Angle => span.end + 1,
                 _ => span.end,
             };
-            let added = format!(" ([archived {}]({}))", version_date(&fix.new), fix.new);
+            let added = format!(" ([archived {}]({}))", version_date(fix), fix.new);
             Ok(vec![(after..after, added.into_bytes())])
         }
     }
@@ -460,14 +466,9 @@ fn attribute_value(url: &str, quoted: Option<u8>) -> Vec<u8> {
     }
 }
 
-/// `YYYY-MM-DD` of a Wayback-style capture URL (`…/web/YYYYMMDDhhmmss/…`).
-fn version_date(capture: &str) -> String {
-    let stamp = capture
-        .split("/web/")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .filter(|t| t.len() >= 8 && t.bytes().take(8).all(|b| b.is_ascii_digit()));
-    capture_date(stamp)
+/// `YYYY-MM-DD` of a fix's capture: its timestamp.
+fn version_date(fix: &Fix) -> String {
+    capture_date(fix.timestamp.as_deref())
 }
 
 #[cfg(test)]
@@ -502,10 +503,8 @@ mod tests {
 
     #[test]
     fn capture_dates() {
-        assert_eq!(
-            version_date("http://a.test/web/20080401000000/http://x.test/"),
-            "2008-04-01"
-        );
-        assert_eq!(version_date("http://a.test/x"), "an unknown date");
+        assert_eq!(capture_date(Some("20080401000000")), "2008-04-01");
+        assert_eq!(capture_date(Some("2008")), "an unknown date");
+        assert_eq!(capture_date(None), "an unknown date");
     }
 }

@@ -14,6 +14,9 @@
 
 use url::Url;
 
+/// How reports name the Wayback Machine (at whatever `--archive-url`).
+pub(crate) const WAYBACK: &str = "wayback";
+
 /// The default archive.
 pub(crate) const DEFAULT_ARCHIVE_URL: &str = "https://archive.org";
 
@@ -26,6 +29,8 @@ pub(crate) struct Capture {
     pub raw_url: Url,
     /// The capture as people view it, for the report.
     pub view_url: String,
+    /// The archive that holds it: `wayback`, or a Memento archive's host.
+    pub archive: String,
 }
 
 impl Capture {
@@ -120,6 +125,7 @@ fn capture(base: &Url, url: &Url, timestamp: &str) -> Result<Capture, String> {
         timestamp: timestamp.to_owned(),
         raw_url,
         view_url: format!("{root}/web/{timestamp}/{url}"),
+        archive: WAYBACK.to_owned(),
     })
 }
 

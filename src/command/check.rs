@@ -102,6 +102,7 @@ pub fn config(
         as_of: args.as_of.clone(),
         archive_budget: args.archive_budget,
         archive_quote_pages: args.archive_quote_pages,
+        memento_archives: args.memento_archives.clone(),
         progress: terminal.progress && !args.quiet,
         paths: args.paths,
         ..Config::default()

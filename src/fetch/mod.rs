@@ -694,6 +694,8 @@ impl BodyKind {
             || ct.contains("html")
             || ct.contains("xml")
             || ct.contains("json")
+            // Memento TimeMaps.
+            || ct.starts_with("application/link-format")
         {
             Self::Text
         } else {

@@ -163,6 +163,7 @@ fn attach_capture(link: &Link, outcome: &mut LinkOutcome, found: &Found) {
                     url: capture.view_url.clone(),
                     source: SuggestionSource::Archive,
                     timestamp: Some(capture.timestamp.clone()),
+                    archive: Some(capture.archive.clone()),
                 });
                 let what = if link.fragment.is_some() {
                     "has the anchor"
@@ -299,42 +300,48 @@ fn look_up(
     demands: HashMap<Key, Demand>,
     deadline: tokio::time::Instant,
 ) -> HashMap<Key, Found> {
-    let base = config.archive_url.clone();
     let stage = super::Stage::start(config, "archive lookups", demands.len());
-    let queries: Vec<(Key, Url)> = demands
+    // Every archive is asked about every (page, date): the Wayback CDX
+    // server first, then each Memento archive's TimeMap.
+    let queries: Vec<(Key, Vec<Query>)> = demands
         .keys()
-        .map(|key| {
-            let query = wayback::cdx_url(&base, &key.0, key.1.as_deref());
-            (key.clone(), query)
-        })
+        .map(|key| (key.clone(), queries_for(config, key)))
         .collect();
-    let asks = queries.iter().map(|(_, q)| (q.clone(), Needs::text()));
-    let answers = fetch_all(
-        network,
-        store.as_deref_mut(),
-        config,
-        asks.collect(),
-        deadline,
-    );
+    let asks = queries
+        .iter()
+        .flat_map(|(_, qs)| qs.iter().map(|q| (q.url.clone(), Needs::text())))
+        .collect();
+    let answers = fetch_all(network, store.as_deref_mut(), config, asks, deadline);
     let unanswered = || not_in_time(deadline, "the archive did not answer");
     let mut found: HashMap<Key, Found> = HashMap::new();
     // Each lookup with its captures still to try, nearest first.
     let mut pending: Vec<(Key, VecDeque<Capture>)> = Vec::new();
-    for (key, query) in queries {
-        match answers
-            .get(&query)
-            .map(|answer| captures_listed(&base, &key.0, answer))
-        {
-            Some(Ok(listed)) if listed.is_empty() => {
-                found.insert(key, Ok(None));
+    for (key, queries) in queries {
+        let mut listed = Vec::new();
+        let mut why_not = None;
+        let mut answered = false;
+        for query in &queries {
+            let result = match answers.get(&query.url) {
+                Some(answer) => query.captures(config, &key.0, answer),
+                None => Err(unanswered()),
+            };
+            match result {
+                Ok(captures) => {
+                    answered = true;
+                    listed.extend(captures);
+                }
+                Err(why) => {
+                    why_not.get_or_insert(why);
+                }
             }
-            Some(Ok(listed)) => pending.push((key, listed.into())),
-            Some(Err(why)) => {
-                found.insert(key, Err(why));
-            }
-            None => {
-                found.insert(key, Err(unanswered()));
-            }
+        }
+        if !listed.is_empty() {
+            nearest_first(&mut listed, key.1.as_deref());
+            pending.push((key, listed.into()));
+        } else if answered {
+            found.insert(key, Ok(None));
+        } else {
+            found.insert(key, Err(why_not.unwrap_or_else(unanswered)));
         }
     }
     while !pending.is_empty() {
@@ -426,22 +433,71 @@ fn merge(demand: &mut Demand, more: &Demand) {
     demand.quotes.extend(more.quotes.iter().cloned());
 }
 
-/// The captures a CDX answer lists, nearest first; why none, when the
-/// answer is no answer.
-fn captures_listed(base: &Url, page: &Url, answer: &Fetched) -> Result<Vec<Capture>, String> {
-    let response = answer
-        .page
-        .result
-        .as_ref()
-        .map_err(|f| format!("the archive did not answer ({})", f.message))?;
-    if !(200..300).contains(&response.status) {
-        return Err(format!(
-            "the archive did not answer (HTTP {})",
-            response.status
-        ));
+/// One archive's query about a (page, date).
+struct Query {
+    url: Url,
+    /// A Memento archive's host (its TimeMap), or `None` for the CDX server.
+    memento: Option<String>,
+}
+
+impl Query {
+    /// The captures its answer lists; why none, when the answer is no
+    /// answer. A TimeMap that is not found lists nothing (that is how
+    /// Memento archives say they hold no memento).
+    fn captures(
+        &self,
+        config: &Config,
+        page: &Url,
+        answer: &Fetched,
+    ) -> Result<Vec<Capture>, String> {
+        let response = answer
+            .page
+            .result
+            .as_ref()
+            .map_err(|f| format!("the archive did not answer ({})", f.message))?;
+        if self.memento.is_some() && response.status == 404 {
+            return Ok(Vec::new());
+        }
+        if !(200..300).contains(&response.status) {
+            return Err(format!(
+                "the archive did not answer (HTTP {})",
+                response.status
+            ));
+        }
+        let body = answer.read.text().unwrap_or_default();
+        match &self.memento {
+            Some(host) => crate::memento::parse_timemap(body, host),
+            None => wayback::parse_cdx(&config.archive_url, page, body),
+        }
     }
-    let body = answer.read.text().unwrap_or_default();
-    wayback::parse_cdx(base, page, body)
+}
+
+/// The queries about `key`: the Wayback CDX server's, then each
+/// `--memento-archive`'s TimeMap.
+fn queries_for(config: &Config, key: &Key) -> Vec<Query> {
+    let mut queries = vec![Query {
+        url: wayback::cdx_url(&config.archive_url, &key.0, key.1.as_deref()),
+        memento: None,
+    }];
+    queries.extend(config.memento_archives.iter().filter_map(|prefix| {
+        Some(Query {
+            url: crate::memento::timemap_url(prefix, &key.0)?,
+            memento: Some(prefix.host_str().unwrap_or("memento").to_owned()),
+        })
+    }));
+    queries
+}
+
+/// Captures from every archive, nearest `timestamp` first (the newest
+/// first without one); of equals, the one listed first (the Wayback
+/// Machine's).
+fn nearest_first(captures: &mut [Capture], timestamp: Option<&str>) {
+    let number = |t: &str| -> u64 {
+        let digits: String = t.chars().chain(std::iter::repeat('0')).take(14).collect();
+        digits.parse().unwrap_or(0)
+    };
+    let target = number(timestamp.unwrap_or("99991231235959"));
+    captures.sort_by_key(|c| number(&c.timestamp).abs_diff(target));
 }
 
 /// A capture's digest for the demands of every lookup that landed on it.

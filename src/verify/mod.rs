@@ -34,6 +34,10 @@ pub struct Suggestion {
     /// For an archived copy: when it was captured (`YYYYMMDDhhmmss`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+    /// For an archived copy: which archive holds it (`wayback`, or a
+    /// Memento archive's host).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
 }
 
 /// A quote checked again on an archived copy of its source.

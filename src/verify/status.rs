@@ -76,6 +76,7 @@ pub(crate) fn link_outcome(
             url: page.final_url.to_string(),
             source: SuggestionSource::Redirect,
             timestamp: None,
+            archive: None,
         });
     }
     if let Some(fragment) = fragment {

@@ -825,3 +825,69 @@ fn a_blocked_page_is_checked_in_its_capture() {
     assert_eq!(quote["archived"]["verdict"], "found", "{quote}");
     assert_eq!(quote["archived"]["page"], format!("{base}/blocked"));
 }
+
+/// A page the Wayback Machine lacks and a Memento archive holds: its
+/// TimeMap (link-format, entries over several lines, every `rel` form)
+/// names the mementos, the nearest is fetched raw, and the suggestion says
+/// which archive it comes from.
+#[test]
+fn a_page_only_a_memento_archive_holds() {
+    let site = Server::start(|_, _| Reply::html(404, "<title>Not found</title>"));
+    let base = site.url("");
+    let wayback = archive(Captures::new(), |_, _| None);
+    // The TimeMap names the archive's own address, known once it runs.
+    let own = Arc::new(std::sync::OnceLock::<String>::new());
+    let address = own.clone();
+    let memento = Server::start_at("127.0.0.2", move |path, _| {
+        let own = address.get().cloned().unwrap_or_default();
+        if let Some(original) = path.strip_prefix("/timemap/link/") {
+            if !original.ends_with("/only-there") {
+                return Reply::html(404, "<title>No mementos</title>");
+            }
+            let m = |ts: &str| format!("<{own}/wayback/{ts}/{original}>");
+            let body = format!(
+                "<{original}>; rel=\"original\",\n{}; rel=\"first memento\";\n  \
+                 datetime=\"Sun, 01 Jan 2006 00:00:00 GMT\",\n{};datetime=\"Thu, 01 May 2008 \
+                 10:00:00 GMT\";rel=\"memento\",\n{}; rel=\"last memento\"; \
+                 datetime=\"Fri, 01 Jan 2016 00:00:00 GMT\"",
+                m("20060101000000"),
+                m("20080501100000"),
+                m("20160101000000")
+            );
+            return Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "application/link-format".into())],
+                body: body.into_bytes(),
+            };
+        }
+        if path.starts_with("/wayback/20080501100000id_/") {
+            return Reply::html(200, "<title>Kept</title><p id=\"c7\">The comment.</p>");
+        }
+        Reply::html(404, "<title>Not in the archive</title>")
+    });
+    own.set(memento.url("")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let memo = write_memo(
+        dir.path(),
+        &format!("---\ndate: 2008-05-12\n---\n\n{base}/only-there#c7\n"),
+    );
+    let prefix = format!("{}/timemap/link/", memento.url(""));
+    let (report, _) = check_memo(
+        &memo,
+        &[
+            "--archive-url",
+            &wayback.url(""),
+            "--memento-archive",
+            &prefix,
+            "--max-retries",
+            "0",
+        ],
+    );
+    let link = link_to(&report, "/only-there");
+    assert_eq!(link["suggestion"]["archive"], "127.0.0.2", "{link}");
+    assert_eq!(link["suggestion"]["timestamp"], "20080501100000", "{link}");
+    assert!(
+        link["reason"].as_str().unwrap().contains("has the anchor"),
+        "{link}"
+    );
+}

@@ -78,6 +78,7 @@ pub fn fixed_report() -> Report {
                 url: "https://a.example/new".into(),
                 source: SuggestionSource::Redirect,
                 timestamp: None,
+                archive: None,
             });
         }
         if verdict == LinkVerdict::Broken {
@@ -85,6 +86,7 @@ pub fn fixed_report() -> Report {
                 url: "https://web.archive.example/web/20080401000000/https://a.example/gone".into(),
                 source: SuggestionSource::Archive,
                 timestamp: Some("20080401000000".into()),
+                archive: Some("wayback".into()),
             });
         }
         let mut result = LinkResult::new(link, outcome);
