@@ -316,6 +316,9 @@ fn look_up(
     let mut found: HashMap<Key, Found> = HashMap::new();
     // Each lookup with its captures still to try, nearest first.
     let mut pending: Vec<(Key, VecDeque<Capture>)> = Vec::new();
+    // The nearest capture read so far of a lookup still looking for one
+    // that holds its anchor and quotes.
+    let mut nearest_read: HashMap<Key, Found> = HashMap::new();
     for (key, queries) in queries {
         let mut listed = Vec::new();
         let mut why_not = None;
@@ -355,12 +358,25 @@ fn look_up(
         );
         let mut next = Vec::new();
         for ((key, left), result) in pending.into_iter().zip(tried) {
-            match result {
-                // The next nearest, when this one could not be fetched.
-                Err(_) if !left.is_empty() => next.push((key, left)),
-                result => {
-                    found.insert(key, result);
+            let holds = match &result {
+                Ok(Some((_, digest))) => holds(digest, &demands[&key]),
+                _ => false,
+            };
+            // The nearest capture that holds what is needed; when none
+            // does, the nearest that could be read.
+            let earlier = nearest_read.remove(&key);
+            if holds {
+                found.insert(key, result);
+                continue;
+            }
+            let first = earlier.unwrap_or(result);
+            if left.is_empty() {
+                found.insert(key, first);
+            } else {
+                if matches!(first, Ok(Some(_))) {
+                    nearest_read.insert(key.clone(), first);
                 }
+                next.push((key, left));
             }
         }
         pending = next;
@@ -369,6 +385,22 @@ fn look_up(
         stage.advance(result.is_err());
     }
     found
+}
+
+/// Whether a capture's digest holds what a lookup needs: every anchor it
+/// cites, every quote word for word.
+fn holds(digest: &PageDigest, demand: &Demand) -> bool {
+    let anchors = demand.fragments.iter().all(|f| {
+        !matches!(
+            digest.fragments.get(f.value()),
+            Some(FragmentCheck::Missing(_))
+        )
+    });
+    let quotes = demand
+        .quotes
+        .iter()
+        .all(|(id, _)| matches!(digest.quote(*id), Some(QuoteCheck::Read(Some(m))) if m.exact));
+    anchors && quotes
 }
 
 /// One round: the nearest capture not yet tried of every pending lookup

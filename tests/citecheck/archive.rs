@@ -646,25 +646,39 @@ fn a_host_that_asks_to_wait_an_hour_is_given_up_at_once() {
     );
 }
 
-/// The nearest capture cannot be fetched: the next nearest is taken, and
-/// the availability API (which refuses every request) is never asked.
+/// The nearest capture cannot be fetched, or lacks the anchor: the next
+/// nearest is taken; the availability API (which refuses every request)
+/// is never asked.
 #[test]
 fn an_unfetchable_capture_falls_back_to_the_next_nearest() {
     let site = Server::start(|_, _| Reply::html(404, "<title>Not found</title>"));
     let base = site.url("");
-    let captures: Captures = [(
-        format!("{base}/flaky"),
-        vec!["20080510000000", "20080301000000", "20060101000000"],
-    )]
+    let captures: Captures = [
+        (
+            format!("{base}/flaky"),
+            vec!["20080510000000", "20080301000000", "20060101000000"],
+        ),
+        (
+            format!("{base}/anchored"),
+            vec!["20080510000000", "20080301000000"],
+        ),
+    ]
     .into_iter()
     .collect();
-    let wayback = archive(captures, |ts, _| {
+    let wayback = archive(captures, |ts, original| {
+        if original.ends_with("/anchored") {
+            // The nearest capture lacks the comment; an older one has it.
+            let id = if ts == "20080301000000" { "c9" } else { "c1" };
+            return Some(format!(
+                "<title>Archived</title><p id=\"{id}\">A comment.</p>"
+            ));
+        }
         (ts != "20080510000000").then(|| "<title>Archived</title><p>Kept.</p>".to_owned())
     });
     let dir = tempfile::tempdir().unwrap();
     let memo = write_memo(
         dir.path(),
-        &format!("---\ndate: 2008-05-12\n---\n\n{base}/flaky\n"),
+        &format!("---\ndate: 2008-05-12\n---\n\n{base}/flaky\n\n{base}/anchored#c9\n"),
     );
     let (report, _) = check_memo(
         &memo,
@@ -689,6 +703,12 @@ fn an_unfetchable_capture_falls_back_to_the_next_nearest() {
     assert!(
         !paths.iter().any(|p| p.starts_with("/wayback/")),
         "{paths:?}"
+    );
+    // The nearest capture that has the anchor, not the nearest one.
+    let anchored = link_to(&report, "/anchored");
+    assert_eq!(
+        anchored["suggestion"]["timestamp"], "20080301000000",
+        "{anchored}"
     );
 }
 
