@@ -527,14 +527,27 @@ fn note_links(block: &Block, close: usize, scope: &Scope<'_>) -> (Option<String>
     if block.note_refs.is_empty() {
         return (None, Vec::new());
     }
-    // A reference after the sentence's full stop still belongs to it
-    // (`“…”.[^1]`, `…it.” ¹`: a closing mark and a space at most).
-    let end = quotes::sentence_end(&block.text, close) + 6;
-    let cited: Vec<&NoteRef> = block
-        .note_refs
-        .iter()
-        .filter(|r| r.at >= close && r.at <= end)
-        .collect();
+    // The first reference after the quote, if no sentence ends before it
+    // (one after the sentence's full stop still belongs to it: `“…”.[^1]`,
+    // `…review.²`), then the references right after it (`²¹`), with no
+    // words between.
+    let mut cited: Vec<&NoteRef> = Vec::new();
+    for r in block.note_refs.iter().filter(|r| r.at >= close) {
+        let belongs = match cited.last() {
+            None => {
+                !ends_a_sentence_before_its_end(block.text.get(close..r.at).unwrap_or_default())
+            }
+            Some(previous) => {
+                let gap = block.text.get(previous.at..r.at).unwrap_or_default();
+                let gap = gap.strip_prefix(previous.label.as_str()).unwrap_or(gap);
+                !gap.chars().any(char::is_alphabetic)
+            }
+        };
+        if !belongs {
+            break;
+        }
+        cited.push(r);
+    }
     let label = cited.iter().map(|r| r.label.as_str()).collect::<Vec<_>>();
     let links: Vec<usize> = cited
         .iter()
@@ -543,6 +556,15 @@ fn note_links(block: &Block, close: usize, scope: &Scope<'_>) -> (Option<String>
         .copied()
         .collect();
     ((!label.is_empty()).then(|| label.join(", ")), links)
+}
+
+/// Whether a sentence ends inside `gap` (the text between a quote and a
+/// note reference) before its very end: a full stop right before the
+/// reference ends the sentence the reference belongs to.
+fn ends_a_sentence_before_its_end(gap: &str) -> bool {
+    let kept = gap.trim_end();
+    let last = kept.char_indices().next_back().map_or(0, |(i, _)| i);
+    quotes::sentence_end(&format!("{kept} "), 0) < last
 }
 
 /// The links on words of the sentence around `quote` (a span of the

@@ -254,6 +254,9 @@ fn footnoted_quotes_pair_with_their_notes_in_every_format() {
             "{name}"
         );
         assert_eq!(reforms.1, Pairing::Footnote, "{name}: {reforms:?}");
+        // Its note only: the references after the next sentence are not
+        // its own.
+        assert_eq!(reforms.2.as_deref(), Some("2"), "{name}: {reforms:?}");
         assert_eq!(
             reforms.3[..2],
             [
@@ -320,4 +323,65 @@ fn html_inside_markdown_is_read_like_html() {
     );
     assert_eq!(x.links[1].text.as_deref(), Some("the agency"));
     assert_eq!(x.links[2].text.as_deref(), Some("her speech"));
+}
+
+/// The footnoted memo as real producers wrote it
+/// (`fixtures/memos/footnotes/make-producers.sh`): pandoc 2.17's HTML, which
+/// repeats a note for each reference, and LibreOffice 7.4's PDF, with the
+/// notes at the foot of the page. Each quote pairs first with its own
+/// note's links; a reference after the next sentence is not the quote's.
+#[test]
+fn footnoted_memos_from_real_producers_pair_alike() {
+    let options = ExtractOptions::default();
+    let html = extract_fixture("memos/footnotes/footnoted-pandoc-2.17.html", &options);
+    let bytes = std::fs::read(crate::support::fixture(
+        "memos/footnotes/footnoted-libreoffice.pdf",
+    ))
+    .unwrap();
+    let memo = citecheck::pdf::read_memo(&bytes).expect("the PDF reads");
+    let pdf = citecheck::extract::extract_pdf(&memo, &options);
+    for (name, x) in [("pandoc", &html), ("libreoffice", &pdf)] {
+        let first: Vec<(Pairing, Vec<String>)> = x
+            .quotes
+            .iter()
+            .map(|q| {
+                let urls = q
+                    .candidates
+                    .iter()
+                    .take(3)
+                    .map(|&i| x.links[i].display_url())
+                    .collect();
+                (q.pairing, urls)
+            })
+            .collect();
+        assert_eq!(first.len(), 4, "{name}: {first:#?}");
+        assert_eq!(first[0].0, Pairing::Footnote, "{name}");
+        assert_eq!(
+            first[0].1[0], "https://speeches.test/minister-2019",
+            "{name}"
+        );
+        assert_eq!(first[1].0, Pairing::Footnote, "{name}");
+        assert_eq!(
+            first[1].1[..2],
+            [
+                "https://committee.test/report#ch4".to_owned(),
+                "https://committee.test/annex".to_owned()
+            ],
+            "{name}: the second quote's note only, not the next sentence's"
+        );
+        assert_ne!(
+            first[1].1[2], "https://speeches.test/minister-2019",
+            "{name}: {first:#?}"
+        );
+        assert_eq!(
+            first[2].1,
+            [
+                "https://committee.test/report#ch4",
+                "https://committee.test/annex",
+                "https://speeches.test/minister-2019"
+            ],
+            "{name}"
+        );
+        assert_ne!(first[3].0, Pairing::Footnote, "{name}");
+    }
 }
