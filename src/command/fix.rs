@@ -101,6 +101,9 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
     };
     match written {
         Err(why) => {
+            if dry_run && layout.is_none() {
+                diff.extend(corrections(memo, &fixes).into_bytes());
+            }
             for fix in fixes.iter_mut().filter(|f| f.applied) {
                 fix.applied = false;
                 fix.reason = Some(why.clone());
@@ -138,6 +141,25 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
         }
     }
     memo.fixes = fixes;
+}
+
+/// A PDF memo's corrections for the dry run's output, where `patch` skips
+/// them (lines before a diff's `---` are not part of it): where, the old
+/// URL, the new one, for an editor to carry into the source document.
+fn corrections(memo: &MemoReport, fixes: &[crate::model::Fix]) -> String {
+    let mut out = String::new();
+    for fix in fixes.iter().filter(|f| f.applied) {
+        let page = memo.links.get(fix.link).and_then(|l| l.page);
+        let at = match page {
+            Some(page) => format!("page {page}, line {}", fix.line),
+            None => format!("line {}", fix.line),
+        };
+        out.push_str(&format!(
+            "# {} ({at}): replace {} with {} (PDF memos are not rewritten)\n",
+            memo.path, fix.old, fix.new
+        ));
+    }
+    out
 }
 
 /// Write the fixed memo over the old one, atomically, keeping its

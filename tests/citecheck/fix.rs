@@ -307,6 +307,15 @@ fn html_memos_get_robust_links_and_unwritable_memos_stand_alone() {
             .unwrap()
             .contains("PDF memos are not rewritten")
     );
+    // A dry run lists the PDF's corrections before the diffs.
+    let out = run_fix(&pdf, archive_url, &["--dry-run", "-q"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains(&format!(
+            "(page 1, line 1): replace {base}/gone#c2 with {archive_url}/web/20080401000000/{base}/gone#c2"
+        )),
+        "{listed}"
+    );
 }
 
 #[test]
