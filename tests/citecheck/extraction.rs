@@ -327,20 +327,29 @@ fn html_inside_markdown_is_read_like_html() {
 
 /// The footnoted memo as real producers wrote it
 /// (`fixtures/memos/footnotes/make-producers.sh`): pandoc 2.17's HTML, which
-/// repeats a note for each reference, and LibreOffice 7.4's PDF, with the
-/// notes at the foot of the page. Each quote pairs first with its own
+/// repeats a note for each reference, LibreOffice 7.4's PDF, with the
+/// notes at the foot of the page, and pdfLaTeX's (`\footnote{\url{…}}`,
+/// its quotation marks from the Computer Modern fonts' own encoding). Each quote pairs first with its own
 /// note's links; a reference after the next sentence is not the quote's.
 #[test]
 fn footnoted_memos_from_real_producers_pair_alike() {
     let options = ExtractOptions::default();
     let html = extract_fixture("memos/footnotes/footnoted-pandoc-2.17.html", &options);
-    let bytes = std::fs::read(crate::support::fixture(
-        "memos/footnotes/footnoted-libreoffice.pdf",
-    ))
-    .unwrap();
-    let memo = citecheck::pdf::read_memo(&bytes).expect("the PDF reads");
-    let pdf = citecheck::extract::extract_pdf(&memo, &options);
-    for (name, x) in [("pandoc", &html), ("libreoffice", &pdf)] {
+    let pdf = |name: &str| {
+        let bytes =
+            std::fs::read(crate::support::fixture(&format!("memos/footnotes/{name}"))).unwrap();
+        let memo = citecheck::pdf::read_memo(&bytes).expect("the PDF reads");
+        citecheck::extract::extract_pdf(&memo, &options)
+    };
+    let (libreoffice, pdflatex) = (
+        pdf("footnoted-libreoffice.pdf"),
+        pdf("footnoted-pdflatex.pdf"),
+    );
+    for (name, x) in [
+        ("pandoc", &html),
+        ("libreoffice", &libreoffice),
+        ("pdflatex", &pdflatex),
+    ] {
         let first: Vec<(Pairing, Vec<String>)> = x
             .quotes
             .iter()
