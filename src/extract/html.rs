@@ -146,8 +146,11 @@ struct Walk<'a> {
 }
 
 /// Whether a fragment names a note as word processors and converters
-/// write them (`fn1`, `_ftn1`, `ftnt1`, `_edn2`, `endnote-3`…).
+/// write them (`fn1`, `_ftn1`, `ftnt1`, `_edn2`, `endnote-3`, LibreOffice's
+/// `sdfootnote1sym` and `sdendnote2sym`…).
 fn looks_like_note(target: &str) -> bool {
+    let target = target.strip_suffix("sym").unwrap_or(target);
+    let target = target.strip_prefix("sd").unwrap_or(target);
     let stem = target.trim_end_matches(|c: char| c.is_ascii_digit());
     stem.len() < target.len()
         && matches!(
@@ -342,6 +345,8 @@ impl Walk<'_> {
         let is_ref = role.contains("doc-noteref")
             || class.contains("footnote-ref")
             || class.contains("noteref")
+            // LibreOffice's HTML export: `sdfootnoteanc`, `sdendnoteanc`.
+            || class.contains("noteanc")
             || self.sup_depth > 0
             || looks_like_note(target);
         let Some(block) = self.stack.last_mut().filter(|_| is_ref) else {

@@ -327,7 +327,8 @@ fn html_inside_markdown_is_read_like_html() {
 
 /// The footnoted memo as real producers wrote it
 /// (`fixtures/memos/footnotes/make-producers.sh`): pandoc 2.17's HTML, which
-/// repeats a note for each reference, LibreOffice 7.4's PDF, with the
+/// repeats a note for each reference, LibreOffice 7.4's HTML export (its
+/// `sdfootnote` anchors) and PDF, with the
 /// notes at the foot of the page, and pdfLaTeX's (`\footnote{\url{…}}`,
 /// its quotation marks from the Computer Modern fonts' own encoding). Each quote pairs first with its own
 /// note's links; a reference after the next sentence is not the quote's.
@@ -335,6 +336,7 @@ fn html_inside_markdown_is_read_like_html() {
 fn footnoted_memos_from_real_producers_pair_alike() {
     let options = ExtractOptions::default();
     let html = extract_fixture("memos/footnotes/footnoted-pandoc-2.17.html", &options);
+    let writer = extract_fixture("memos/footnotes/footnoted-libreoffice.html", &options);
     let pdf = |name: &str| {
         let bytes =
             std::fs::read(crate::support::fixture(&format!("memos/footnotes/{name}"))).unwrap();
@@ -347,6 +349,7 @@ fn footnoted_memos_from_real_producers_pair_alike() {
     );
     for (name, x) in [
         ("pandoc", &html),
+        ("libreoffice html", &writer),
         ("libreoffice", &libreoffice),
         ("pdflatex", &pdflatex),
     ] {
