@@ -104,7 +104,7 @@ fn markdown(base: &str) -> String {
          A dead comment: <{base}/gone#c2>.\r\n\r\n\
          She wrote “the alliance will stand firm on energy” in [her post]({base}/gone-quote).\r\n\r\n\
          The minister said “the reforms have failed the rural areas” ([speech]({base}/live)).\r\n\r\n\
-         See also [the comment][c].\r\n\r\n[c]: {base}/gone#c2 \"A title\"\r\n"
+         See also [the comment][c] and [a lost one]({base}/gone#c404).\r\n\r\n[c]: {base}/gone#c2 \"A title\"\r\n"
     )
 }
 
@@ -148,6 +148,22 @@ fn fix_rewrites_only_what_it_verified_and_nothing_else() {
             .all(|f| f["applied"] == true && f["kind"] == "archive")
     );
     assert_eq!(gone[0]["new"], format!("{}#c2", capture("/gone")));
+    // A dead link whose capture lacks its anchor: no replacement is
+    // offered, and the link's reason says why.
+    assert!(by_old(&format!("{base}/gone#c404")).is_empty());
+    let lost = report["memos"][0]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["url"] == format!("{base}/gone#c404"))
+        .unwrap();
+    assert!(
+        lost["reason"]
+            .as_str()
+            .unwrap()
+            .contains("lacks the anchor too"),
+        "{lost}"
+    );
     // A dead link whose capture lacks the quote paired with it: held back.
     let quoted = by_old(&format!("{base}/gone-quote"));
     assert!(!quoted.is_empty(), "{report}");
