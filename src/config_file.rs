@@ -378,7 +378,9 @@ mod tests {
             "host-concurrency = 4\nhost-interval = \"250ms\"\nallow-private = true\n\
              offline = false\nexclude = [\"^mailto:\", \"internal\"]\n\
              format = [\"terminal\", \"json=r.json\"]\nquote-threshold = 0.9\n\
-             paths = [\"memos/\"]\nfail-on = \"warning\"\n",
+             paths = [\"memos/\"]\nfail-on = \"warning\"\narchive-budget = \"30s\"\n\
+             memento-archive = [\"https://arquivo.pt/wayback/timemap/link/\", \
+             \"https://webarchive.loc.gov/all/timemap/link/\"]\n",
         )
         .unwrap();
         let args: Vec<String> = c.args.iter().map(|a| a.to_string_lossy().into()).collect();
@@ -386,6 +388,8 @@ mod tests {
             args,
             [
                 "--allow-private",
+                "--archive-budget",
+                "30s",
                 "--exclude",
                 "^mailto:",
                 "--exclude",
@@ -400,6 +404,10 @@ mod tests {
                 "4",
                 "--host-interval",
                 "250ms",
+                "--memento-archive",
+                "https://arquivo.pt/wayback/timemap/link/",
+                "--memento-archive",
+                "https://webarchive.loc.gov/all/timemap/link/",
                 "--quote-threshold",
                 "0.9"
             ]
