@@ -33,6 +33,14 @@ impl MemoFormat {
         }
     }
 
+    /// The format of a [`Self::name`].
+    pub fn by_name(name: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::value_variants()
+            .iter()
+            .copied()
+            .find(|f| f.name() == name)
+    }
+
     /// The lower-case name used in reports.
     pub fn name(self) -> &'static str {
         match self {
@@ -408,6 +416,12 @@ pub enum LinkVerdict {
 }
 
 impl LinkVerdict {
+    /// Whether the link is dead: its page is gone, a soft 404, or lacks
+    /// the cited anchor (what an archived copy may replace).
+    pub fn is_dead(self) -> bool {
+        matches!(self, Self::Broken | Self::Soft404 | Self::AnchorMissing)
+    }
+
     /// Every verdict, in report order.
     pub const ALL: [Self; 8] = [
         Self::Ok,

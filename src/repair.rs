@@ -10,7 +10,7 @@
 //! added) is left byte for byte as it was: the rewriting works on the
 //! memo's bytes, not on a re-encoding of its text.
 
-use crate::model::{Fix, FixKind, LinkKind, LinkVerdict, Pairing, QuoteVerdict};
+use crate::model::{Fix, FixKind, LinkKind, LinkVerdict, MemoFormat, Pairing, QuoteVerdict};
 use crate::report::{LinkResult, MemoReport, QuoteResult};
 use crate::verify::SuggestionSource;
 use std::ops::Range;
@@ -26,7 +26,7 @@ pub fn plan(memo: &MemoReport, only: Option<FixKind>) -> Vec<Fix> {
             Some(SuggestionSource::Redirect) if link.verdict == LinkVerdict::Redirected => {
                 redirect(i, link)
             }
-            Some(SuggestionSource::Archive) if is_dead(link.verdict) => {
+            Some(SuggestionSource::Archive) if link.verdict.is_dead() => {
                 archive(i, link, &memo.quotes)
             }
             _ if link.verdict == LinkVerdict::Ok => beside(i, link, memo),
@@ -43,13 +43,6 @@ pub fn plan(memo: &MemoReport, only: Option<FixKind>) -> Vec<Fix> {
         }
     }
     fixes
-}
-
-fn is_dead(verdict: LinkVerdict) -> bool {
-    matches!(
-        verdict,
-        LinkVerdict::Broken | LinkVerdict::Soft404 | LinkVerdict::AnchorMissing
-    )
 }
 
 fn fix(i: usize, link: &LinkResult, new: String, kind: FixKind) -> Fix {
@@ -181,21 +174,16 @@ fn short(text: &str) -> String {
     }
 }
 
-/// How a memo's bytes are laid out, as far as rewriting needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// Plain text.
-    Text,
-    /// Markdown.
-    Markdown,
-    /// HTML.
-    Html,
-}
-
-/// `bytes` with the applicable `fixes` applied. A fix whose link cannot
-/// be found as written is marked not applied, with the reason. Memos in
-/// UTF-16 are not rewritten (every fix held back).
-pub fn apply(bytes: &[u8], layout: Layout, links: &[LinkResult], fixes: &mut [Fix]) -> Vec<u8> {
+/// `bytes`, a memo in `format`, with the applicable `fixes` applied. A fix
+/// whose link cannot be found as written is marked not applied, with the
+/// reason. PDF and UTF-16 memos are not rewritten (every fix held back).
+pub fn apply(bytes: &[u8], format: MemoFormat, links: &[LinkResult], fixes: &mut [Fix]) -> Vec<u8> {
+    if format == MemoFormat::Pdf {
+        for fix in fixes.iter_mut().filter(|f| f.applied) {
+            fix.refuse(PDF_NOT_REWRITTEN);
+        }
+        return bytes.to_vec();
+    }
     if encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8) {
         for fix in fixes.iter_mut().filter(|f| f.applied) {
             fix.refuse("UTF-16 memos are not rewritten");
@@ -209,7 +197,7 @@ pub fn apply(bytes: &[u8], layout: Layout, links: &[LinkResult], fixes: &mut [Fi
             fix.refuse("the link is not in the memo");
             continue;
         };
-        match edit(&memo, layout, link, fix) {
+        match edit(&memo, format, link, fix) {
             Ok(more) => edits.extend(more),
             Err(why) => fix.refuse(why),
         }
@@ -236,8 +224,9 @@ struct Memo<'a> {
     bytes: &'a [u8],
     /// Where line 1 starts (after a UTF-8 byte order mark).
     start: usize,
-    /// Whether columns count UTF-8 characters (else bytes: windows-1252).
-    utf8: bool,
+    /// The memo from `start` when it is UTF-8 (columns count its
+    /// characters); `None` for windows-1252 (columns count bytes).
+    utf8: Option<&'a str>,
 }
 
 impl<'a> Memo<'a> {
@@ -250,7 +239,7 @@ impl<'a> Memo<'a> {
         Self {
             bytes,
             start,
-            utf8: std::str::from_utf8(&bytes[start..]).is_ok(),
+            utf8: std::str::from_utf8(&bytes[start..]).ok(),
         }
     }
 
@@ -260,20 +249,15 @@ impl<'a> Memo<'a> {
         for _ in 1..line {
             at += memchr::memchr(b'\n', &self.bytes[at..])? + 1;
         }
-        for _ in 1..column {
-            let b = *self.bytes.get(at)?;
-            at += if self.utf8 { utf8_len(b) } else { 1 };
+        let skip = usize::try_from(column.saturating_sub(1)).ok()?;
+        match self.utf8 {
+            Some(text) => {
+                let line = text.get(at - self.start..)?;
+                let (offset, _) = line.char_indices().nth(skip)?;
+                Some(at + offset)
+            }
+            None => (at + skip < self.bytes.len()).then_some(at + skip),
         }
-        Some(at)
-    }
-}
-
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0xF0..=0xFF => 4,
-        0xE0..=0xEF => 3,
-        0xC0..=0xDF => 2,
-        _ => 1,
     }
 }
 
@@ -282,10 +266,14 @@ type Edit = (Range<usize>, Vec<u8>);
 
 const NOT_FOUND: &str = "the link could not be found in the memo as written";
 
+/// Why a PDF memo's fixes are held back.
+pub const PDF_NOT_REWRITTEN: &str =
+    "PDF memos are not rewritten: carry the correction into the source document";
+
 /// The edits one fix makes.
 fn edit(
     memo: &Memo<'_>,
-    layout: Layout,
+    format: MemoFormat,
     link: &LinkResult,
     fix: &Fix,
 ) -> Result<Vec<Edit>, String> {
@@ -329,13 +317,13 @@ fn edit(
                 .map(|span| (span, fix.new.clone().into_bytes()))
                 .collect())
         }
-        LinkKind::Annotation => Err("PDF memos are not rewritten".to_owned()),
+        LinkKind::Annotation => Err(PDF_NOT_REWRITTEN.to_owned()),
         LinkKind::Bare | LinkKind::Angle | LinkKind::Inline | LinkKind::Image => {
             let span = written_at(memo.bytes, at, &link.url).ok_or(NOT_FOUND)?;
             if !beside {
                 return Ok(vec![(span, fix.new.clone().into_bytes())]);
             }
-            if layout == Layout::Text {
+            if format == MemoFormat::Text {
                 return Err(
                     "plain-text memos get no capture beside a link: it is in the report".to_owned(),
                 );

@@ -8,9 +8,8 @@ use crate::cli::FixArgs;
 use crate::config_file::FileConfig;
 use crate::error::Error;
 use crate::interrupt::Interrupt;
-use crate::model::FixKind;
-use crate::model::{Problem, Severity};
-use crate::repair::{self, Layout};
+use crate::model::{FixKind, MemoFormat, Problem, Severity};
+use crate::repair;
 use crate::report::{MemoReport, Report};
 use std::path::Path;
 
@@ -78,35 +77,25 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
     if fixes.is_empty() {
         return;
     }
-    let layout = match memo.format {
-        "markdown" => Some(Layout::Markdown),
-        "html" => Some(Layout::Html),
-        "text" => Some(Layout::Text),
-        _ => None,
-    };
+    let format = MemoFormat::by_name(memo.format);
     let path = Path::new(&memo.path);
-    let written = match (layout, memo.path.as_str()) {
-        (None, _) => Err(
-            "PDF memos are not rewritten: carry the correction into the \
-                          source document"
-                .to_owned(),
-        ),
+    let written = match (format, memo.path.as_str()) {
+        (Some(MemoFormat::Pdf) | None, _) => Err(repair::PDF_NOT_REWRITTEN.to_owned()),
         (_, "-") => Err("a memo read from standard input is not rewritten".to_owned()),
-        (Some(layout), _) => std::fs::read(path)
+        (Some(format), _) => std::fs::read(path)
             .map_err(|e| format!("cannot read {} again: {e}", memo.path))
             .map(|bytes| {
-                let new = repair::apply(&bytes, layout, &memo.links, &mut fixes);
+                let new = repair::apply(&bytes, format, &memo.links, &mut fixes);
                 (bytes, new)
             }),
     };
     match written {
         Err(why) => {
-            if dry_run && layout.is_none() {
+            if dry_run && format == Some(MemoFormat::Pdf) {
                 diff.extend(corrections(memo, &fixes).into_bytes());
             }
             for fix in fixes.iter_mut().filter(|f| f.applied) {
-                fix.applied = false;
-                fix.reason = Some(why.clone());
+                fix.refuse(why.clone());
             }
         }
         Ok((old, new)) if old != new => {
@@ -118,8 +107,7 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
                     format!("cannot write the fixed memo {}: {e}", memo.path),
                 ));
                 for fix in fixes.iter_mut().filter(|f| f.applied) {
-                    fix.applied = false;
-                    fix.reason = Some("the memo could not be written".to_owned());
+                    fix.refuse("the memo could not be written");
                 }
             }
         }

@@ -241,14 +241,6 @@ pub struct Page {
 }
 
 impl Page {
-    /// Whether the run was interrupted before this page was fetched (such
-    /// a page says nothing about its source: it is never stored).
-    pub fn is_interrupted(&self) -> bool {
-        self.result
-            .as_ref()
-            .is_err_and(|f| f.kind == FailureKind::Interrupted)
-    }
-
     /// Whether the page says something about its source that a later run
     /// may reuse: not when the run was interrupted before it, nor when its
     /// host was given up for this run.

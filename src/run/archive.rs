@@ -1,10 +1,12 @@
 //! The archive stage of a run: for dead links (`broken`, `soft_404`,
-//! `anchor_missing`) and drifted quotes (`missing`, `approximate`), ask the
-//! Wayback Machine for the capture nearest the memo's date, fetch the raw
-//! capture through the same fetcher (the archive is a host like any other,
-//! under the same politeness), and check the anchor and the quotes on it
-//! again. Each (page, date) is looked up once per run. An archive that is
-//! down or slow only leaves the suggestion out, with a reason.
+//! `anchor_missing`), blocked ones, and quotes that drifted or could not be
+//! checked (`missing`, `approximate`, `unverifiable`), ask the Wayback
+//! Machine's CDX server and each Memento archive for the captures nearest
+//! the memo's date, fetch them raw through the same fetcher (an archive is
+//! a host like any other, under the same politeness), and check the anchor
+//! and the quotes on them again. Each (page, date) is looked up once per
+//! run, within `--archive-budget`. An archive that is down, slow or
+//! rate-limited only leaves the suggestion out, with a reason.
 
 use super::pages::Network;
 use super::table::{Fetched, Needs};
@@ -29,23 +31,16 @@ type Key = (Url, Option<String>);
 /// What a lookup found.
 type Found = Result<Option<(Capture, PageDigest)>, String>;
 
-fn is_dead(verdict: LinkVerdict) -> bool {
-    matches!(
-        verdict,
-        LinkVerdict::Broken | LinkVerdict::Soft404 | LinkVerdict::AnchorMissing
-    )
+/// A link whose page's capture is looked up: a dead one (for a
+/// replacement), and one whose site refuses automated clients (for the
+/// evidence the live page would not give; it stays `blocked`).
+fn wants_capture(verdict: LinkVerdict) -> bool {
+    verdict.is_dead() || verdict == LinkVerdict::Blocked
 }
 
 /// A quote to look for in archived copies: drifted, or unverifiable
 /// (its sources could not be read: their captures may hold it, which
 /// `citecheck fix` needs to know before it replaces a dead source).
-/// A link whose page's capture is looked up: a dead one (for a
-/// replacement), and one whose site refuses automated clients (for the
-/// evidence the live page would not give; it stays `blocked`).
-fn wants_capture(verdict: LinkVerdict) -> bool {
-    is_dead(verdict) || verdict == LinkVerdict::Blocked
-}
-
 fn is_drifted(verdict: QuoteVerdict) -> bool {
     matches!(
         verdict,
@@ -144,8 +139,8 @@ fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Key, Demand> {
     demands
 }
 
-/// A dead link's capture: its suggestion when the capture exists (and
-/// has the anchor), else why not, in its reason.
+/// A dead or blocked link's capture: its suggestion when the capture
+/// exists (and has the anchor), else why not, in its reason.
 fn attach_capture(link: &Link, outcome: &mut LinkOutcome, found: &Found) {
     let note = match found {
         Ok(Some((capture, digest))) => {
@@ -268,11 +263,8 @@ fn quote_sources(
         let (Some(link), Some(o)) = (x.links.get(c), links.get(c)) else {
             continue;
         };
-        let looked_up = is_dead(o.verdict)
-            || matches!(
-                o.verdict,
-                LinkVerdict::Ok | LinkVerdict::Redirected | LinkVerdict::Blocked
-            );
+        let looked_up = wants_capture(o.verdict)
+            || matches!(o.verdict, LinkVerdict::Ok | LinkVerdict::Redirected);
         if !looked_up {
             continue;
         }

@@ -451,7 +451,7 @@ impl Probes {
     fn seed(&self, stored: Vec<(String, Probe)>) {
         let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
         for (key, mut probe) in stored {
-            probe.stored = true;
+            probe.kept_out_of_store = true;
             let cell = tokio::sync::OnceCell::new_with(Some(probe));
             cells.insert(key, Arc::new(cell));
         }
@@ -463,7 +463,7 @@ impl Probes {
         cells
             .iter()
             .filter_map(|(key, cell)| Some((key.clone(), cell.get()?.clone())))
-            .filter(|(_, probe)| !probe.stored)
+            .filter(|(_, probe)| !probe.kept_out_of_store)
             .collect()
     }
 
@@ -492,9 +492,8 @@ impl Probes {
                 facts: digest::probe_facts(&fetched.page, &fetched.read, &self.accept)
                     .map(Arc::new),
                 failed: fetched.page.result.is_err(),
-                // An interrupted or given-up probe is not written to the
-                // store (it says nothing of the site), as if it came from it.
-                stored: !fetched.page.is_storable(),
+                // An interrupted or given-up probe says nothing of the site.
+                kept_out_of_store: !fetched.page.is_storable(),
             }
         })
         .await

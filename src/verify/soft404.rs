@@ -271,7 +271,7 @@ pub(crate) struct Probe {
     /// Taken from the store, or not to be stored (interrupted, or its
     /// host given up): either way not written to it.
     #[serde(skip)]
-    pub(crate) stored: bool,
+    pub(crate) kept_out_of_store: bool,
 }
 
 /// What the probe of a parent path got, when it answered 2xx with text.
