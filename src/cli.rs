@@ -186,6 +186,24 @@ pub struct CheckArgs {
     #[arg(long = "memento-archive", value_name = "URL", value_parser = http_url, help_heading = "Archive")]
     pub memento_archives: Vec<Url>,
 
+    /// Preserve the sources: after the check, ask the Wayback Machine's
+    /// Save Page Now for a capture of every fine link whose page has none
+    /// within `--preserve-within` that holds its anchor and quotes, and
+    /// check them in the new capture. Needs Internet Archive keys
+    /// (`IA_ACCESS_KEY_ID` and `IA_SECRET_ACCESS_KEY`, or `ia.ini`).
+    #[arg(long, help_heading = "Archive")]
+    pub preserve: bool,
+
+    /// A capture counts as preserving a source when it is this close to
+    /// the memo's date (to today for an undated memo).
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = values::seconds, help_heading = "Archive")]
+    pub preserve_within: Duration,
+
+    /// How long to wait for Save Page Now's captures to finish: a capture
+    /// not done by then is reported as not preserved ("Save Page Now did not finish in time").
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = values::seconds, help_heading = "Archive")]
+    pub preserve_wait: Duration,
+
     /// Requests in flight per host.
     #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_HOST_CONCURRENCY, help_heading = "Network")]
     pub host_concurrency: usize,

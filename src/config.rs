@@ -169,6 +169,8 @@ pub struct Config {
     /// Look for captures near this date (`YYYY-MM-DD`) instead of each
     /// memo's own date.
     pub as_of: Option<String>,
+    /// Preserve the sources with Save Page Now, when asked to.
+    pub preserve: Option<PreserveSettings>,
     /// Show a progress bar on standard error.
     pub progress: bool,
     /// The page cache, when used.
@@ -203,10 +205,22 @@ impl Default for Config {
             archive_url: url::Url::parse(crate::wayback::DEFAULT_ARCHIVE_URL)
                 .expect("the default archive URL parses"),
             as_of: None,
+            preserve: None,
             progress: false,
             cache: None,
         }
     }
+}
+
+/// How `--preserve` asks for captures.
+#[derive(Debug, Clone)]
+pub struct PreserveSettings {
+    /// The Internet Archive keys Save Page Now is called with.
+    pub keys: crate::keys::Keys,
+    /// A capture this close to the memo's date (today's, undated) counts.
+    pub within: std::time::Duration,
+    /// How long to wait for the captures asked for.
+    pub wait: std::time::Duration,
 }
 
 impl Config {

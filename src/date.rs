@@ -72,14 +72,36 @@ pub(crate) fn timestamp_of_http_date(date: &str) -> Option<String> {
     let date = date.split_whitespace().collect::<Vec<_>>().join(" ");
     let time = httpdate::parse_http_date(&date).ok()?;
     let secs = time.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
+    Some(timestamp_of_unix(i64::try_from(secs).ok()?))
+}
+
+/// The 14-digit timestamp of a Unix time.
+pub(crate) fn timestamp_of_unix(unix: i64) -> String {
+    let (days, rest) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
-    Some(format!(
+    format!(
         "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
         rest / 3600,
         rest % 3600 / 60,
         rest % 60
-    ))
+    )
+}
+
+/// The Unix time of a timestamp of 8 to 14 digits (missing fields are
+/// zero); `None` when it is not one.
+pub(crate) fn unix_of_timestamp(timestamp: &str) -> Option<i64> {
+    if !(8..=14).contains(&timestamp.len()) || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let field = |at: usize| -> i64 {
+        timestamp
+            .get(at..at + 2)
+            .and_then(|f| f.parse().ok())
+            .unwrap_or(0)
+    };
+    let year: i64 = timestamp[..4].parse().ok()?;
+    let days = days_from_civil(year, field(4), field(6));
+    Some(days * 86_400 + field(8) * 3600 + field(10) * 60 + field(12))
 }
 
 /// The civil date of a day count from 1970-01-01 (the inverse of
@@ -106,6 +128,18 @@ pub(crate) fn now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_and_unix_times() {
+        assert_eq!(timestamp_of_unix(0), "19700101000000");
+        assert_eq!(timestamp_of_unix(1_796_083_200), "20261201000000");
+        assert_eq!(unix_of_timestamp("20261201000000"), Some(1_796_083_200));
+        assert_eq!(unix_of_timestamp("20261201"), Some(1_796_083_200));
+        let t = "20080512235959";
+        assert_eq!(timestamp_of_unix(unix_of_timestamp(t).unwrap()), t);
+        assert_eq!(unix_of_timestamp("2008"), None);
+        assert_eq!(unix_of_timestamp("2008-05-12"), None);
+    }
 
     #[test]
     fn memo_dates_become_the_end_of_their_day() {

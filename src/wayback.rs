@@ -18,7 +18,7 @@ use url::Url;
 pub(crate) const WAYBACK: &str = "wayback";
 
 /// The default archive.
-pub(crate) const DEFAULT_ARCHIVE_URL: &str = "https://archive.org";
+pub(crate) const DEFAULT_ARCHIVE_URL: &str = "https://web.archive.org";
 
 /// A capture the archive holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +117,8 @@ pub(crate) fn parse_cdx(base: &Url, url: &Url, body: &str) -> Result<Vec<Capture
     Ok(captures)
 }
 
-fn capture(base: &Url, url: &Url, timestamp: &str) -> Result<Capture, String> {
+/// The capture of `url` at `timestamp` in the archive at `base`.
+pub(crate) fn capture(base: &Url, url: &Url, timestamp: &str) -> Result<Capture, String> {
     let root = base.as_str().trim_end_matches('/');
     let raw = format!("{root}/web/{timestamp}id_/{url}");
     let raw_url = Url::parse(&raw).map_err(|e| format!("bad capture address {raw}: {e}"))?;

@@ -4,7 +4,7 @@
 
 use super::Exit;
 use crate::cli::CheckArgs;
-use crate::config::{CacheSettings, Config, Output, ReportFormat};
+use crate::config::{CacheSettings, Config, Output, PreserveSettings, ReportFormat};
 use crate::config_file::FileConfig;
 use crate::error::Error;
 use crate::extract::ExtractOptions;
@@ -103,6 +103,7 @@ pub fn config(
         archive_budget: args.archive_budget,
         archive_quote_pages: args.archive_quote_pages,
         memento_archives: args.memento_archives.clone(),
+        preserve: preserve(&args)?,
         progress: terminal.progress && !args.quiet,
         paths: args.paths,
         ..Config::default()
@@ -111,6 +112,34 @@ pub fn config(
         file.apply(&mut config);
     }
     Ok(config)
+}
+
+/// `--preserve`'s settings, with the keys this environment gives; without
+/// keys, a usage error that says how to get them.
+fn preserve(args: &CheckArgs) -> Result<Option<PreserveSettings>, Error> {
+    if !args.preserve {
+        return Ok(None);
+    }
+    let invalid = |reason: String| Error::InvalidOption {
+        option: "--preserve",
+        reason,
+    };
+    if args.no_archive || args.offline {
+        let other = if args.offline {
+            "--offline"
+        } else {
+            "--no-archive"
+        };
+        return Err(invalid(format!("it cannot be used with {other}")));
+    }
+    let keys = crate::keys::Keys::find(|name| std::env::var(name).ok())
+        .map_err(|why| invalid(format!("{why}; {}", crate::keys::HOW_TO_GET_KEYS)))?
+        .ok_or_else(|| invalid(crate::keys::HOW_TO_GET_KEYS.to_owned()))?;
+    Ok(Some(PreserveSettings {
+        keys,
+        within: args.preserve_within,
+        wait: args.preserve_wait,
+    }))
 }
 
 /// How pages are fetched, from the network options.

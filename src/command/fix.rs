@@ -45,6 +45,7 @@ pub fn run(
     let mut fixed = Report::new(memos, report.summary.elapsed_ms);
     fixed.notices = report.notices;
     fixed.interrupted = report.interrupted;
+    fixed.summary.preservation = report.summary.preservation;
     let mut stderr: Vec<String> = fixed
         .memos
         .iter()

@@ -366,6 +366,30 @@ impl Fetcher {
 
     /// One URL, with retries: a final response or a redirect.
     pub(crate) async fn request(&self, url: &Url, requests: &mut u32) -> Result<Answer, Failure> {
+        self.send(url, &Call::default(), requests).await
+    }
+
+    /// A call to a service's API (an archive's, not a cited page): `call`
+    /// says its method, form and headers; redirects are not followed (a
+    /// redirect is a failure), and a form sent by `POST` is sent again
+    /// only after a 429 (it was not taken), never after an error that may
+    /// have come after the service acted on it.
+    pub(crate) async fn call(&self, url: &Url, call: &Call) -> Result<Response, Failure> {
+        let mut requests = 0;
+        let sent = tokio::select! {
+            sent = self.send(url, call, &mut requests) => sent,
+            () = self.interrupt.abandoned() => Err(Failure::interrupted()),
+        };
+        match sent? {
+            Answer::Final(response) => Ok(response),
+            Answer::Redirect { status, .. } => Err(Failure {
+                kind: FailureKind::BadRedirect,
+                message: format!("{url} answered with an HTTP {status} redirect"),
+            }),
+        }
+    }
+
+    async fn send(&self, url: &Url, call: &Call, requests: &mut u32) -> Result<Answer, Failure> {
         if let Some(reason) = literal_address_refused(url, self.settings.allow_private) {
             return Err(Failure {
                 kind: FailureKind::Guard,
@@ -394,7 +418,7 @@ impl Fetcher {
                     return Err(given_up(why));
                 }
                 *requests += 1;
-                self.attempt(url).await
+                self.attempt(url, call).await
             };
             if outcome.status() == Some(429) {
                 if let Some(wait) = outcome
@@ -420,7 +444,10 @@ impl Fetcher {
                 let interval = (self.settings.host_interval * 2).max(Duration::from_secs(1));
                 self.pool.slow_down(&host, interval, pause);
             }
-            match outcome.retry() {
+            let retry = outcome
+                .retry()
+                .filter(|_| call.form.is_none() || outcome.status() == Some(429));
+            match retry {
                 Some(wait) if attempt < self.settings.max_retries => {
                     let wait = wait
                         .map(|w| w.min(self.settings.max_retry_wait))
@@ -440,8 +467,22 @@ impl Fetcher {
         (exp + jitter).min(self.settings.max_retry_wait)
     }
 
-    async fn attempt(&self, url: &Url) -> Attempt {
-        let mut request = self.client.get(url.clone());
+    async fn attempt(&self, url: &Url, call: &Call) -> Attempt {
+        let mut request = match &call.form {
+            None => self.client.get(url.clone()),
+            Some(form) => self
+                .client
+                .post(url.clone())
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(
+                    url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(form)
+                        .finish(),
+                ),
+        };
+        for (name, value) in &call.headers {
+            request = request.header(*name, value.clone());
+        }
         if let Some(host) = host_settings(&self.settings.hosts, url.host_str().unwrap_or_default())
         {
             for (name, value) in &host.headers {
@@ -499,6 +540,27 @@ impl Fetcher {
             result.text = Some(charset::decode(&bytes, result.content_type.as_deref()));
         }
         Attempt::answered(Answer::Final(result), retry_after.as_deref())
+    }
+}
+
+/// How a request is made: a `GET` by default; a `POST` of a form when
+/// `form` is set; with `headers` besides the configured ones. A header
+/// marked sensitive (a key) never shows in debug output.
+#[derive(Debug, Default)]
+pub(crate) struct Call {
+    /// The form to `POST` (`application/x-www-form-urlencoded`).
+    pub(crate) form: Option<Vec<(String, String)>>,
+    /// Headers to send.
+    pub(crate) headers: Vec<(&'static str, reqwest::header::HeaderValue)>,
+}
+
+impl Call {
+    /// A `GET` with `headers`.
+    pub(crate) fn get(headers: Vec<(&'static str, reqwest::header::HeaderValue)>) -> Self {
+        Self {
+            form: None,
+            headers,
+        }
     }
 }
 

@@ -116,6 +116,23 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
         write!(out, "<td>{n}</td>")?;
     }
     writeln!(out, "</tr></table>")?;
+    if let Some(p) = &s.preservation {
+        write!(
+            out,
+            "<p class=\"preservation\">Sources: {} preserved, {} already preserved, \
+             {} not preserved",
+            p.preserved, p.already_preserved, p.not_preserved
+        )?;
+        let why: Vec<String> = p
+            .why_not
+            .iter()
+            .map(|(why, n)| format!("{} ({n})", xml(why)))
+            .collect();
+        if !why.is_empty() {
+            write!(out, ": {}", why.join("; "))?;
+        }
+        writeln!(out, ".</p>")?;
+    }
     write!(
         out,
         "<form id=\"filters\"><label>Verdict <select id=\"verdict\"><option value=\"\">all</option>"
@@ -226,6 +243,21 @@ fn links_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
                     format!("{}<br>{}", xml(&what), url_cell(&s.url))
                 }
                 None => String::new(),
+            };
+            let replacement = match &l.capture {
+                Some(c) => {
+                    let what = format!(
+                        "{} archived copy of {}",
+                        if c.created {
+                            "preserved: new"
+                        } else {
+                            "preserved:"
+                        },
+                        crate::date::of_timestamp(&c.timestamp)
+                    );
+                    format!("{replacement}{}<br>{}", xml(&what), url_cell(&c.url))
+                }
+                None => replacement,
             };
             writeln!(
                 out,

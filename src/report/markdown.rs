@@ -33,6 +33,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
     for (name, count) in s.quotes_by_verdict.iter().filter(|(_, n)| **n > 0) {
         writeln!(out, "| quotes | `{name}` | {count} |")?;
     }
+    preservation(report, out)?;
     let mut any = false;
     for memo in &report.memos {
         let findings: Vec<_> = memo
@@ -81,4 +82,41 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// What `--preserve` did: the counts, why sources were not preserved, and
+/// each new capture once.
+fn preservation(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    let Some(p) = &report.summary.preservation else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "\n### Preservation\n\n{} source{} preserved, {} already preserved, {} not preserved.",
+        p.preserved,
+        plural(p.preserved),
+        p.already_preserved,
+        p.not_preserved
+    )?;
+    for (why, n) in &p.why_not {
+        writeln!(out, "- not preserved ({n}): {}", md(&shorten(why, 300)))?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for link in report.memos.iter().flat_map(|m| &m.links) {
+        let Some(capture) = link.capture.as_ref().filter(|c| c.created) else {
+            continue;
+        };
+        if seen.insert(capture.url.as_str()) {
+            writeln!(
+                out,
+                "- preserved <{}> as <{}>",
+                link.final_url
+                    .as_deref()
+                    .unwrap_or(&link.url)
+                    .replace(['<', '>', ' '], ""),
+                capture.url.replace(['<', '>', ' '], "")
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -14,7 +14,7 @@ pub mod store;
 pub mod terminal;
 
 use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity, Verdict};
-use crate::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion};
+use crate::verify::{ArchivedQuote, LinkOutcome, PreservedCapture, QuoteOutcome, Suggestion};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -74,6 +74,23 @@ pub struct Summary {
     pub quotes_by_verdict: BTreeMap<&'static str, usize>,
     /// Wall-clock time of the run, in milliseconds.
     pub elapsed_ms: u64,
+    /// What `--preserve` did, per source (page): present only with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preservation: Option<Preservation>,
+}
+
+/// What `--preserve` did, counted per source (a page cited by any memo;
+/// a redirected link's source is where it ends).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Preservation {
+    /// Sources a new capture was made of.
+    pub preserved: usize,
+    /// Sources that had a capture that counts already.
+    pub already_preserved: usize,
+    /// Sources that could not be preserved.
+    pub not_preserved: usize,
+    /// Why not, each reason with how many sources it stopped.
+    pub why_not: BTreeMap<String, usize>,
 }
 
 /// One memo's results.
@@ -174,6 +191,9 @@ pub struct LinkResult {
     pub reason: Option<String>,
     /// A replacement URL.
     pub suggestion: Option<Suggestion>,
+    /// The archived copy that preserves the page (`--preserve`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture: Option<PreservedCapture>,
 }
 
 /// A link's fragment in the report.
@@ -262,6 +282,7 @@ impl LinkResult {
             }),
             reason: outcome.reason,
             suggestion: outcome.suggestion,
+            capture: outcome.capture,
         }
     }
 }

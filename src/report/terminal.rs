@@ -159,6 +159,14 @@ fn link_line(memo: &MemoReport, link: &LinkResult, painter: &Painter) -> (Place,
         };
         line.push_str(&format!("\n      {what}: {}", clean(&s.url)));
     }
+    if let Some(c) = &link.capture {
+        let new = if c.created { "new " } else { "" };
+        line.push_str(&format!(
+            "\n      preserved by the {new}archived copy of {}: {}",
+            crate::date::of_timestamp(&c.timestamp),
+            clean(&c.url)
+        ));
+    }
     if let Some(text) = link.text.as_ref().filter(|t| **t != link.url) {
         line.push_str(&format!(
             "\n      on the words “{}”",
@@ -279,7 +287,28 @@ pub fn summary_line(report: &Report) -> String {
         s.warnings,
         plural(s.warnings),
         s.elapsed_ms as f64 / 1000.0
-    )
+    ) + &preservation_line(report)
+}
+
+/// What `--preserve` did, after the summary: `sources: 3 preserved,
+/// 5 already preserved, 1 not preserved (error:no-access: 1)`.
+fn preservation_line(report: &Report) -> String {
+    let Some(p) = &report.summary.preservation else {
+        return String::new();
+    };
+    let mut line = format!(
+        "\nsources: {} preserved, {} already preserved, {} not preserved",
+        p.preserved, p.already_preserved, p.not_preserved
+    );
+    if !p.why_not.is_empty() {
+        let why: Vec<String> = p
+            .why_not
+            .iter()
+            .map(|(why, n)| format!("{}: {n}", clean(why)))
+            .collect();
+        line.push_str(&format!(" ({})", why.join("; ")));
+    }
+    line
 }
 
 fn plural(n: usize) -> &'static str {

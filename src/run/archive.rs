@@ -26,10 +26,10 @@ use std::sync::Arc;
 use url::Url;
 
 /// One lookup: a page near a date (`None`: the newest capture).
-type Key = (Url, Option<String>);
+pub(super) type Key = (Url, Option<String>);
 
 /// What a lookup found.
-type Found = Result<Option<(Capture, PageDigest)>, String>;
+pub(super) type Found = Result<Option<(Capture, PageDigest)>, String>;
 
 /// A link whose page's capture is looked up: a dead one (for a
 /// replacement), and one whose site refuses automated clients (for the
@@ -69,7 +69,7 @@ pub(super) fn suggest(
         },
     };
     let deadline = tokio::time::Instant::now() + config.archive_budget;
-    let found = look_up(network, store, config, demands, deadline);
+    let found = look_up(network, store, config, &demands, None, deadline);
     for memo in memos {
         let index = memo.index;
         let Some((x, outcomes)) = memo.checked_mut() else {
@@ -177,7 +177,12 @@ fn attach_capture(link: &Link, outcome: &mut LinkOutcome, found: &Found) {
 
 /// A drifted quote checked in the captures of its sources (`found`, in
 /// order of preference): `archived` with its verdict there, and a note.
-fn attach_quote(outcome: &mut QuoteOutcome, id: QuoteId, found: &[(Url, &Found)], threshold: f64) {
+pub(super) fn attach_quote(
+    outcome: &mut QuoteOutcome,
+    id: QuoteId,
+    found: &[(Url, &Found)],
+    threshold: f64,
+) {
     let mut captures = Vec::new();
     let mut failures = Vec::new();
     for (page, found) in found {
@@ -236,7 +241,7 @@ fn attach_quote(outcome: &mut QuoteOutcome, id: QuoteId, found: &[(Url, &Found)]
 }
 
 /// The capture date to ask for: `--as-of`, else the memo's `date:`.
-fn timestamp(config: &Config, extraction: &Extraction) -> Option<String> {
+pub(super) fn timestamp(config: &Config, extraction: &Extraction) -> Option<String> {
     config
         .as_of
         .as_deref()
@@ -285,11 +290,12 @@ fn quote_sources(
 /// every lookup that landed on it and read for all their demands
 /// together; then, for lookups whose capture could not be fetched, the
 /// next nearest, and so on.
-fn look_up(
+pub(super) fn look_up(
     network: &Network,
     mut store: Option<&mut Store>,
     config: &Config,
-    demands: HashMap<Key, Demand>,
+    demands: &HashMap<Key, Demand>,
+    window: Option<std::time::Duration>,
     deadline: tokio::time::Instant,
 ) -> HashMap<Key, Found> {
     let stage = super::Stage::start(config, "archive lookups", demands.len());
@@ -330,6 +336,9 @@ fn look_up(
                 }
             }
         }
+        if let Some(window) = window {
+            listed.retain(|c| within(c, key.1.as_deref(), window));
+        }
         if !listed.is_empty() {
             nearest_first(&mut listed, key.1.as_deref());
             pending.push((key, listed.into()));
@@ -344,7 +353,7 @@ fn look_up(
             network,
             store.as_deref_mut(),
             config,
-            &demands,
+            demands,
             &mut pending,
             deadline,
         );
@@ -381,7 +390,7 @@ fn look_up(
 
 /// Whether a capture's digest holds what a lookup needs: every anchor it
 /// cites, every quote word for word.
-fn holds(digest: &PageDigest, demand: &Demand) -> bool {
+pub(super) fn holds(digest: &PageDigest, demand: &Demand) -> bool {
     let anchors = demand.fragments.iter().all(|f| {
         !matches!(
             digest.fragments.get(f.value()),
@@ -450,7 +459,7 @@ fn not_in_time(deadline: tokio::time::Instant, what: &str) -> String {
 }
 
 /// Add `more` to a demand: its fragments (deduplicated) and its quotes.
-fn merge(demand: &mut Demand, more: &Demand) {
+pub(super) fn merge(demand: &mut Demand, more: &Demand) {
     for fragment in &more.fragments {
         demand.add_fragment(fragment);
     }
@@ -524,8 +533,22 @@ fn nearest_first(captures: &mut [Capture], timestamp: Option<&str>) {
     captures.sort_by_key(|c| number(&c.timestamp).abs_diff(target));
 }
 
+/// Whether a capture was made within `window` of `timestamp` (of now,
+/// without one).
+fn within(capture: &Capture, timestamp: Option<&str>, window: std::time::Duration) -> bool {
+    let target = timestamp
+        .and_then(crate::date::unix_of_timestamp)
+        .unwrap_or_else(crate::date::now);
+    crate::date::unix_of_timestamp(&capture.timestamp)
+        .is_some_and(|t| t.abs_diff(target) <= window.as_secs())
+}
+
 /// A capture's digest for the demands of every lookup that landed on it.
-fn copy_of(copy: &Fetched, demand: &Demand, accept: &Accept) -> Result<PageDigest, String> {
+pub(super) fn copy_of(
+    copy: &Fetched,
+    demand: &Demand,
+    accept: &Accept,
+) -> Result<PageDigest, String> {
     let response = copy
         .page
         .result
@@ -543,7 +566,7 @@ fn copy_of(copy: &Fetched, demand: &Demand, accept: &Accept) -> Result<PageDiges
 /// Fetch every URL of `asks` once: from the store when it holds it fresh
 /// (and whole enough for what is needed), else through the page table;
 /// what was fetched is stored.
-fn fetch_all(
+pub(super) fn fetch_all(
     network: &Network,
     store: Option<&mut Store>,
     config: &Config,

@@ -8,6 +8,7 @@
 
 mod archive;
 mod pages;
+mod preserve;
 mod table;
 
 use crate::config::Config;
@@ -47,6 +48,12 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     if config.archive && !config.offline && !interrupted {
         archive::suggest(&mut network, store.as_mut(), config, interrupt, &mut memos);
     }
+    let preservation = match &config.preserve {
+        Some(settings) if config.archive && !config.offline && !interrupted => Some(
+            preserve::preserve(&mut network, config, settings, interrupt, &mut memos),
+        ),
+        _ => None,
+    };
     let mut reports: Vec<MemoReport> = memos
         .into_iter()
         .map(|memo| memo.into_report(config))
@@ -69,6 +76,7 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     let mut report = Report::new(reports, elapsed);
     report.notices = notices;
     report.interrupted = interrupted;
+    report.summary.preservation = preservation;
     report
 }
 

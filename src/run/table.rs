@@ -154,6 +154,12 @@ impl Table {
         }
     }
 
+    /// The fetcher, for calls that are not page fetches (an archive's
+    /// API).
+    pub(super) fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
     /// Whether `url` is a capture of the run's archive, cited as people
     /// view it (it is fetched raw).
     pub(super) fn is_capture(&self, url: &Url) -> bool {

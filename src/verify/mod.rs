@@ -40,6 +40,20 @@ pub struct Suggestion {
     pub archive: Option<String>,
 }
 
+/// An archived copy that preserves a link's page (`--preserve`): one made
+/// by this run, or one that already counted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PreservedCapture {
+    /// The capture, as people view it.
+    pub url: String,
+    /// When it was captured (`YYYYMMDDhhmmss`).
+    pub timestamp: String,
+    /// Which archive holds it (`wayback`, or a Memento archive's host).
+    pub archive: String,
+    /// Whether this run asked for it (`false`: it was there already).
+    pub created: bool,
+}
+
 /// A quote checked again on an archived copy of its source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ArchivedQuote {
@@ -79,6 +93,8 @@ pub struct LinkOutcome {
     pub reason: Option<String>,
     /// A replacement, when one is known.
     pub suggestion: Option<Suggestion>,
+    /// The capture that preserves its page, with `--preserve`.
+    pub capture: Option<PreservedCapture>,
 }
 
 impl LinkOutcome {
@@ -91,6 +107,7 @@ impl LinkOutcome {
             fragment_found: None,
             reason: Some(reason.into()),
             suggestion: None,
+            capture: None,
         }
     }
 

@@ -41,6 +41,7 @@ pub(crate) fn link_outcome(
         fragment_found: None,
         reason: None,
         suggestion: None,
+        capture: None,
     };
     if let Some(challenge) = &digest.challenge {
         outcome.verdict = LinkVerdict::Blocked;

@@ -163,66 +163,79 @@ pub(crate) fn archive(
     captures: Captures,
     body: impl Fn(&str, &str) -> Option<String> + Send + Sync + 'static,
 ) -> Server {
-    let captures = Arc::new(captures);
+    let captures: HashMap<String, Vec<String>> = captures
+        .into_iter()
+        .map(|(url, stamps)| (url, stamps.into_iter().map(str::to_owned).collect()))
+        .collect();
     Server::start(move |path, n| {
-        if path.starts_with("/wayback/available") {
-            return Reply::html(429, "use the CDX server").with("retry-after", "3600");
-        }
-        if let Some(query) = path.strip_prefix("/cdx/search/cdx?") {
-            let pairs: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
-                .into_owned()
-                .collect();
-            let url = pairs.get("url").cloned().unwrap_or_default();
-            if url.ends_with("/malformed") {
-                return Reply::html(200, "[[\"timestamp\", ");
-            }
-            if url.ends_with("/busy-archive") && n == 1 {
-                return Reply::html(429, "slow down").with("retry-after", "1");
-            }
-            let closest: u64 = pairs
-                .get("closest")
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(99_991_231_235_959);
-            let limit: usize = pairs
-                .get("limit")
-                .and_then(|l| l.parse().ok())
-                .unwrap_or(usize::MAX);
-            let mut listed: Vec<&str> = captures.get(&url).cloned().unwrap_or_default();
-            listed.sort_by_key(|t| t.parse::<u64>().unwrap().abs_diff(closest));
-            listed.truncate(limit);
-            if pairs.get("output").map(String::as_str) == Some("json") {
-                let mut rows = vec![r#"["timestamp","original","statuscode"]"#.to_owned()];
-                rows.extend(listed.iter().map(|t| format!(r#"["{t}","{url}","200"]"#)));
-                let body = if listed.is_empty() {
-                    "[]".to_owned()
-                } else {
-                    format!("[{}]", rows.join(",\n"))
-                };
-                return Reply::Full {
-                    status: 200,
-                    headers: vec![("content-type", "application/json".into())],
-                    body: body.into_bytes(),
-                };
-            }
-            let lines: Vec<String> = listed
-                .iter()
-                .map(|t| format!("key {t} {url} text/html 200 DIGEST 100"))
-                .collect();
-            return Reply::Full {
-                status: 200,
-                headers: vec![("content-type", "text/plain".into())],
-                body: lines.join("\n").into_bytes(),
-            };
-        }
-        if let Some(rest) = path.strip_prefix("/web/") {
-            if let Some((ts, original)) = rest.split_once("id_/") {
-                if let Some(html) = body(ts, original) {
-                    return Reply::html(200, &html);
-                }
-            }
-        }
-        Reply::html(404, "<title>Not in the archive</title>")
+        wayback_reply(&captures, path, n, &body)
+            .unwrap_or_else(|| Reply::html(404, "<title>Not in the archive</title>"))
     })
+}
+
+/// What the imitation Wayback Machine answers at `path` (the `n`th
+/// request to it), given the captures it holds and their bodies; `None`
+/// for a path it does not serve.
+pub(crate) fn wayback_reply(
+    captures: &HashMap<String, Vec<String>>,
+    path: &str,
+    n: usize,
+    body: &dyn Fn(&str, &str) -> Option<String>,
+) -> Option<Reply> {
+    if path.starts_with("/wayback/available") {
+        return Some(Reply::html(429, "use the CDX server").with("retry-after", "3600"));
+    }
+    if let Some(query) = path.strip_prefix("/cdx/search/cdx?") {
+        let pairs: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let url = pairs.get("url").cloned().unwrap_or_default();
+        if url.ends_with("/malformed") {
+            return Some(Reply::html(200, "[[\"timestamp\", "));
+        }
+        if url.ends_with("/busy-archive") && n == 1 {
+            return Some(Reply::html(429, "slow down").with("retry-after", "1"));
+        }
+        let closest: u64 = pairs
+            .get("closest")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(99_991_231_235_959);
+        let limit: usize = pairs
+            .get("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(usize::MAX);
+        let mut listed: Vec<&str> = captures
+            .get(&url)
+            .map(|stamps| stamps.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        listed.sort_by_key(|t| t.parse::<u64>().unwrap().abs_diff(closest));
+        listed.truncate(limit);
+        if pairs.get("output").map(String::as_str) == Some("json") {
+            let mut rows = vec![r#"["timestamp","original","statuscode"]"#.to_owned()];
+            rows.extend(listed.iter().map(|t| format!(r#"["{t}","{url}","200"]"#)));
+            let body = if listed.is_empty() {
+                "[]".to_owned()
+            } else {
+                format!("[{}]", rows.join(",\n"))
+            };
+            return Some(Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "application/json".into())],
+                body: body.into_bytes(),
+            });
+        }
+        let lines: Vec<String> = listed
+            .iter()
+            .map(|t| format!("key {t} {url} text/html 200 DIGEST 100"))
+            .collect();
+        return Some(Reply::Full {
+            status: 200,
+            headers: vec![("content-type", "text/plain".into())],
+            body: lines.join("\n").into_bytes(),
+        });
+    }
+    let (ts, original) = path.strip_prefix("/web/")?.split_once("id_/")?;
+    body(ts, original).map(|html| Reply::html(200, &html))
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod hostile;
 mod interrupt;
 mod pdf;
 mod pdf_writer;
+mod preserve;
 mod quotes;
 mod reports;
 mod server;

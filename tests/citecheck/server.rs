@@ -48,7 +48,33 @@ impl Reply {
     }
 }
 
-type Routes = dyn Fn(&str, usize) -> Reply + Send + Sync;
+/// One request as a route sees it.
+pub struct Request {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path with its query.
+    pub path: String,
+    /// The request line and headers.
+    pub head: String,
+    /// The body (read by `Content-Length`).
+    pub body: String,
+    /// The 1-based number of the request to this path.
+    pub n: usize,
+}
+
+impl Request {
+    /// A header's value (names compared without case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then_some(value.trim())
+        })
+    }
+}
+
+type Routes = dyn Fn(&Request) -> Reply + Send + Sync;
 
 #[derive(Default)]
 struct State {
@@ -77,6 +103,17 @@ impl Server {
     pub fn start_at(
         ip: &'static str,
         routes: impl Fn(&str, usize) -> Reply + Send + Sync + 'static,
+    ) -> Self {
+        Self::serving(ip, move |request: &Request| {
+            routes(&request.path, request.n)
+        })
+    }
+
+    /// A server whose `routes` see each whole [`Request`] (method,
+    /// headers, body).
+    pub fn serving(
+        ip: &'static str,
+        routes: impl Fn(&Request) -> Reply + Send + Sync + 'static,
     ) -> Self {
         let routes: Arc<Routes> = Arc::new(routes);
         let state = Arc::new(State::default());
@@ -156,7 +193,25 @@ async fn serve(mut socket: tokio::net::TcpStream, routes: Arc<Routes>, state: Ar
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
         }
     }
-    let head = String::from_utf8_lossy(&buf).into_owned();
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let mut body = buf[end..].to_vec();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    while body.len() < length {
+        match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let method = head.split_whitespace().next().unwrap_or("GET").to_owned();
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
     state
         .heads
@@ -171,7 +226,13 @@ async fn serve(mut socket: tokio::net::TcpStream, routes: Arc<Routes>, state: Ar
     };
     let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     state.max_in_flight.fetch_max(now, Ordering::SeqCst);
-    let mut reply = routes(&path, n);
+    let mut reply = routes(&Request {
+        method,
+        path,
+        head,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        n,
+    });
     loop {
         match reply {
             Reply::After(wait, next) => {
