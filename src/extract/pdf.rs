@@ -83,15 +83,42 @@ fn memo_text(memo: &PdfMemo) -> (String, Vec<(usize, u32)>, Vec<Vec<usize>>) {
     for page in &memo.pages {
         pages.push((line_count, page.number));
         let mut starts = Vec::with_capacity(page.lines.len());
-        for line in &page.lines {
+        for (i, line) in page.lines.iter().enumerate() {
             starts.push(text.len());
+            // The page's number at its foot is no part of the prose (a
+            // quote that goes on on the next page must not take it in, nor
+            // stop at a blank line): it is left out of the text, the last
+            // line of its page, so no other line changes its number.
+            let footer = i + 1 == page.lines.len() && i > 0 && is_page_number(&line.text);
+            if footer {
+                continue;
+            }
             text.push_str(&line.text);
             text.push('\n');
+            line_count += 1;
         }
-        line_count += page.lines.len();
         line_starts.push(starts);
     }
     (text, pages, line_starts)
+}
+
+/// Whether a line is only a page number (`7`, `- 7 -`, `Page 7`,
+/// `7 of 12`).
+fn is_page_number(line: &str) -> bool {
+    let line = line
+        .trim()
+        .trim_matches(|c: char| matches!(c, '-' | '–' | '—' | ' '));
+    let line = line
+        .strip_prefix("Page ")
+        .or_else(|| line.strip_prefix("page "))
+        .unwrap_or(line);
+    let number = line.split(" of ").next().unwrap_or(line).trim();
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    digits(number)
+        && line
+            .split(" of ")
+            .nth(1)
+            .is_none_or(|total| digits(total.trim()))
 }
 
 /// A note marker: a superscript, or a number opening a footnote line;
@@ -202,7 +229,8 @@ fn body_size(memo: &PdfMemo) -> f32 {
         .map_or(0.0, |(size, _)| size as f32 / 2.0)
 }
 
-/// A link with the spans of the words it stands on (annotations only).
+/// A link with the spans of the words it stands on (an annotation's
+/// words, a printed URL's own span).
 type OnWords = (RawLink, Option<Vec<Range<usize>>>);
 
 /// Annotations and printed URLs as the memo's links: an annotation over a
@@ -214,17 +242,34 @@ fn merge(
 ) -> (Vec<OnWords>, Vec<(usize, String)>) {
     let mut warnings = Vec::new();
     let mut links: Vec<OnWords> = Vec::new();
+    // Printed URLs already taken by an annotation, with their link.
+    let mut taken: Vec<(Range<usize>, usize)> = Vec::new();
+    let overlaps = |spans: &[Range<usize>], span: &Range<usize>| {
+        spans
+            .iter()
+            .any(|s| s.start < span.end && s.end > span.start)
+    };
     for annotation in annotations {
-        let over = printed.iter().position(|(_, span)| {
-            annotation
-                .spans
-                .iter()
-                .any(|s| s.start < span.end && s.end > span.start)
+        // Another piece of a link already read (a URL that goes on on the
+        // next page, under an annotation of its own there).
+        let piece = taken.iter().find(|(span, link)| {
+            overlaps(&annotation.spans, span)
+                && same_target(&annotation.uri, &links[*link].0.written)
         });
+        if let Some(&(_, link)) = piece {
+            if let Some(spans) = &mut links[link].1 {
+                spans.extend(annotation.spans);
+            }
+            continue;
+        }
+        let over = printed
+            .iter()
+            .position(|(_, span)| overlaps(&annotation.spans, span));
         let (written, offset) = match over {
             Some(i) if same_target(&annotation.uri, &printed[i].0) => {
                 // One occurrence: the printed URL, known to be a link.
                 let (written, span) = printed.remove(i);
+                taken.push((span.clone(), links.len()));
                 (written, span.start)
             }
             over => {
@@ -261,7 +306,9 @@ fn merge(
             offset: span.start,
             text: None,
         };
-        links.push((link, None));
+        // A printed URL stands on itself: a quote in its sentence pairs
+        // with it as with a link on the sentence's words.
+        links.push((link, Some(vec![span])));
     }
     (links, warnings)
 }
@@ -285,7 +332,11 @@ fn annotations(memo: &PdfMemo, line_starts: &[Vec<usize>]) -> Vec<Placed> {
     let mut placed: Vec<(Placed, Option<WordAt>)> = Vec::new();
     for (p, page) in memo.pages.iter().enumerate() {
         let page_start = line_starts[p].first().copied().unwrap_or(0);
-        for link in &page.links {
+        // Producers list annotations in any order; the pieces of a link
+        // that wraps are found next to each other in reading order.
+        let mut in_order: Vec<&crate::pdf::PageLink> = page.links.iter().collect();
+        in_order.sort_by_key(|link| link.words.first().copied().unwrap_or((usize::MAX, 0)));
+        for link in in_order {
             let words: Vec<(Range<usize>, &str)> = link
                 .words
                 .iter()
@@ -362,33 +413,120 @@ fn next_word(memo: &PdfMemo, a: WordAt, b: WordAt) -> bool {
 /// when the URL ends as only a cut URL does (`/`, `-`, `?`, `=`…) or the
 /// next line starts with a path-like word (`2019.pdf`, `a/b`, `x=1`).
 fn printed_urls(text: &str, uris: &[&str]) -> Vec<(String, Range<usize>)> {
-    urls::find_urls(text)
+    let found: Vec<(String, Range<usize>, Vec<usize>)> = urls::find_urls(text)
         .into_iter()
         .map(|range| {
-            let url = &text[range.clone()];
-            let rest = &text[range.end..];
-            let Some(next) = rest.strip_prefix('\n') else {
-                return (url.to_owned(), range);
-            };
-            let len = urls::continuation_len(next);
-            let piece = &next[..len];
-            let joined = format!("{url}{piece}");
-            let annotated = uris.iter().any(|u| same_target(u, &joined));
-            let cut = url.ends_with(['/', '-', '_', '.', '?', '=', '&', '#', '%', '~']);
-            let path_like = piece.contains(['/', '=', '?', '&', '#'])
-                || piece
-                    .split_once('.')
-                    .is_some_and(|(a, b)| !a.is_empty() && b.starts_with(char::is_alphanumeric));
-            // The next line's own URL is not a continuation.
-            let own_url = urls::find_urls(piece).first().is_some_and(|r| r.start == 0);
-            if len > 0 && !own_url && (annotated || cut || path_like) {
-                let end = range.end + 1 + len;
-                (joined, range.start..end)
-            } else {
-                (url.to_owned(), range)
+            let mut url = text[range.clone()].to_owned();
+            let mut end = range.end;
+            // Where a hyphen ended a line inside the URL: the producer's
+            // or the URL's own, which the other printings may tell.
+            let mut breaks = Vec::new();
+            // A URL may run over several lines (a narrow column).
+            while let Some((piece, len)) = continuation(&url, &text[end..], uris) {
+                if url.ends_with('-') && piece.starts_with(url.as_str()) {
+                    breaks.push(url.len() - 1);
+                }
+                url = piece;
+                end += 1 + len;
             }
+            (url, range.start..end, breaks)
+        })
+        .collect();
+    let printings: Vec<Vec<Reading>> = found
+        .iter()
+        .map(|(url, _, breaks)| readings(url, breaks))
+        .collect();
+    found
+        .iter()
+        .enumerate()
+        .map(|(i, (url, span, _))| {
+            // A reading without some break hyphens is the URL when another
+            // printing of the memo reads the same without dropping a hyphen
+            // at the same place (it was printed whole there), or an
+            // annotation's URI says so.
+            let agreed = printings[i].iter().skip(1).find(|(candidate, dropped)| {
+                uris.iter().any(|u| same_target(u, candidate))
+                    || printings.iter().enumerate().any(|(j, other)| {
+                        j != i
+                            && other.iter().any(|(r, d)| {
+                                r == candidate && d.iter().all(|p| !dropped.contains(p))
+                            })
+                    })
+            });
+            (agreed.map_or(url, |(r, _)| r).clone(), span.clone())
         })
         .collect()
+}
+
+/// A reading of a printed URL, with where it left a hyphen out (offsets
+/// in the reading).
+type Reading = (String, Vec<usize>);
+
+/// A URL as printed, then its readings with some of the hyphens at
+/// `breaks` left out (every subset, for up to four breaks; all of them
+/// out first).
+fn readings(url: &str, breaks: &[usize]) -> Vec<Reading> {
+    let breaks = &breaks[..breaks.len().min(4)];
+    let mut out = vec![(url.to_owned(), Vec::new())];
+    for mask in (1..1u32 << breaks.len()).rev() {
+        let mut reading = url.to_owned();
+        let mut dropped = Vec::new();
+        for (k, &at) in breaks.iter().enumerate().rev() {
+            if mask & (1 << k) != 0 {
+                reading.remove(at);
+                dropped.push(at);
+            }
+        }
+        // Offsets in the reading: each moves back by the hyphens left out
+        // before it.
+        dropped.sort_unstable();
+        let dropped = dropped.iter().enumerate().map(|(n, &at)| at - n).collect();
+        out.push((reading, dropped));
+    }
+    out
+}
+
+/// The URL `url` joined with the start of the next line, when that
+/// plainly goes on with it, and how much of the text it took.
+fn continuation(url: &str, rest: &str, uris: &[&str]) -> Option<(String, usize)> {
+    let mut next = rest.strip_prefix('\n')?;
+    // A page's number at its foot stands between the pieces of a URL
+    // that goes on on the next page: it is stepped over, never joined.
+    let mut skipped = 0;
+    if let Some((line, after)) = next.split_once('\n') {
+        if is_page_number(line) {
+            skipped = line.len() + 1;
+            next = after;
+        }
+    }
+    let len = urls::continuation_len(next);
+    let piece = &next[..len];
+    // The next line's own URL is not a continuation, nor a lone number.
+    let own_url = urls::find_urls(piece).first().is_some_and(|r| r.start == 0);
+    let number = piece.bytes().all(|b| b.is_ascii_digit());
+    if len == 0 || own_url || number {
+        return None;
+    }
+    let len = len + skipped;
+    let joined = format!("{url}{piece}");
+    // A hyphen the producer added at the break is not the URL's.
+    if let Some(bare) = url.strip_suffix('-') {
+        let unhyphenated = format!("{bare}{piece}");
+        if uris.iter().any(|u| same_target(u, &unhyphenated))
+            && !uris.iter().any(|u| same_target(u, &joined))
+        {
+            return Some((unhyphenated, len));
+        }
+    }
+    let annotated = uris
+        .iter()
+        .any(|u| same_target(u, &joined) || u.starts_with(joined.as_str()));
+    let cut = url.ends_with(['/', '-', '_', '.', '?', '=', '&', '#', '%', '~']);
+    let path_like = piece.contains(['/', '=', '?', '&', '#', '_', '%', '~'])
+        || piece
+            .split_once('.')
+            .is_some_and(|(a, b)| !a.is_empty() && b.starts_with(char::is_alphanumeric));
+    (annotated || cut || path_like).then_some((joined, len))
 }
 
 /// Whether two written URLs name the same target (a trailing slash and
@@ -405,6 +543,42 @@ fn same_target(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A producer that hyphenates a URL at a line's end (troff) prints
+    /// the same URL differently in two places: the reading both agree on
+    /// wins; a hyphen no other printing removes stays.
+    #[test]
+    fn hyphens_a_producer_added_are_dropped_when_printings_agree() {
+        let text = "see https://www.atlantic-commu-\nnity.org/index/Vi-\nsion here and\n\
+                    https://www.atlantic-community.org/index/Vision\n\
+                    and https://a.org/well-\nknown/x\n\
+                    https://b.org/east-\nwest and https://b.org/east-\nwest\n";
+        let urls: Vec<String> = printed_urls(text, &[])
+            .into_iter()
+            .map(|(u, _)| u)
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "https://www.atlantic-community.org/index/Vision",
+                "https://www.atlantic-community.org/index/Vision",
+                "https://a.org/well-known/x",
+                // Broken at the same hyphen twice: no evidence against it.
+                "https://b.org/east-west",
+                "https://b.org/east-west"
+            ]
+        );
+    }
+
+    #[test]
+    fn page_numbers() {
+        for yes in ["7", "- 7 -", "– 12 –", "Page 3", "3 of 12", "page 2 of 9"] {
+            assert!(is_page_number(yes), "{yes}");
+        }
+        for no in ["7 days", "1990s", "See page 3", "", "Section 2"] {
+            assert!(!is_page_number(no), "{no}");
+        }
+    }
 
     #[test]
     fn cut_urls_are_rejoined_only_when_they_go_on() {

@@ -474,11 +474,13 @@ fn name_from(run: &[Word<'_>]) -> Option<String> {
 /// The speaker of the quote at `quote` in `text`, when the same sentence
 /// names one: "As Dr. Andreas Umland explains: “…”", "“…” says Dr. Kelleners".
 pub(super) fn attribution(text: &str, quote: Range<usize>, inner: &str) -> Option<String> {
-    let before = &text[sentence_start(text, quote.start)..quote.start];
+    // A name hyphenated at a line's end (`Sec-⏎retary General`) is read
+    // whole.
+    let before = join_line_break_hyphens(&text[sentence_start(text, quote.start)..quote.start]);
     let after_end = sentence_end(text, quote.end);
-    let after = &text[quote.end..after_end];
+    let after = join_line_break_hyphens(&text[quote.end..after_end]);
     let ends_sentence = inner.trim_end().ends_with(['.', '!', '?']);
-    after_rule(after, ends_sentence).or_else(|| before_rule(before))
+    after_rule(&after, ends_sentence).or_else(|| before_rule(&before))
 }
 
 /// “…,” says Dr. Kelleners / “…,” Kelleners said.
@@ -658,6 +660,14 @@ mod tests {
         assert_eq!(quotes("a “b c\n\nd” e"), ["UNTERMINATED@2"]);
         assert_eq!(quotes("x “never closed"), ["UNTERMINATED@2"]);
         assert_eq!(quotes("“ok” and “broken"), ["ok", "UNTERMINATED@13"]);
+    }
+
+    #[test]
+    fn a_speaker_hyphenated_at_a_line_end() {
+        assert_eq!(
+            speaker("Speaking, the Sec-\nretary General said that “the door is open”.").as_deref(),
+            Some("Secretary General")
+        );
     }
 
     #[test]

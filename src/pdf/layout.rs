@@ -4,12 +4,13 @@
 //! lines (top to bottom, by baseline) and words (left to right, split at
 //! spaces and at gaps wider than a fifth of the font size).
 //!
-//! Form XObjects and Type3 fonts are not followed; text drawn with them is
-//! missed. Fonts without `/Widths` (the standard 14) get Helvetica's or
-//! Courier's widths, which is close enough to tell which words a link
-//! rectangle covers.
+//! Form XObjects (`Do`) are run with their matrix and resources, up to a
+//! depth of 8; a Type 3 font's widths go through its `/FontMatrix`. Fonts
+//! without `/Widths` (the standard 14) get Helvetica's or Courier's
+//! widths, which is close enough to tell which words a link rectangle
+//! covers.
 
-use super::resolve;
+use super::{entry, resolve, stream_data};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::BTreeMap;
 
@@ -127,8 +128,8 @@ impl Matrix {
 }
 
 /// A font as the layout needs it: how to decode codes, and their widths.
-struct Font<'a> {
-    encoding: Option<lopdf::Encoding<'a>>,
+struct Font {
+    decoder: super::fonts::Decoder,
     /// Bytes per code: 2 for composite (Type0) fonts.
     code_len: usize,
     widths: BTreeMap<u32, f32>,
@@ -137,7 +138,7 @@ struct Font<'a> {
     fallback: fn(u32) -> f32,
 }
 
-impl Font<'_> {
+impl Font {
     fn width(&self, code: u32) -> f32 {
         self.widths
             .get(&code)
@@ -148,15 +149,8 @@ impl Font<'_> {
             })
     }
 
-    fn decode(&self, code: &[u8]) -> String {
-        match &self.encoding {
-            Some(encoding) => encoding.bytes_to_string(code).unwrap_or_default(),
-            None => code
-                .iter()
-                .map(|&b| char::from(b))
-                .filter(|c| !c.is_control())
-                .collect(),
-        }
+    fn decode(&self, code: u32) -> String {
+        self.decoder.text(code)
     }
 }
 
@@ -185,7 +179,7 @@ fn number(object: &Object) -> Option<f32> {
     object.as_float().ok().filter(|v| v.is_finite())
 }
 
-fn load_font<'a>(document: &'a Document, dict: &'a Dictionary) -> Font<'a> {
+fn load_font(document: &Document, dict: &Dictionary) -> Font {
     let subtype = dict.get(b"Subtype").and_then(Object::as_name).ok();
     let base = dict
         .get(b"BaseFont")
@@ -197,9 +191,10 @@ fn load_font<'a>(document: &'a Document, dict: &'a Dictionary) -> Font<'a> {
     } else {
         helvetica_width
     };
+    let decoder = super::fonts::Decoder::of(document, dict);
     let mut font = Font {
-        encoding: dict.get_font_encoding(document).ok(),
-        code_len: 1,
+        code_len: decoder.code_len(),
+        decoder,
         widths: BTreeMap::new(),
         default_width: 0.0,
         fallback,
@@ -207,11 +202,8 @@ fn load_font<'a>(document: &'a Document, dict: &'a Dictionary) -> Font<'a> {
     if subtype == Some(b"Type0".as_slice()) {
         font.code_len = 2;
         font.default_width = 1000.0;
-        let descendant = dict
-            .get(b"DescendantFonts")
-            .map(|o| resolve(document, o))
-            .and_then(Object::as_array)
-            .ok()
+        let descendant = entry(document, dict, b"DescendantFonts")
+            .and_then(|o| o.as_array().ok())
             .and_then(|a| a.first())
             .map(|o| resolve(document, o))
             .and_then(|o| o.as_dict().ok());
@@ -240,9 +232,20 @@ fn load_font<'a>(document: &'a Document, dict: &'a Dictionary) -> Font<'a> {
         .map(|o| resolve(document, o))
         .and_then(Object::as_array)
     {
+        // A Type 3 font's widths are in its glyph space (`/FontMatrix`),
+        // every other's in thousandths of the font size.
+        let scale = match subtype {
+            Some(b"Type3") => entry(document, dict, b"FontMatrix")
+                .and_then(|o| o.as_array().ok())
+                .and_then(|m| m.first())
+                .and_then(number)
+                .filter(|a| *a != 0.0)
+                .map_or(1.0, |a| a.abs() * 1000.0),
+            _ => 1.0,
+        };
         for (i, w) in widths.iter().enumerate() {
             if let Some(w) = number(resolve(document, w)) {
-                font.widths.insert(first + i as u32, w);
+                font.widths.insert(first + i as u32, w * scale);
             }
         }
     }
@@ -303,29 +306,96 @@ pub(super) fn page_lines(document: &Document, page: ObjectId) -> Result<Vec<Line
     let operations = lopdf::content::Content::decode(&content)
         .map_err(|e| format!("cannot parse the page's content: {e}"))?
         .operations;
-    let fonts: BTreeMap<Vec<u8>, Font<'_>> = document
-        .get_page_fonts(page)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(name, dict)| (name, load_font(document, dict)))
-        .collect();
-    let mut painter = Painter::new(&fonts);
-    for op in &operations {
-        painter.apply(op);
-        if painter.glyphs.len() > MAX_GLYPHS {
-            return Err("the page draws more than two million glyphs".to_owned());
+    let dicts = page_resources(document, page);
+    let mut fonts: BTreeMap<Vec<u8>, Font> = BTreeMap::new();
+    for dict in &dicts {
+        for (name, font) in fonts_in(document, dict) {
+            fonts.entry(name).or_insert(font);
         }
     }
+    let forms = forms_of(document, &dicts);
+    let mut painter = Painter::new(document, &fonts, &forms, 0);
+    painter.run(&operations)?;
     Ok(lines(painter.glyphs))
 }
+
+/// The resource dictionaries a page draws with: its own, then those it
+/// inherits from the page tree (inline or by reference: lopdf's own
+/// lookup misses inline ones in a parent, as groff writes them).
+fn page_resources(document: &Document, page: ObjectId) -> Vec<&Dictionary> {
+    let mut dicts = Vec::new();
+    let mut node = document.get_dictionary(page).ok();
+    let mut seen = std::collections::HashSet::new();
+    while let Some(dict) = node {
+        if let Some(resources) = entry(document, dict, b"Resources").and_then(|o| o.as_dict().ok())
+        {
+            dicts.push(resources);
+        }
+        node = match dict.get(b"Parent").and_then(Object::as_reference) {
+            Ok(parent) if seen.insert(parent) => document.get_dictionary(parent).ok(),
+            _ => None,
+        };
+    }
+    dicts
+}
+
+/// The fonts a resource dictionary names, loaded.
+fn fonts_in(document: &Document, resources: &Dictionary) -> BTreeMap<Vec<u8>, Font> {
+    let Some(fonts) = entry(document, resources, b"Font").and_then(|o| o.as_dict().ok()) else {
+        return BTreeMap::new();
+    };
+    fonts
+        .iter()
+        .filter_map(|(name, font)| {
+            let dict = resolve(document, font).as_dict().ok()?;
+            Some((name.clone(), load_font(document, dict)))
+        })
+        .collect()
+}
+
+/// The Form XObjects named in resource dictionaries (the first naming
+/// wins, as the page's own resources come before inherited ones).
+fn forms_of<'d>(
+    document: &'d Document,
+    dicts: &[&'d Dictionary],
+) -> BTreeMap<Vec<u8>, &'d lopdf::Stream> {
+    let mut forms = BTreeMap::new();
+    for dict in dicts {
+        let Ok(xobjects) = dict
+            .get(b"XObject")
+            .map(|o| resolve(document, o))
+            .and_then(Object::as_dict)
+        else {
+            continue;
+        };
+        for (name, object) in xobjects {
+            let Ok(stream) = resolve(document, object).as_stream() else {
+                continue;
+            };
+            let form = stream.dict.get(b"Subtype").and_then(Object::as_name).ok()
+                == Some(b"Form".as_slice());
+            if form {
+                forms.entry(name.clone()).or_insert(stream);
+            }
+        }
+    }
+    forms
+}
+
+/// How deep Form XObjects are followed inside each other.
+const MAX_FORM_DEPTH: usize = 8;
 
 /// Most glyphs read from one page: a hostile page cannot exhaust memory.
 const MAX_GLYPHS: usize = 2_000_000;
 
 /// The graphics and text state while a content stream runs, and the
 /// glyphs it has drawn.
-struct Painter<'f, 'a> {
-    fonts: &'f BTreeMap<Vec<u8>, Font<'a>>,
+struct Painter<'f> {
+    document: &'f Document,
+    fonts: &'f BTreeMap<Vec<u8>, Font>,
+    forms: &'f BTreeMap<Vec<u8>, &'f lopdf::Stream>,
+    /// How many forms this content stream is inside.
+    depth: usize,
     glyphs: Vec<Glyph>,
     ctm: Matrix,
     /// Saved by `q`, restored by `Q`.
@@ -336,10 +406,18 @@ struct Painter<'f, 'a> {
     tlm: Matrix,
 }
 
-impl<'f, 'a> Painter<'f, 'a> {
-    fn new(fonts: &'f BTreeMap<Vec<u8>, Font<'a>>) -> Self {
+impl<'f> Painter<'f> {
+    fn new(
+        document: &'f Document,
+        fonts: &'f BTreeMap<Vec<u8>, Font>,
+        forms: &'f BTreeMap<Vec<u8>, &'f lopdf::Stream>,
+        depth: usize,
+    ) -> Self {
         Self {
+            document,
             fonts,
+            forms,
+            depth,
             glyphs: Vec::new(),
             ctm: Matrix::IDENTITY,
             stack: Vec::new(),
@@ -355,6 +433,52 @@ impl<'f, 'a> Painter<'f, 'a> {
             tm: Matrix::IDENTITY,
             tlm: Matrix::IDENTITY,
         }
+    }
+
+    /// Run a content stream's operators.
+    fn run(&mut self, operations: &[lopdf::content::Operation]) -> Result<(), String> {
+        for op in operations {
+            self.apply(op);
+            if self.glyphs.len() > MAX_GLYPHS {
+                return Err("the page draws more than two million glyphs".to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// `Do`: a Form XObject's content, with its matrix after the current
+    /// one, its own fonts and forms (else those it is drawn with).
+    fn draw_form(&mut self, name: &[u8]) {
+        let Some(stream) = self.forms.get(name).copied() else {
+            return;
+        };
+        if self.depth >= MAX_FORM_DEPTH {
+            return;
+        }
+        let document = self.document;
+        let matrix = entry(document, &stream.dict, b"Matrix")
+            .and_then(|o| o.as_array().ok())
+            .filter(|m| m.len() == 6)
+            .map_or(Matrix::IDENTITY, |m| {
+                let n = |i: usize| number(&m[i]).unwrap_or(0.0);
+                Matrix([n(0), n(1), n(2), n(3), n(4), n(5)])
+            });
+        let Ok(decoded) = lopdf::content::Content::decode(&stream_data(stream)) else {
+            return;
+        };
+        let resources = entry(document, &stream.dict, b"Resources").and_then(|o| o.as_dict().ok());
+        let own_fonts = resources
+            .filter(|r| r.has(b"Font"))
+            .map(|r| fonts_in(document, r));
+        let own_forms = resources.map(|r| forms_of(document, &[r]));
+        let fonts = own_fonts.as_ref().unwrap_or(self.fonts);
+        let forms = own_forms.as_ref().unwrap_or(self.forms);
+        let mut form = Painter::new(document, fonts, forms, self.depth + 1);
+        form.ctm = matrix.then(&self.ctm);
+        // A form's glyphs count against the page's limit too.
+        let _ = form.run(&decoded.operations);
+        let room = MAX_GLYPHS.saturating_sub(self.glyphs.len()) + 1;
+        self.glyphs.extend(form.glyphs.into_iter().take(room));
     }
 
     /// Run one operator.
@@ -411,6 +535,11 @@ impl<'f, 'a> Painter<'f, 'a> {
                 self.show_operands(&op.operands);
             }
             "Tj" | "TJ" => self.show_operands(&op.operands),
+            "Do" => {
+                if let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) {
+                    self.draw_form(name);
+                }
+            }
             _ => {}
         }
     }
@@ -465,7 +594,7 @@ impl<'f, 'a> Painter<'f, 'a> {
 /// Draw a string: one glyph per code, advancing the text matrix.
 fn show(
     bytes: &[u8],
-    font: &Font<'_>,
+    font: &Font,
     state: &TextState,
     tm: &mut Matrix,
     ctm: &Matrix,
@@ -481,7 +610,7 @@ fn show(
         let to_device = tm.then(ctm);
         let (x, y) = to_device.apply(0.0, state.rise);
         let (sx, sy) = to_device.scales();
-        let text = font.decode(code);
+        let text = font.decode(value);
         if !text.is_empty() {
             glyphs.push(Glyph {
                 text,
@@ -618,6 +747,63 @@ mod tests {
         let r = lines[1].words[1].rect;
         assert!(Rect::new(95.0, 680.0, 120.0, 700.0).covers(&r));
         assert!(!Rect::new(60.0, 680.0, 90.0, 700.0).covers(&r));
+    }
+
+    /// A page whose text is drawn by a Form XObject (as some producers
+    /// draw headers, stamps and whole pages), moved by the page's `cm`
+    /// and the form's `/Matrix`; a form that draws itself stops.
+    #[test]
+    fn text_inside_form_xobjects_is_read() {
+        use lopdf::{Stream, dictionary};
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        let form_id = doc.new_object_id();
+        let form = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 500.into(), 100.into()],
+                "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), 50.into()],
+                "Resources" => dictionary! {
+                    "Font" => dictionary! { "F9" => font },
+                    "XObject" => dictionary! { "Me" => form_id },
+                },
+            },
+            b"BT /F9 12 Tf 0 0 Td (Hello from a form) Tj ET /Me Do".to_vec(),
+        );
+        doc.objects.insert(form_id, Object::Stream(form));
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            b"q 1 0 0 1 72 600 cm /X1 Do Q".to_vec(),
+        ));
+        let pages = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => content,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Resources" => dictionary! { "XObject" => dictionary! { "X1" => form_id } },
+        });
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+            ),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
+        let lines = page_lines(&doc, page).unwrap();
+        // The form draws itself inside itself, 50 points higher each
+        // time, until the depth limit: no endless recursion.
+        assert_eq!(lines.len(), MAX_FORM_DEPTH, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| l.text == "Hello from a form"),
+            "{lines:?}"
+        );
+        // The outermost drawing: the page's `cm`, then the form's matrix.
+        let first = lines[MAX_FORM_DEPTH - 1].words[0].rect;
+        assert!((first.x0 - 72.0).abs() < 0.5, "{first:?}");
+        assert!(first.y0 > 640.0 && first.y0 < 652.0, "{first:?}");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! every entry point is guarded: a panic inside the parser becomes an
 //! error, never the end of the run. Pure: bytes in, structure out.
 
+mod cmap;
+mod fonts;
 mod layout;
 mod links;
 
@@ -15,6 +17,23 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// the reference leads nowhere).
 fn resolve<'a>(document: &'a lopdf::Document, object: &'a lopdf::Object) -> &'a lopdf::Object {
     document.dereference(object).map_or(object, |(_, o)| o)
+}
+
+/// A dictionary's entry, references followed.
+fn entry<'a>(
+    document: &'a lopdf::Document,
+    dict: &'a lopdf::Dictionary,
+    key: &[u8],
+) -> Option<&'a lopdf::Object> {
+    dict.get(key).ok().map(|o| resolve(document, o))
+}
+
+/// A stream's data, decoded by its filters (as stored when it has none
+/// or they fail).
+fn stream_data(stream: &lopdf::Stream) -> Vec<u8> {
+    stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone())
 }
 
 /// A PDF memo as read: its pages in order.

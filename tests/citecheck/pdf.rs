@@ -492,3 +492,125 @@ fn footnoted_quotes_pair_with_their_notes_in_a_pdf() {
         x.problems
     );
 }
+
+/// The words of a quotation, whatever their typesetting: letters and
+/// digits only, lower case (a PDF's line-break hyphens, spaces and
+/// quotation marks aside).
+fn words_of(text: &str) -> String {
+    citecheck::extract::join_line_break_hyphens(text)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// What a memo's extraction says that must not depend on how it was
+/// printed: its links (URL and how many times), its quotations with
+/// their speakers, and each quotation's first candidate.
+/// A quotation's words, its speaker and its first candidate's URL.
+type QuoteEssentials = (String, Option<String>, String);
+
+fn essentials(x: &Extraction) -> (Vec<String>, Vec<QuoteEssentials>) {
+    let links = x.links.iter().map(|l| l.display_url()).collect();
+    let quotes = x
+        .quotes
+        .iter()
+        .map(|q| {
+            let first = q
+                .candidates
+                .first()
+                .map(|&i| x.links[i].display_url())
+                .unwrap_or_default();
+            (words_of(&q.text), q.attribution.clone(), first)
+        })
+        .collect();
+    (links, quotes)
+}
+
+/// Real producers' PDFs (`fixtures/memos/producers/make.sh`: LibreOffice,
+/// Chromium, pdfLaTeX with T1 bitmap fonts) read as their source
+/// documents: the same link occurrences and URLs, the same quotations,
+/// speakers, and the link of each quote's sentence first.
+#[test]
+fn real_producers_pdfs_read_as_their_source_documents() {
+    // The link of each quote's sentence (a quote with none in its
+    // sentence pairs with the memo's links, the first first).
+    const NATO: &str = "https://www.nato.int/docu/speech/2008/s080507a.html";
+    let policy_pairs = [
+        NATO,
+        "https://www.bundestag.de/ausschuesse/a03/protokolle/2008-05-14-anhoerung.html",
+        "https://www.atlantic-community.org/index/Open_Think_Tank_Article/\
+         NATO_and_Russia_Need_a_Shared_Vision_of_European_Security",
+        "https://www.atlantic-community.org/app/webroot/comments/view/1893#comment897",
+        "https://ec.europa.eu/energy/green-paper-energy/doc/2006_03_08_gp_document_en.pdf",
+        NATO,
+    ];
+    for (name, pairs) in [("policy", Some(&policy_pairs[..])), ("seed", None)] {
+        let source = crate::support::extract_fixture(
+            &format!("memos/producers/{name}.md"),
+            &ExtractOptions::default(),
+        );
+        let (links, quotes) = essentials(&source);
+        assert!(
+            links.len() >= 9 && quotes.len() >= 6,
+            "{links:#?} {quotes:#?}"
+        );
+        for producer in ["libreoffice", "chromium", "pdflatex", "groff"] {
+            let path = fixture(&format!("memos/producers/{name}-{producer}.pdf"));
+            let memo = citecheck::pdf::read_memo(&std::fs::read(&path).unwrap()).unwrap();
+            let x = extract_pdf(&memo, &ExtractOptions::default());
+            let (pdf_links, pdf_quotes) = essentials(&x);
+            assert_eq!(pdf_links, links, "{name}-{producer}: links");
+            assert_eq!(
+                pdf_quotes.len(),
+                quotes.len(),
+                "{name}-{producer}: {pdf_quotes:#?}"
+            );
+            for (i, (pdf, src)) in pdf_quotes.iter().zip(&quotes).enumerate() {
+                assert_eq!(pdf.0, src.0, "{name}-{producer}: quote {i}");
+                assert_eq!(pdf.1, src.1, "{name}-{producer}: speaker of quote {i}");
+                let expected = pairs.map_or(src.2.as_str(), |p| p[i]);
+                assert_eq!(
+                    pdf.2, expected,
+                    "{name}-{producer}: first source of quote {i}"
+                );
+            }
+            assert!(x.problems.is_empty(), "{name}-{producer}: {:?}", x.problems);
+        }
+    }
+}
+
+/// The same PDFs as *sources*: a quote of their words is `found` in
+/// each, across line breaks and hyphenation.
+#[test]
+fn quotes_in_real_producers_pdfs_are_found() {
+    let server = Server::start(|path, _| {
+        let name = path.trim_start_matches('/');
+        match std::fs::read(fixture(&format!("memos/producers/{name}"))) {
+            Ok(body) => crate::server::Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "application/pdf".into())],
+                body,
+            },
+            Err(_) => crate::server::Reply::html(404, "<title>Not found</title>"),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    for producer in ["libreoffice", "chromium", "pdflatex", "groff"] {
+        let url = server.url(&format!("/policy-{producer}.pdf"));
+        let memo = dir.path().join(format!("{producer}.md"));
+        std::fs::write(
+            &memo,
+            format!(
+                "The memo warns that “commitments that are not backed by regular practice \
+                 wither” and that “an alliance that stops talking has already given up part of \
+                 its influence” ([memo]({url})).\n"
+            ),
+        )
+        .unwrap();
+        let (report, _) = check_memo(&memo, &["--no-archive"]);
+        for quote in report["memos"][0]["quotes"].as_array().unwrap() {
+            assert_eq!(quote["verdict"], "found", "{producer}: {quote}");
+        }
+    }
+}
