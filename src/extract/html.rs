@@ -400,6 +400,8 @@ impl Walk<'_> {
         });
         if let Some(block) = self.stack.last_mut() {
             block.links.push(index);
+            let at = block.text.len();
+            block.link_starts.push((at..at + 1, index));
         }
         index
     }

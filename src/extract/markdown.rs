@@ -222,6 +222,8 @@ impl State {
         // pulldown-cmark hands over decoded text; where it equals the
         // source, offsets map one to one.
         let exact = src.get(range.clone()) == Some(text);
+        let base = self.block.as_ref().map(|b| b.text.len());
+        let mut bare = Vec::new();
         if self.in_link == 0 {
             for found in urls::find_urls(text) {
                 let offset = if exact {
@@ -229,7 +231,9 @@ impl State {
                 } else {
                     range.start
                 };
-                self.add_link(doc, text[found].to_owned(), LinkKind::Bare, offset);
+                let at = found.start;
+                let index = self.add_link(doc, text[found].to_owned(), LinkKind::Bare, offset);
+                bare.push((index, at));
             }
         }
         if self.in_link > 0 {
@@ -237,6 +241,14 @@ impl State {
         }
         if let Some(block) = self.block.as_mut() {
             block.push(text, range.start, exact);
+            // A bare URL starts where it stands in the text, not where the
+            // text does.
+            for (index, at) in bare {
+                let start = base.unwrap_or(0) + at;
+                if let Some(entry) = block.link_starts.iter_mut().find(|(_, l)| *l == index) {
+                    entry.0 = start..start + 1;
+                }
+            }
         }
     }
 
@@ -299,6 +311,8 @@ impl State {
         });
         if let Some(block) = self.block.as_mut() {
             block.links.push(index);
+            let at = block.text.len();
+            block.link_starts.push((at..at + 1, index));
         }
         if let Some(note) = &self.note {
             doc.notes.entry(note.clone()).or_default().push(index);

@@ -169,6 +169,10 @@ struct Block {
     /// span in the block's text and index. A quote in the same sentence
     /// pairs with them first.
     on_words: Vec<(std::ops::Range<usize>, usize)>,
+    /// Where each of the block's links starts in its text (Markdown,
+    /// HTML), as a one-byte span: among the block's links, those of a
+    /// quote's sentence come first.
+    link_starts: Vec<(std::ops::Range<usize>, usize)>,
     /// Note references: their offset in the block's text, the note they
     /// name, and the label the memo shows (`1`, `speech`).
     note_refs: Vec<NoteRef>,
@@ -246,6 +250,9 @@ impl Document {
         for mut block in part.blocks {
             block.map = block.map.shifted(at);
             for link in block.links.iter_mut().chain(&mut block.cite) {
+                *link += base;
+            }
+            for (_, link) in block.link_starts.iter_mut().chain(&mut block.on_words) {
                 *link += base;
             }
             for (_, cite) in &mut block.q_spans {
@@ -503,10 +510,9 @@ fn push_quote(
     } else if block.memo_scope || block.links.is_empty() {
         (memo_candidates.to_vec(), Pairing::Memo)
     } else {
-        (
-            dedupe_by_page(&out.links, block.links.clone()),
-            Pairing::Block,
-        )
+        let mut c = in_sentence(&block.text, &block.link_starts, open..close);
+        c.extend(block.links.iter().copied());
+        (dedupe_by_page(&out.links, c), Pairing::Block)
     };
     out.quotes.push(Quote {
         text: quotes::as_written(inner),
@@ -570,14 +576,32 @@ fn ends_a_sentence_before_its_end(gap: &str) -> bool {
 /// The links on words of the sentence around `quote` (a span of the
 /// block's text), nearest first.
 fn links_in_sentence(block: &Block, quote: std::ops::Range<usize>) -> Vec<usize> {
-    if block.on_words.is_empty() {
+    in_sentence(&block.text, &block.on_words, quote)
+}
+
+/// Of `spans` (a link's span in `text` and its index), the links in the
+/// sentence around `quote`, nearest first.
+fn in_sentence(
+    text: &str,
+    spans: &[(std::ops::Range<usize>, usize)],
+    quote: std::ops::Range<usize>,
+) -> Vec<usize> {
+    if spans.is_empty() {
         return Vec::new();
     }
-    // The same sentence bounds as speaker attribution uses.
-    let start = quotes::sentence_start(&block.text, quote.start);
-    let end = quotes::sentence_end(&block.text, quote.end);
-    let mut found: Vec<(usize, usize)> = block
-        .on_words
+    // The same sentence bounds as speaker attribution uses; a quotation
+    // that ends its own sentence (`… base.”`) ends it there, with the
+    // parenthesis right after it (`… base.” (source)`).
+    let start = quotes::sentence_start(text, quote.start);
+    let ends_itself = text
+        .get(..quote.end)
+        .is_some_and(|t| t.trim_end().ends_with(['.', '!', '?']));
+    let end = if ends_itself {
+        after_closing(text, quote.end)
+    } else {
+        quotes::sentence_end(text, quote.end)
+    };
+    let mut found: Vec<(usize, usize)> = spans
         .iter()
         .filter(|(span, _)| span.start < end && span.end > start)
         .map(|(span, link)| {
@@ -591,6 +615,22 @@ fn links_in_sentence(block: &Block, quote: std::ops::Range<usize>) -> Vec<usize>
         .collect();
     found.sort();
     found.into_iter().map(|(_, link)| link).collect()
+}
+
+/// Where a quotation that ends its sentence stops: after its closing
+/// mark (from `at`, the end of its words), and a parenthesis that
+/// follows it.
+fn after_closing(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or_default();
+    let marks = rest.len() - rest.trim_start_matches(['”', '"', '’', '»', '\'']).len();
+    let after = &rest[marks..];
+    let gap = after.len() - after.trim_start().len();
+    if after[gap..].starts_with('(') {
+        if let Some(close) = after[gap..].find(')') {
+            return at + marks + gap + close + 1;
+        }
+    }
+    at + marks
 }
 
 /// Every link whose target can be fetched.

@@ -397,3 +397,28 @@ fn footnoted_memos_from_real_producers_pair_alike() {
         assert_ne!(first[3].0, Pairing::Footnote, "{name}");
     }
 }
+
+/// In a paragraph that cites two sources, a quote pairs first with the
+/// link of its own sentence (before or after it, or in the parenthesis
+/// right after a quote that ends its sentence), in Markdown and HTML.
+#[test]
+fn a_quote_pairs_with_the_link_of_its_sentence_first() {
+    let markdown = "The [agency](https://a.test/) reported the talks. The minister said \
+                    “we will not accept any change to the border.” ([speech](https://b.test/)) \
+                    Later, <https://c.test/> added more.\n";
+    let html = "<p>The <a href=\"https://a.test/\">agency</a> reported the talks. The minister \
+                said “we will not accept any change to the border.” (<a href=\"https://b.test/\">\
+                speech</a>) Later, <a href=\"https://c.test/\">the paper</a> added more.</p>";
+    for (memo, format) in [(markdown, MemoFormat::Markdown), (html, MemoFormat::Html)] {
+        let x = extract(memo, format, &ExtractOptions::default());
+        let quote = &x.quotes[0];
+        let first = x.links[quote.candidates[0]].display_url();
+        assert_eq!(first, "https://b.test/", "{format:?}");
+        assert_eq!(quote.pairing, Pairing::Block);
+        assert_eq!(
+            quote.candidates.len(),
+            3,
+            "{format:?}: the block's others follow"
+        );
+    }
+}
