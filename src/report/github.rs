@@ -7,9 +7,11 @@ use super::markup::{workflow_data, workflow_property};
 use crate::model::Severity;
 use std::io::{self, Write};
 
-/// Write the annotations (findings at warning level and above).
+/// Write the annotations (findings at warning level and above): one per
+/// entry, at its first place, naming the others.
 pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
-    for finding in report.findings() {
+    for entry in report.entries() {
+        let finding = entry.finding;
         let command = match finding.severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -19,7 +21,11 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
         let place = finding.position();
         // A PDF has no lines GitHub could show: the page and line go in
         // the message instead.
-        let mut message = finding.message();
+        let mut message = finding.brief();
+        if entry.places.len() > 1 {
+            let lines = super::places_label(&entry.places);
+            message = format!("{message} (cited {} times: {lines})", entry.places.len());
+        }
         match (place.page, place.label()) {
             (Some(_), Some(label)) => message = format!("page:line {label}: {message}"),
             _ => {

@@ -225,7 +225,22 @@ fn problems_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::
     Ok(())
 }
 
-/// One row per link occurrence.
+/// A reason: its first clause, the evidence after it one level down.
+fn reason_cell(reason: Option<&str>) -> String {
+    let Some(reason) = reason else {
+        return String::new();
+    };
+    match super::short_reason(reason) {
+        (first, Some(rest)) => format!(
+            "{}<details><summary>more</summary>{}</details>",
+            xml(first),
+            xml(rest)
+        ),
+        (first, None) => xml(first),
+    }
+}
+
+/// One row per source cited alike (its places together).
 fn links_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Result<()> {
     if !memo.links.is_empty() {
         writeln!(
@@ -233,7 +248,12 @@ fn links_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
             "<table class=\"links\"><tr><th>at</th><th>verdict</th><th>link</th>\
              <th>why</th><th>replacement</th></tr>"
         )?;
-        for l in &memo.links {
+        for (l, places) in memo.link_groups() {
+            let at = if places.len() > 1 {
+                super::places_label(&places)
+            } else {
+                l.place().label().unwrap_or_default()
+            };
             let replacement = match &l.suggestion {
                 Some(s) => {
                     let what = match &s.timestamp {
@@ -264,9 +284,9 @@ fn links_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
                 "<tr data-verdict=\"{v}\" data-memo=\"{index}\" data-severity=\"{sev}\">\
                  <td class=\"at\">{}</td><td><span class=\"v {sev}\">{v}</span></td>\
                  <td>{}</td><td>{}</td><td>{replacement}</td></tr>",
-                l.place().label().unwrap_or_default(),
+                xml(&at),
                 url_cell(&l.url),
-                xml(l.reason.as_deref().unwrap_or_default()),
+                reason_cell(l.reason.as_deref()),
                 v = l.verdict.name(),
                 sev = severity_class(l.severity),
             )?;
@@ -316,7 +336,7 @@ fn quotes_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Re
                 q.similarity
                     .map(|s| format!("<br>{s:.2}"))
                     .unwrap_or_default(),
-                xml(q.reason.as_deref().unwrap_or_default()),
+                reason_cell(q.reason.as_deref()),
                 v = q.verdict.name(),
                 sev = severity_class(q.severity),
             )?;

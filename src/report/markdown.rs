@@ -36,11 +36,12 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
     preservation(report, out)?;
     let mut any = false;
     for memo in &report.memos {
-        let findings: Vec<_> = memo
-            .findings()
-            .filter(|f| f.severity() >= Severity::Warning)
+        let entries: Vec<_> = memo
+            .entries()
+            .into_iter()
+            .filter(|e| e.finding.severity() >= Severity::Warning)
             .collect();
-        if findings.is_empty() {
+        if entries.is_empty() {
             continue;
         }
         if !any {
@@ -48,8 +49,9 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             any = true;
         }
         writeln!(out, "\n#### `{}`\n", memo.path.replace('`', "'"))?;
-        for f in findings {
-            let at = f.at().unwrap_or_else(|| "-".to_owned());
+        for entry in entries {
+            let f = entry.finding;
+            let at = entry.at().unwrap_or_else(|| "-".to_owned());
             let icon = if f.severity() == Severity::Error {
                 "❌"
             } else {
@@ -62,7 +64,8 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             };
             write!(out, "- {icon} {at} **{}** {subject}", f.verdict())?;
             if let Some(reason) = f.reason() {
-                write!(out, " — {}", md(&shorten(reason, 400)))?;
+                let (first, _) = super::short_reason(reason);
+                write!(out, " — {}", md(&shorten(first, 400)))?;
             }
             if let Some(url) = f.replacement() {
                 write!(

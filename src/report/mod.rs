@@ -561,6 +561,16 @@ impl<'a> Finding<'a> {
 
     /// One line for people: `broken: https://… (HTTP 404 …)`.
     pub fn message(&self) -> String {
+        self.message_with(false)
+    }
+
+    /// [`Finding::message`] with only the reason's first clause (the
+    /// evidence after it left to the reports that show it).
+    pub fn brief(&self) -> String {
+        self.message_with(true)
+    }
+
+    fn message_with(&self, brief: bool) -> String {
         let subject = match self.item {
             Item::Quote(q) => format!("“{}”", markup::shorten(&q.text, 200)),
             _ => markup::shorten(self.subject(), 300),
@@ -570,12 +580,152 @@ impl<'a> Finding<'a> {
             _ => format!("{} {}: {subject}", self.kind(), self.verdict()),
         };
         if let Some(reason) = self.reason() {
+            let reason = if brief {
+                short_reason(reason).0
+            } else {
+                reason
+            };
             text.push_str(&format!(" ({})", markup::shorten(reason, 600)));
         }
         if let Some(url) = self.replacement() {
             text.push_str(&format!("; use {url}"));
         }
         text
+    }
+}
+
+/// One entry of the reports people read: a finding, and every place it
+/// stands (a source cited on several lines with the same verdict, reason
+/// and replacement is one entry).
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// The first occurrence.
+    pub finding: Finding<'a>,
+    /// Where each occurrence stands, in memo order.
+    pub places: Vec<Place>,
+}
+
+impl Entry<'_> {
+    /// Where it stands: one place as [`Finding::at`] writes it, several as
+    /// their lines (`191–197`, `12, 40, 77`; `2:14–16, 3:1` in a PDF).
+    pub fn at(&self) -> Option<String> {
+        if self.places.len() < 2 {
+            return self.finding.at();
+        }
+        Some(places_label(&self.places))
+    }
+}
+
+/// Several places as reports write them: runs of consecutive lines as
+/// `first–last`, on the same page in a PDF memo.
+pub fn places_label(places: &[Place]) -> String {
+    let mut runs: Vec<(Option<u32>, u32, u32)> = Vec::new();
+    for place in places {
+        let Some(line) = place.line else { continue };
+        match runs.last_mut() {
+            Some((page, _, last))
+                if *page == place.page && (line == *last || line == *last + 1) =>
+            {
+                *last = line;
+            }
+            _ => runs.push((place.page, line, line)),
+        }
+    }
+    runs.iter()
+        .map(|&(page, first, last)| {
+            let lines = if first == last {
+                first.to_string()
+            } else {
+                format!("{first}–{last}")
+            };
+            match page {
+                Some(page) => format!("{page}:{lines}"),
+                None => lines,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How long a reason shown at once may grow, clause by clause.
+const SHORT_REASON: usize = 160;
+
+/// A reason as the reports people read show it at once, and the evidence
+/// left for one level down: its clauses (reasons grow by `; ` notes) as
+/// long as they stay within 160 characters (the first always), then the
+/// rest.
+pub fn short_reason(reason: &str) -> (&str, Option<&str>) {
+    if reason.len() <= SHORT_REASON {
+        return (reason, None);
+    }
+    // The last clause boundary within the limit, else the first one.
+    let mut cut = None;
+    for (at, _) in reason.match_indices("; ") {
+        if at <= SHORT_REASON || cut.is_none() {
+            cut = Some(at);
+        }
+        if at > SHORT_REASON {
+            break;
+        }
+    }
+    match cut {
+        Some(at) => (&reason[..at], Some(&reason[at + 2..])),
+        None => (reason, None),
+    }
+}
+
+impl MemoReport {
+    /// The link occurrences grouped by what they say: the same source
+    /// (URL with its fragment), verdict, severity, reason and replacement;
+    /// each group with its places, in the order of first occurrence.
+    pub fn link_groups(&self) -> Vec<(&LinkResult, Vec<Place>)> {
+        let mut groups: Vec<(&LinkResult, Vec<Place>)> = Vec::new();
+        let mut index: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+        for link in &self.links {
+            let key = (
+                link.resolved_url.as_deref().unwrap_or(&link.url),
+                link.verdict,
+                link.severity,
+                link.reason.as_deref(),
+                link.suggestion.as_ref().map(|s| s.url.as_str()),
+                link.fragment.as_ref().and_then(|f| f.found),
+            );
+            match index.get(&key) {
+                Some(&at) => groups[at].1.push(link.place()),
+                None => {
+                    index.insert(key, groups.len());
+                    groups.push((link, vec![link.place()]));
+                }
+            }
+        }
+        groups
+    }
+
+    /// Every entry of the memo for the reports people read: its problems,
+    /// its link groups ([`MemoReport::link_groups`]) and its quotes.
+    pub fn entries(&self) -> Vec<Entry<'_>> {
+        fn single<'a>(memo: &'a MemoReport, item: Item<'a>) -> Entry<'a> {
+            let finding = Finding { memo, item };
+            Entry {
+                places: vec![finding.position()],
+                finding,
+            }
+        }
+        let mut entries: Vec<Entry<'_>> = self
+            .errors
+            .iter()
+            .chain(&self.warnings)
+            .map(|p| single(self, Item::Problem(p)))
+            .collect();
+        entries.extend(self.link_groups().into_iter().map(|(link, places)| Entry {
+            finding: Finding {
+                memo: self,
+                item: Item::Link(link),
+            },
+            places,
+        }));
+        entries.extend(self.quotes.iter().map(|q| single(self, Item::Quote(q))));
+        entries
     }
 }
 
@@ -631,8 +781,53 @@ impl MemoReport {
 }
 
 impl Report {
+    /// Every entry of every memo ([`MemoReport::entries`]).
+    pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.memos.iter().flat_map(MemoReport::entries)
+    }
+
     /// Every item of every memo.
     pub fn findings(&self) -> impl Iterator<Item = Finding<'_>> {
         self.memos.iter().flat_map(MemoReport::findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_and_short_reasons() {
+        let at = |lines: &[u32]| -> Vec<Place> {
+            lines
+                .iter()
+                .map(|&l| Place::new(None, Some(l), Some(1)))
+                .collect()
+        };
+        assert_eq!(places_label(&at(&[191, 192, 193, 197])), "191–193, 197");
+        assert_eq!(places_label(&at(&[12, 40, 77])), "12, 40, 77");
+        let pdf = [
+            Place::new(Some(2), Some(14), None),
+            Place::new(Some(2), Some(15), None),
+            Place::new(Some(3), Some(1), None),
+        ];
+        assert_eq!(places_label(&pdf), "2:14–15, 3:1");
+        assert_eq!(
+            short_reason("HTTP 404; no archived copy"),
+            ("HTTP 404; no archived copy", None)
+        );
+        let long = format!(
+            "not in the 3 sources read; {}; {}",
+            "a".repeat(100),
+            "b".repeat(100)
+        );
+        let (shown, rest) = short_reason(&long);
+        assert_eq!(
+            shown,
+            format!("not in the 3 sources read; {}", "a".repeat(100))
+        );
+        assert_eq!(rest, Some("b".repeat(100).as_str()));
+        let one = "c".repeat(300);
+        assert_eq!(short_reason(&one), (one.as_str(), None));
     }
 }

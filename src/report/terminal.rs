@@ -89,16 +89,18 @@ fn render_memo(
         .chain(&memo.warnings)
         .filter(|p| shown(p.severity))
         .map(|p| problem_line(memo, p, painter));
+    // Everything shown is the long form: each reason whole.
+    let whole = options.min_severity == Severity::Info;
     let links = memo
-        .links
-        .iter()
-        .filter(|l| shown(l.severity))
-        .map(|l| link_line(memo, l, painter));
+        .link_groups()
+        .into_iter()
+        .filter(|(l, _)| shown(l.severity))
+        .map(|(l, places)| link_line(memo, l, &places, whole, painter));
     let quotes = memo
         .quotes
         .iter()
         .filter(|q| shown(q.severity))
-        .map(|q| quote_line(memo, q, painter));
+        .map(|q| quote_line(memo, q, whole, painter));
     let mut lines: Vec<(Place, String)> = problems.chain(links).chain(quotes).collect();
     if lines.is_empty() {
         return Ok(());
@@ -136,21 +138,42 @@ fn problem_line(memo: &MemoReport, problem: &Problem, painter: &Painter) -> (Pla
     (place, line)
 }
 
-/// A link occurrence: where, its verdict, the URL and reason, then its
-/// suggestion and the words it is on.
-fn link_line(memo: &MemoReport, link: &LinkResult, painter: &Painter) -> (Place, String) {
+/// A reason as the terminal shows it: whole with `-v`, else its first
+/// clause (with `…` when there is more).
+fn reason_text(reason: &str, whole: bool) -> String {
+    match super::short_reason(reason) {
+        (first, Some(_)) if !whole => format!("{}; …", clean(first)),
+        _ => clean(reason),
+    }
+}
+
+/// A link (every occurrence of a source that says the same): where, its
+/// verdict, the URL and reason, then its suggestion and the words it is
+/// on.
+fn link_line(
+    memo: &MemoReport,
+    link: &LinkResult,
+    places: &[Place],
+    whole: bool,
+    painter: &Painter,
+) -> (Place, String) {
     let subject = link.resolved_url.as_deref().unwrap_or(&link.url);
     let place = link.place();
+    let at = if places.len() > 1 {
+        super::places_label(places)
+    } else {
+        place.label().unwrap_or_default()
+    };
     let mut line = format!(
         "  {}:{}  {}{}  {}",
         memo.path,
-        place.label().unwrap_or_default(),
+        at,
         new_mark(memo, "link", subject),
         painter.paint(link.severity, link.verdict.name()),
         clean(&link.url)
     );
     if let Some(reason) = &link.reason {
-        line.push_str(&format!("  ({})", clean(reason)));
+        line.push_str(&format!("  ({})", reason_text(reason, whole)));
     }
     if let Some(s) = &link.suggestion {
         let what = match &s.timestamp {
@@ -178,7 +201,12 @@ fn link_line(memo: &MemoReport, link: &LinkResult, painter: &Painter) -> (Place,
 
 /// A quotation: where, its verdict, the quote and speaker, then the
 /// reason, the source's wording and the archived copy.
-fn quote_line(memo: &MemoReport, quote: &QuoteResult, painter: &Painter) -> (Place, String) {
+fn quote_line(
+    memo: &MemoReport,
+    quote: &QuoteResult,
+    whole: bool,
+    painter: &Painter,
+) -> (Place, String) {
     let place = quote.place();
     let mut line = format!(
         "  {}:{}  {}  “{}”",
@@ -195,7 +223,7 @@ fn quote_line(memo: &MemoReport, quote: &QuoteResult, painter: &Painter) -> (Pla
         line.push_str(&format!(" (note {})", clean(note)));
     }
     if let Some(reason) = &quote.reason {
-        line.push_str(&format!("\n      {}", clean(reason)));
+        line.push_str(&format!("\n      {}", reason_text(reason, whole)));
     }
     if let (Some(text), Some(source)) = (&quote.matched_text, &quote.source) {
         if quote.verdict == crate::model::QuoteVerdict::Found {

@@ -263,7 +263,15 @@ fn verbose_terminal_shows_every_item_with_locations() {
         None,
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("fixtures/memos/atlantic-memo-6.txt:190:1  unchecked  http://www.atlantic-community.org/"), "{text}");
+    assert!(
+        text.contains("fixtures/memos/atlantic-memo-6.txt:205:1  unchecked  http://www.atlantic-community.org/  "),
+        "{text}"
+    );
+    // A source cited alike on several lines is one entry naming them.
+    assert!(
+        text.contains("atlantic-memo-6.txt:190, 198, 200  unchecked  "),
+        "{text}"
+    );
     assert!(
         text.contains(":38:26  quote unverifiable  “the roots of Russian statehood"),
         "{text}"

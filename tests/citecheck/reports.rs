@@ -460,3 +460,53 @@ fn every_format_from_a_real_run_of_the_seed_memo() {
         .collect();
     assert_eq!(shown, vec![("approximate".to_owned(), false)]);
 }
+
+/// A source the seed memo cites on seven lines in a row is one entry in
+/// the reports people read, naming its lines; JSON keeps every occurrence.
+#[test]
+fn a_source_cited_on_seven_lines_is_one_entry() {
+    use crate::server::Server;
+    let server = Server::start(crate::quotes::seed_routes);
+    let dir = tempfile::tempdir().unwrap();
+    let memo = crate::support::seed_memo_for(&server.url(""), dir.path());
+    let json = dir.path().join("report.json");
+    let md = dir.path().join("report.md");
+    let json_format = format!("json={}", json.display());
+    let md_format = format!("markdown={}", md.display());
+    let out = crate::support::citecheck(
+        &[
+            "check",
+            memo.to_str().unwrap(),
+            "--allow-private",
+            "--host-interval",
+            "0",
+            "--no-archive",
+            "-v",
+            "-f",
+            &json_format,
+            "-f",
+            &md_format,
+            "-f",
+            "terminal",
+        ],
+        None,
+    );
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    let ukraine = "Supporting_Ukraine%2C_but_Worrying_About_Russia";
+    // Entries start at two spaces; the lines under them at six.
+    let entries: Vec<&str> = terminal
+        .lines()
+        .filter(|l| l.contains(ukraine) && !l.starts_with("      "))
+        .collect();
+    assert_eq!(entries.len(), 1, "{terminal}");
+    assert!(entries[0].contains(":191–197  "), "{}", entries[0]);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let occurrences = report["memos"][0]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["url"].as_str().unwrap().contains(ukraine))
+        .count();
+    assert_eq!(occurrences, 7, "JSON stays per occurrence");
+}
