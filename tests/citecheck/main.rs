@@ -1,6 +1,7 @@
 //! Integration tests, one binary with a module per concern. No test
 //! touches the internet.
 
+mod action;
 mod architecture;
 mod archive;
 mod bad_input;
