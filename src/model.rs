@@ -172,6 +172,8 @@ pub struct Link {
     /// The words the link is on, when the memo says (the words under a
     /// PDF link annotation).
     pub text: Option<String>,
+    /// The memo's own sentence around the link, when it stands in prose.
+    pub context: Option<String>,
 }
 
 impl Link {
@@ -297,6 +299,8 @@ pub struct Quote {
     pub note: Option<String>,
     /// Number of words (editorial insertions excluded).
     pub words: usize,
+    /// The memo's own sentence around the quotation.
+    pub context: Option<String>,
 }
 
 /// How serious a finding is.

@@ -94,6 +94,7 @@ fn finish(mut doc: Document, lines: &LineIndex<'_>, options: &ExtractOptions) ->
                     kind: l.kind,
                     position: lines.position(l.offset),
                     text: l.text.clone(),
+                    context: None,
                 }
             })
             .collect(),
@@ -126,6 +127,19 @@ fn finish(mut doc: Document, lines: &LineIndex<'_>, options: &ExtractOptions) ->
                     reference.label
                 ),
             ));
+        }
+    }
+    // Each link's sentence, where its block says where it stands.
+    for block in &doc.blocks {
+        for (span, link) in block.link_starts.iter().chain(&block.on_words) {
+            let Some(link) = extraction.links.get_mut(*link) else {
+                continue;
+            };
+            if link.context.is_none() {
+                let start = quotes::sentence_start(&block.text, span.start);
+                let end = quotes::sentence_end(&block.text, span.start);
+                link.context = context(&block.text, start..end, span.start);
+            }
         }
     }
     let scope = Scope {
@@ -514,6 +528,8 @@ fn push_quote(
         c.extend(block.links.iter().copied());
         (dedupe_by_page(&out.links, c), Pairing::Block)
     };
+    let (start, end) = sentence_bounds(&block.text, open..close);
+    let context = context(&block.text, start..end, open);
     out.quotes.push(Quote {
         text: quotes::as_written(inner),
         segments,
@@ -523,6 +539,7 @@ fn push_quote(
         pairing,
         note: note.filter(|_| pairing == Pairing::Footnote),
         words,
+        context,
     });
 }
 
@@ -589,18 +606,7 @@ fn in_sentence(
     if spans.is_empty() {
         return Vec::new();
     }
-    // The same sentence bounds as speaker attribution uses; a quotation
-    // that ends its own sentence (`… base.”`) ends it there, with the
-    // parenthesis right after it (`… base.” (source)`).
-    let start = quotes::sentence_start(text, quote.start);
-    let ends_itself = text
-        .get(..quote.end)
-        .is_some_and(|t| t.trim_end().ends_with(['.', '!', '?']));
-    let end = if ends_itself {
-        after_closing(text, quote.end)
-    } else {
-        quotes::sentence_end(text, quote.end)
-    };
+    let (start, end) = sentence_bounds(text, quote.clone());
     let mut found: Vec<(usize, usize)> = spans
         .iter()
         .filter(|(span, _)| span.start < end && span.end > start)
@@ -615,6 +621,58 @@ fn in_sentence(
         .collect();
     found.sort();
     found.into_iter().map(|(_, link)| link).collect()
+}
+
+/// The sentence around a quotation (a span of `text`): the same bounds as
+/// speaker attribution uses; a quotation that ends its own sentence
+/// (`… base.”`) ends it there, with the parenthesis right after it
+/// (`… base.” (source)`).
+fn sentence_bounds(text: &str, quote: std::ops::Range<usize>) -> (usize, usize) {
+    let start = quotes::sentence_start(text, quote.start);
+    let ends_itself = text
+        .get(..quote.end)
+        .is_some_and(|t| t.trim_end().ends_with(['.', '!', '?']));
+    let end = if ends_itself {
+        after_closing(text, quote.end)
+    } else {
+        quotes::sentence_end(text, quote.end)
+    };
+    (start, end.max(quote.end).min(text.len()))
+}
+
+/// Most characters of a sentence shown as context.
+const CONTEXT_CHARS: usize = 320;
+
+/// The memo's own words in `sentence` (a span of `text`), white space
+/// folded, cut around `at` when long; `None` when it is no prose (fewer
+/// than three words besides URLs: a line of a list of sources).
+fn context(text: &str, sentence: std::ops::Range<usize>, at: usize) -> Option<String> {
+    let raw = text.get(sentence.clone())?;
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let prose = words.iter().filter(|w| !w.contains("://")).count();
+    if prose < 3 {
+        return None;
+    }
+    let folded = words.join(" ");
+    let chars: Vec<char> = folded.chars().collect();
+    if chars.len() <= CONTEXT_CHARS {
+        return Some(folded);
+    }
+    // Where `at` falls in the folded text, roughly: by its share of the
+    // sentence.
+    let share = (at.saturating_sub(sentence.start)) as f64 / raw.len().max(1) as f64;
+    let centre = (share * chars.len() as f64) as usize;
+    let from = centre
+        .saturating_sub(CONTEXT_CHARS / 2)
+        .min(chars.len() - CONTEXT_CHARS);
+    let mut cut: String = chars[from..from + CONTEXT_CHARS].iter().collect();
+    if from > 0 {
+        cut.insert(0, '…');
+    }
+    if from + CONTEXT_CHARS < chars.len() {
+        cut.push('…');
+    }
+    Some(cut)
 }
 
 /// Where a quotation that ends its sentence stops: after its closing

@@ -6,7 +6,14 @@ use super::{Block, Document, ExtractOptions, RawLink, TextMap, urls};
 use crate::model::LinkKind;
 
 pub(super) fn parse(text: &str, options: &ExtractOptions) -> Document {
-    let links = urls::find_urls(text)
+    let found = urls::find_urls(text);
+    // The text is the block: a URL starts where it is written.
+    let link_starts = found
+        .iter()
+        .enumerate()
+        .map(|(i, range)| (range.start..range.start + 1, i))
+        .collect();
+    let links = found
         .into_iter()
         .map(|range| {
             let angle = range.start > 0
@@ -30,6 +37,7 @@ pub(super) fn parse(text: &str, options: &ExtractOptions) -> Document {
             text: text.to_owned(),
             map: TextMap::identity(),
             memo_scope: true,
+            link_starts,
             ..Block::default()
         }],
         base: options.base_url.clone(),

@@ -28,6 +28,18 @@ th{background:#f3f3f3;font-weight:600} td.at{white-space:nowrap;color:#666}
 .url{word-break:break-all} blockquote{margin:0;font-style:italic}
 .says{margin-top:.3em;color:#333} del{background:#fde2e1;text-decoration:line-through} ins{background:#d9f2dc;text-decoration:none}
 form label{margin-right:1.2em} [hidden]{display:none!important} .none{color:#666}
+a.url,.url{overflow-wrap:anywhere;word-break:normal}
+.finding{background:#fff;border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:.6em 1em;margin:.6em 0}
+.finding.f-error{border-left-color:#b3261e} .finding.f-warning{border-left-color:#8a6100}
+.finding h4{margin:0 0 .3em;font-size:1.05em} .where{margin:0;color:#555;font-size:.9em}
+.context{font-style:normal;border-left:3px solid #ccc;padding-left:.7em;margin:.5em 0;color:#222}
+mark{background:#ffe58a;color:#1d1d1f} .todo{font-weight:600} details summary{cursor:pointer}
+.drift p{margin:.2em 0} a:focus,select:focus,input:focus,summary:focus{outline:3px solid #1a5fb4;outline-offset:2px}
+@media (max-width:700px){header{position:static;padding:.8em 1em} main{padding:0 1em 2em}
+ table,tbody,tr,td,th{display:block;width:auto} tr:first-child{display:none} td{border:none;border-top:1px solid #eee}
+ tr{border:1px solid #ddd;margin:.4em 0;background:#fff} td.at{white-space:normal}
+ .counts tr:first-child{display:block} .counts th,.counts td{display:inline-block}}
+@media print{header{position:static} details{display:block} details>*{display:block}}
 "#;
 
 const SCRIPT: &str = r#"
@@ -36,7 +48,7 @@ const SCRIPT: &str = r#"
   var memo = document.getElementById('memo');
   var attention = document.getElementById('attention');
   function apply() {
-    var rows = document.querySelectorAll('tr[data-verdict]');
+    var rows = document.querySelectorAll('[data-verdict]');
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i];
       var show = (!verdict.value || r.getAttribute('data-verdict') === verdict.value)
@@ -47,7 +59,7 @@ const SCRIPT: &str = r#"
     var sections = document.querySelectorAll('section[data-memo]');
     for (var j = 0; j < sections.length; j++) {
       var s = sections[j];
-      s.hidden = s.querySelectorAll('tr[data-verdict]:not([hidden])').length === 0;
+      s.hidden = s.querySelectorAll('[data-verdict]:not([hidden])').length === 0;
     }
   }
   function save() {
@@ -197,9 +209,224 @@ fn render_memo(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
     if memo.links.is_empty() && memo.quotes.is_empty() {
         writeln!(out, "<p class=\"none\">Nothing cited.</p>")?;
     }
-    links_table(index, memo, out)?;
-    quotes_table(index, memo, out)?;
+    attention(index, memo, out)?;
+    fixes(memo, out)?;
+    if !memo.links.is_empty() || !memo.quotes.is_empty() {
+        let fine = memo
+            .links
+            .iter()
+            .filter(|l| l.severity == Severity::Info)
+            .count()
+            + memo
+                .quotes
+                .iter()
+                .filter(|q| q.severity == Severity::Info)
+                .count();
+        writeln!(
+            out,
+            "<details class=\"all\"><summary>Every link and quote ({} links, {} quotes; \
+             {fine} fine)</summary>",
+            memo.links.len(),
+            memo.quotes.len()
+        )?;
+        links_table(index, memo, out)?;
+        quotes_table(index, memo, out)?;
+        writeln!(out, "</details>")?;
+    }
     writeln!(out, "</section>")
+}
+
+/// A verdict in words an editor reads without knowing the tool.
+fn in_words(kind: &str, verdict: &str) -> &'static str {
+    match (kind, verdict) {
+        ("link", "broken") => "The page is gone",
+        ("link", "soft_404") => "The page is gone (the site shows a “not found” page)",
+        ("link", "anchor_missing") => "The cited part of the page is gone",
+        ("link", "blocked") => "The site refuses automated checks",
+        ("link", "redirected") => "The page has moved",
+        ("link", "unchecked") => "The link was not checked",
+        ("link", "excluded") => "The link is not checked",
+        ("link", _) => "The link is fine",
+        ("quote", "missing") => "The quote is no longer on the page",
+        ("quote", "approximate") => "The quote differs from the page",
+        ("quote", "unverifiable") => "The quote could not be checked",
+        ("quote", _) => "The quote is on the page",
+        _ => "A problem with the memo",
+    }
+}
+
+/// The memo's sentence, escaped, with `marked` (the quote, the link's
+/// words or URL) highlighted where it stands in it.
+fn sentence(context: &str, marked: &[&str]) -> String {
+    for needle in marked.iter().filter(|n| !n.is_empty()) {
+        if let Some(at) = context.find(needle) {
+            return format!(
+                "{}<mark>{}</mark>{}",
+                xml(&context[..at]),
+                xml(needle),
+                xml(&context[at + needle.len()..])
+            );
+        }
+    }
+    xml(context)
+}
+
+/// What needs attention, worst first: one card per entry, with the memo's
+/// sentence, the verdict in words, what to do, and the evidence below.
+fn attention(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Result<()> {
+    let mut entries: Vec<_> = memo
+        .entries()
+        .into_iter()
+        .filter(|e| e.finding.kind() != "memo" && e.finding.severity() >= Severity::Warning)
+        .collect();
+    if entries.is_empty() {
+        if !memo.links.is_empty() || !memo.quotes.is_empty() {
+            writeln!(out, "<p class=\"none\">Nothing needs attention.</p>")?;
+        }
+        return Ok(());
+    }
+    entries.sort_by_key(|e| {
+        (
+            std::cmp::Reverse(e.finding.severity()),
+            e.places.first().copied(),
+        )
+    });
+    writeln!(
+        out,
+        "<h3 class=\"needs\">Needs attention ({})</h3>",
+        entries.len()
+    )?;
+    for entry in entries {
+        let f = entry.finding;
+        let sev = severity_class(f.severity());
+        let (context, marked, body) = match f.item {
+            super::Item::Link(l) => {
+                let words = [l.text.as_deref().unwrap_or_default(), l.url.as_str()];
+                let marked: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+                (l.context.clone(), marked, link_card(l))
+            }
+            super::Item::Quote(q) => (q.context.clone(), vec![q.text.clone()], quote_card(q)),
+            super::Item::Problem(_) => continue,
+        };
+        let at = entry.at().unwrap_or_default();
+        let place = if entry.places.len() > 1 {
+            format!("lines {at}")
+        } else if at.is_empty() {
+            String::new()
+        } else {
+            format!("at {at}")
+        };
+        writeln!(
+            out,
+            "<article class=\"finding f-{sev}\" data-verdict=\"{v}\" data-memo=\"{index}\" \
+             data-severity=\"{sev}\"><h4><span class=\"v {sev}\">{sev}: {v}</span> {}</h4>\
+             <p class=\"where\">{} {}</p>",
+            in_words(f.kind(), f.verdict()),
+            f.kind(),
+            xml(&place),
+            v = f.verdict(),
+        )?;
+        if let Some(context) = context {
+            let marked: Vec<&str> = marked.iter().map(String::as_str).collect();
+            writeln!(
+                out,
+                "<blockquote class=\"context\">{}</blockquote>",
+                sentence(&context, &marked)
+            )?;
+        }
+        writeln!(out, "{body}")?;
+        if let Some(reason) = f.reason() {
+            writeln!(
+                out,
+                "<p class=\"why\">Why: {}</p>",
+                reason_cell(Some(reason))
+            )?;
+        }
+        writeln!(out, "</article>")?;
+    }
+    Ok(())
+}
+
+/// A link card's address and what to do.
+fn link_card(l: &super::LinkResult) -> String {
+    let mut body = format!("<p class=\"address\">{}</p>", url_cell(&l.url));
+    let todo = match &l.suggestion {
+        Some(s) => match &s.timestamp {
+            Some(ts) => format!(
+                "Use the archived copy of {}: {}",
+                crate::date::of_timestamp(ts),
+                url_cell(&s.url)
+            ),
+            None => format!("Use the new address: {}", url_cell(&s.url)),
+        },
+        None if l.verdict == crate::model::LinkVerdict::Blocked => {
+            "Open it in a browser to check it by hand.".to_owned()
+        }
+        None => "No replacement was found: find another source, or remove the link.".to_owned(),
+    };
+    body.push_str(&format!("<p class=\"todo\">What to do: {todo}</p>"));
+    body
+}
+
+/// A quote card: the memo's wording against the source's, the differing
+/// words marked, the archived copy, and what to do.
+fn quote_card(q: &super::QuoteResult) -> String {
+    let mut body = String::new();
+    match (&q.matched_text, &q.source) {
+        (Some(page), Some(source)) => {
+            let (quoted, said) = marked_differences(&shorten(&q.text, 1200), &shorten(page, 1200));
+            body.push_str(&format!(
+                "<div class=\"drift\"><p>The memo: “{quoted}”</p><p>The source: “{said}” \
+                 ({})</p></div>",
+                url_cell(source)
+            ));
+        }
+        _ => body.push_str(&format!(
+            "<p class=\"quoted\">“{}”</p>",
+            xml(&shorten(&q.text, 400))
+        )),
+    }
+    let todo = match &q.archived {
+        Some(a) if a.verdict == crate::model::QuoteVerdict::Found => format!(
+            "The archived copy of {} still holds it: cite {}",
+            crate::date::of_timestamp(&a.timestamp),
+            url_cell(&a.url)
+        ),
+        _ if q.verdict == crate::model::QuoteVerdict::Unverifiable => {
+            "Check the quote against its source by hand.".to_owned()
+        }
+        _ => {
+            "Check the wording against the source, and correct the quote or its source.".to_owned()
+        }
+    };
+    body.push_str(&format!("<p class=\"todo\">What to do: {todo}</p>"));
+    body
+}
+
+/// The changes `citecheck fix` made or would make, as a list to review.
+fn fixes(memo: &MemoReport, out: &mut impl Write) -> io::Result<()> {
+    if memo.fixes.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "<h3>Changes by citecheck fix</h3><ul class=\"fixes\">")?;
+    for fix in &memo.fixes {
+        let state = if fix.applied {
+            "made".to_owned()
+        } else {
+            format!(
+                "held back: {}",
+                xml(fix.reason.as_deref().unwrap_or_default())
+            )
+        };
+        writeln!(
+            out,
+            "<li>line {}: {} → {} <span class=\"state\">({state})</span></li>",
+            fix.line,
+            url_cell(&fix.old),
+            url_cell(&fix.new)
+        )?;
+    }
+    writeln!(out, "</ul>")
 }
 
 /// The memo's own problems, if any.

@@ -194,6 +194,9 @@ pub struct LinkResult {
     /// The archived copy that preserves the page (`--preserve`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture: Option<PreservedCapture>,
+    /// The memo's own sentence around the link, when it stands in prose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
 }
 
 /// A link's fragment in the report.
@@ -250,6 +253,9 @@ pub struct QuoteResult {
     /// it is missing or drifted and an archived copy was found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<ArchivedQuote>,
+    /// The memo's own sentence around the quotation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
 }
 
 impl LinkResult {
@@ -283,6 +289,7 @@ impl LinkResult {
             reason: outcome.reason,
             suggestion: outcome.suggestion,
             capture: outcome.capture,
+            context: link.context.clone(),
         }
     }
 }
@@ -333,6 +340,7 @@ impl QuoteResult {
             note: quote.note.clone(),
             reason: outcome.reason,
             archived: outcome.archived,
+            context: quote.context.clone(),
         }
     }
 }

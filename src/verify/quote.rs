@@ -848,6 +848,7 @@ mod tests {
             pairing: crate::model::Pairing::Memo,
             note: None,
             words: 8,
+            context: None,
         };
         let prepared = PreparedQuote::new(&quote);
         for text in [

@@ -283,6 +283,11 @@ fn sarif_and_junit_agree_with_the_findings() {
 /// The DOM of `file#fragment` after its scripts ran, from headless
 /// Chromium (Debian's `chromium`, which `.ci/run` installs).
 fn chromium_dom(file: &std::path::Path, fragment: &str) -> String {
+    chromium_dom_at(file, fragment, 1366)
+}
+
+/// [`chromium_dom`] in a window `width` pixels wide.
+fn chromium_dom_at(file: &std::path::Path, fragment: &str, width: u32) -> String {
     let browser = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
         .find(|b| {
@@ -306,6 +311,7 @@ fn chromium_dom(file: &std::path::Path, fragment: &str) -> String {
             "--virtual-time-budget=2000",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--window-size={width},900"))
         .arg("--dump-dom")
         .arg(format!("file://{}#{fragment}", file.display()))
         .output()
@@ -509,4 +515,89 @@ fn a_source_cited_on_seven_lines_is_one_entry() {
         .filter(|l| l["url"].as_str().unwrap().contains(ukraine))
         .count();
     assert_eq!(occurrences, 7, "JSON stays per occurrence");
+}
+
+/// The editor's report at a laptop's and a phone's width: what needs
+/// attention first, worst first, as cards with the memo's sentence, the
+/// verdict in words and what to do; the full tables folded below; no
+/// horizontal scrolling at either width.
+#[test]
+fn the_html_report_fits_a_laptop_and_a_phone() {
+    let html = render(&fixed_report(), ReportFormat::Html);
+    // The report's policy runs only its own script: the copy measured here
+    // drops the policy and tells the page that frames it its width and how
+    // much wider it is laid out (Chromium's windows are at least 500 px
+    // wide, so a phone's width is a frame's).
+    let measured = html
+        .replacen(
+            "<meta http-equiv=\"Content-Security-Policy\"",
+            "<meta name=\"measured\"",
+            1,
+        )
+        .replace(
+            "</body>",
+            "<script>parent.postMessage([window.innerWidth, \
+             document.documentElement.scrollWidth - window.innerWidth], '*');</script></body>",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.html"), measured).unwrap();
+    let attribute = |dom: &str, name: &str| -> i64 {
+        dom.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {dom:.300}"))
+    };
+    for width in [1366, 390] {
+        let frame = dir.path().join(format!("frame-{width}.html"));
+        std::fs::write(
+            &frame,
+            format!(
+                "<!doctype html><html><body style=\"margin:0\"><iframe src=\"report.html\" \
+                 style=\"border:0;width:{width}px;height:900px\"></iframe><script>\
+                 window.addEventListener('message', function (e) {{\
+                 document.body.setAttribute('data-width', String(e.data[0]));\
+                 document.body.setAttribute('data-overflow', String(e.data[1])); }});\
+                 </script></body></html>"
+            ),
+        )
+        .unwrap();
+        let dom = chromium_dom_at(&frame, "", 1400);
+        assert_eq!(
+            attribute(&dom, "data-width"),
+            i64::from(width),
+            "the frame's width"
+        );
+        assert!(
+            attribute(&dom, "data-overflow") <= 0,
+            "horizontal scrolling at {width} px"
+        );
+    }
+    // Its shape: per memo, the cards (worst first) before the tables.
+    let first_memo = html.split("<section").nth(1).unwrap();
+    let cards = first_memo.find("<article").expect("cards");
+    let tables = first_memo
+        .find("<details class=\"all\">")
+        .expect("the folded tables");
+    assert!(cards < tables);
+    let severities: Vec<&str> = first_memo
+        .split("<article class=\"finding f-")
+        .skip(1)
+        .map(|c| &c[..c.find('"').unwrap()])
+        .collect();
+    assert!(!severities.is_empty());
+    let first_warning = severities
+        .iter()
+        .position(|s| *s == "warning")
+        .unwrap_or(severities.len());
+    assert!(
+        severities[first_warning..].iter().all(|s| *s == "warning"),
+        "{severities:?}"
+    );
+    assert!(first_memo.contains("The page is gone"), "verdicts in words");
+    assert!(first_memo.contains("What to do: Use the archived copy of 2008-04-01"));
+    assert!(
+        first_memo.contains("<mark>"),
+        "the memo's sentence with the cited words marked"
+    );
 }
