@@ -2,7 +2,8 @@
 # The whole test suite, on a fresh machine too: installs what the tests
 # need when it is missing (Debian's chromium for the HTML report, xmllint
 # for JUnit, kill(1) for the interrupt tests, patch(1) for `fix --dry-run`
-# diffs), then runs `cargo test`.
+# diffs, Node's npm for axe-core, the HTML report's accessibility check),
+# then runs `cargo test`.
 # Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 [ -x /usr/bin/kill ] || [ -x /bin/kill ] || missing+=(procps)
 command -v patch >/dev/null 2>&1 || missing+=(patch)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -19,5 +21,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# axe-core, run inside the HTML report by its accessibility test.
+modules="${CITECHECK_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/citecheck-ci}"
+if [ ! -f "$modules/node_modules/axe-core/axe.min.js" ]; then
+    mkdir -p "$modules"
+    npm install --prefix "$modules" --no-audit --no-fund --silent axe-core@4.10.3 >/dev/null
+fi
+export CITECHECK_AXE="$modules/node_modules/axe-core/axe.min.js"
 
 cargo test "$@"

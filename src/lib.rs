@@ -64,3 +64,5 @@ use mimalloc as _;
 use criterion as _;
 #[cfg(test)]
 use jsonschema as _;
+#[cfg(test)]
+use png as _;

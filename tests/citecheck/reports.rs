@@ -288,6 +288,17 @@ fn chromium_dom(file: &std::path::Path, fragment: &str) -> String {
 
 /// [`chromium_dom`] in a window `width` pixels wide.
 fn chromium_dom_at(file: &std::path::Path, fragment: &str, width: u32) -> String {
+    let out = chromium(&[
+        format!("--window-size={width},900"),
+        "--dump-dom".to_owned(),
+        format!("file://{}#{fragment}", file.display()),
+    ]);
+    String::from_utf8(out).unwrap()
+}
+
+/// Headless Chromium with a profile of its own, no network of its own
+/// and a virtual time budget, run with `args`: its standard output.
+fn chromium(args: &[String]) -> Vec<u8> {
     let browser = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
         .find(|b| {
@@ -308,12 +319,12 @@ fn chromium_dom_at(file: &std::path::Path, fragment: &str, width: u32) -> String
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
             "--virtual-time-budget=2000",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--window-size={width},900"))
-        .arg("--dump-dom")
-        .arg(format!("file://{}#{fragment}", file.display()))
+        .args(args)
         .output()
         .expect("chromium runs");
     assert!(
@@ -321,7 +332,7 @@ fn chromium_dom_at(file: &std::path::Path, fragment: &str, width: u32) -> String
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap()
+    out.stdout
 }
 
 /// `(verdict, hidden)` of every filtered row in a dumped DOM.
@@ -528,19 +539,13 @@ fn the_html_report_fits_a_laptop_and_a_phone() {
     // drops the policy and tells the page that frames it its width and how
     // much wider it is laid out (Chromium's windows are at least 500 px
     // wide, so a phone's width is a frame's).
-    let measured = html
-        .replacen(
-            "<meta http-equiv=\"Content-Security-Policy\"",
-            "<meta name=\"measured\"",
-            1,
-        )
-        .replace(
-            "</body>",
-            "<script>parent.postMessage([window.innerWidth, \
-             document.documentElement.scrollWidth - window.innerWidth], '*');</script></body>",
-        );
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("report.html"), measured).unwrap();
+    instrumented(
+        dir.path(),
+        "report.html",
+        "<script>parent.postMessage([window.innerWidth, \
+         document.documentElement.scrollWidth - window.innerWidth], '*');</script>",
+    );
     let attribute = |dom: &str, name: &str| -> i64 {
         dom.split(&format!("{name}=\""))
             .nth(1)
@@ -600,4 +605,124 @@ fn the_html_report_fits_a_laptop_and_a_phone() {
         first_memo.contains("<mark>"),
         "the memo's sentence with the cited words marked"
     );
+}
+
+/// The report with the page's policy dropped and `script` run at its end
+/// (the tests' own measurements), written as `name` in `dir`.
+fn instrumented(dir: &std::path::Path, name: &str, script: &str) -> std::path::PathBuf {
+    let html = render(&fixed_report(), ReportFormat::Html)
+        .replacen(
+            "<meta http-equiv=\"Content-Security-Policy\"",
+            "<meta name=\"measured\"",
+            1,
+        )
+        .replace("</body>", &format!("{script}</body>"));
+    let file = dir.join(name);
+    std::fs::write(&file, html).unwrap();
+    file
+}
+
+/// axe-core (installed by `scripts/test.sh`) run inside the report finds
+/// no serious or critical accessibility violation.
+#[test]
+fn the_html_report_passes_axe() {
+    let axe = std::env::var("CITECHECK_AXE").expect(
+        "CITECHECK_AXE names axe-core's axe.min.js: run the suite with `bash scripts/test.sh`",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = instrumented(
+        dir.path(),
+        "report.html",
+        &format!(
+            "<script src=\"file://{axe}\"></script><script>axe.run(document).then(function (r) {{\
+             var bad = r.violations.filter(function (v) {{\
+             return v.impact === 'serious' || v.impact === 'critical'; }});\
+             document.body.setAttribute('data-axe', String(bad.length));\
+             document.body.setAttribute('data-axe-rules', bad.map(function (v) {{\
+             return v.id + ':' + v.nodes.length; }}).join(' ')); }});</script>"
+        ),
+    );
+    let dom = chromium_dom(&file, "");
+    let found = |name: &str| {
+        dom.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(str::to_owned)
+    };
+    let count = found("data-axe").expect("axe ran in the page");
+    assert_eq!(
+        count,
+        "0",
+        "serious or critical: {:?}",
+        found("data-axe-rules")
+    );
+}
+
+/// A screenshot of `file` in Chromium, `width` × `height`.
+fn screenshot(file: &std::path::Path, width: u32, height: u32) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("shot.png");
+    chromium(&[
+        format!("--window-size={width},{height}"),
+        format!("--screenshot={}", out.display()),
+        format!("file://{}", file.display()),
+    ]);
+    std::fs::read(out).unwrap()
+}
+
+/// The pixels of a PNG as RGBA rows, with its size.
+fn pixels(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+/// The report as people see it at 1366 px and, framed, at 390 px, against
+/// the references in `tests/snapshots/` (`UPDATE_SCREENSHOTS=1 cargo test
+/// --test citecheck screenshots` writes them again): the same size, and
+/// at most 1.5% of pixels clearly different (fonts' anti-aliasing aside).
+#[test]
+fn the_html_report_screenshots_match_their_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.html");
+    std::fs::write(&file, render(&fixed_report(), ReportFormat::Html)).unwrap();
+    let frame = dir.path().join("phone.html");
+    std::fs::write(
+        &frame,
+        "<!doctype html><html><body style=\"margin:0\"><iframe src=\"report.html\" \
+         title=\"report\" style=\"border:0;width:390px;height:1400px\"></iframe></body></html>",
+    )
+    .unwrap();
+    let snapshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for (name, page, width) in [
+        ("report-1366.png", &file, 1366),
+        ("report-390.png", &frame, 500),
+    ] {
+        let shot = screenshot(page, width, 1400);
+        let reference = snapshots.join(name);
+        if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+            std::fs::write(&reference, &shot).unwrap();
+            continue;
+        }
+        let expected = std::fs::read(&reference)
+            .unwrap_or_else(|_| panic!("no {name}; run with UPDATE_SCREENSHOTS=1"));
+        let (w, h, now) = pixels(&shot);
+        let (ew, eh, then) = pixels(&expected);
+        assert_eq!((w, h), (ew, eh), "{name}: size");
+        let differing = now
+            .chunks(4)
+            .zip(then.chunks(4))
+            .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 48))
+            .count();
+        let share = differing as f64 / f64::from(w * h);
+        assert!(
+            share <= 0.015,
+            "{name}: {:.2}% of pixels differ",
+            share * 100.0
+        );
+    }
 }
