@@ -215,6 +215,8 @@ impl Table {
                     title: f.title.clone(),
                     heading: f.heading.clone(),
                     text: None,
+                    script_built: f.script_built,
+                    script_text: None,
                 }),
             unreadable: whole.unreadable.clone(),
             challenge: whole.challenge.clone(),

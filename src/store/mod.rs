@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this version writes.
-pub(crate) const SCHEMA_VERSION: i64 = 4;
+pub(crate) const SCHEMA_VERSION: i64 = 5;
 /// The store's file in its folder.
 pub(crate) const FILE_NAME: &str = "citecheck.sqlite";
 /// Records from this size on are compressed.
@@ -606,6 +606,18 @@ fn migrate(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
                  record BLOB NOT NULL
              );
              PRAGMA user_version = 4;
+             COMMIT;",
+        )?;
+    }
+    if version < 5 {
+        // Version 5: a page's read says whether scripts build it (and
+        // keeps their data's text); records are positional, so the pages
+        // and probes read before are dropped (a cache, refetched).
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             DELETE FROM pages;
+             DELETE FROM probes;
+             PRAGMA user_version = 5;
              COMMIT;",
         )?;
     }

@@ -67,6 +67,10 @@ impl Demand {
     }
 }
 
+/// Why a quote a script-built page does not hold word for word is
+/// `unverifiable`, not `missing`.
+const SCRIPT_BUILT: &str = "the page builds its text with scripts: run with --render to check it";
+
 /// A quote checked against one page.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum QuoteCheck<'a> {
@@ -106,6 +110,10 @@ pub(crate) struct PageDigest {
     pub soft_404: Option<String>,
     /// The text kept for the approximate search, until [`Self::settle`].
     pub deferred: Option<Box<Deferred>>,
+    /// Why a quote the page does not hold is no verdict, when the page
+    /// builds its text with scripts (its text without them is not all
+    /// there is).
+    pub script_built: Option<String>,
 }
 
 /// A page's text kept for the approximate search of the quotes it does
@@ -181,12 +189,18 @@ impl PageDigest {
         match &self.quotes {
             QuoteChecks::NotChecked => None,
             QuoteChecks::Unreadable(why) => Some(QuoteCheck::Unreadable(why)),
-            QuoteChecks::Read(found) => Some(QuoteCheck::Read(
-                found
+            QuoteChecks::Read(found) => {
+                let matched = found
                     .binary_search_by_key(&id, |(q, _)| *q)
                     .ok()
-                    .map(|at| &found[at].1),
-            )),
+                    .map(|at| &found[at].1);
+                match (matched, &self.script_built) {
+                    // Not all of a script-built page's text was read: what
+                    // it shares nothing with is unknown, not absent.
+                    (None, Some(why)) => Some(QuoteCheck::Unreadable(why)),
+                    (m, _) => Some(QuoteCheck::Read(m)),
+                }
+            }
         }
     }
 }
@@ -324,6 +338,11 @@ pub(crate) fn soft_404(
     let Some(facts) = facts else {
         return Ok(None);
     };
+    // Two script shells read alike whatever their addresses: that alone
+    // says nothing of the page.
+    if facts.script_built {
+        return Ok(None);
+    }
     let text = facts.text.as_deref().ok_or(TextNotKept)?;
     let shingles = soft404::shingles(&super::normalize::normalize(text));
     Ok(soft404::probe_evidence(
@@ -358,17 +377,30 @@ pub(crate) fn answer(
     demand: &Demand,
     accept: &Accept,
 ) -> PageDigest {
-    let text = read
-        .text()
-        .filter(|_| demand.needs_text())
-        .map(|text| PageText::new(text.to_owned()));
+    let script_built = read.facts.as_ref().is_some_and(|f| f.script_built);
+    // A script-built page's quotes are looked for in its script data too.
+    let text = read.text().filter(|_| demand.needs_text()).map(|text| {
+        match read.facts.as_ref().and_then(|f| f.script_text.as_deref()) {
+            Some(data) => PageText::new(format!("{text}\n\n{data}")),
+            None => PageText::new(text.to_owned()),
+        }
+    });
     let mut digest = PageDigest {
         challenge: read.challenge.clone(),
         soft_404: soft_404.map(str::to_owned),
+        script_built: script_built.then(|| SCRIPT_BUILT.to_owned()),
         ..PageDigest::default()
     };
     for fragment in &demand.fragments {
-        let check = fragment::check(fragment, read.truncated, read.facts.as_ref(), text.as_ref());
+        let mut check =
+            fragment::check(fragment, read.truncated, read.facts.as_ref(), text.as_ref());
+        if script_built && matches!(check, FragmentCheck::Missing(_)) {
+            check = FragmentCheck::Unknown(
+                "the page builds its content with scripts, which may add the anchor: \
+                 run with --render to check it"
+                    .to_owned(),
+            );
+        }
         digest.fragments.insert(fragment.value().to_owned(), check);
     }
     let fine = accept.contains(read.status) && read.challenge.is_none();

@@ -87,6 +87,15 @@ pub struct PageFacts {
     /// The visible text as the page has it (entities decoded, blocks
     /// separated by a space), when it was asked for.
     pub text: Option<String>,
+    /// Whether the page builds its text with scripts: little visible text
+    /// beside script data (hydration JSON, JSON-LD, a state object) or a
+    /// root element left for scripts to fill.
+    #[serde(default)]
+    pub script_built: bool,
+    /// On such a page, the text in its script data (JSON strings decoded,
+    /// HTML inside them reduced to text), when the text was asked for.
+    #[serde(default)]
+    pub script_text: Option<String>,
 }
 
 impl PageFacts {
@@ -161,6 +170,34 @@ impl Anchors {
     }
 }
 
+/// The ids of the elements client-rendered sites fill with scripts.
+const APP_ROOTS: &[&[u8]] = &[
+    b"__next",
+    b"__nuxt",
+    b"___gatsby",
+    b"root",
+    b"app",
+    b"svelte",
+];
+
+/// Markers of a state object an inline script hands the page
+/// (`window.__INITIAL_STATE__ = {…}`).
+const STATE_MARKERS: &[&str] = &[
+    "__INITIAL_STATE__",
+    "__PRELOADED_STATE__",
+    "__APOLLO_STATE__",
+    "__NUXT__",
+    "__remixContext",
+    "__DATA__",
+];
+
+/// Below this many visible words a page with script data (or an app root)
+/// is taken as built by scripts.
+const THIN_PAGE_WORDS: usize = 60;
+
+/// Most bytes of one script's data read for its text.
+const MAX_SCRIPT_DATA: usize = 4 * 1024 * 1024;
+
 /// The tokenizer's listener.
 #[derive(Default)]
 struct Reader {
@@ -179,6 +216,16 @@ struct Reader {
     in_title: bool,
     in_h1: bool,
     h1_done: bool,
+    /// The `type` and `id` of the start tag being read, for scripts.
+    script_type: Vec<u8>,
+    script_id: Vec<u8>,
+    /// The script being read, when it may hold data: whether it is JSON,
+    /// and its text so far.
+    script: Option<(bool, String)>,
+    /// Text found in script data.
+    script_text: String,
+    /// Whether an element is a client-rendered site's root.
+    app_root: bool,
 }
 
 impl Reader {
@@ -187,12 +234,25 @@ impl Reader {
             CallbackEvent::OpenStartTag { name } => {
                 self.tag.clear();
                 self.tag.extend_from_slice(name);
+                self.script_type.clear();
+                self.script_id.clear();
             }
             CallbackEvent::AttributeName { name } => {
                 self.attribute.clear();
                 self.attribute.extend_from_slice(name);
             }
             CallbackEvent::AttributeValue { value } => {
+                if self.tag == b"script" && self.attribute == b"type" {
+                    self.script_type = value.to_ascii_lowercase();
+                }
+                if self.attribute == b"id" {
+                    if self.tag == b"script" {
+                        self.script_id = value.to_vec();
+                    }
+                    if APP_ROOTS.contains(&value) {
+                        self.app_root = true;
+                    }
+                }
                 let anchor =
                     self.attribute == b"id" || (self.attribute == b"name" && self.tag == b"a");
                 if anchor && !value.is_empty() {
@@ -204,6 +264,11 @@ impl Reader {
             CallbackEvent::EndTag { name } => self.end_tag(name),
             CallbackEvent::String { value } => {
                 let value = String::from_utf8_lossy(value);
+                if let Some((_, data)) = self.script.as_mut() {
+                    if data.len() < MAX_SCRIPT_DATA {
+                        data.push_str(&value);
+                    }
+                }
                 if self.in_title {
                     self.title.push_str(&value);
                 }
@@ -230,6 +295,13 @@ impl Reader {
         if let Some(hidden) = INVISIBLE.iter().find(|h| **h == tag.as_slice()) {
             self.hidden.push(hidden);
         }
+        if tag == b"script" && self.want_text {
+            let json = self.script_type.ends_with(b"json") || self.script_id == b"__NEXT_DATA__";
+            let code = self.script_type.is_empty() || self.script_type.ends_with(b"javascript");
+            if json || code {
+                self.script = Some((json, String::new()));
+            }
+        }
         if BREAKS.contains(&tag.as_slice()) {
             self.text.push(' ');
         }
@@ -237,6 +309,11 @@ impl Reader {
     }
 
     fn end_tag(&mut self, name: &[u8]) {
+        if name == b"script" {
+            if let Some((json, data)) = self.script.take() {
+                script_data_text(json, &data, &mut self.script_text);
+            }
+        }
         match name {
             b"head" => self.in_head = false,
             b"title" => self.in_title = false,
@@ -260,9 +337,56 @@ impl Reader {
         self.facts.title = Some(collapse(&self.title)).filter(|t| !t.is_empty());
         self.facts.heading = Some(collapse(&self.heading)).filter(|t| !t.is_empty());
         if self.want_text {
+            let visible = self.text.split_whitespace().count();
+            let data = self.script_text.split_whitespace().count();
+            let thin = visible < THIN_PAGE_WORDS;
+            self.facts.script_built = thin && (data >= 20 || self.app_root);
+            if self.facts.script_built && data > 0 {
+                self.facts.script_text = Some(self.script_text);
+            }
             self.facts.text = Some(self.text);
         }
         self.facts
+    }
+}
+
+/// The text in one script's data: a JSON script's strings, or the state
+/// object an inline script hands the page, each string of three words or
+/// more (ids, URLs and class names are not prose), HTML in them reduced to
+/// its visible text.
+fn script_data_text(json: bool, data: &str, out: &mut String) {
+    let value: Option<serde_json::Value> = if json {
+        serde_json::from_str(data.trim()).ok()
+    } else {
+        STATE_MARKERS.iter().find_map(|marker| {
+            let after = &data[data.find(marker)? + marker.len()..];
+            let start = after.find('=')? + 1;
+            let object = after[start..].trim_start();
+            serde_json::Deserializer::from_str(object)
+                .into_iter::<serde_json::Value>()
+                .next()?
+                .ok()
+        })
+    };
+    let Some(value) = value else {
+        return;
+    };
+    let mut stack = vec![&value];
+    while let Some(value) = stack.pop() {
+        match value {
+            serde_json::Value::String(text) if text.split_whitespace().nth(2).is_some() => {
+                let text = if text.contains('<') && text.contains('>') {
+                    PageFacts::from_html(text, true).text.unwrap_or_default()
+                } else {
+                    text.clone()
+                };
+                out.push_str(&text);
+                out.push_str("\n\n");
+            }
+            serde_json::Value::Array(items) => stack.extend(items.iter().rev()),
+            serde_json::Value::Object(map) => stack.extend(map.values().rev()),
+            _ => {}
+        }
     }
 }
 
@@ -292,6 +416,44 @@ mod tests {
             normalize(facts.text.as_deref().unwrap()),
             "head instrument & more next block"
         );
+    }
+
+    #[test]
+    fn pages_built_by_scripts_are_known_and_their_data_read() {
+        let next = PageFacts::from_html(
+            "<div id=\"__next\"></div><script id=\"__NEXT_DATA__\" type=\"application/json\">\
+             {\"props\":{\"title\":\"x\",\"body\":\"<p>Words of the <b>article</b> here.</p>\"}}\
+             </script>",
+            true,
+        );
+        assert!(next.script_built);
+        assert_eq!(
+            normalize(next.script_text.as_deref().unwrap()),
+            "words of the article here."
+        );
+        let state = PageFacts::from_html(
+            "<div id=root></div><script>var a = 1; window.__INITIAL_STATE__ = \
+             {\"s\": [\"one two three four\"]}; start();</script>",
+            true,
+        );
+        assert!(state.script_built);
+        assert!(state.script_text.unwrap().contains("one two three four"));
+        // A page with its article in view and JSON-LD beside it is an
+        // ordinary page.
+        let article = format!(
+            "<p>{}</p><script type=\"application/ld+json\">{{\"articleBody\": \"a b c d\"}}</script>",
+            "word ".repeat(200)
+        );
+        let ordinary = PageFacts::from_html(&article, true);
+        assert!(!ordinary.script_built);
+        assert!(ordinary.script_text.is_none());
+        // Broken data is no text, and no panic.
+        let broken = PageFacts::from_html(
+            "<div id=app></div><script type=\"application/json\">{\"a\": [</script>",
+            true,
+        );
+        assert!(broken.script_built, "an app root left empty");
+        assert!(broken.script_text.is_none());
     }
 
     #[test]

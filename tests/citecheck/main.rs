@@ -17,5 +17,6 @@ mod pdf_writer;
 mod preserve;
 mod quotes;
 mod reports;
+mod script_pages;
 mod server;
 mod support;
