@@ -9,6 +9,7 @@
 use super::{Block, Document, ExtractOptions, RawLink, TextMap, urls};
 use crate::model::{LinkKind, Problem, Severity};
 use crate::pdf::PdfMemo;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// What a PDF memo gives: the document, its text, where each page's lines
@@ -436,6 +437,14 @@ fn printed_urls(text: &str, uris: &[&str]) -> Vec<(String, Range<usize>)> {
         .iter()
         .map(|(url, _, breaks)| readings(url, breaks))
         .collect();
+    // Every reading, with the printings that read so and what each left
+    // out: one lookup per candidate, not a scan of every printing.
+    let mut by_reading: HashMap<&str, Vec<(usize, &[usize])>> = HashMap::new();
+    for (j, readings) in printings.iter().enumerate() {
+        for (reading, dropped) in readings {
+            by_reading.entry(reading).or_default().push((j, dropped));
+        }
+    }
     found
         .iter()
         .enumerate()
@@ -446,11 +455,10 @@ fn printed_urls(text: &str, uris: &[&str]) -> Vec<(String, Range<usize>)> {
             // annotation's URI says so.
             let agreed = printings[i].iter().skip(1).find(|(candidate, dropped)| {
                 uris.iter().any(|u| same_target(u, candidate))
-                    || printings.iter().enumerate().any(|(j, other)| {
-                        j != i
-                            && other.iter().any(|(r, d)| {
-                                r == candidate && d.iter().all(|p| !dropped.contains(p))
-                            })
+                    || by_reading.get(candidate.as_str()).is_some_and(|others| {
+                        others
+                            .iter()
+                            .any(|(j, d)| *j != i && d.iter().all(|p| !dropped.contains(p)))
                     })
             });
             (agreed.map_or(url, |(r, _)| r).clone(), span.clone())

@@ -85,12 +85,32 @@ fn lopdf_text(document: &Document, encoding: Object, code: u8) -> Option<String>
     Some(text).filter(|t| !t.is_empty() && !t.chars().any(char::is_control))
 }
 
-/// Every code's text under a standard encoding.
-fn standard_table(document: &Document, name: &[u8]) -> Box<[Option<String>; 256]> {
-    let encoding = Object::Name(name.to_vec());
-    Box::new(std::array::from_fn(|code| {
-        lopdf_text(document, encoding.clone(), code as u8)
-    }))
+/// The standard encodings a simple font may name.
+const STANDARD_ENCODINGS: [&[u8]; 5] = [
+    b"StandardEncoding",
+    b"WinAnsiEncoding",
+    b"MacRomanEncoding",
+    b"MacExpertEncoding",
+    b"PDFDocEncoding",
+];
+
+/// Every code's text under a standard encoding (`None` for a name that is
+/// none), built once per process: every font of every page starts from
+/// one of these.
+fn standard_table(name: &[u8]) -> Option<Box<[Option<String>; 256]>> {
+    static TABLES: std::sync::OnceLock<Vec<[Option<String>; 256]>> = std::sync::OnceLock::new();
+    let at = STANDARD_ENCODINGS.iter().position(|n| *n == name)?;
+    let tables = TABLES.get_or_init(|| {
+        let document = Document::new();
+        STANDARD_ENCODINGS
+            .iter()
+            .map(|name| {
+                let encoding = Object::Name(name.to_vec());
+                std::array::from_fn(|code| lopdf_text(&document, encoding.clone(), code as u8))
+            })
+            .collect()
+    });
+    Some(Box::new(tables[at].clone()))
 }
 
 /// A simple font's text per code: its base encoding with its
@@ -109,21 +129,12 @@ fn simple_encoding(
         ),
         _ => (None, None),
     };
-    let known = |name: &[u8]| {
-        matches!(
-            name,
-            b"StandardEncoding"
-                | b"WinAnsiEncoding"
-                | b"MacRomanEncoding"
-                | b"MacExpertEncoding"
-                | b"PDFDocEncoding"
-        )
-    };
-    let base: Box<[Option<String>; 256]> = match base_name.filter(|n| known(n)) {
-        Some(name) => standard_table(document, name),
+    let base: Box<[Option<String>; 256]> = match base_name.and_then(standard_table) {
+        Some(table) => table,
         None => match builtin_encoding(document, font) {
             Some(builtin) => builtin,
-            None => standard_table(document, b"StandardEncoding"),
+            None => standard_table(b"StandardEncoding")
+                .unwrap_or_else(|| Box::new(std::array::from_fn(|_| None))),
         },
     };
     let mut table = base;

@@ -567,12 +567,13 @@ fn attach(config: &Config, memos: &mut [MemoRun], fates: &HashMap<Url, Fate>) ->
             let Ok(digest) = digest else {
                 continue;
             };
+            // The capture as a lookup's answer, once for all its quotes.
+            let found: Found = Ok(Some((capture.clone(), digest.clone())));
             for q in belonging(x, &outcomes.quotes, i) {
                 let quote = &mut outcomes.quotes[q];
                 if quote.archived.is_some() {
                     continue;
                 }
-                let found: Found = Ok(Some((capture.clone(), digest.clone())));
                 archive::attach_quote(
                     quote,
                     QuoteId::new(index, q),
