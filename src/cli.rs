@@ -247,6 +247,33 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Network")]
     pub allow_private: bool,
 
+    /// Render pages in headless Chromium, for pages that build their text
+    /// with scripts: `auto` renders those recognised as such (and their
+    /// site's soft-404 probe), `always` every HTML page, `never` none (such
+    /// pages are then read from their script data, and what they do not
+    /// hold there is `unverifiable`, never `missing`).
+    #[arg(long, value_name = "WHEN", default_value = "never", value_parser = values::render_mode, help_heading = "Rendering")]
+    pub render: crate::fetch::render::RenderMode,
+
+    /// The Chromium or Chrome program to render with (found on PATH as
+    /// chromium, chromium-browser, google-chrome… when not given).
+    #[arg(long, value_name = "PATH", help_heading = "Rendering")]
+    pub browser: Option<PathBuf>,
+
+    /// The most time rendering one page may take (a bare number is
+    /// seconds); a page that takes longer is read as the server sent it.
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = values::seconds, help_heading = "Rendering")]
+    pub render_timeout: Duration,
+
+    /// Pages rendered at once.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 2,
+        help_heading = "Rendering"
+    )]
+    pub render_concurrency: usize,
+
     /// Send every request through this proxy (besides HTTP_PROXY,
     /// HTTPS_PROXY and ALL_PROXY, which are always honoured).
     #[arg(long, value_name = "URL", value_parser = absolute_url, help_heading = "Network")]

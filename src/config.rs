@@ -171,6 +171,8 @@ pub struct Config {
     pub as_of: Option<String>,
     /// Preserve the sources with Save Page Now, when asked to.
     pub preserve: Option<PreserveSettings>,
+    /// Which pages are rendered in a browser, and how.
+    pub render: crate::fetch::render::RenderSettings,
     /// Show a progress bar on standard error.
     pub progress: bool,
     /// The page cache, when used.
@@ -206,6 +208,7 @@ impl Default for Config {
                 .expect("the default archive URL parses"),
             as_of: None,
             preserve: None,
+            render: crate::fetch::render::RenderSettings::default(),
             progress: false,
             cache: None,
         }

@@ -56,6 +56,17 @@ pub(crate) fn fail_level(text: &str) -> Result<Severity, String> {
     }
 }
 
+/// When pages are rendered in a browser: `never`, `auto` or `always`.
+pub(crate) fn render_mode(text: &str) -> Result<crate::fetch::render::RenderMode, String> {
+    use crate::fetch::render::RenderMode;
+    match text {
+        "never" => Ok(RenderMode::Never),
+        "auto" => Ok(RenderMode::Auto),
+        "always" => Ok(RenderMode::Always),
+        _ => Err(format!("{text:?} is not never, auto or always")),
+    }
+}
+
 /// A size in bytes with an optional `k`, `M` or `G` suffix (powers of 1024).
 pub(crate) fn size(text: &str) -> Result<usize, String> {
     let text = text.trim();

@@ -8,6 +8,7 @@ use crate::config::{CacheSettings, Config, Output, PreserveSettings, ReportForma
 use crate::config_file::FileConfig;
 use crate::error::Error;
 use crate::extract::ExtractOptions;
+use crate::fetch::render::RenderSettings;
 use crate::fetch::{self, FetchSettings};
 use crate::interrupt::Interrupt;
 use crate::model::Severity;
@@ -104,6 +105,12 @@ pub fn config(
         archive_quote_pages: args.archive_quote_pages,
         memento_archives: args.memento_archives.clone(),
         preserve: preserve(&args)?,
+        render: RenderSettings {
+            mode: args.render,
+            browser: args.browser.clone(),
+            timeout: args.render_timeout,
+            concurrency: args.render_concurrency.max(1),
+        },
         progress: terminal.progress && !args.quiet,
         paths: args.paths,
         ..Config::default()

@@ -47,6 +47,50 @@ fn is_shared(v4: std::net::Ipv4Addr) -> bool {
     a == 100 && (b & 0xc0) == 64
 }
 
+/// Refuse an address written literally in the URL (names are checked by
+/// the resolver; behind a proxy, only literal addresses can be).
+pub(crate) fn literal_refused(url: &url::Url, allow_private: bool) -> Option<String> {
+    let ip = match url.host()? {
+        url::Host::Ipv4(v4) => IpAddr::V4(v4),
+        url::Host::Ipv6(v6) => IpAddr::V6(v6),
+        url::Host::Domain(d)
+            if d.eq_ignore_ascii_case("localhost")
+                || d.to_ascii_lowercase().ends_with(".localhost") =>
+        {
+            IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+        }
+        url::Host::Domain(_) => return None,
+    };
+    refuse(ip, allow_private).map(|r| format!("address guard: {ip} is a {r}"))
+}
+
+/// Why `url`'s host may not be reached, its name resolved here: refused
+/// when any of its addresses is (a client that resolves the name again,
+/// such as a browser, may take any of them), or when it has none.
+pub(crate) async fn refused(url: &url::Url, allow_private: bool) -> Option<String> {
+    if let Some(why) = literal_refused(url, allow_private) {
+        return Some(why);
+    }
+    let host = url.host_str()?;
+    if !matches!(url.host(), Some(url::Host::Domain(_))) {
+        return None;
+    }
+    let port = url.port_or_known_default().unwrap_or(80);
+    let found = match tokio::net::lookup_host((host, port)).await {
+        Ok(found) => found,
+        Err(e) => return Some(format!("{host} does not resolve: {e}")),
+    };
+    for addr in found {
+        if let Some(r) = refuse(addr.ip(), allow_private) {
+            return Some(format!(
+                "address guard: {host} resolves to {}, a {r}",
+                addr.ip()
+            ));
+        }
+    }
+    None
+}
+
 /// A resolver that drops refused addresses and fails when none is left.
 #[derive(Debug, Clone)]
 pub(crate) struct GuardedResolver {

@@ -7,6 +7,7 @@
 pub mod charset;
 pub(crate) mod guard;
 pub(crate) mod pool;
+pub mod render;
 
 use crate::model::page_of;
 use std::collections::HashSet;
@@ -390,7 +391,7 @@ impl Fetcher {
     }
 
     async fn send(&self, url: &Url, call: &Call, requests: &mut u32) -> Result<Answer, Failure> {
-        if let Some(reason) = literal_address_refused(url, self.settings.allow_private) {
+        if let Some(reason) = guard::literal_refused(url, self.settings.allow_private) {
             return Err(Failure {
                 kind: FailureKind::Guard,
                 message: reason,
@@ -779,23 +780,6 @@ async fn read_body(
     Ok((body, false))
 }
 
-/// Refuse an address written literally in the URL (names are checked by
-/// the resolver; behind a proxy, only literal addresses can be).
-fn literal_address_refused(url: &Url, allow_private: bool) -> Option<String> {
-    let ip = match url.host()? {
-        url::Host::Ipv4(v4) => std::net::IpAddr::V4(v4),
-        url::Host::Ipv6(v6) => std::net::IpAddr::V6(v6),
-        url::Host::Domain(d)
-            if d.eq_ignore_ascii_case("localhost")
-                || d.to_ascii_lowercase().ends_with(".localhost") =>
-        {
-            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
-        }
-        url::Host::Domain(_) => return None,
-    };
-    guard::refuse(ip, allow_private).map(|r| format!("address guard: {ip} is a {r}"))
-}
-
 /// Turn a reqwest error into a failure with a precise message.
 fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Failure {
     let chain = error_chain(error);
@@ -917,11 +901,11 @@ mod tests {
     #[test]
     fn literal_addresses() {
         let u = |s: &str| Url::parse(s).unwrap();
-        assert!(literal_address_refused(&u("http://169.254.169.254/latest"), true).is_some());
-        assert!(literal_address_refused(&u("http://[fe80::1]/"), true).is_some());
-        assert!(literal_address_refused(&u("http://127.0.0.1/"), false).is_some());
-        assert!(literal_address_refused(&u("http://localhost:8080/"), false).is_some());
-        assert!(literal_address_refused(&u("http://127.0.0.1/"), true).is_none());
-        assert!(literal_address_refused(&u("http://example.test/"), false).is_none());
+        assert!(guard::literal_refused(&u("http://169.254.169.254/latest"), true).is_some());
+        assert!(guard::literal_refused(&u("http://[fe80::1]/"), true).is_some());
+        assert!(guard::literal_refused(&u("http://127.0.0.1/"), false).is_some());
+        assert!(guard::literal_refused(&u("http://localhost:8080/"), false).is_some());
+        assert!(guard::literal_refused(&u("http://127.0.0.1/"), true).is_none());
+        assert!(guard::literal_refused(&u("http://example.test/"), false).is_none());
     }
 }

@@ -513,7 +513,14 @@ fn links_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
                  <td>{}</td><td>{}</td><td>{replacement}</td></tr>",
                 xml(&at),
                 url_cell(&l.url),
-                reason_cell(l.reason.as_deref()),
+                match &l.scripts {
+                    Some(scripts) => format!(
+                        "{}<br><small>page {}</small>",
+                        reason_cell(l.reason.as_deref()),
+                        xml(scripts)
+                    ),
+                    None => reason_cell(l.reason.as_deref()),
+                },
                 v = l.verdict.name(),
                 sev = severity_class(l.severity),
             )?;

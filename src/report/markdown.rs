@@ -33,6 +33,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
     for (name, count) in s.quotes_by_verdict.iter().filter(|(_, n)| **n > 0) {
         writeln!(out, "| quotes | `{name}` | {count} |")?;
     }
+    scripts(report, out)?;
     preservation(report, out)?;
     let mut any = false;
     for memo in &report.memos {
@@ -81,6 +82,37 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "\nNothing needs attention.")?;
     }
     Ok(())
+}
+
+/// How many cited pages scripts build, and how they were read.
+fn scripts(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    let mut pages = std::collections::HashMap::new();
+    for memo in &report.memos {
+        for link in &memo.links {
+            if let (Some(how), Some(url)) = (&link.scripts, &link.resolved_url) {
+                let page = url.split('#').next().unwrap_or(url);
+                pages.insert(page, how.starts_with("rendered"));
+            }
+        }
+    }
+    if pages.is_empty() {
+        return Ok(());
+    }
+    let rendered = pages.values().filter(|r| **r).count();
+    let from_data = pages.len() - rendered;
+    writeln!(
+        out,
+        "\n{} page{} built by scripts or rendered: {rendered} rendered in headless Chromium, \
+         {from_data} read from {} script data{}.",
+        pages.len(),
+        plural(pages.len()),
+        if from_data == 1 { "its" } else { "their" },
+        if from_data > 0 && rendered == 0 {
+            " (run with `--render auto` to render them)"
+        } else {
+            ""
+        }
+    )
 }
 
 fn plural(n: usize) -> &'static str {

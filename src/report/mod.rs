@@ -194,6 +194,10 @@ pub struct LinkResult {
     /// The archived copy that preserves the page (`--preserve`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capture: Option<PreservedCapture>,
+    /// How the page was read when scripts build it: rendered in headless
+    /// Chromium, or read from its script data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scripts: Option<String>,
     /// The memo's own sentence around the link, when it stands in prose.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
@@ -289,6 +293,7 @@ impl LinkResult {
             reason: outcome.reason,
             suggestion: outcome.suggestion,
             capture: outcome.capture,
+            scripts: outcome.scripts,
             context: link.context.clone(),
         }
     }

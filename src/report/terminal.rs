@@ -190,6 +190,9 @@ fn link_line(
             clean(&c.url)
         ));
     }
+    if let Some(scripts) = &link.scripts {
+        line.push_str(&format!("\n      page {}", clean(scripts)));
+    }
     if let Some(text) = link.text.as_ref().filter(|t| **t != link.url) {
         line.push_str(&format!(
             "\n      on the words “{}”",

@@ -469,7 +469,27 @@ fn quote_outcome(
             (*url, check)
         })
         .collect();
-    sources::quote_outcome(&sources, config.quote_threshold)
+    let mut outcome = sources::quote_outcome(&sources, config.quote_threshold);
+    // Found where only scripts would show it: say so.
+    let in_script_data = outcome.source.as_deref().is_some_and(|source| {
+        matches!(
+            outcome.verdict,
+            QuoteVerdict::Found | QuoteVerdict::Approximate
+        ) && pages.as_ref().ok().is_some_and(|p| {
+            Url::parse(source)
+                .ok()
+                .and_then(|url| p.get(&url))
+                .is_some_and(|entry| entry.1.in_script_data(id))
+        })
+    });
+    if in_script_data {
+        let place = "in the page's script data; not visible without scripts";
+        outcome.reason = Some(match outcome.reason.take() {
+            Some(reason) => format!("{reason} ({place})"),
+            None => place.to_owned(),
+        });
+    }
+    outcome
 }
 
 fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> LinkOutcome {

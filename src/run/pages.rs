@@ -6,8 +6,9 @@ use super::table::{Fetched, Needs, Table};
 use super::{Pages, Stage};
 use crate::config::{Accept, Config};
 use crate::fetch::Fetcher;
+use crate::fetch::render::{RenderMode, Renderer};
 use crate::store::{CachedPage, CachedRef, Store};
-use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead, TextNotKept};
+use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead, Rendering, TextNotKept};
 use crate::verify::soft404::{self, Probe, ProbeFacts};
 use rand::Rng;
 use std::collections::{HashMap, HashSet};
@@ -44,11 +45,14 @@ impl Network {
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        let renderer = (config.render.mode != RenderMode::Never)
+            .then(|| Renderer::new(config.render.clone(), config.fetch.allow_private));
         let table = Table::new(
             fetcher,
             text_wanted,
             config.cache.is_some(),
             config.archive_url.clone(),
+            renderer,
         );
         Ok(Self {
             table: Arc::new(table),
@@ -389,6 +393,11 @@ pub(super) fn from_store(
         let (url, demand) = &asked[at];
         let accept = config.accept_for(url);
         if !cached.read.answers(demand, accept) {
+            return None;
+        }
+        // Read without rendering, in a run that would render it: render it.
+        let rendered = matches!(cached.read.rendering, Some(Rendering::Rendered { .. }));
+        if !rendered && super::table::to_render(config.render.mode, &cached.read) {
             return None;
         }
         let CachedPage { page, read } = cached;

@@ -17,8 +17,9 @@
 //! join that would close such a circle is not made, and the task fetches
 //! the URL itself (and finds the loop).
 
+use crate::fetch::render::{RenderMode, Renderer, Served};
 use crate::fetch::{Answer, Failure, Fetcher, Page, Response, follow_hop};
-use crate::verify::digest::{self, PageRead};
+use crate::verify::digest::{self, PageRead, Rendering};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -116,6 +117,8 @@ pub(super) struct Table {
     /// raw (without its toolbar and rewriting), as the archive stage reads
     /// them: a link `citecheck fix` wrote is checked as a capture.
     archive: Url,
+    /// The browser pages built by scripts are rendered in (`--render`).
+    renderer: Option<Renderer>,
     /// A std `Mutex`: held to look up or change an entry, never across an
     /// `.await` (waiting is on each slot's channel).
     state: Mutex<State>,
@@ -143,12 +146,14 @@ impl Table {
         text_wanted: HashSet<Url>,
         keep_reads: bool,
         archive: Url,
+        renderer: Option<Renderer>,
     ) -> Self {
         Self {
             fetcher,
             keep_reads,
             text_wanted,
             archive,
+            renderer,
             state: Mutex::new(State::default()),
             chains: AtomicU64::new(1),
         }
@@ -221,6 +226,7 @@ impl Table {
             unreadable: whole.unreadable.clone(),
             challenge: whole.challenge.clone(),
             soft_404: whole.soft_404.clone(),
+            rendering: whole.rendering.clone(),
         };
         let released = Arc::new(Fetched {
             page: fetched.page.clone(),
@@ -357,28 +363,49 @@ impl Table {
         }
         // Reading a page is CPU work: a small one is read here, at once, so
         // its body is freed at once; a large one on the blocking pool, so
-        // the I/O threads go on meanwhile.
-        let (read, outcome) = match outcome {
+        // the I/O threads go on meanwhile. The body of a page that is to be
+        // rendered is kept for the browser (it is not fetched again).
+        let mode = match &self.renderer {
+            Some(renderer) if !self.is_archived(&page.final_url) => renderer.mode(),
+            _ => RenderMode::Never,
+        };
+        let read_once = move |response: Response| {
+            let read = digest::read(&response, wants_text);
+            let body = to_render(mode, &read)
+                .then(|| response.text.clone())
+                .flatten();
+            (read, response.without_body(), body)
+        };
+        let (read, outcome, body) = match outcome {
             Ok(response) if body_size(&response) >= LARGE_BODY => {
-                let reading = tokio::task::spawn_blocking(move || {
-                    (digest::read(&response, wants_text), response.without_body())
-                });
-                match reading.await {
-                    Ok((read, response)) => (read, Ok(response)),
+                match tokio::task::spawn_blocking(move || read_once(response)).await {
+                    Ok((read, response, body)) => (read, Ok(response), body),
                     Err(_) => (
                         PageRead::default(),
                         Err(Failure {
                             kind: crate::fetch::FailureKind::Other,
                             message: "the page could not be read".to_owned(),
                         }),
+                        None,
                     ),
                 }
             }
-            Ok(response) => (
-                digest::read(&response, wants_text),
-                Ok(response.without_body()),
-            ),
-            Err(failure) => (PageRead::default(), Err(failure)),
+            Ok(response) => {
+                let (read, response, body) = read_once(response);
+                (read, Ok(response), body)
+            }
+            Err(failure) => (PageRead::default(), Err(failure), None),
+        };
+        let read = match (&self.renderer, body) {
+            (Some(renderer), Some(body)) => {
+                let served = Served {
+                    status: read.status,
+                    body,
+                };
+                self.render(renderer, &page.final_url, served, read, wants_text)
+                    .await
+            }
+            _ => read,
         };
         page.result = outcome;
         let read = Arc::new(read);
@@ -389,6 +416,65 @@ impl Table {
         });
         self.publish(&page, &read, owned);
         fetched
+    }
+
+    /// Whether `url` is on the run's archive (its captures are read as the
+    /// archive kept them, never rendered: their scripts would reach the
+    /// live site).
+    fn is_archived(&self, url: &Url) -> bool {
+        url.origin() == self.archive.origin()
+    }
+
+    /// Render `url` (the browser is handed `document`, the body the server
+    /// sent, which was read as `served`) and read what the browser shows
+    /// instead; when rendering fails, the
+    /// served read, saying why.
+    async fn render(
+        &self,
+        renderer: &Renderer,
+        url: &Url,
+        document: Served,
+        served: PageRead,
+        wants_text: bool,
+    ) -> PageRead {
+        let rendered = tokio::select! {
+            rendered = renderer.render(url, document) => rendered,
+            () = self.fetcher.interrupt().abandoned() => Err("the run was interrupted".to_owned()),
+        };
+        let rendered = match rendered {
+            Ok(rendered) => rendered,
+            Err(why) => {
+                return PageRead {
+                    rendering: Some(Rendering::Failed(why)),
+                    ..served
+                };
+            }
+        };
+        let response = Response {
+            status: served.status,
+            content_type: Some("text/html; charset=utf-8".to_owned()),
+            server: None,
+            cf_mitigated: None,
+            text: Some(rendered.html),
+            html: true,
+            pdf: None,
+            truncated: false,
+        };
+        let reading = tokio::task::spawn_blocking(move || digest::read(&response, wants_text));
+        match reading.await {
+            Ok(read) => PageRead {
+                rendering: Some(Rendering::Rendered {
+                    refused: rendered.refused,
+                }),
+                ..read
+            },
+            Err(_) => PageRead {
+                rendering: Some(Rendering::Failed(
+                    "the rendered page could not be read".to_owned(),
+                )),
+                ..served
+            },
+        }
     }
 
     /// The chain reached a URL whose fetch `fetched` is: splice it on.
@@ -431,6 +517,20 @@ impl Table {
 /// taken before the chain reached it.
 type Owned = (Url, watch::Sender<Option<Arc<Fetched>>>, u32, usize);
 
+/// Whether a page read as `read` is rendered in a browser under `mode`:
+/// `auto`, a page built by scripts; `always`, any HTML page; either only
+/// when it answered without an error or a bot challenge.
+pub(super) fn to_render(mode: RenderMode, read: &PageRead) -> bool {
+    let answered = read.status < 400 && read.challenge.is_none();
+    let facts = read.facts.as_ref();
+    answered
+        && match mode {
+            RenderMode::Never => false,
+            RenderMode::Auto => facts.is_some_and(|f| f.script_built),
+            RenderMode::Always => facts.is_some_and(|f| f.html),
+        }
+}
+
 /// Bodies from this size on are read on the blocking pool.
 const LARGE_BODY: usize = 256 * 1024;
 
@@ -454,4 +554,43 @@ fn closes_circle(state: &State, chain: u64, mut owner: u64) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::page::PageFacts;
+
+    fn read(status: u16, html: bool, script_built: bool) -> PageRead {
+        PageRead {
+            status,
+            facts: Some(PageFacts {
+                html,
+                script_built,
+                ..PageFacts::default()
+            }),
+            ..PageRead::default()
+        }
+    }
+
+    #[test]
+    fn pages_are_rendered_by_mode_and_only_when_they_answered() {
+        let shell = read(200, true, true);
+        let article = read(200, true, false);
+        let text = read(200, false, false);
+        assert!(!to_render(RenderMode::Never, &shell));
+        assert!(to_render(RenderMode::Auto, &shell));
+        assert!(!to_render(RenderMode::Auto, &article));
+        assert!(to_render(RenderMode::Always, &article));
+        assert!(
+            !to_render(RenderMode::Always, &text),
+            "plain text has no scripts"
+        );
+        assert!(!to_render(RenderMode::Always, &read(404, true, true)));
+        let challenged = PageRead {
+            challenge: Some("a bot challenge".to_owned()),
+            ..shell.clone()
+        };
+        assert!(!to_render(RenderMode::Auto, &challenged));
+    }
 }

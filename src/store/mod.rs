@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this version writes.
-pub(crate) const SCHEMA_VERSION: i64 = 5;
+pub(crate) const SCHEMA_VERSION: i64 = 6;
 /// The store's file in its folder.
 pub(crate) const FILE_NAME: &str = "citecheck.sqlite";
 /// Records from this size on are compressed.
@@ -58,6 +58,7 @@ struct ReadRef<'a> {
     unreadable: &'a Option<String>,
     challenge: &'a Option<String>,
     soft_404: Option<&'a str>,
+    rendering: &'a Option<crate::verify::digest::Rendering>,
 }
 
 impl<'a> CachedRef<'a> {
@@ -72,6 +73,7 @@ impl<'a> CachedRef<'a> {
                 unreadable: &read.unreadable,
                 challenge: &read.challenge,
                 soft_404,
+                rendering: &read.rendering,
             },
         }
     }
@@ -618,6 +620,18 @@ fn migrate(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
              DELETE FROM pages;
              DELETE FROM probes;
              PRAGMA user_version = 5;
+             COMMIT;",
+        )?;
+    }
+    if version < 6 {
+        // Version 6: a page's read says whether it was rendered in a
+        // browser (`--render`); the pages and probes read before are
+        // dropped as for version 5.
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             DELETE FROM pages;
+             DELETE FROM probes;
+             PRAGMA user_version = 6;
              COMMIT;",
         )?;
     }

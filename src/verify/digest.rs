@@ -114,6 +114,12 @@ pub(crate) struct PageDigest {
     /// builds its text with scripts (its text without them is not all
     /// there is).
     pub script_built: Option<String>,
+    /// How the page's text was had when scripts build it (rendered, or
+    /// read from its script data), for the report.
+    pub scripts: Option<String>,
+    /// The quotes found only in the page's script data (not in its
+    /// visible text), in [`QuoteId`] order.
+    pub in_script_data: Vec<QuoteId>,
 }
 
 /// A page's text kept for the approximate search of the quotes it does
@@ -183,6 +189,11 @@ impl PageDigest {
         matches.sort_by_key(|(id, _)| *id);
     }
 
+    /// Whether the quote `id` was found only in the page's script data.
+    pub(crate) fn in_script_data(&self, id: QuoteId) -> bool {
+        self.in_script_data.binary_search(&id).is_ok()
+    }
+
     /// The check of a quote demanded of this page (`None` when no quote
     /// was checked).
     pub(crate) fn quote(&self, id: QuoteId) -> Option<QuoteCheck<'_>> {
@@ -234,6 +245,22 @@ pub(crate) struct PageRead {
     pub challenge: Option<String>,
     /// Why the page is a soft 404, if it is one.
     pub soft_404: Option<String>,
+    /// Whether the page was rendered in a browser (`--render`), or why
+    /// rendering it failed.
+    pub rendering: Option<Rendering>,
+}
+
+/// A page rendered in a browser, or tried.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum Rendering {
+    /// Rendered: what was read is the document once its scripts ran; the
+    /// hosts of the requests it made that the address guard refused.
+    Rendered {
+        /// Hosts refused, once each.
+        refused: Vec<String>,
+    },
+    /// Rendering failed: why (the page is read as the server sent it).
+    Failed(String),
 }
 
 impl PageRead {
@@ -303,6 +330,7 @@ pub(crate) fn read(response: &Response, wants_text: bool) -> PageRead {
         unreadable,
         facts,
         soft_404: None,
+        rendering: None,
     }
 }
 
@@ -378,28 +406,52 @@ pub(crate) fn answer(
     accept: &Accept,
 ) -> PageDigest {
     let script_built = read.facts.as_ref().is_some_and(|f| f.script_built);
+    let script_data = read
+        .facts
+        .as_ref()
+        .and_then(|f| f.script_text.as_deref())
+        .filter(|_| script_built);
     // A script-built page's quotes are looked for in its script data too.
-    let text = read.text().filter(|_| demand.needs_text()).map(|text| {
-        match read.facts.as_ref().and_then(|f| f.script_text.as_deref()) {
+    let text = read
+        .text()
+        .filter(|_| demand.needs_text())
+        .map(|text| match script_data {
             Some(data) => PageText::new(format!("{text}\n\n{data}")),
             None => PageText::new(text.to_owned()),
-        }
-    });
+        });
+    let failed = match &read.rendering {
+        Some(Rendering::Failed(why)) => Some(why.as_str()),
+        _ => None,
+    };
     let mut digest = PageDigest {
         challenge: read.challenge.clone(),
         soft_404: soft_404.map(str::to_owned),
-        script_built: script_built.then(|| SCRIPT_BUILT.to_owned()),
+        script_built: script_built.then(|| match &read.rendering {
+            Some(Rendering::Failed(why)) => {
+                format!("the page builds its text with scripts, and rendering it failed ({why})")
+            }
+            Some(Rendering::Rendered { .. }) => {
+                "the page builds its text with scripts and showed little of it even when rendered"
+                    .to_owned()
+            }
+            None => SCRIPT_BUILT.to_owned(),
+        }),
+        scripts: scripts_note(read, script_built),
         ..PageDigest::default()
     };
     for fragment in &demand.fragments {
         let mut check =
             fragment::check(fragment, read.truncated, read.facts.as_ref(), text.as_ref());
         if script_built && matches!(check, FragmentCheck::Missing(_)) {
-            check = FragmentCheck::Unknown(
-                "the page builds its content with scripts, which may add the anchor: \
-                 run with --render to check it"
+            check = FragmentCheck::Unknown(match failed {
+                Some(why) => format!(
+                    "the page builds its content with scripts, which may add the anchor, \
+                     and rendering it failed ({why})"
+                ),
+                None => "the page builds its content with scripts, which may add the anchor: \
+                         run with --render to check it"
                     .to_owned(),
-            );
+            });
         }
         digest.fragments.insert(fragment.value().to_owned(), check);
     }
@@ -418,10 +470,52 @@ pub(crate) fn answer(
         (None, Some(text)) => {
             let (found, deferred) = find_quotes(demand, text);
             digest.deferred = deferred;
+            if script_data.is_some() {
+                digest.in_script_data = only_in_script_data(read.text(), &found);
+            }
             QuoteChecks::Read(found)
         }
     };
     digest
+}
+
+/// What the report says of how a page built by scripts was read, if it
+/// is one (or was rendered).
+fn scripts_note(read: &PageRead, script_built: bool) -> Option<String> {
+    match &read.rendering {
+        Some(Rendering::Rendered { refused }) if refused.is_empty() => {
+            Some("rendered in headless Chromium".to_owned())
+        }
+        Some(Rendering::Rendered { refused }) => Some(format!(
+            "rendered in headless Chromium; the address guard refused its requests to {}",
+            refused.join(", ")
+        )),
+        Some(Rendering::Failed(why)) if script_built => Some(format!(
+            "built by scripts; rendering failed ({why}), so it was read from its script data"
+        )),
+        _ if script_built => {
+            Some("built by scripts: read from the server's HTML and its script data".to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// The quotes of `found` whose passage is not in the page's visible
+/// `text`: they were found in its script data.
+fn only_in_script_data(text: Option<&str>, found: &[(QuoteId, QuoteMatch)]) -> Vec<QuoteId> {
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let visible = super::normalize::normalize(text.unwrap_or_default());
+    found
+        .iter()
+        .filter(|(_, m)| {
+            !m.matched_text
+                .split(" … ")
+                .all(|part| visible.contains(&super::normalize::normalize(part)))
+        })
+        .map(|(id, _)| *id)
+        .collect()
 }
 
 /// The demanded quotes `text` holds, or nearly, in [`QuoteId`] order.

@@ -95,6 +95,9 @@ pub struct LinkOutcome {
     pub suggestion: Option<Suggestion>,
     /// The capture that preserves its page, with `--preserve`.
     pub capture: Option<PreservedCapture>,
+    /// How its page was read when scripts build it (rendered in a browser,
+    /// or from its script data).
+    pub scripts: Option<String>,
 }
 
 impl LinkOutcome {
@@ -108,6 +111,7 @@ impl LinkOutcome {
             reason: Some(reason.into()),
             suggestion: None,
             capture: None,
+            scripts: None,
         }
     }
 

@@ -42,6 +42,7 @@ pub(crate) fn link_outcome(
         reason: None,
         suggestion: None,
         capture: None,
+        scripts: digest.scripts.clone(),
     };
     if let Some(challenge) = &digest.challenge {
         outcome.verdict = LinkVerdict::Blocked;

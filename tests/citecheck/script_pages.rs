@@ -82,6 +82,10 @@ fn script_built_pages_give_no_false_missing() {
     assert_eq!(verdict(0), "found", "{}", quotes[0]);
     assert_eq!(verdict(1), "found", "{}", quotes[1]);
     assert_eq!(verdict(2), "found", "{}", quotes[2]);
+    for quote in &quotes[..3] {
+        let reason = quote["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("in the page's script data"), "{quote}");
+    }
     assert_eq!(verdict(3), "unverifiable", "{}", quotes[3]);
     assert!(
         quotes[3]["reason"].as_str().unwrap().contains("--render"),
@@ -96,6 +100,15 @@ fn script_built_pages_give_no_false_missing() {
             .find(|l| l["url"].as_str().unwrap().contains(path))
             .unwrap()
     };
+    assert!(
+        link("/next")["scripts"]
+            .as_str()
+            .unwrap()
+            .contains("script data"),
+        "{}",
+        link("/next")
+    );
+    assert!(link("/plain").get("scripts").is_none());
     let written = link("/written#c5");
     assert_ne!(written["verdict"], "anchor_missing", "{written}");
     let other = link("/section/story-1");
@@ -103,4 +116,205 @@ fn script_built_pages_give_no_false_missing() {
         other["verdict"], "soft_404",
         "two script shells read alike: {other}"
     );
+}
+
+/// A script served as JavaScript.
+fn script(body: &str) -> Reply {
+    Reply::Full {
+        status: 200,
+        headers: vec![("content-type", "application/javascript".into())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// A client-rendered site: every path is the same shell, and its script
+/// puts the page's text on screen (a story, text fetched from an API, a
+/// page that asks the cloud-metadata address, or "not found").
+fn rendered_site() -> Server {
+    Server::start(|path, _| {
+        match path {
+        "/app.js" => script(
+            "var root = document.getElementById('__next');\n\
+             var path = location.pathname;\n\
+             if (path === '/story') {\n\
+               root.innerHTML = '<h1>The story</h1><p>The council voted to close the old \
+             bridge to lorries from March.</p><p id=\"c5\">A reader wrote that the detour adds \
+             twenty minutes each way.</p>';\n\
+             } else if (path === '/fetched') {\n\
+               fetch('/api/story').then(function (r) { return r.json(); })\n\
+                 .then(function (d) { root.textContent = d.text; });\n\
+             } else if (path === '/metadata') {\n\
+               fetch('http://169.254.169.254/latest/meta-data/').then(\n\
+                 function () { root.textContent = 'the metadata service answered the page'; },\n\
+                 function () { root.textContent = 'the metadata service never answered the \
+             page, so the words stayed these'; });\n\
+             } else {\n\
+               root.innerHTML = '<h1>Page not found</h1><p>We looked everywhere but this \
+             page is not here. Try the search box or go back to the front page.</p>';\n\
+             }\n",
+        ),
+        // An answer slower than the text takes to settle: the page is read
+        // once it waits for nothing more, not when its text first holds
+        // still.
+        "/api/story" => Reply::After(
+            std::time::Duration::from_secs(2),
+            Box::new(Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "application/json".into())],
+                body: br#"{"text": "Ridership on the night buses doubled in the first year of the trial."}"#
+                    .to_vec(),
+            }),
+        ),
+        _ => Reply::html(200, &shell("")),
+    }
+    })
+}
+
+#[test]
+fn render_auto_reads_script_built_pages_in_chromium() {
+    let site = rendered_site();
+    let base = site.url("");
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.md");
+    std::fs::write(
+        &memo,
+        format!(
+            "The council “voted to close the old bridge to lorries” ([a]({base}/story)).\n\n\
+             A reader said “the detour adds twenty minutes each way” ([b]({base}/story#c5)).\n\n\
+             “Ridership on the night buses doubled” ([c]({base}/fetched)).\n\n\
+             It said “the metadata service never answered the page” ([d]({base}/metadata)).\n\n\
+             See also [e]({base}/gone-story).\n"
+        ),
+    )
+    .unwrap();
+    let (report, _) = check_memo(
+        &memo,
+        &["--no-archive", "--max-retries", "0", "--render", "auto"],
+    );
+    let quotes = report["memos"][0]["quotes"].as_array().unwrap();
+    for (i, quote) in quotes.iter().enumerate() {
+        assert_eq!(quote["verdict"], "found", "quote {i}: {quote}");
+    }
+    let links = report["memos"][0]["links"].as_array().unwrap();
+    let link = |url: &str| -> &Value {
+        links
+            .iter()
+            .find(|l| l["url"].as_str().unwrap().ends_with(url))
+            .unwrap()
+    };
+    let anchored = link("/story#c5");
+    assert_eq!(anchored["verdict"], "ok", "{anchored}");
+    assert_eq!(anchored["fragment"]["found"], true, "{anchored}");
+    assert!(
+        anchored["scripts"]
+            .as_str()
+            .unwrap()
+            .contains("rendered in headless Chromium"),
+        "{anchored}"
+    );
+    // The page's request to the metadata address got no answer: the guard
+    // refused it, and the report says so.
+    let metadata = link("/metadata");
+    assert!(
+        metadata["scripts"]
+            .as_str()
+            .unwrap()
+            .contains("169.254.169.254"),
+        "{metadata}"
+    );
+    // Rendering shows the same "not found" page as a made-up path: a soft
+    // 404, which the shells alone never were.
+    let gone = link("/gone-story");
+    assert_eq!(gone["verdict"], "soft_404", "{gone}");
+    // The browser is handed the page the fetcher had: each page is still
+    // requested from the site once (its script once, by the browser).
+    for path in ["/story", "/fetched", "/metadata", "/gone-story"] {
+        assert_eq!(site.hits(path), 1, "{path} was requested again");
+    }
+    assert!(site.hits("/app.js") >= 1, "the page's script was never run");
+}
+
+#[test]
+fn a_browser_that_cannot_start_leaves_the_script_data_reading() {
+    let site = rendered_site();
+    let base = site.url("");
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.md");
+    std::fs::write(
+        &memo,
+        format!("The council “voted to close the old bridge to lorries” ([a]({base}/story)).\n"),
+    )
+    .unwrap();
+    let missing = dir.path().join("no-such-chromium");
+    let (report, code) = check_memo(
+        &memo,
+        &[
+            "--no-archive",
+            "--max-retries",
+            "0",
+            "--render",
+            "auto",
+            "--browser",
+            missing.to_str().unwrap(),
+        ],
+    );
+    let quote = &report["memos"][0]["quotes"][0];
+    assert_eq!(quote["verdict"], "unverifiable", "{quote}");
+    let reason = quote["reason"].as_str().unwrap();
+    assert!(reason.contains("rendering it failed"), "{reason}");
+    let link = &report["memos"][0]["links"][0];
+    assert_eq!(link["verdict"], "ok", "{link}");
+    assert!(
+        link["scripts"]
+            .as_str()
+            .unwrap()
+            .contains("rendering failed"),
+        "{link}"
+    );
+    assert_eq!(code, 0, "an unverifiable quote is a warning");
+}
+
+#[test]
+fn rendered_pages_are_cached_like_fetched_ones() {
+    let site = rendered_site();
+    let base = site.url("");
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let memo = dir.path().join("memo.md");
+    std::fs::write(
+        &memo,
+        format!(
+            "A reader said “the detour adds twenty minutes each way” ([b]({base}/story#c5)).\n"
+        ),
+    )
+    .unwrap();
+    let run = || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_citecheck"));
+        cmd.args(["check", memo.to_str().unwrap(), "--allow-private"])
+            .args(["--host-interval", "0", "--no-archive", "--max-retries", "0"])
+            .args(["--render", "auto", "-f", "json", "--cache-dir"])
+            .arg(&cache);
+        crate::support::no_internet(&mut cmd);
+        cmd.env_remove("CITECHECK_NO_CACHE");
+        let out = cmd.output().unwrap();
+        let mut json: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        json["summary"]["elapsed_ms"] = 0.into();
+        json["memos"][0].as_object_mut().unwrap().remove("changes");
+        json
+    };
+    let first = run();
+    assert_eq!(
+        first["memos"][0]["quotes"][0]["verdict"], "found",
+        "{first}"
+    );
+    let hits = |site: &Server| -> usize { site.paths().iter().map(|p| site.hits(p)).sum() };
+    let before = hits(&site);
+    let second = run();
+    assert_eq!(
+        hits(&site),
+        before,
+        "the rerun asked the site (or rendered) again"
+    );
+    assert_eq!(first, second);
 }
