@@ -243,13 +243,11 @@ impl Renderer {
         let (browser, mut handler) = Browser::launch(config)
             .await
             .map_err(|e| format!("Chromium could not be started: {e}"))?;
-        let handler = tokio::spawn(async move {
-            while let Some(event) = handler.next().await {
-                if event.is_err() {
-                    break;
-                }
-            }
-        });
+        // The connection is driven until it closes. An error here is most
+        // often one message the protocol crate cannot decode (newer
+        // browsers send events it does not know): the connection goes on,
+        // so neither does this loop stop at one.
+        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
         let launched = Launched {
             browser,
             handler,
