@@ -40,6 +40,17 @@ pub fn pdf(data: &[u8]) {
     let _ = citecheck::pdf::page_texts(data);
 }
 
+/// Word and OpenDocument memos: any bytes read as either kind or as an
+/// error, and what reads extracts with a part for every link.
+pub fn office(data: &[u8]) {
+    for kind in [citecheck::office::Kind::Docx, citecheck::office::Kind::Odt] {
+        if let Ok(memo) = citecheck::office::read_memo(data, kind) {
+            let x = citecheck::extract::extract_office(&memo, &ExtractOptions::default());
+            assert!(x.links.iter().all(|l| l.position.part.is_some()));
+        }
+    }
+}
+
 /// The quotes of the memo before the first NUL, looked for in the page
 /// text after it: one answer per quote, similarities within [0, 1].
 pub fn quote_match(data: &[u8]) {

@@ -29,6 +29,7 @@ seed() {
         extract_markdown) cp ../fixtures/memos/*.md "$dir"/ 2>/dev/null || true ;;
         extract_html | page_text | charset) cp ../fixtures/memos/*.html "$dir"/ 2>/dev/null || true ;;
         extract_pdf) cp ../fixtures/pdf/*.pdf "$dir"/ ;;
+        extract_office) cp ../fixtures/memos/office/*.docx ../fixtures/memos/office/*.odt "$dir"/ ;;
         config) cp ../fixtures/config/*.toml "$dir"/ 2>/dev/null || printf 'timeout = "5s"\n[hosts."a.org"]\nconcurrency = 2\n' > "$dir/seed.toml" ;;
     esac
 }

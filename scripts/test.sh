@@ -2,8 +2,9 @@
 # The whole test suite, on a fresh machine too: installs what the tests
 # need when it is missing (Debian's chromium for the HTML report, xmllint
 # for JUnit, kill(1) for the interrupt tests, patch(1) for `fix --dry-run`
-# diffs, Node's npm for axe-core, the HTML report's accessibility check),
-# then runs `cargo test`.
+# diffs, Node's npm for axe-core, the HTML report's accessibility check,
+# LibreOffice Writer, which opens the Word and OpenDocument memos `fix`
+# rewrote), then runs `cargo test`.
 # Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 [ -x /usr/bin/kill ] || [ -x /bin/kill ] || missing+=(procps)
 command -v patch >/dev/null 2>&1 || missing+=(patch)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -50,39 +50,45 @@ pub struct InputProblem {
     pub io: bool,
 }
 
+/// What the paths given hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Collected {
+    /// The memos, in order.
+    pub memos: Vec<MemoInput>,
+    /// Paths that could not be listed or read.
+    pub problems: Vec<InputProblem>,
+    /// Files a directory walk found that are of no type citecheck reads
+    /// (by extension), in order: never passed over in silence.
+    pub skipped: Vec<PathBuf>,
+}
+
 /// Expand paths into memos: files as given, directories recursively
-/// (known extensions only, hidden entries skipped, symbolic-link loops
-/// detected), `-` for standard input. Sorted within each directory so that
-/// reports are stable.
-pub fn collect(
-    paths: &[PathBuf],
-    format: Option<MemoFormat>,
-) -> (Vec<MemoInput>, Vec<InputProblem>) {
-    let mut memos = Vec::new();
-    let mut problems = Vec::new();
+/// (known extensions only, the others listed as skipped; hidden entries
+/// passed over, symbolic-link loops detected), `-` for standard input.
+/// Sorted within each directory so that reports are stable.
+pub fn collect(paths: &[PathBuf], format: Option<MemoFormat>) -> Collected {
+    let mut found = Collected::default();
     let mut seen_dirs = HashSet::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            memos.push(MemoInput {
+            found.memos.push(MemoInput {
                 source: MemoSource::Stdin,
                 format: format.unwrap_or(MemoFormat::Text),
             });
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => {
-                walk(path, format, &mut seen_dirs, &mut memos, &mut problems)
-            }
-            Ok(_) => memos.push(MemoInput {
+            Ok(meta) if meta.is_dir() => walk(path, format, &mut seen_dirs, &mut found),
+            Ok(_) => found.memos.push(MemoInput {
                 source: MemoSource::File(path.clone()),
                 format: format
                     .or_else(|| MemoFormat::from_path(path))
                     .unwrap_or(MemoFormat::Text),
             }),
-            Err(e) => problems.push(io_problem(path, &e)),
+            Err(e) => found.problems.push(io_problem(path, &e)),
         }
     }
-    (memos, problems)
+    found
 }
 
 fn io_problem(path: &Path, e: &std::io::Error) -> InputProblem {
@@ -104,12 +110,11 @@ fn walk(
     dir: &Path,
     format: Option<MemoFormat>,
     seen: &mut HashSet<PathBuf>,
-    memos: &mut Vec<MemoInput>,
-    problems: &mut Vec<InputProblem>,
+    found: &mut Collected,
 ) {
     let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     if !seen.insert(canonical) {
-        problems.push(InputProblem {
+        found.problems.push(InputProblem {
             path: dir.display().to_string(),
             problem: Problem::new(
                 Severity::Warning,
@@ -125,7 +130,7 @@ fn walk(
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(io_problem(dir, &e));
+            found.problems.push(io_problem(dir, &e));
             return;
         }
     };
@@ -140,16 +145,15 @@ fn walk(
             continue;
         }
         match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, format, seen, memos, problems),
-            Ok(_) => {
-                if let Some(found) = MemoFormat::from_path(&path) {
-                    memos.push(MemoInput {
-                        format: format.filter(|_| found != MemoFormat::Pdf).unwrap_or(found),
-                        source: MemoSource::File(path),
-                    });
-                }
-            }
-            Err(e) => problems.push(io_problem(&path, &e)),
+            Ok(meta) if meta.is_dir() => walk(&path, format, seen, found),
+            Ok(_) => match MemoFormat::from_path(&path) {
+                Some(known) => found.memos.push(MemoInput {
+                    format: format.filter(|_| !known.is_binary()).unwrap_or(known),
+                    source: MemoSource::File(path),
+                }),
+                None => found.skipped.push(path),
+            },
+            Err(e) => found.problems.push(io_problem(&path, &e)),
         }
     }
 }
@@ -159,7 +163,8 @@ fn walk(
 pub struct MemoText {
     /// The decoded text (empty for a PDF memo).
     pub text: String,
-    /// A PDF memo's bytes, read by [`crate::pdf::read_memo`].
+    /// The bytes of a memo in a binary format (PDF, Word, OpenDocument),
+    /// read by [`crate::pdf::read_memo`] or [`crate::office::read_memo`].
     pub pdf: Option<Vec<u8>>,
     /// Warnings (fallback decoding, empty memo).
     pub warnings: Vec<Problem>,
@@ -206,7 +211,7 @@ pub fn read(input: &MemoInput) -> Result<MemoText, ReadFailure> {
             MAX_MEMO_BYTES / (1024 * 1024)
         )));
     }
-    if input.format == MemoFormat::Pdf {
+    if input.format.is_binary() {
         return Ok(MemoText {
             text: String::new(),
             pdf: Some(bytes),

@@ -41,6 +41,7 @@ pub mod interrupt;
 pub mod keys;
 mod memento;
 pub mod model;
+pub mod office;
 pub mod output;
 pub mod pdf;
 pub mod repair;

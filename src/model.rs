@@ -18,6 +18,11 @@ pub enum MemoFormat {
     Html,
     /// PDF, read natively (laid-out text, link annotations).
     Pdf,
+    /// Word (Office Open XML), read natively: body, notes, headers,
+    /// footers, hyperlinks and `HYPERLINK` fields.
+    Docx,
+    /// OpenDocument text, read natively.
+    Odt,
 }
 
 impl MemoFormat {
@@ -29,6 +34,8 @@ impl MemoFormat {
             "md" | "markdown" => Some(Self::Markdown),
             "html" | "htm" | "xhtml" => Some(Self::Html),
             "pdf" => Some(Self::Pdf),
+            "docx" => Some(Self::Docx),
+            "odt" => Some(Self::Odt),
             _ => None,
         }
     }
@@ -48,7 +55,79 @@ impl MemoFormat {
             Self::Markdown => "markdown",
             Self::Html => "html",
             Self::Pdf => "pdf",
+            Self::Docx => "docx",
+            Self::Odt => "odt",
         }
+    }
+
+    /// Whether memos of this format are files of another kind than text
+    /// (read from their bytes, not decoded as text).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Self::Pdf | Self::Docx | Self::Odt)
+    }
+}
+
+/// The part of a word processor's document an item stands in (`.docx`,
+/// `.odt`); its `line` then counts the part's paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// The body.
+    Body,
+    /// A footnote, by the number the document shows.
+    Footnote(u32),
+    /// An endnote, by its number.
+    Endnote(u32),
+    /// A page header.
+    Header,
+    /// A page footer.
+    Footer,
+}
+
+impl Part {
+    /// As the JSON report writes it: `body`, `footnote 3`, `header`.
+    pub fn name(self) -> String {
+        match self {
+            Self::Body => "body".to_owned(),
+            Self::Footnote(n) => format!("footnote {n}"),
+            Self::Endnote(n) => format!("endnote {n}"),
+            Self::Header => "header".to_owned(),
+            Self::Footer => "footer".to_owned(),
+        }
+    }
+
+    /// Where paragraph `paragraph` of the part stands, as a person looks
+    /// for it: `¶ 12`, `note 3`, `note 3 ¶ 2`, `endnote 1`, `header ¶ 1`.
+    pub fn label(self, paragraph: u32) -> String {
+        match (self.prefix(), self) {
+            (Some(note), Self::Footnote(_) | Self::Endnote(_)) if paragraph == 1 => note,
+            (Some(prefix), _) => format!("{prefix} ¶ {paragraph}"),
+            (None, _) => format!("¶ {paragraph}"),
+        }
+    }
+
+    /// Paragraphs `first` to `last` of the part: `¶ 12–14`, `note 3 ¶ 1–2`.
+    pub fn range_label(self, first: u32, last: u32) -> String {
+        match self.prefix() {
+            Some(prefix) => format!("{prefix} ¶ {first}–{last}"),
+            None => format!("¶ {first}–{last}"),
+        }
+    }
+
+    /// What names the part before its paragraph (none for the body).
+    fn prefix(self) -> Option<String> {
+        match self {
+            Self::Body => None,
+            Self::Footnote(n) => Some(format!("note {n}")),
+            Self::Endnote(n) => Some(format!("endnote {n}")),
+            Self::Header => Some("header".to_owned()),
+            Self::Footer => Some("footer".to_owned()),
+        }
+    }
+}
+
+impl Serialize for Part {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name())
     }
 }
 
@@ -57,6 +136,9 @@ impl MemoFormat {
 pub struct Position {
     /// The page, from 1, in a PDF memo; `line` then counts on that page.
     pub page: Option<u32>,
+    /// The part of a word processor's document (`.docx`, `.odt`); `line`
+    /// then counts its paragraphs and `column` the characters of one.
+    pub part: Option<Part>,
     /// 1-based line number.
     pub line: u32,
     /// 1-based column, in Unicode scalar values.
@@ -86,6 +168,9 @@ pub enum LinkKind {
     Cite,
     /// A PDF link annotation (its words are the link's `text`).
     Annotation,
+    /// A word processor's hyperlink (`.docx`: a `w:hyperlink` or a
+    /// `HYPERLINK` field; `.odt`: `text:a`); its words are the `text`.
+    Hyperlink,
 }
 
 /// What citecheck can do with a link's target.
@@ -335,6 +420,10 @@ pub struct Problem {
     /// The page of a PDF memo, with `line`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The part of a word processor's document, with `line` (its
+    /// paragraph).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<Part>,
     /// Where, when it concerns one spot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
@@ -351,6 +440,7 @@ impl Problem {
         Self {
             message: message.into(),
             page: None,
+            part: None,
             line: None,
             column: None,
             severity,
@@ -362,6 +452,7 @@ impl Problem {
         Self {
             message: message.into(),
             page: position.page,
+            part: position.part,
             line: Some(position.line),
             column: Some(position.column),
             severity,

@@ -184,6 +184,9 @@ pub fn apply(bytes: &[u8], format: MemoFormat, links: &[LinkResult], fixes: &mut
         }
         return bytes.to_vec();
     }
+    if matches!(format, MemoFormat::Docx | MemoFormat::Odt) {
+        return apply_office(bytes, format, links, fixes);
+    }
     if encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8) {
         for fix in fixes.iter_mut().filter(|f| f.applied) {
             fix.refuse("UTF-16 memos are not rewritten");
@@ -217,6 +220,113 @@ pub fn apply(bytes: &[u8], format: MemoFormat, links: &[LinkResult], fixes: &mut
     }
     out.extend_from_slice(&bytes[at..]);
     out
+}
+
+/// A Word or OpenDocument memo with its fixes made: each fixed link's
+/// stored target (a relationship, a field's instruction, an `xlink:href`)
+/// and, where they show the URL itself, its words; every other entry of
+/// the archive as it was. A URL printed in the text (on no hyperlink) and
+/// a capture beside a link are held back with the reason.
+fn apply_office(
+    bytes: &[u8],
+    format: MemoFormat,
+    links: &[LinkResult],
+    fixes: &mut [Fix],
+) -> Vec<u8> {
+    use crate::office;
+    let kind = if format == MemoFormat::Odt {
+        office::Kind::Odt
+    } else {
+        office::Kind::Docx
+    };
+    let memo = match office::read_memo(bytes, kind) {
+        Ok(memo) => memo,
+        Err(why) => {
+            for fix in fixes.iter_mut().filter(|f| f.applied) {
+                fix.refuse(format!("the memo cannot be read again: {why}"));
+            }
+            return bytes.to_vec();
+        }
+    };
+    let mut changes = Vec::new();
+    let mut changed = Vec::new();
+    for (i, fix) in fixes.iter_mut().enumerate().filter(|(_, f)| f.applied) {
+        let found = links
+            .get(fix.link)
+            .ok_or_else(|| "the link is not in the memo".to_owned())
+            .and_then(|link| office_link(&memo, link, fix));
+        match found {
+            Ok(link) => {
+                changes.push(office::Change {
+                    link,
+                    new: fix.new.clone(),
+                });
+                changed.push(i);
+            }
+            Err(why) => fix.refuse(why),
+        }
+    }
+    if changes.is_empty() {
+        return bytes.to_vec();
+    }
+    match office::rewrite(bytes, &changes) {
+        Ok((new, refused)) => {
+            for (i, why) in changed.into_iter().zip(refused) {
+                if let Some(why) = why {
+                    fixes[i].refuse(why);
+                }
+            }
+            new
+        }
+        Err(why) => {
+            for i in changed {
+                fixes[i].refuse(format!("the memo could not be rewritten: {why}"));
+            }
+            bytes.to_vec()
+        }
+    }
+}
+
+/// The hyperlink of an office memo a fix is for, found by its place (part,
+/// paragraph, character) and URL.
+fn office_link<'m>(
+    memo: &'m crate::office::OfficeMemo,
+    link: &LinkResult,
+    fix: &Fix,
+) -> Result<&'m crate::office::OfficeLink, String> {
+    if fix.kind == FixKind::ArchiveBeside {
+        return Err(
+            "Word and OpenDocument memos get no capture beside a link: it is in the report"
+                .to_owned(),
+        );
+    }
+    if link.kind != LinkKind::Hyperlink {
+        return Err(
+            "a URL typed in the document's text (on no hyperlink) is not rewritten:              replace it in the document"
+                .to_owned(),
+        );
+    }
+    let paragraph = memo
+        .paragraphs
+        .iter()
+        .filter(|p| Some(p.part) == link.part)
+        .nth(
+            usize::try_from(link.line)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(1),
+        )
+        .ok_or(NOT_FOUND)?;
+    let skip = usize::try_from(link.column.saturating_sub(1)).unwrap_or(usize::MAX);
+    let at = paragraph
+        .text
+        .char_indices()
+        .nth(skip)
+        .map_or(paragraph.text.len(), |(i, _)| i);
+    paragraph
+        .links
+        .iter()
+        .find(|l| l.words.start == at && l.target == link.url)
+        .ok_or_else(|| NOT_FOUND.to_owned())
 }
 
 /// A memo's bytes with what locating a link needs.
@@ -318,6 +428,8 @@ fn edit(
                 .collect())
         }
         LinkKind::Annotation => Err(PDF_NOT_REWRITTEN.to_owned()),
+        // Word and OpenDocument memos are rewritten by `apply_office`.
+        LinkKind::Hyperlink => Err(NOT_FOUND.to_owned()),
         LinkKind::Bare | LinkKind::Angle | LinkKind::Inline | LinkKind::Image => {
             let span = written_at(memo.bytes, at, &link.url).ok_or(NOT_FOUND)?;
             if !beside {

@@ -100,7 +100,9 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
             }
         }
         Ok((old, new)) if old != new => {
-            if dry_run {
+            if dry_run && format.is_some_and(MemoFormat::is_binary) {
+                diff.extend(corrections(memo, &fixes).into_bytes());
+            } else if dry_run {
                 diff.extend(unified_diff(&memo.path, &old, &new));
             } else if let Err(e) = write_memo(path, &new) {
                 memo.add_problem(Problem::new(
@@ -132,19 +134,30 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
     memo.fixes = fixes;
 }
 
-/// A PDF memo's corrections for the dry run's output, where `patch` skips
-/// them (lines before a diff's `---` are not part of it): where, the old
-/// URL, the new one, for an editor to carry into the source document.
+/// A binary memo's corrections for the dry run's output, where `patch`
+/// skips them (lines before a diff's `---` are not part of it): where, the
+/// old URL, the new one. A PDF's are for an editor to carry into the
+/// source document; a Word or OpenDocument memo's are what `fix` writes.
 fn corrections(memo: &MemoReport, fixes: &[crate::model::Fix]) -> String {
+    let pdf = memo.format == MemoFormat::Pdf.name();
     let mut out = String::new();
     for fix in fixes.iter().filter(|f| f.applied) {
-        let page = memo.links.get(fix.link).and_then(|l| l.page);
-        let at = match page {
-            Some(page) => format!("page {page}, line {}", fix.line),
-            None => format!("line {}", fix.line),
+        let link = memo.links.get(fix.link);
+        let at = match (
+            link.and_then(|l| l.page),
+            link.and_then(|l| l.place().label()),
+        ) {
+            (Some(page), _) => format!("page {page}, line {}", fix.line),
+            (None, Some(label)) if link.is_some_and(|l| l.part.is_some()) => label,
+            _ => format!("line {}", fix.line),
+        };
+        let note = if pdf {
+            " (PDF memos are not rewritten)"
+        } else {
+            ""
         };
         out.push_str(&format!(
-            "# {} ({at}): replace {} with {} (PDF memos are not rewritten)\n",
+            "# {} ({at}): replace {} with {}{note}\n",
             memo.path, fix.old, fix.new
         ));
     }

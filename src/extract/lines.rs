@@ -1,6 +1,6 @@
 //! Byte offsets → 1-based line and column, for every format's locations.
 
-use crate::model::Position;
+use crate::model::{Part, Position};
 
 /// Line starts of a text, for turning byte offsets into positions.
 #[derive(Debug, Clone)]
@@ -9,6 +9,9 @@ pub struct LineIndex<'a> {
     starts: Vec<usize>,
     /// For a PDF memo: (index of the page's first line, page number).
     pages: Vec<(usize, u32)>,
+    /// For a word processor's memo: (index of the part's first line, the
+    /// part); a line is a paragraph.
+    parts: Vec<(usize, Part)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -34,6 +37,7 @@ impl<'a> LineIndex<'a> {
             text,
             starts,
             pages: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -41,6 +45,14 @@ impl<'a> LineIndex<'a> {
     /// of each page's first line and the page's number.
     pub fn with_pages(mut self, pages: Vec<(usize, u32)>) -> Self {
         self.pages = pages;
+        self
+    }
+
+    /// Count lines (paragraphs) per part of a word processor's document:
+    /// `parts` holds, in order, the 0-based index of each part's first
+    /// line and the part.
+    pub fn with_parts(mut self, parts: Vec<(usize, Part)>) -> Self {
+        self.parts = parts;
         self
     }
 
@@ -57,8 +69,13 @@ impl<'a> LineIndex<'a> {
             0 => (None, 0),
             i => (Some(self.pages[i - 1].1), self.pages[i - 1].0),
         };
+        let (part, first) = match self.parts.partition_point(|&(first, _)| first <= line) {
+            0 => (None, first),
+            i => (Some(self.parts[i - 1].1), self.parts[i - 1].0),
+        };
         Position {
             page,
+            part,
             line: u32::try_from(line - first + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
         }

@@ -11,6 +11,7 @@ mod fragment;
 mod html;
 mod lines;
 mod markdown;
+mod office;
 mod pdf;
 mod quotes;
 mod text;
@@ -53,7 +54,9 @@ pub fn extract(text: &str, format: MemoFormat, options: &ExtractOptions) -> Extr
     let doc = match format {
         MemoFormat::Markdown => markdown::parse(text, options),
         MemoFormat::Html => html::parse(text, options),
-        MemoFormat::Text | MemoFormat::Pdf => text::parse(text, options),
+        MemoFormat::Text | MemoFormat::Pdf | MemoFormat::Docx | MemoFormat::Odt => {
+            text::parse(text, options)
+        }
     };
     finish(doc, &LineIndex::new(text), options)
 }
@@ -76,6 +79,15 @@ pub fn extract_pdf(memo: &crate::pdf::PdfMemo, options: &ExtractOptions) -> Extr
             message,
         ));
     }
+    finish(doc, &lines, options)
+}
+
+/// Extract every link, fragment and quote from a Word or OpenDocument memo
+/// as read: its paragraphs, hyperlinks and notes, with positions as part
+/// and paragraph.
+pub fn extract_office(memo: &crate::office::OfficeMemo, options: &ExtractOptions) -> Extraction {
+    let office::Parsed { doc, text, parts } = office::parse(memo, options);
+    let lines = LineIndex::new(&text).with_parts(parts);
     finish(doc, &lines, options)
 }
 

@@ -77,6 +77,56 @@ pub struct Summary {
     /// What `--preserve` did, per source (page): present only with it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preservation: Option<Preservation>,
+    /// Files the directories given held that are of no type citecheck
+    /// reads: present only when there were some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Skipped>,
+}
+
+/// Files skipped by type in directory walks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// How many of each extension (`.png`, `.doc`; `(none)` without one).
+    pub by_type: BTreeMap<String, usize>,
+    /// Their paths, in the order found.
+    pub files: Vec<String>,
+}
+
+impl Skipped {
+    /// The summary of `files`, `None` when there are none.
+    pub fn of(files: &[std::path::PathBuf]) -> Option<Self> {
+        if files.is_empty() {
+            return None;
+        }
+        let mut by_type = BTreeMap::new();
+        for file in files {
+            let kind = file.extension().map_or_else(
+                || "(none)".to_owned(),
+                |e| format!(".{}", e.to_string_lossy()),
+            );
+            *by_type.entry(kind.to_lowercase()).or_insert(0) += 1;
+        }
+        Some(Self {
+            by_type,
+            files: files.iter().map(|f| f.display().to_string()).collect(),
+        })
+    }
+
+    /// The run's notice of them: `skipped 3 files of types citecheck does
+    /// not read: 2 .png, 1 .doc (-v lists them)`.
+    pub fn notice(&self) -> String {
+        let kinds: Vec<String> = self
+            .by_type
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect();
+        let n = self.files.len();
+        format!(
+            "skipped {n} file{} of types citecheck does not read: {} (-v lists them)",
+            if n == 1 { "" } else { "s" },
+            kinds.join(", ")
+        )
+    }
 }
 
 /// What `--preserve` did, counted per source (a page cited by any memo;
@@ -129,6 +179,9 @@ pub struct MemoReport {
 pub struct Place {
     /// The page, in a PDF memo.
     pub page: Option<u32>,
+    /// The part of a word processor's document (`line` is then its
+    /// paragraph).
+    pub part: Option<crate::model::Part>,
     /// 1-based line (on the page, in a PDF memo).
     pub line: Option<u32>,
     /// 1-based column.
@@ -138,17 +191,35 @@ pub struct Place {
 impl Place {
     /// From its parts.
     pub fn new(page: Option<u32>, line: Option<u32>, column: Option<u32>) -> Self {
-        Self { page, line, column }
+        Self {
+            page,
+            part: None,
+            line,
+            column,
+        }
+    }
+
+    /// The same place, in `part` of a word processor's document.
+    pub fn in_part(self, part: Option<crate::model::Part>) -> Self {
+        Self { part, ..self }
     }
 
     /// Where a memo problem stands, when it says.
     pub fn of_problem(problem: &Problem) -> Self {
-        Self::new(problem.page, problem.line, problem.column)
+        Self::new(problem.page, problem.line, problem.column).in_part(problem.part)
     }
 
-    /// As reports write it: `line:column`, or `page:line` in a PDF memo
-    /// (where a column means little); `None` when unknown.
+    /// As reports write it: `line:column`, `page:line` in a PDF memo
+    /// (where a column means little), `¶ 12:5` or `note 3:5` in a word
+    /// processor's (paragraph, then character); `None` when unknown.
     pub fn label(&self) -> Option<String> {
+        if let (Some(part), Some(line)) = (self.part, self.line) {
+            let at = part.label(line);
+            return Some(match self.column {
+                Some(column) => format!("{at}:{column}"),
+                None => at,
+            });
+        }
         match (self.page, self.line, self.column) {
             (Some(page), Some(line), _) => Some(format!("{page}:{line}")),
             (None, Some(line), Some(column)) => Some(format!("{line}:{column}")),
@@ -171,6 +242,11 @@ pub struct LinkResult {
     /// The page, in a PDF memo (`line` then counts on the page).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The part of a word processor's document (`body`, `footnote 3`):
+    /// `line` then counts its paragraphs, `column` a paragraph's
+    /// characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<crate::model::Part>,
     /// 1-based line.
     pub line: u32,
     /// 1-based column, in characters.
@@ -227,6 +303,11 @@ pub struct QuoteResult {
     /// The page, in a PDF memo (`line` then counts on the page).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The part of a word processor's document (`body`, `footnote 3`):
+    /// `line` then counts its paragraphs, `column` a paragraph's
+    /// characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<crate::model::Part>,
     /// 1-based line of the opening mark.
     pub line: u32,
     /// 1-based column of the opening mark.
@@ -265,7 +346,7 @@ pub struct QuoteResult {
 impl LinkResult {
     /// Where the link is written.
     pub fn place(&self) -> Place {
-        Place::new(self.page, Some(self.line), Some(self.column))
+        Place::new(self.page, Some(self.line), Some(self.column)).in_part(self.part)
     }
 
     /// Combine a link occurrence with its outcome.
@@ -278,6 +359,7 @@ impl LinkResult {
             },
             text: link.text.clone(),
             page: link.position.page,
+            part: link.position.part,
             line: link.position.line,
             column: link.position.column,
             kind: link.kind,
@@ -302,7 +384,7 @@ impl LinkResult {
 impl QuoteResult {
     /// Where the opening mark stands.
     pub fn place(&self) -> Place {
-        Place::new(self.page, Some(self.line), Some(self.column))
+        Place::new(self.page, Some(self.line), Some(self.column)).in_part(self.part)
     }
 
     /// Where it stands as reports write it, with the note it cites:
@@ -327,6 +409,7 @@ impl QuoteResult {
                 .collect(),
             words: quote.words,
             page: quote.position.page,
+            part: quote.position.part,
             line: quote.position.line,
             column: quote.position.column,
             attribution: quote.attribution.clone(),
@@ -632,28 +715,32 @@ impl Entry<'_> {
 /// Several places as reports write them: runs of consecutive lines as
 /// `first–last`, on the same page in a PDF memo.
 pub fn places_label(places: &[Place]) -> String {
-    let mut runs: Vec<(Option<u32>, u32, u32)> = Vec::new();
+    type Run = ((Option<u32>, Option<crate::model::Part>), u32, u32);
+    let mut runs: Vec<Run> = Vec::new();
     for place in places {
         let Some(line) = place.line else { continue };
+        let region = (place.page, place.part);
         match runs.last_mut() {
-            Some((page, _, last))
-                if *page == place.page && (line == *last || line == *last + 1) =>
+            Some((last_region, _, last))
+                if *last_region == region && (line == *last || line == *last + 1) =>
             {
                 *last = line;
             }
-            _ => runs.push((place.page, line, line)),
+            _ => runs.push((region, line, line)),
         }
     }
     runs.iter()
-        .map(|&(page, first, last)| {
+        .map(|&((page, part), first, last)| {
             let lines = if first == last {
                 first.to_string()
             } else {
                 format!("{first}–{last}")
             };
-            match page {
-                Some(page) => format!("{page}:{lines}"),
-                None => lines,
+            match (page, part) {
+                (_, Some(part)) if first == last => part.label(first),
+                (_, Some(part)) => part.range_label(first, last),
+                (Some(page), None) => format!("{page}:{lines}"),
+                (None, None) => lines,
             }
         })
         .collect::<Vec<_>>()

@@ -67,6 +67,16 @@ pub fn render(report: &Report, out: &mut impl Write, options: TerminalOptions) -
             clean(notice)
         )?;
     }
+    if let Some(skipped) = report
+        .summary
+        .skipped
+        .as_ref()
+        .filter(|_| options.min_severity == Severity::Info)
+    {
+        for file in &skipped.files {
+            writeln!(out, "skipped: {}", clean(file))?;
+        }
+    }
     for memo in &report.memos {
         render_memo(memo, out, options, &painter)?;
     }

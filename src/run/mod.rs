@@ -15,8 +15,11 @@ use crate::config::Config;
 use crate::extract;
 use crate::input::{self, MemoInput};
 use crate::interrupt::Interrupt;
-use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict, Severity, Target};
-use crate::report::{LinkResult, MemoReport, QuoteResult, Report};
+use crate::model::{
+    Extraction, Link, LinkVerdict, MemoFormat, Quote, QuoteId, QuoteVerdict, Severity, Target,
+};
+use crate::office;
+use crate::report::{LinkResult, MemoReport, QuoteResult, Report, Skipped};
 use crate::store::Store;
 use crate::verify::digest::{Demand, PageDigest, QuoteCheck};
 use crate::verify::quote::PreparedQuote;
@@ -33,8 +36,10 @@ use url::Url;
 /// requests; the report is still built).
 pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     let started = Instant::now();
-    let mut memos = read_memos(config);
+    let (mut memos, skipped) = read_memos(config);
     let mut notices = Vec::new();
+    let skipped = Skipped::of(&skipped);
+    notices.extend(skipped.as_ref().map(Skipped::notice));
     let mut store = open_store(config, &mut notices);
     let mut network = None;
     let pages = fetch(config, interrupt, &memos, store.as_mut(), &mut network);
@@ -77,6 +82,7 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     report.notices = notices;
     report.interrupted = interrupted;
     report.summary.preservation = preservation;
+    report.summary.skipped = skipped;
     report
 }
 
@@ -181,8 +187,13 @@ impl MemoRun {
 
 /// Read and extract every memo, one at a time (a memo's text is dropped
 /// once extracted); the inputs that could not even be listed come first.
-fn read_memos(config: &Config) -> Vec<MemoRun> {
-    let (inputs, input_problems) = input::collect(&config.paths, config.input_format);
+/// Also the files of no type citecheck reads that directories held.
+fn read_memos(config: &Config) -> (Vec<MemoRun>, Vec<std::path::PathBuf>) {
+    let input::Collected {
+        memos: inputs,
+        problems: input_problems,
+        skipped,
+    } = input::collect(&config.paths, config.input_format);
     let mut memos: Vec<MemoRun> = input_problems
         .into_iter()
         .enumerate()
@@ -200,7 +211,7 @@ fn read_memos(config: &Config) -> Vec<MemoRun> {
             .enumerate()
             .map(|(i, memo)| read_memo(first + i, memo, config)),
     );
-    memos
+    (memos, skipped)
 }
 
 fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
@@ -216,18 +227,25 @@ fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
     for warning in text.warnings {
         memo.add_problem(warning);
     }
-    let extraction = match &text.pdf {
-        None => extract::extract(&text.text, memo_input.format, &config.extract),
-        Some(bytes) => match crate::pdf::read_memo(bytes) {
-            Ok(pdf) => extract::extract_pdf(&pdf, &config.extract),
-            Err(why) => {
-                memo.add_problem(crate::model::Problem::new(
-                    Severity::Error,
-                    format!("{}: {why}", memo_input.source.display()),
-                ));
-                return MemoRun::unread(index, memo);
-            }
-        },
+    let read = match (&text.pdf, memo_input.format) {
+        (None, format) => Ok(extract::extract(&text.text, format, &config.extract)),
+        (Some(bytes), MemoFormat::Docx) => crate::office::read_memo(bytes, office::Kind::Docx)
+            .map(|memo| extract::extract_office(&memo, &config.extract)),
+        (Some(bytes), MemoFormat::Odt) => crate::office::read_memo(bytes, office::Kind::Odt)
+            .map(|memo| extract::extract_office(&memo, &config.extract)),
+        (Some(bytes), _) => {
+            crate::pdf::read_memo(bytes).map(|pdf| extract::extract_pdf(&pdf, &config.extract))
+        }
+    };
+    let extraction = match read {
+        Ok(extraction) => extraction,
+        Err(why) => {
+            memo.add_problem(crate::model::Problem::new(
+                Severity::Error,
+                format!("{}: {why}", memo_input.source.display()),
+            ));
+            return MemoRun::unread(index, memo);
+        }
     };
     MemoRun {
         index,

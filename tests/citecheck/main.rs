@@ -12,6 +12,8 @@ mod fetching;
 mod fix;
 mod hostile;
 mod interrupt;
+mod office;
+mod office_writer;
 mod pdf;
 mod pdf_writer;
 mod preserve;
