@@ -84,9 +84,16 @@ pub fn to_value(report: &Report) -> Value {
             if let Some(column) = place.column {
                 region.insert("startColumn".into(), json!(column.max(1)));
             }
-            // In a PDF memo the line counts on its page.
+            // In a PDF memo the line counts on its page; in a word
+            // processor's, the paragraphs of its part.
             if let Some(page) = place.page {
                 region.insert("properties".into(), json!({"page": page}));
+            }
+            if let Some(part) = place.part {
+                region.insert(
+                    "properties".into(),
+                    json!({"part": part.name(), "place": place.label()}),
+                );
             }
             json!({
                 "ruleId": id,

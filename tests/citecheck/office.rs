@@ -274,6 +274,24 @@ fn word_shapes_are_read_as_a_reader_sees_them() {
     };
     assert_eq!(verdict("#conclusions"), "ok");
     assert_eq!(verdict("#nowhere"), "anchor_missing");
+    // SARIF carries the part and the place in the region's properties.
+    let out = crate::support::citecheck(
+        &["check", path.to_str().unwrap(), "--offline", "-f", "sarif"],
+        None,
+    );
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let regions: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["locations"][0]["physicalLocation"]["region"])
+        .collect();
+    assert!(
+        regions
+            .iter()
+            .any(|r| r["properties"]["place"] == "¶ 4:25" && r["properties"]["part"] == "body"),
+        "{regions:?}"
+    );
     let quotes: Vec<(&str, &str, &str)> = memo["quotes"]
         .as_array()
         .unwrap()
