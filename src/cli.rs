@@ -53,6 +53,30 @@ pub enum Command {
     /// Show, per memo, what changed between recorded runs: new findings,
     /// fixed ones, and since when each failing item has failed.
     History(HistoryArgs),
+    /// Combine the JSON reports of a sharded run (`check --shard K/N`)
+    /// into one report, in every format, with one exit code.
+    Merge(MergeArgs),
+}
+
+/// `citecheck merge`: the shards' JSON reports and the reports to write.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The JSON reports (`check -f json=PATH`), one per shard.
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    /// Report format, and optionally the file to write it to
+    /// (`FORMAT=PATH`); repeat for several.
+    #[arg(short = 'f', long, value_name = "FORMAT[=PATH]", value_parser = Output::parse)]
+    pub format: Vec<Output>,
+    /// Write the report given without `=PATH` to this file.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Fail (exit code 1) on findings at this level and above.
+    #[arg(long, value_name = "LEVEL", default_value = "error", value_parser = values::fail_level)]
+    pub fail_on: Severity,
+    /// Show every item, including those that are fine.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// `citecheck fix`: the options of `check`, and how to fix.
@@ -141,6 +165,12 @@ pub struct CheckArgs {
     /// plain text for standard input).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<MemoFormat>,
+
+    /// Check only the K-th of N deterministic parts of the memos (for a CI
+    /// matrix; a memo's part depends on its path alone), as `2/4`; merge
+    /// the parts' JSON reports with `citecheck merge`.
+    #[arg(long, value_name = "K/N", value_parser = values::shard)]
+    pub shard: Option<crate::input::Shard>,
 
     /// Resolve relative links against this URL.
     #[arg(long, value_name = "URL", value_parser = absolute_url)]

@@ -128,6 +128,8 @@ pub struct Config {
     pub paths: Vec<PathBuf>,
     /// Read every memo in this format instead of guessing from extensions.
     pub input_format: Option<MemoFormat>,
+    /// Check only this part of the memos (`--shard`).
+    pub shard: Option<crate::input::Shard>,
     /// What extraction finds.
     pub extract: ExtractOptions,
     /// Extract and report without touching the network.
@@ -207,6 +209,7 @@ impl Default for Config {
             archive_url: url::Url::parse(crate::wayback::DEFAULT_ARCHIVE_URL)
                 .expect("the default archive URL parses"),
             as_of: None,
+            shard: None,
             preserve: None,
             render: crate::fetch::render::RenderSettings::default(),
             progress: false,

@@ -41,6 +41,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A report to merge could not be read.
+    #[error("cannot read the report {path}: {reason}")]
+    ReadReport {
+        /// The report's path.
+        path: PathBuf,
+        /// Why (I/O, not JSON, another schema version).
+        reason: String,
+    },
     /// The page cache cannot be used.
     #[error("{0}")]
     Cache(String),

@@ -27,10 +27,11 @@ impl Recorded {
 }
 
 /// One item that changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Change {
     /// `link` or `quote`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::report::json::item_kind")]
+    pub kind: crate::report::json::Name,
     /// The URL or the quotation.
     pub subject: String,
     /// Its verdict now.
@@ -40,10 +41,11 @@ pub struct Change {
 }
 
 /// A link or quote at error level since an earlier run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FailingSince {
     /// `link` or `quote`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::report::json::item_kind")]
+    pub kind: crate::report::json::Name,
     /// The URL or the quotation.
     pub subject: String,
     /// When the first run of its current streak saw it (HTTP date).
@@ -51,7 +53,7 @@ pub struct FailingSince {
 }
 
 /// A memo's changes since an earlier run.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct Changes {
     /// When the earlier run was (HTTP date).
     pub since_run: String,

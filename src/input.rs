@@ -62,6 +62,44 @@ pub struct Collected {
     pub skipped: Vec<PathBuf>,
 }
 
+/// One of `count` deterministic parts of a memo set (`--shard K/N`, for a
+/// CI matrix): the part a path falls in depends on the path alone, so
+/// adding memos never moves the others to another part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which part, from 1.
+    pub index: u32,
+    /// How many parts.
+    pub count: u32,
+}
+
+impl Shard {
+    /// Whether `path` (as given or found) is in this part: by the first
+    /// eight bytes of its SHA-256. Standard input is in the first.
+    pub fn holds(self, path: &str) -> bool {
+        use sha2::Digest as _;
+        if path == "-" {
+            return self.index == 1;
+        }
+        let digest = sha2::Sha256::digest(path.as_bytes());
+        let mut head = [0; 8];
+        head.copy_from_slice(&digest[..8]);
+        u64::from_be_bytes(head) % u64::from(self.count) == u64::from(self.index - 1)
+    }
+}
+
+impl Collected {
+    /// Only what is in `shard`: memos, problems and skipped files alike.
+    pub fn shard(mut self, shard: Shard) -> Self {
+        self.memos
+            .retain(|memo| shard.holds(&memo.source.display()));
+        self.problems.retain(|problem| shard.holds(&problem.path));
+        self.skipped
+            .retain(|file| shard.holds(&file.display().to_string()));
+        self
+    }
+}
+
 /// Expand paths into memos: files as given, directories recursively
 /// (known extensions only, the others listed as skipped; hidden entries
 /// passed over, symbolic-link loops detected), `-` for standard input.

@@ -30,6 +30,17 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             };
         }
+        Command::Merge(args) => {
+            return match command::merge::run(&args, terminal()) {
+                Ok(merged) => {
+                    for line in &merged.stderr {
+                        print_err(line);
+                    }
+                    ExitCode::from(merged.exit.code())
+                }
+                Err(e) => fail(&e),
+            };
+        }
         Command::Check(args) => {
             let interrupt = Interrupt::new();
             on_signals(&interrupt);

@@ -125,6 +125,27 @@ impl Part {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Part {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        let number = |rest: &str| rest.parse::<u32>().ok();
+        match name.split_once(' ') {
+            None if name == "body" => Ok(Self::Body),
+            None if name == "header" => Ok(Self::Header),
+            None if name == "footer" => Ok(Self::Footer),
+            Some(("footnote", n)) if number(n).is_some() => {
+                Ok(Self::Footnote(number(n).unwrap_or(0)))
+            }
+            Some(("endnote", n)) if number(n).is_some() => {
+                Ok(Self::Endnote(number(n).unwrap_or(0)))
+            }
+            _ => Err(serde::de::Error::custom(format!(
+                "{name:?} is no part of a document"
+            ))),
+        }
+    }
+}
+
 impl Serialize for Part {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.name())
@@ -146,7 +167,7 @@ pub struct Position {
 }
 
 /// How a link was written in the memo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LinkKind {
@@ -326,7 +347,7 @@ impl Segment {
 }
 
 /// How a quote's candidate sources were chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pairing {
     /// The `cite` attribute of the quote's element.
@@ -389,7 +410,9 @@ pub struct Quote {
 }
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Nothing to do.
@@ -413,7 +436,7 @@ impl Severity {
 
 /// A problem with a memo or one of its items that is not a verdict on a
 /// source: unreadable file, undecodable text, unterminated quote…
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Human message, lower case.
     pub message: String,
@@ -487,7 +510,7 @@ pub struct Extraction {
 }
 
 /// The verdict on one link occurrence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LinkVerdict {
@@ -554,7 +577,7 @@ impl LinkVerdict {
 }
 
 /// The verdict on one quotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum QuoteVerdict {
@@ -654,6 +677,14 @@ impl Verdict {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Verdict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Self::by_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("{name:?} is no verdict")))
+    }
+}
+
 impl Serialize for Verdict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
@@ -661,7 +692,7 @@ impl Serialize for Verdict {
 }
 
 /// What a fix does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum FixKind {
     /// A permanent redirect's end replaces the link.
@@ -675,7 +706,7 @@ pub enum FixKind {
 }
 
 /// One replacement, applied or not.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Fix {
     /// The link's line.
     pub line: u32,

@@ -56,6 +56,18 @@ pub(crate) fn fail_level(text: &str) -> Result<Severity, String> {
     }
 }
 
+/// A shard, `K/N` with 1 ≤ K ≤ N.
+pub(crate) fn shard(text: &str) -> Result<crate::input::Shard, String> {
+    let (index, count) = text
+        .split_once('/')
+        .ok_or_else(|| format!("{text:?} is not K/N (as 2/4)"))?;
+    let parse = |n: &str| n.trim().parse::<u32>().ok().filter(|n| *n > 0);
+    match (parse(index), parse(count)) {
+        (Some(index), Some(count)) if index <= count => Ok(crate::input::Shard { index, count }),
+        _ => Err(format!("{text:?} is not K/N with 1 ≤ K ≤ N (as 2/4)")),
+    }
+}
+
 /// When pages are rendered in a browser: `never`, `auto` or `always`.
 pub(crate) fn render_mode(text: &str) -> Result<crate::fetch::render::RenderMode, String> {
     use crate::fetch::render::RenderMode;

@@ -79,6 +79,7 @@ pub fn config(
     };
     let mut config = Config {
         input_format: args.input_format,
+        shard: args.shard,
         extract: ExtractOptions {
             base_url: args.base_url.clone(),
             min_quote_words: args.min_quote_words,
@@ -175,7 +176,10 @@ fn fetch_settings(args: &CheckArgs) -> FetchSettings {
 
 /// The outputs: `--format`s (terminal by default), `--output` giving the
 /// file of the one without a path.
-fn outputs(mut formats: Vec<Output>, output: Option<PathBuf>) -> Result<Vec<Output>, Error> {
+pub(crate) fn outputs(
+    mut formats: Vec<Output>,
+    output: Option<PathBuf>,
+) -> Result<Vec<Output>, Error> {
     if formats.is_empty() {
         formats.push(Output {
             format: ReportFormat::Terminal,

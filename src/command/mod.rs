@@ -7,6 +7,7 @@ pub mod cache;
 pub mod check;
 pub mod fix;
 pub mod history;
+pub mod merge;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

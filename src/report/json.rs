@@ -1,10 +1,149 @@
-//! The JSON report (schema version 1, `docs/report-schema.md`).
+//! The JSON report (schema version 1, `docs/report-schema.md`): writing
+//! it, and reading it back (`citecheck merge`), which takes reports of
+//! this schema version only and ignores fields it does not know (a newer
+//! citecheck only adds fields).
 
-use super::Report;
+use super::{MemoReport, Preservation, Report, SCHEMA_VERSION, Skipped};
+use serde::{Deserialize, Deserializer};
 use std::io::{self, Write};
 
 /// Write the report as pretty-printed JSON followed by a newline.
 pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     out.write_all(b"\n")
+}
+
+/// A JSON report as read back: what a merged report is made of (the
+/// summary's counts are recomputed from the memos).
+#[derive(Debug, Deserialize)]
+pub struct Read {
+    schema_version: u32,
+    summary: ReadSummary,
+    /// The memos, in the report's order.
+    pub memos: Vec<MemoReport>,
+    #[serde(default)]
+    notices: Vec<String>,
+    #[serde(default)]
+    interrupted: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReadSummary {
+    elapsed_ms: u64,
+    #[serde(default)]
+    preservation: Option<Preservation>,
+    #[serde(default)]
+    skipped: Option<Skipped>,
+}
+
+/// Read a JSON report (`name` says which, in errors).
+pub fn read(text: &str, name: &str) -> Result<Read, String> {
+    let read: Read = serde_json::from_str(text)
+        .map_err(|e| format!("{name} is not a citecheck JSON report: {e}"))?;
+    if read.schema_version != SCHEMA_VERSION {
+        return Err(format!(
+            "{name} is a report of schema version {}; this citecheck reads version {SCHEMA_VERSION}",
+            read.schema_version
+        ));
+    }
+    Ok(read)
+}
+
+/// One report of several read back (the shards of one run): every memo,
+/// in path order (compared component by component: the order one walk of
+/// their directory gives; a path given on the command line that could not
+/// be listed sorts among them, where one run lists it first), the summary
+/// counted again over them all; the
+/// elapsed time is the longest part's (shards run side by side),
+/// preservation counts and skipped files added up, notices each once.
+pub fn merge(parts: Vec<Read>) -> Report {
+    let elapsed = parts
+        .iter()
+        .map(|p| p.summary.elapsed_ms)
+        .max()
+        .unwrap_or(0);
+    let mut notices: Vec<String> = Vec::new();
+    let mut interrupted = false;
+    let mut preservation: Option<Preservation> = None;
+    let mut skipped: Option<Skipped> = None;
+    let mut memos = Vec::new();
+    for part in parts {
+        interrupted |= part.interrupted;
+        for notice in part.notices {
+            if !notices.contains(&notice) {
+                notices.push(notice);
+            }
+        }
+        if let Some(more) = part.summary.preservation {
+            let sum = preservation.get_or_insert_with(Preservation::default);
+            sum.preserved += more.preserved;
+            sum.already_preserved += more.already_preserved;
+            sum.not_preserved += more.not_preserved;
+            for (why, n) in more.why_not {
+                *sum.why_not.entry(why).or_default() += n;
+            }
+        }
+        if let Some(more) = part.summary.skipped {
+            let sum = skipped.get_or_insert_with(Skipped::default);
+            for (kind, n) in more.by_type {
+                *sum.by_type.entry(kind).or_default() += n;
+            }
+            sum.files.extend(more.files);
+        }
+        memos.extend(part.memos);
+    }
+    // Each shard's skipped-files notice speaks for its part: one for all.
+    if let Some(skipped) = &skipped {
+        notices.retain(|n| !n.starts_with("skipped "));
+        notices.insert(0, skipped.notice());
+    }
+    memos.sort_by(|a, b| std::path::Path::new(&a.path).cmp(std::path::Path::new(&b.path)));
+    let mut report = Report::new(memos, elapsed);
+    report.notices = notices;
+    report.interrupted = interrupted;
+    report.summary.preservation = preservation;
+    report.summary.skipped = skipped;
+    report
+}
+
+/// A name out of a fixed set (a memo format, a kind), as the static
+/// string the report holds. An alias, not `&'static str` written out:
+/// serde's derive takes a written-out `&str` field for one borrowed from
+/// the input, which a report read from a file cannot lend.
+pub type Name = &'static str;
+
+/// One of the names `names` has, as the static string it is.
+fn one_of<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    names: &[&'static str],
+    what: &str,
+) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    names
+        .iter()
+        .find(|n| **n == name)
+        .copied()
+        .ok_or_else(|| serde::de::Error::custom(format!("{name:?} is no {what}")))
+}
+
+/// A memo's `format`.
+pub(crate) fn format<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    crate::model::MemoFormat::by_name(&name)
+        .map(crate::model::MemoFormat::name)
+        .ok_or_else(|| serde::de::Error::custom(format!("{name:?} is no memo format")))
+}
+
+/// A fragment's `kind`.
+pub(crate) fn fragment_kind<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<&'static str, D::Error> {
+    one_of(deserializer, &["anchor", "text"], "fragment kind")
+}
+
+/// A change's `kind`.
+pub(crate) fn item_kind<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<&'static str, D::Error> {
+    one_of(deserializer, &["link", "quote"], "kind of item")
 }

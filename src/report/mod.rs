@@ -34,7 +34,7 @@ pub struct Report {
     pub memos: Vec<MemoReport>,
     /// Things about the run itself the user should know (a cache set
     /// aside or not used); absent when there are none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
     /// Whether the run was interrupted (Ctrl-C, SIGTERM) before it
     /// checked everything; absent when it was not.
@@ -84,7 +84,7 @@ pub struct Summary {
 }
 
 /// Files skipped by type in directory walks.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// How many of each extension (`.png`, `.doc`; `(none)` without one).
     pub by_type: BTreeMap<String, usize>,
@@ -131,7 +131,7 @@ impl Skipped {
 
 /// What `--preserve` did, counted per source (a page cited by any memo;
 /// a redirected link's source is where it ends).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Preservation {
     /// Sources a new capture was made of.
     pub preserved: usize,
@@ -144,12 +144,13 @@ pub struct Preservation {
 }
 
 /// One memo's results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct MemoReport {
     /// The path as given, or `-` for standard input.
     pub path: String,
-    /// `text`, `markdown`, `html` or `pdf`.
-    pub format: &'static str,
+    /// `text`, `markdown`, `html`, `pdf`, `docx` or `odt`.
+    #[serde(deserialize_with = "json::format")]
+    pub format: json::Name,
     /// Problems with the memo itself at error level (unreadable, binary…).
     pub errors: Vec<Problem>,
     /// Problems at warning level (fallback decoding, unterminated quote…).
@@ -166,11 +167,11 @@ pub struct MemoReport {
     pub changes: Option<crate::history::Changes>,
     /// What `citecheck fix` changed, or would change, and what it held
     /// back (empty for `check`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<crate::model::Fix>,
-    /// Whether reading the memo failed on I/O (not in JSON: it only
-    /// decides the exit code).
-    #[serde(skip)]
+    /// Whether reading the memo failed on I/O: it decides the exit code
+    /// (2), so it is in JSON when true, for `citecheck merge`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub io_failed: bool,
 }
 
@@ -230,7 +231,7 @@ impl Place {
 }
 
 /// A link occurrence with its verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LinkResult {
     /// The URL as written in the memo.
     pub url: String,
@@ -280,10 +281,11 @@ pub struct LinkResult {
 }
 
 /// A link's fragment in the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FragmentResult {
     /// `anchor` or `text`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "json::fragment_kind")]
+    pub kind: json::Name,
     /// The decoded anchor id, or the text directive as written.
     pub value: String,
     /// Whether the page holds it; `null` when not checked.
@@ -291,7 +293,7 @@ pub struct FragmentResult {
 }
 
 /// A quotation with its verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct QuoteResult {
     /// The quoted text as written (line breaks folded).
     pub text: String,

@@ -189,11 +189,15 @@ impl MemoRun {
 /// once extracted); the inputs that could not even be listed come first.
 /// Also the files of no type citecheck reads that directories held.
 fn read_memos(config: &Config) -> (Vec<MemoRun>, Vec<std::path::PathBuf>) {
+    let mut collected = input::collect(&config.paths, config.input_format);
+    if let Some(shard) = config.shard {
+        collected = collected.shard(shard);
+    }
     let input::Collected {
         memos: inputs,
         problems: input_problems,
         skipped,
-    } = input::collect(&config.paths, config.input_format);
+    } = collected;
     let mut memos: Vec<MemoRun> = input_problems
         .into_iter()
         .enumerate()

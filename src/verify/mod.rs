@@ -15,7 +15,7 @@ pub(crate) mod status;
 use crate::model::{Link, LinkVerdict, QuoteVerdict, Target};
 
 /// Where a suggested replacement URL comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestionSource {
     /// The end of a permanent redirect.
@@ -25,7 +25,7 @@ pub enum SuggestionSource {
 }
 
 /// A replacement for a link.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suggestion {
     /// The URL to use instead.
     pub url: String,
@@ -42,7 +42,7 @@ pub struct Suggestion {
 
 /// An archived copy that preserves a link's page (`--preserve`): one made
 /// by this run, or one that already counted.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PreservedCapture {
     /// The capture, as people view it.
     pub url: String,
@@ -55,7 +55,7 @@ pub struct PreservedCapture {
 }
 
 /// A quote checked again on an archived copy of its source.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArchivedQuote {
     /// The archived copy, as people view it.
     pub url: String,

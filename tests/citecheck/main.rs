@@ -21,4 +21,5 @@ mod quotes;
 mod reports;
 mod script_pages;
 mod server;
+mod shard;
 mod support;
