@@ -436,7 +436,8 @@ fn moved_site() -> Server {
         "/old" => Reply::redirect(301, "/new"),
         "/old-field" => Reply::redirect(301, "/new-field"),
         "/old-odt" => Reply::redirect(301, "/new-odt"),
-        "/new" | "/new-field" | "/new-odt" => Reply::html(
+        "/old-note" => Reply::redirect(301, "/new-note"),
+        "/new" | "/new-field" | "/new-odt" | "/new-note" => Reply::html(
             200,
             &format!(
                 "<html><head><title>{path}</title></head><body><h1>The page at {path}</h1>\
@@ -454,7 +455,7 @@ fn fix_rewrites_word_links_and_copies_every_other_entry() {
     let field = site.url("/old-field");
     let body = [
         paragraph(&format!(
-            "{}<w:hyperlink r:id=\"rIdOld\">{}</w:hyperlink>{}",
+            "{}<w:hyperlink r:id=\"rIdOld\">{}</w:hyperlink>{}<w:r><w:footnoteReference w:id=\"3\"/></w:r>",
             run("The report moved: "),
             run("the report"),
             run(".")
@@ -473,8 +474,17 @@ fn fix_rewrites_word_links_and_copies_every_other_entry() {
         )),
     ]
     .concat();
+    // The usual citation: a hyperlink in a footnote, through the
+    // footnotes part's own relationships.
+    let note = site.url("/old-note");
     let doc = Docx {
         body,
+        footnotes: Some(format!(
+            "<w:footnote w:id=\"3\"><w:p><w:r><w:footnoteRef/></w:r>{}<w:hyperlink r:id=\"rIdNote\">{}</w:hyperlink></w:p></w:footnote>",
+            run(" Minutes, "),
+            run("the minutes")
+        )),
+        footnote_links: vec![("rIdNote".to_owned(), note.clone())],
         header: Some(paragraph(&run("A header left alone"))),
         links: vec![("rIdOld".to_owned(), old.clone())],
         ..Docx::default()
@@ -528,7 +538,7 @@ fn fix_rewrites_word_links_and_copies_every_other_entry() {
     let report: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     let fixes = report["memos"][0]["fixes"].as_array().unwrap();
-    assert_eq!(fixes.len(), 2, "{fixes:?}");
+    assert_eq!(fixes.len(), 3, "{fixes:?}");
     assert!(fixes.iter().all(|f| f["applied"] == true), "{fixes:?}");
     let fixed = std::fs::read(&memo).unwrap();
     // Every entry but the two that hold the targets is the same, byte for
@@ -542,7 +552,7 @@ fn fix_rewrites_word_links_and_copies_every_other_entry() {
         assert_eq!(method, new_method, "{name}");
         let changed = matches!(
             name.as_str(),
-            "word/_rels/document.xml.rels" | "word/document.xml"
+            "word/_rels/document.xml.rels" | "word/document.xml" | "word/_rels/footnotes.xml.rels"
         );
         assert_eq!(raw != new_raw, changed, "{name}");
     }
@@ -577,8 +587,20 @@ fn fix_rewrites_word_links_and_copies_every_other_entry() {
         .iter()
         .map(|l| l["url"].as_str().unwrap())
         .collect();
-    let (new, new_field) = (site.url("/new"), site.url("/new-field"));
-    assert_eq!(urls, vec![new.as_str(), new_field.as_str()]);
+    let (new, new_field, new_note) = (
+        site.url("/new"),
+        site.url("/new-field"),
+        site.url("/new-note"),
+    );
+    assert_eq!(
+        urls,
+        vec![new.as_str(), new_field.as_str(), new_note.as_str()]
+    );
+    let note_rels = entry_text(&fixed, "word/_rels/footnotes.xml.rels");
+    assert!(
+        note_rels.contains(&format!("Target=\"{new_note}\"")),
+        "{note_rels}"
+    );
     libreoffice_opens(&memo);
 }
 
