@@ -318,3 +318,64 @@ fn rendered_pages_are_cached_like_fetched_ones() {
     );
     assert_eq!(first, second);
 }
+
+#[test]
+fn renders_are_capped_at_render_concurrency() {
+    // Three shells whose script waits a second for its text: rendered one
+    // at a time, each page's data request comes a second or more after
+    // the one before (a busy machine only widens the gaps).
+    let site = Server::start(|path, _| match path {
+        "/app.js" => script(
+            "fetch('/api' + location.pathname).then(function (r) { return r.text(); })\n\
+             .then(function (t) { document.getElementById('__next').textContent = t; });\n",
+        ),
+        p if p.starts_with("/api/") => Reply::After(
+            std::time::Duration::from_secs(1),
+            Box::new(Reply::html(
+                200,
+                "The harbour authority raised the fees for night berths by a third.",
+            )),
+        ),
+        _ => Reply::html(200, &shell("")),
+    });
+    let base = site.url("");
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.md");
+    std::fs::write(
+        &memo,
+        format!(
+            "One “raised the fees for night berths” ([a]({base}/one)).\n\n\
+             Two “raised the fees for night berths” ([b]({base}/two)).\n\n\
+             Three “raised the fees for night berths” ([c]({base}/three)).\n"
+        ),
+    )
+    .unwrap();
+    let (report, _) = check_memo(
+        &memo,
+        &[
+            "--no-archive",
+            "--max-retries",
+            "0",
+            "--render",
+            "auto",
+            "--render-concurrency",
+            "1",
+        ],
+    );
+    for quote in report["memos"][0]["quotes"].as_array().unwrap() {
+        assert_eq!(quote["verdict"], "found", "{quote}");
+    }
+    let mut times: Vec<std::time::Instant> = ["/api/one", "/api/two", "/api/three"]
+        .iter()
+        .flat_map(|p| site.times(p))
+        .collect();
+    times.sort();
+    assert_eq!(times.len(), 3, "each page's data asked once");
+    for pair in times.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= std::time::Duration::from_millis(950),
+            "two renders ran at once: {:?} apart",
+            pair[1] - pair[0]
+        );
+    }
+}
