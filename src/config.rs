@@ -181,6 +181,14 @@ pub struct Config {
     pub cache: Option<CacheSettings>,
 }
 
+impl Config {
+    /// The archives the run asks: the Wayback Machine, then each Memento
+    /// archive.
+    pub fn archives(&self) -> impl Iterator<Item = &url::Url> {
+        std::iter::once(&self.archive_url).chain(&self.memento_archives)
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {

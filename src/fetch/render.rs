@@ -80,6 +80,17 @@ impl Default for RenderSettings {
     }
 }
 
+/// Which pages at `url` are rendered under `mode` in a run that asks
+/// `archives`: none on an archive (a capture is read as the archive kept
+/// it; its scripts would reach the live site).
+pub(crate) fn mode_at(mode: RenderMode, archives: &[Url], url: &Url) -> RenderMode {
+    if archives.iter().any(|a| a.origin() == url.origin()) {
+        RenderMode::Never
+    } else {
+        mode
+    }
+}
+
 /// The response the fetcher had for a page, handed to the browser in
 /// place of fetching the page again.
 #[derive(Debug, Clone)]
@@ -105,6 +116,8 @@ pub(crate) struct Rendered {
 pub(crate) struct Renderer {
     settings: RenderSettings,
     allow_private: bool,
+    /// The archives the run asks (see [`mode_at`]).
+    archives: Vec<Url>,
     browser: tokio::sync::OnceCell<Result<Launched, String>>,
     slots: tokio::sync::Semaphore,
 }
@@ -128,20 +141,27 @@ impl Drop for Launched {
 }
 
 impl Renderer {
-    /// A renderer with `settings`; `allow_private` as the fetcher's.
-    pub(crate) fn new(settings: RenderSettings, allow_private: bool) -> Self {
+    /// A renderer with `settings`; `allow_private` as the fetcher's;
+    /// `archives`, the archives the run asks (their captures are never
+    /// rendered).
+    pub(crate) fn new(
+        settings: RenderSettings,
+        allow_private: bool,
+        archives: impl IntoIterator<Item = Url>,
+    ) -> Self {
         let slots = tokio::sync::Semaphore::new(settings.concurrency.max(1));
         Self {
             settings,
             allow_private,
+            archives: archives.into_iter().collect(),
             browser: tokio::sync::OnceCell::new(),
             slots,
         }
     }
 
-    /// Which pages are rendered.
-    pub(crate) fn mode(&self) -> RenderMode {
-        self.settings.mode
+    /// Which pages at `url` are rendered.
+    pub(crate) fn mode_for(&self, url: &Url) -> RenderMode {
+        mode_at(self.settings.mode, &self.archives, url)
     }
 
     /// Render `url` (HTTP or HTTPS), whose response the fetcher had as
@@ -423,4 +443,39 @@ fn running_as_root() -> bool {
             .and_then(|ids| ids.split_whitespace().nth(1))
             == Some("0")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_on_the_runs_archives_are_never_rendered() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let archives = [
+            u("https://web.archive.org"),
+            u("http://127.0.0.3:8080/memento/"),
+        ];
+        let live = u("https://news.test/story");
+        assert_eq!(
+            mode_at(RenderMode::Auto, &archives, &live),
+            RenderMode::Auto
+        );
+        let capture = u("https://web.archive.org/web/2019id_/https://news.test/story");
+        assert_eq!(
+            mode_at(RenderMode::Always, &archives, &capture),
+            RenderMode::Never
+        );
+        let memento = u("http://127.0.0.3:8080/memento/20190101/https://news.test/");
+        assert_eq!(
+            mode_at(RenderMode::Auto, &archives, &memento),
+            RenderMode::Never
+        );
+        // Another port of the same host is another origin.
+        let other = u("http://127.0.0.3:9090/story");
+        assert_eq!(
+            mode_at(RenderMode::Auto, &archives, &other),
+            RenderMode::Auto
+        );
+    }
 }

@@ -45,8 +45,10 @@ impl Network {
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-        let renderer = (config.render.mode != RenderMode::Never)
-            .then(|| Renderer::new(config.render.clone(), config.fetch.allow_private));
+        let renderer = (config.render.mode != RenderMode::Never).then(|| {
+            let archives = config.archives().cloned();
+            Renderer::new(config.render.clone(), config.fetch.allow_private, archives)
+        });
         let table = Table::new(
             fetcher,
             text_wanted,
@@ -387,6 +389,7 @@ pub(super) fn from_store(
         return pages;
     };
     let now = crate::date::now();
+    let archives: Vec<Url> = config.archives().cloned().collect();
     let asked: Vec<(Url, Demand)> = demands.drain().collect();
     let urls: Vec<&str> = asked.iter().map(|(url, _)| url.as_str()).collect();
     let found = store.get_many(&urls, settings, now, |at, cached| {
@@ -397,7 +400,8 @@ pub(super) fn from_store(
         }
         // Read without rendering, in a run that would render it: render it.
         let rendered = matches!(cached.read.rendering, Some(Rendering::Rendered { .. }));
-        if !rendered && super::table::to_render(config.render.mode, &cached.read) {
+        let mode = crate::fetch::render::mode_at(config.render.mode, &archives, url);
+        if !rendered && super::table::to_render(mode, &cached.read) {
             return None;
         }
         let CachedPage { page, read } = cached;

@@ -365,10 +365,10 @@ impl Table {
         // its body is freed at once; a large one on the blocking pool, so
         // the I/O threads go on meanwhile. The body of a page that is to be
         // rendered is kept for the browser (it is not fetched again).
-        let mode = match &self.renderer {
-            Some(renderer) if !self.is_archived(&page.final_url) => renderer.mode(),
-            _ => RenderMode::Never,
-        };
+        let mode = self
+            .renderer
+            .as_ref()
+            .map_or(RenderMode::Never, |r| r.mode_for(&page.final_url));
         let read_once = move |response: Response| {
             let read = digest::read(&response, wants_text);
             let body = to_render(mode, &read)
@@ -416,13 +416,6 @@ impl Table {
         });
         self.publish(&page, &read, owned);
         fetched
-    }
-
-    /// Whether `url` is on the run's archive (its captures are read as the
-    /// archive kept them, never rendered: their scripts would reach the
-    /// live site).
-    fn is_archived(&self, url: &Url) -> bool {
-        url.origin() == self.archive.origin()
     }
 
     /// Render `url` (the browser is handed `document`, the body the server
