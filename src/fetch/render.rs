@@ -10,10 +10,10 @@
 //!
 //! The browser is launched once per run, on the first page that needs it,
 //! through the DevTools protocol (`chromiumoxide`), with a profile of its
-//! own that is removed when the run ends. Every request a rendered page
-//! makes (the page itself, its scripts, images, `fetch` calls, frames) is
-//! paused by the protocol's `Fetch` domain and let through only when the
-//! address guard allows its host ([`guard::refused`]), so a page cannot
+//! own that is removed when the run ends. Every other request a rendered
+//! page makes (its scripts, images, `fetch` calls, frames) is paused by
+//! the protocol's `Fetch` domain and let through only when the address
+//! guard allows its host ([`guard::refused`]), so a page cannot
 //! make the browser reach a link-local or cloud-metadata address, nor a
 //! private one without `--allow-private`. Downloads are denied; certificate
 //! errors are errors. A render has a time limit, and at most

@@ -611,31 +611,25 @@ fn migrate(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
              COMMIT;",
         )?;
     }
-    if version < 5 {
-        // Version 5: a page's read says whether scripts build it (and
-        // keeps their data's text); records are positional, so the pages
-        // and probes read before are dropped (a cache, refetched).
-        conn.execute_batch(
-            "BEGIN IMMEDIATE;
-             DELETE FROM pages;
-             DELETE FROM probes;
-             PRAGMA user_version = 5;
-             COMMIT;",
-        )?;
-    }
-    if version < 6 {
-        // Version 6: a page's read says whether it was rendered in a
-        // browser (`--render`); the pages and probes read before are
-        // dropped as for version 5.
-        conn.execute_batch(
-            "BEGIN IMMEDIATE;
-             DELETE FROM pages;
-             DELETE FROM probes;
-             PRAGMA user_version = 6;
-             COMMIT;",
-        )?;
+    // Versions whose `PageRead` gained a field. Records are positional
+    // (postcard), so the pages and probes read before are dropped: a
+    // cache, refetched.
+    //  5: whether scripts build the page, and their data's text;
+    //  6: whether it was rendered in a browser (`--render`).
+    for read_changed in [5, 6] {
+        if version < read_changed {
+            drop_reads(conn, read_changed)?;
+        }
     }
     Ok(())
+}
+
+/// Forget every cached page and probe, and mark the store as `version`.
+fn drop_reads(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch("DELETE FROM pages; DELETE FROM probes;")?;
+    tx.pragma_update(None, "user_version", version)?;
+    tx.commit()
 }
 
 /// Whether a page fetched at `fetched_at` is still fresh at `now`.
