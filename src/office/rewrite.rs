@@ -7,7 +7,7 @@
 use super::{Edit, OfficeLink};
 use crate::report::markup::xml as escape;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::ops::Range;
 
 /// A link of the memo and the URL it gets.
@@ -28,10 +28,13 @@ pub fn rewrite(
     changes: &[Change<'_>],
 ) -> Result<(Vec<u8>, Vec<Option<String>>), String> {
     let mut archive = super::open(bytes)?;
+    // Each part read is inflated once: for the targets stored in it, then
+    // to write it again.
+    let mut parts: HashMap<String, String> = HashMap::new();
     let mut replacements: HashMap<String, BTreeMap<usize, (Range<usize>, String)>> = HashMap::new();
     let mut refused = Vec::with_capacity(changes.len());
     for change in changes {
-        match edits_of(&mut archive, change) {
+        match edits_of(&mut archive, &mut parts, change) {
             Ok(edits) => refused.push(place(&mut replacements, edits).err()),
             Err(why) => refused.push(Some(why)),
         }
@@ -55,8 +58,9 @@ pub fn rewrite(
                 .map_err(|e| format!("{name} cannot be copied: {e}"))?;
             continue;
         };
-        let mut entry = archive
-            .by_index(index)
+        let xml = part_text(&mut archive, &mut parts, &name)?.to_owned();
+        let entry = archive
+            .by_index_raw(index)
             .map_err(|e| format!("{name} cannot be read: {e}"))?;
         let mut options = zip::write::SimpleFileOptions::default()
             .compression_method(entry.compression())
@@ -67,12 +71,8 @@ pub fn rewrite(
         if let Some(mode) = entry.unix_mode() {
             options = options.unix_permissions(mode);
         }
-        let mut xml = Vec::new();
-        entry
-            .read_to_end(&mut xml)
-            .map_err(|e| format!("{name} cannot be read: {e}"))?;
         drop(entry);
-        let xml = apply(&xml, edits).map_err(|why| format!("{name}: {why}"))?;
+        let xml = apply(xml.as_bytes(), edits).map_err(|why| format!("{name}: {why}"))?;
         out.start_file(&name, options)
             .and_then(|()| out.write_all(&xml).map_err(Into::into))
             .map_err(|e| format!("{name} cannot be written: {e}"))?;
@@ -88,6 +88,7 @@ pub fn rewrite(
 /// the URL.
 fn edits_of(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    parts: &mut HashMap<String, String>,
     change: &Change<'_>,
 ) -> Result<Vec<(Edit, String)>, String> {
     let link = change.link;
@@ -99,7 +100,10 @@ fn edits_of(
     let value = match &link.instruction {
         Some(instruction) => new_instruction(instruction, &link.target, &change.new)?,
         None => {
-            let stored = super::unescape(&stored_text(archive, first)?);
+            let stored = part_text(archive, parts, &first.part)?
+                .get(first.range.clone())
+                .ok_or_else(|| format!("{} changed since it was read", first.part))?;
+            let stored = super::unescape(stored);
             new_target(&stored, &link.target, &change.new)?
         }
     };
@@ -116,16 +120,21 @@ fn edits_of(
     Ok(edits)
 }
 
-/// The bytes an edit covers, as stored.
-fn stored_text(
+/// Part `name` as text, inflated on first use and kept in `parts`.
+fn part_text<'p>(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    edit: &Edit,
-) -> Result<String, String> {
-    let xml = super::part(archive, &edit.part)?
-        .ok_or_else(|| format!("{} is not in the document", edit.part))?;
-    xml.get(edit.range.clone())
-        .map(str::to_owned)
-        .ok_or_else(|| format!("{} changed since it was read", edit.part))
+    parts: &'p mut HashMap<String, String>,
+    name: &str,
+) -> Result<&'p str, String> {
+    use std::collections::hash_map::Entry;
+    match parts.entry(name.to_owned()) {
+        Entry::Occupied(kept) => Ok(kept.into_mut()),
+        Entry::Vacant(slot) => {
+            let xml = super::part(archive, name)?
+                .ok_or_else(|| format!("{name} is not in the document"))?;
+            Ok(slot.insert(xml))
+        }
+    }
 }
 
 /// The value a relationship's target (or `xlink:href`) gets. A Word

@@ -369,11 +369,13 @@ impl Table {
             .renderer
             .as_ref()
             .map_or(RenderMode::Never, |r| r.mode_for(&page.final_url));
-        let read_once = move |response: Response| {
+        let read_once = move |mut response: Response| {
             let read = digest::read(&response, wants_text);
-            let body = to_render(mode, &read)
-                .then(|| response.text.clone())
-                .flatten();
+            let body = if to_render(mode, &read) {
+                response.text.take()
+            } else {
+                None
+            };
             (read, response.without_body(), body)
         };
         let (read, outcome, body) = match outcome {
