@@ -184,8 +184,8 @@ pub fn apply(bytes: &[u8], format: MemoFormat, links: &[LinkResult], fixes: &mut
         }
         return bytes.to_vec();
     }
-    if matches!(format, MemoFormat::Docx | MemoFormat::Odt) {
-        return apply_office(bytes, format, links, fixes);
+    if let Some(kind) = crate::office::Kind::of(format) {
+        return apply_office(bytes, kind, links, fixes);
     }
     if encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8) {
         for fix in fixes.iter_mut().filter(|f| f.applied) {
@@ -229,16 +229,11 @@ pub fn apply(bytes: &[u8], format: MemoFormat, links: &[LinkResult], fixes: &mut
 /// a capture beside a link are held back with the reason.
 fn apply_office(
     bytes: &[u8],
-    format: MemoFormat,
+    kind: crate::office::Kind,
     links: &[LinkResult],
     fixes: &mut [Fix],
 ) -> Vec<u8> {
     use crate::office;
-    let kind = if format == MemoFormat::Odt {
-        office::Kind::Odt
-    } else {
-        office::Kind::Docx
-    };
     let memo = match office::read_memo(bytes, kind) {
         Ok(memo) => memo,
         Err(why) => {

@@ -39,6 +39,17 @@ pub enum Kind {
     Odt,
 }
 
+impl Kind {
+    /// The kind of office document a memo format is, if it is one.
+    pub fn of(format: crate::model::MemoFormat) -> Option<Self> {
+        match format {
+            crate::model::MemoFormat::Docx => Some(Self::Docx),
+            crate::model::MemoFormat::Odt => Some(Self::Odt),
+            _ => None,
+        }
+    }
+}
+
 /// An office memo as read: its paragraphs in reading order (the body,
 /// then footnotes, endnotes, headers and footers), its bookmarks, and
 /// what could not be read.

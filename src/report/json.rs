@@ -69,8 +69,11 @@ pub fn merge(parts: Vec<Read>) -> Report {
     let mut memos = Vec::new();
     for part in parts {
         interrupted |= part.interrupted;
+        // A part's skipped-files notice speaks for that part: the merged
+        // report gets one for all (below).
+        let own = part.summary.skipped.as_ref().map(Skipped::notice);
         for notice in part.notices {
-            if !notices.contains(&notice) {
+            if own.as_ref() != Some(&notice) && !notices.contains(&notice) {
                 notices.push(notice);
             }
         }
@@ -92,9 +95,7 @@ pub fn merge(parts: Vec<Read>) -> Report {
         }
         memos.extend(part.memos);
     }
-    // Each shard's skipped-files notice speaks for its part: one for all.
     if let Some(skipped) = &skipped {
-        notices.retain(|n| !n.starts_with("skipped "));
         notices.insert(0, skipped.notice());
     }
     memos.sort_by(|a, b| std::path::Path::new(&a.path).cmp(std::path::Path::new(&b.path)));

@@ -15,9 +15,7 @@ use crate::config::Config;
 use crate::extract;
 use crate::input::{self, MemoInput};
 use crate::interrupt::Interrupt;
-use crate::model::{
-    Extraction, Link, LinkVerdict, MemoFormat, Quote, QuoteId, QuoteVerdict, Severity, Target,
-};
+use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict, Severity, Target};
 use crate::office;
 use crate::report::{LinkResult, MemoReport, QuoteResult, Report, Skipped};
 use crate::store::Store;
@@ -231,13 +229,15 @@ fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
     for warning in text.warnings {
         memo.add_problem(warning);
     }
-    let read = match (&text.pdf, memo_input.format) {
-        (None, format) => Ok(extract::extract(&text.text, format, &config.extract)),
-        (Some(bytes), MemoFormat::Docx) => crate::office::read_memo(bytes, office::Kind::Docx)
+    let read = match (&text.pdf, office::Kind::of(memo_input.format)) {
+        (None, _) => Ok(extract::extract(
+            &text.text,
+            memo_input.format,
+            &config.extract,
+        )),
+        (Some(bytes), Some(kind)) => office::read_memo(bytes, kind)
             .map(|memo| extract::extract_office(&memo, &config.extract)),
-        (Some(bytes), MemoFormat::Odt) => crate::office::read_memo(bytes, office::Kind::Odt)
-            .map(|memo| extract::extract_office(&memo, &config.extract)),
-        (Some(bytes), _) => {
+        (Some(bytes), None) => {
             crate::pdf::read_memo(bytes).map(|pdf| extract::extract_pdf(&pdf, &config.extract))
         }
     };

@@ -80,6 +80,7 @@ fn shards_cover_every_memo_once_and_merge_into_one_run() {
     let memos = dir.path().join("memos");
     write_memos(&memos, &base, 0..14);
     std::fs::write(memos.join("figure.png"), b"\x89PNG").unwrap();
+    std::fs::write(memos.join("group-1").join("old.doc"), b"\xD0\xCF\x11\xE0").unwrap();
     let (whole, whole_code) = run(&memos, &[]);
     assert_eq!(whole["memos"].as_array().unwrap().len(), 14);
 
