@@ -142,13 +142,11 @@ fn corrections(memo: &MemoReport, fixes: &[crate::model::Fix]) -> String {
     let pdf = memo.format == MemoFormat::Pdf.name();
     let mut out = String::new();
     for fix in fixes.iter().filter(|f| f.applied) {
-        let link = memo.links.get(fix.link);
-        let at = match (
-            link.and_then(|l| l.page),
-            link.and_then(|l| l.place().label()),
-        ) {
-            (Some(page), _) => format!("page {page}, line {}", fix.line),
-            (None, Some(label)) if link.is_some_and(|l| l.part.is_some()) => label,
+        let at = match memo.links.get(fix.link) {
+            Some(link) if link.part.is_some() => link.place().label().unwrap_or_default(),
+            Some(crate::report::LinkResult {
+                page: Some(page), ..
+            }) => format!("page {page}, line {}", fix.line),
             _ => format!("line {}", fix.line),
         };
         let note = if pdf {
