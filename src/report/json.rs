@@ -55,7 +55,8 @@ pub fn read(text: &str, name: &str) -> Result<Read, String> {
 /// be listed sorts among them, where one run lists it first), the summary
 /// counted again over them all; the
 /// elapsed time is the longest part's (shards run side by side),
-/// preservation counts and skipped files added up, notices each once.
+/// preservation counts and skipped files added up (the files in path order
+/// too), notices each once.
 pub fn merge(parts: Vec<Read>) -> Report {
     let elapsed = parts
         .iter()
@@ -95,7 +96,11 @@ pub fn merge(parts: Vec<Read>) -> Report {
         }
         memos.extend(part.memos);
     }
-    if let Some(skipped) = &skipped {
+    if let Some(skipped) = &mut skipped {
+        // In the order one walk finds them, as the memos.
+        skipped
+            .files
+            .sort_by(|a, b| std::path::Path::new(a).cmp(std::path::Path::new(b)));
         notices.insert(0, skipped.notice());
     }
     memos.sort_by(|a, b| std::path::Path::new(&a.path).cmp(std::path::Path::new(&b.path)));
