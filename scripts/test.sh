@@ -4,7 +4,9 @@
 # for JUnit, kill(1) for the interrupt tests, patch(1) for `fix --dry-run`
 # diffs, Node's npm for axe-core, the HTML report's accessibility check,
 # LibreOffice Writer, which opens the Word and OpenDocument memos `fix`
-# rewrote), then runs `cargo test`.
+# rewrote, PostgreSQL for the shared store), starts a throwaway
+# PostgreSQL cluster on a loopback port (its URL in CITECHECK_TEST_PG,
+# stopped and removed on exit), then runs `cargo test`.
 # Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,8 @@ command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 command -v patch >/dev/null 2>&1 || missing+=(patch)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+[ -n "$(pg_bin)" ] || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -31,5 +35,11 @@ if [ ! -f "$modules/node_modules/axe-core/axe.min.js" ]; then
     npm install --prefix "$modules" --no-audit --no-fund --silent axe-core@4.10.3 >/dev/null
 fi
 export CITECHECK_AXE="$modules/node_modules/axe-core/axe.min.js"
+
+# A throwaway PostgreSQL cluster for the shared store's tests: trust
+# authentication on 127.0.0.1 only, a free port, no fsync.
+source scripts/pg-cluster.sh
+pg_cluster_start
+trap pg_cluster_stop EXIT
 
 cargo test "$@"

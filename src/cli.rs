@@ -107,6 +107,11 @@ pub struct HistoryArgs {
     /// The store's folder.
     #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR")]
     pub cache_dir: PathBuf,
+    /// Keep the cache and the history in this PostgreSQL database
+    /// instead (`postgres://user@host/db`; TLS with `?sslmode=require`),
+    /// shared by every process given the same URL.
+    #[arg(long, value_name = "URL", value_parser = values::store_url, env = "CITECHECK_STORE")]
+    pub store: Option<String>,
 }
 
 /// `citecheck cache`.
@@ -118,6 +123,11 @@ pub struct CacheArgs {
     /// The cache's folder.
     #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR", global = true)]
     pub cache_dir: PathBuf,
+    /// Keep the cache and the history in this PostgreSQL database
+    /// instead (`postgres://user@host/db`; TLS with `?sslmode=require`),
+    /// shared by every process given the same URL.
+    #[arg(long, value_name = "URL", value_parser = values::store_url, env = "CITECHECK_STORE", global = true)]
+    pub store: Option<String>,
 }
 
 /// What `citecheck cache` does.
@@ -338,6 +348,17 @@ pub struct CheckArgs {
     /// source still fresh.
     #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR", help_heading = "Cache")]
     pub cache_dir: PathBuf,
+
+    /// Keep the cache and the history in this PostgreSQL database
+    /// instead (`postgres://user@host/db`; TLS with `?sslmode=require`),
+    /// shared by every process given the same URL.
+    #[arg(long, value_name = "URL", value_parser = values::store_url, env = "CITECHECK_STORE", help_heading = "Cache")]
+    pub store: Option<String>,
+
+    /// With a shared store: how long a page another process is fetching
+    /// is waited for (the life of its claim) before this one fetches it.
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = values::seconds, help_heading = "Cache")]
+    pub claim_ttl: Duration,
 
     /// Neither read nor write the cache.
     #[arg(long, env = "CITECHECK_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Cache")]

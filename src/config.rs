@@ -58,11 +58,57 @@ pub const DEFAULT_QUOTE_THRESHOLD: f64 = 0.85;
 /// The store's folder, relative to the working directory.
 pub const DEFAULT_STORE_DIR: &str = ".citecheck";
 
-/// How long cached pages stay fresh.
+/// Where the store is.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoreLocation {
+    /// The embedded SQLite store, in this folder (the default).
+    Folder(PathBuf),
+    /// A PostgreSQL database, by its `postgres://` URL, shared by every
+    /// process given the same URL.
+    Postgres(String),
+}
+
+impl StoreLocation {
+    /// The store of these options: `--store` when given, else the folder.
+    pub fn of(store: Option<&str>, folder: &std::path::Path) -> Self {
+        match store {
+            Some(url) => Self::Postgres(url.to_owned()),
+            None => Self::Folder(folder.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Debug for StoreLocation {
+    /// A URL's password is never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Folder(dir) => f.debug_tuple("Folder").field(dir).finish(),
+            Self::Postgres(url) => f.debug_tuple("Postgres").field(&redacted(url)).finish(),
+        }
+    }
+}
+
+/// A store URL as it may be shown: its password starred out.
+pub(crate) fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "(a URL that cannot be read)".to_owned(),
+    }
+}
+
+/// How long cached pages stay fresh, and where they are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CacheSettings {
-    /// The store's folder.
-    pub dir: PathBuf,
+    /// The store.
+    pub location: StoreLocation,
+    /// With a shared store, how long a page another process claimed is
+    /// waited for (its claim's life) before this one fetches it itself.
+    pub claim_ttl: std::time::Duration,
     /// Freshness of a fine page.
     pub ttl: std::time::Duration,
     /// Freshness of a failure, an error status or a bot challenge.

@@ -95,6 +95,18 @@ pub(crate) fn size(text: &str) -> Result<usize, String> {
         .map_err(|_| format!("{text:?} is not a size"))
 }
 
+/// A shared store's URL (`postgres://…` or `postgresql://…`).
+pub(crate) fn store_url(text: &str) -> Result<String, String> {
+    let scheme = text.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("postgres" | "postgresql") if url::Url::parse(text).is_ok() => Ok(text.to_owned()),
+        _ => Err(
+            "expected a postgres:// URL (the embedded SQLite store is chosen with --cache-dir)"
+                .to_owned(),
+        ),
+    }
+}
+
 /// A date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`), checked and kept as written.
 pub(crate) fn date(text: &str) -> Result<String, String> {
     crate::date::end_of_day(text)

@@ -4,7 +4,7 @@
 
 use super::Exit;
 use crate::cli::CheckArgs;
-use crate::config::{CacheSettings, Config, Output, PreserveSettings, ReportFormat};
+use crate::config::{CacheSettings, Config, Output, PreserveSettings, ReportFormat, StoreLocation};
 use crate::config_file::FileConfig;
 use crate::error::Error;
 use crate::extract::ExtractOptions;
@@ -94,7 +94,8 @@ pub fn config(
         quote_threshold: args.quote_threshold,
         fail_on: args.fail_on,
         cache: (!args.no_cache).then(|| CacheSettings {
-            dir: args.cache_dir.clone(),
+            location: StoreLocation::of(args.store.as_deref(), &args.cache_dir),
+            claim_ttl: args.claim_ttl,
             ttl: args.cache_ttl,
             failure_ttl: args.cache_failure_ttl,
             keep_history: args.keep_history,

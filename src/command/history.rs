@@ -2,6 +2,7 @@
 //! read from the store alone.
 
 use crate::cli::HistoryArgs;
+use crate::config::StoreLocation;
 use crate::error::Error;
 use crate::report::store::MemoHistory;
 use crate::store::Store;
@@ -10,7 +11,8 @@ use crate::store::Store;
 pub fn run(args: &HistoryArgs) -> Result<String, Error> {
     // `--since` was checked as a date by its parser.
     let since = args.since.as_deref().and_then(crate::date::unix_end_of_day);
-    let (store, notices) = Store::open(&args.cache_dir).map_err(Error::Cache)?;
+    let (store, notices) = Store::open(&StoreLocation::of(args.store.as_deref(), &args.cache_dir))
+        .map_err(Error::Cache)?;
     let memos: Vec<MemoHistory> = store
         .memos()
         .into_iter()

@@ -337,6 +337,13 @@ impl Fetcher {
         self
     }
 
+    /// Hold every request to per-host limits shared with other processes
+    /// as well as to this process's own.
+    pub(crate) fn with_shared_limits(self, shared: Arc<dyn pool::SharedLimits>) -> Self {
+        self.pool.share(shared);
+        self
+    }
+
     /// Fetch a page, following redirects.
     pub async fn page(&self, url: &Url) -> Page {
         let mut page = Page::new(url);

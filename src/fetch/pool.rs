@@ -1,12 +1,57 @@
 //! Politeness: a cap on requests in flight per host, a minimum interval
 //! between requests to one host, and a global cap. A host that answered
 //! 429 keeps a longer interval for the rest of the run.
+//!
+//! Processes that share a store also share the per-host cap and interval
+//! ([`SharedLimits`], which the store implements): a request takes its
+//! place in this process first, then among the fleet's. When the shared
+//! limits cannot be asked (the database is slow or gone), the process
+//! keeps its own limits, never none.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+
+/// Per-host limits held across several processes (the ones sharing a
+/// store).
+pub(crate) trait SharedLimits: Send + Sync + std::fmt::Debug {
+    /// Wait for one of `cap` places for requests to `host` among every
+    /// process sharing the limits, then until the shared schedule lets a
+    /// request start (at least `interval` after the last one any of them
+    /// started). The place is held until the returned value is dropped.
+    /// `Err` when the limits could not be asked: the request goes on
+    /// under this process's own limits.
+    fn acquire<'a>(
+        &'a self,
+        host: &'a str,
+        cap: usize,
+        interval: Duration,
+    ) -> Pin<Box<dyn Future<Output = Result<SharedPlace, String>> + Send + 'a>>;
+}
+
+/// A place among the fleet's requests to a host; dropping it frees it.
+pub(crate) struct SharedPlace {
+    _held: Box<dyn std::any::Any + Send + Sync>,
+}
+
+impl SharedPlace {
+    /// A place held by `held` until it is dropped.
+    pub(crate) fn new(held: impl std::any::Any + Send + Sync) -> Self {
+        Self {
+            _held: Box::new(held),
+        }
+    }
+}
+
+impl std::fmt::Debug for SharedPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedPlace")
+    }
+}
 
 /// One host's limits and schedule.
 #[derive(Debug)]
@@ -38,12 +83,15 @@ pub(crate) struct Pool {
     host_interval: Duration,
     /// Hosts (and their subdomains) configured apart.
     overrides: Vec<(String, super::HostSettings)>,
+    /// The limits shared with other processes, when there are any.
+    shared: OnceLock<Arc<dyn SharedLimits>>,
 }
 
-/// Held while a request is in flight; dropping it frees both places.
+/// Held while a request is in flight; dropping it frees its places.
 #[derive(Debug)]
 pub(crate) struct Permit {
     _host: OwnedSemaphorePermit,
+    _shared: Option<SharedPlace>,
     _global: OwnedSemaphorePermit,
 }
 
@@ -62,7 +110,14 @@ impl Pool {
             host_concurrency: host_concurrency.max(1),
             host_interval,
             overrides,
+            shared: OnceLock::new(),
         }
+    }
+
+    /// Hold every request to the limits `shared` with other processes
+    /// too (once; a second call is ignored).
+    pub(crate) fn share(&self, shared: Arc<dyn SharedLimits>) {
+        let _ = self.shared.set(shared);
     }
 
     /// The cap and interval for a host.
@@ -95,8 +150,9 @@ impl Pool {
     }
 
     /// Wait for a place for a request to `host`: the host's cap first, then
-    /// the host's next slot in its schedule, then the global cap last, so
-    /// that a busy or slowed host never holds global places while it waits.
+    /// its place among the processes sharing the limits, then the host's
+    /// next slot in its schedule, then the global cap last, so that a busy
+    /// or slowed host never holds global places while it waits.
     pub(crate) async fn acquire(&self, host: &str) -> Permit {
         let state = self.host(host);
         // The semaphores are never closed, so acquiring cannot fail.
@@ -106,6 +162,13 @@ impl Pool {
             .acquire_owned()
             .await
             .expect("host semaphore is never closed");
+        let shared = match self.shared.get() {
+            Some(shared) => {
+                let (cap, interval) = self.limits(host);
+                shared.acquire(host, cap, interval).await.ok()
+            }
+            None => None,
+        };
         let start = {
             let mut schedule = state
                 .schedule
@@ -124,6 +187,7 @@ impl Pool {
             .expect("global semaphore is never closed");
         Permit {
             _host: host_permit,
+            _shared: shared,
             _global: global,
         }
     }

@@ -6,7 +6,6 @@ use super::markup::{shorten, terminal as clean};
 use crate::history::Changes;
 use crate::store::Stats;
 use std::io::{self, Write};
-use std::path::Path;
 
 /// What `citecheck cache` did.
 #[derive(Debug, Clone)]
@@ -32,14 +31,14 @@ pub struct MemoHistory {
 /// `citecheck cache`'s text.
 pub fn render_cache(
     notices: &[String],
-    store: &Path,
+    store: &str,
     view: &CacheView,
     out: &mut impl Write,
 ) -> io::Result<()> {
     for notice in notices {
         writeln!(out, "{}", clean(notice))?;
     }
-    let store = store.display();
+    let store = clean(store);
     match view {
         CacheView::Stats(s) => writeln!(
             out,

@@ -57,6 +57,7 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
         ),
         _ => None,
     };
+    notices.extend(network.as_ref().and_then(pages::Network::fleet_warning));
     let mut reports: Vec<MemoReport> = memos
         .into_iter()
         .map(|memo| memo.into_report(config))
@@ -263,7 +264,7 @@ fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
 /// what opening it found, go to `notices`).
 fn open_store(config: &Config, notices: &mut Vec<String>) -> Option<Store> {
     let cache = config.cache.as_ref().filter(|_| !config.offline)?;
-    match Store::open(&cache.dir) {
+    match Store::open(&cache.location) {
         Ok((store, opened)) => {
             notices.extend(opened);
             Some(store)

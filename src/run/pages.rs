@@ -4,9 +4,12 @@
 
 use super::table::{Fetched, Needs, Table};
 use super::{Pages, Stage};
+use crate::config::CacheSettings;
 use crate::config::{Accept, Config};
 use crate::fetch::Fetcher;
+use crate::fetch::render::mode_at;
 use crate::fetch::render::{RenderMode, Renderer};
+use crate::store::fleet::{Claim, Fleet};
 use crate::store::{CachedPage, CachedRef, Store};
 use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead, Rendering, TextNotKept};
 use crate::verify::soft404::{self, Probe, ProbeFacts};
@@ -28,6 +31,11 @@ const DEFERRED_BUDGET: usize = 64 * 1024 * 1024;
 pub(super) struct Network {
     pub(super) table: Arc<Table>,
     pub(super) runtime: tokio::runtime::Runtime,
+    /// This process's part in the fleet sharing a PostgreSQL store, when
+    /// the run has one.
+    fleet: Option<Arc<Fleet>>,
+    /// Why the fleet could not be joined, if it could not.
+    not_joined: Option<String>,
 }
 
 impl Network {
@@ -38,13 +46,31 @@ impl Network {
         interrupt: &Arc<crate::interrupt::Interrupt>,
         text_wanted: HashSet<Url>,
     ) -> Result<Self, String> {
-        let fetcher = Fetcher::new(config.fetch.clone())
+        let mut fetcher = Fetcher::new(config.fetch.clone())
             .map_err(|e| e.to_string())?
             .with_interrupt(interrupt.clone());
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        let (mut fleet, mut not_joined) = (None, None);
+        if let Some(cache) = config.cache.as_ref().filter(|_| !config.offline)
+            && let crate::config::StoreLocation::Postgres(url) = &cache.location
+        {
+            match runtime.block_on(Fleet::connect(url, cache.claim_ttl, interrupt.clone())) {
+                Ok(joined) => {
+                    let joined = Arc::new(joined);
+                    fetcher = fetcher.with_shared_limits(joined.clone());
+                    fleet = Some(joined);
+                }
+                Err(why) => {
+                    not_joined = Some(format!(
+                        "{why}: pages were fetched without claims and per-host limits held \
+                         for this process only"
+                    ));
+                }
+            }
+        }
         let renderer = (config.render.mode != RenderMode::Never).then(|| {
             let archives = config.archives().cloned();
             Renderer::new(config.render.clone(), config.fetch.allow_private, archives)
@@ -59,7 +85,17 @@ impl Network {
         Ok(Self {
             table: Arc::new(table),
             runtime,
+            fleet,
+            not_joined,
         })
+    }
+
+    /// What the report should say of the fleet: it could not be joined,
+    /// or it was given up during the run.
+    pub(super) fn fleet_warning(&self) -> Option<String> {
+        self.not_joined
+            .clone()
+            .or_else(|| self.fleet.as_ref()?.warning())
     }
 
     /// Fetch every page of `demands` once and digest it for its demand,
@@ -81,6 +117,14 @@ impl Network {
         if let (Some(store), Some(settings)) = (store.as_deref(), &config.cache) {
             probes.seed(store.probes(&Probes::keys(demands.keys()), settings, now));
         }
+        let shared = match (&self.fleet, &config.cache) {
+            (Some(fleet), Some(settings)) => Some(Arc::new(Shared {
+                fleet: fleet.clone(),
+                settings: settings.clone(),
+            })),
+            _ => None,
+        };
+        let archives: Vec<Url> = config.archives().cloned().collect();
         let fetched = self.runtime.block_on(async {
             let mut tasks = tokio::task::JoinSet::new();
             let mut hosts_of = HashMap::new();
@@ -106,12 +150,14 @@ impl Network {
                     };
                     let host = host_of(&url);
                     let accept = Arc::new(config.accept_for(&url).clone());
+                    let render = mode_at(config.render.mode, &archives, &url);
                     let task = tasks.spawn(fetch_and_read(
                         self.table.clone(),
                         probes.clone(),
+                        shared.clone(),
                         url,
                         demand,
-                        accept,
+                        (accept, render),
                     ));
                     hosts_of.insert(task.id(), host);
                 }
@@ -135,7 +181,7 @@ impl Network {
                     .table
                     .release(&url)
                     .unwrap_or(read_page.fetched.clone());
-                if store.is_some() && storable {
+                if store.is_some() && storable && !read_page.stored {
                     fetched.push((url.to_string(), read_page.fetched, read_page.soft_404));
                 }
                 deferred.add(&url, &read_page.digest);
@@ -233,8 +279,17 @@ pub(super) fn settle(pages: &mut Pages) {
     });
 }
 
+/// The fleet and the settings its records are kept and read under.
+struct Shared {
+    fleet: Arc<Fleet>,
+    settings: CacheSettings,
+}
+
 /// A cited page fetched and read for its demand.
 struct ReadPage {
+    /// Already in the store: another process's record, or published for
+    /// the others as soon as it was read.
+    stored: bool,
     /// The fetch, as the table gave it (its read whole).
     fetched: Arc<Fetched>,
     /// Why it is a soft 404 for the URL cited, if it is one.
@@ -249,10 +304,37 @@ struct ReadPage {
 async fn fetch_and_read(
     table: Arc<Table>,
     probes: Arc<Probes>,
+    shared: Option<Arc<Shared>>,
     url: Url,
     demand: Demand,
-    accept: Arc<Accept>,
+    (accept, render): (Arc<Accept>, RenderMode),
 ) -> (Url, ReadPage) {
+    // Sharing a store: fetch the page only under a claim, or take the
+    // record of the process that fetched it.
+    let claimed = match &shared {
+        Some(shared) => {
+            let usable = |cached: &CachedPage| reusable(cached, &demand, &accept, render);
+            match shared
+                .fleet
+                .claim(url.as_str(), &shared.settings, usable)
+                .await
+            {
+                Claim::Theirs(cached) => {
+                    let (fetched, digest) = answer_cached(cached, &demand, &accept);
+                    let read = ReadPage {
+                        stored: true,
+                        fetched,
+                        soft_404: None,
+                        digest,
+                    };
+                    return (url, read);
+                }
+                Claim::Mine => true,
+                Claim::Alone => false,
+            }
+        }
+        None => false,
+    };
     let probe = probes.of(&url).await;
     let needs = Needs::of(&demand, probe.is_some());
     let mut fetched = table.fetch(&url, needs).await;
@@ -287,12 +369,52 @@ async fn fetch_and_read(
             .await
             .unwrap_or_default()
     };
+    let mut stored = false;
+    if let (Some(shared), true) = (&shared, claimed) {
+        let record = fetched
+            .page
+            .is_storable()
+            .then(|| CachedRef::new(&fetched.page, &fetched.read, soft_404.as_deref()));
+        stored = shared
+            .fleet
+            .publish(url.as_str(), record, &shared.settings)
+            .await;
+    }
     let read = ReadPage {
+        stored,
         fetched,
         soft_404,
         digest,
     };
     (url, read)
+}
+
+/// Whether a stored page answers `demand` in this run: it holds what the
+/// demand needs, and it was rendered if this run would render it.
+fn reusable(cached: &CachedPage, demand: &Demand, accept: &Accept, render: RenderMode) -> bool {
+    if !cached.read.answers(demand, accept) {
+        return false;
+    }
+    // Read without rendering, in a run that would render it: render it.
+    let rendered = matches!(cached.read.rendering, Some(Rendering::Rendered { .. }));
+    rendered || !super::table::to_render(render, &cached.read)
+}
+
+/// A stored page's answer to `demand`: the fetch (its read dropped, the
+/// answer holds what is needed) and the digest.
+fn answer_cached(
+    cached: CachedPage,
+    demand: &Demand,
+    accept: &Accept,
+) -> (Arc<Fetched>, PageDigest) {
+    let CachedPage { page, read } = cached;
+    let digest = digest::answer_page(&page, &read, read.soft_404.as_deref(), demand, accept);
+    let fetched = Arc::new(Fetched {
+        page,
+        read: Arc::new(PageRead::default()),
+        released: true,
+    });
+    (fetched, digest)
 }
 
 /// Why the page cited as `url`, fetched as `fetched`, is a soft 404.
@@ -395,23 +517,9 @@ pub(super) fn from_store(
     let found = store.get_many(&urls, settings, now, |at, cached| {
         let (url, demand) = &asked[at];
         let accept = config.accept_for(url);
-        if !cached.read.answers(demand, accept) {
-            return None;
-        }
-        // Read without rendering, in a run that would render it: render it.
-        let rendered = matches!(cached.read.rendering, Some(Rendering::Rendered { .. }));
-        let mode = crate::fetch::render::mode_at(config.render.mode, &archives, url);
-        if !rendered && super::table::to_render(mode, &cached.read) {
-            return None;
-        }
-        let CachedPage { page, read } = cached;
-        let digest = digest::answer_page(&page, &read, read.soft_404.as_deref(), demand, accept);
-        let fetched = Arc::new(Fetched {
-            page,
-            read: Arc::new(PageRead::default()),
-            released: true,
-        });
-        Some(Box::new((fetched, digest)))
+        let render = mode_at(config.render.mode, &archives, url);
+        reusable(&cached, demand, accept, render)
+            .then(|| Box::new(answer_cached(cached, demand, accept)))
     });
     drop(urls);
     for ((url, demand), page) in asked.into_iter().zip(found) {

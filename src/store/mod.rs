@@ -1,5 +1,10 @@
-//! The SQLite store (rusqlite with its bundled SQLite): a cache of fetched
-//! pages so that reruns make no request for a source still fresh.
+//! The store: a cache of fetched pages, so that reruns make no request
+//! for a source still fresh, and the history of runs. One interface
+//! ([`Store`], over a [`Backend`]) and two implementations: the embedded
+//! SQLite file ([`sqlite`], the zero-setup default) and a PostgreSQL
+//! server shared by many processes ([`postgres`], `--store postgres://…`),
+//! which also coordinates them ([`fleet`]: claims on pages, politeness
+//! across processes).
 //!
 //! Each page is kept as its fetch (status, redirect chain, final URL,
 //! relevant headers) and what reading it gave ([`PageRead`]: anchors, title,
@@ -8,24 +13,31 @@
 //! TTL (24 h by default); a failure, an error status or a bot challenge for
 //! the shorter failure TTL (1 h), so a passing outage does not stick.
 //!
-//! The schema is versioned with SQLite's `user_version`; a store written
-//! by a newer citecheck is refused (left untouched), a corrupt one is set
-//! aside (renamed) and rebuilt. WAL mode and a busy timeout let two runs
-//! share the store.
+//! Both backends keep the same records (encoded here, by [`Codec`]), under
+//! the same schema versions and TTL rules (decided here, by [`fresh`]);
+//! a store written by a newer citecheck is refused and left untouched.
 
+pub(crate) mod fleet;
+mod postgres;
 mod runs;
+mod sqlite;
 
-use crate::config::CacheSettings;
+pub(crate) use runs::MemoRecord;
+
+use crate::config::{CacheSettings, StoreLocation};
 use crate::fetch::Page;
+use crate::history::Recorded;
 use crate::verify::digest::PageRead;
-use rusqlite::{Connection, params};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema this version writes.
 pub(crate) const SCHEMA_VERSION: i64 = 6;
-/// The store's file in its folder.
-pub(crate) const FILE_NAME: &str = "citecheck.sqlite";
+/// The versions whose [`PageRead`] gained a field. Records are positional
+/// (postcard), so a store migrated past one drops the pages and probes
+/// read before: a cache, refetched.
+///  5: whether scripts build the page, and their data's text;
+///  6: whether it was rendered in a browser (`--render`).
+const READ_CHANGES: [i64; 2] = [5, 6];
 /// Records from this size on are compressed.
 const COMPRESS_FROM: usize = 4096;
 
@@ -79,7 +91,7 @@ impl<'a> CachedRef<'a> {
     }
 
     /// Whether this counts as a failure (kept for the shorter TTL).
-    fn is_failure(&self) -> bool {
+    pub(crate) fn is_failure(&self) -> bool {
         match &self.page.result {
             Err(_) => true,
             Ok(r) => r.status >= 400 || self.read.challenge.is_some(),
@@ -98,15 +110,73 @@ pub struct Stats {
     pub failures: u64,
     /// Bytes of compressed records.
     pub bytes: u64,
-    /// The file's size on disk.
+    /// The store's size on disk (the SQLite file, or the PostgreSQL
+    /// tables with their indexes).
     pub file_bytes: u64,
+}
+
+/// A stored record as a backend hands it over.
+#[derive(Debug)]
+pub(crate) struct Record {
+    /// When it was fetched (Unix time).
+    pub fetched_at: i64,
+    /// Whether it is a failure (kept for the shorter TTL).
+    pub failure: bool,
+    /// The value, as [`Codec::encode`] wrote it.
+    pub blob: Vec<u8>,
+}
+
+/// A record to write: a page by its URL, a probe by its key.
+#[derive(Debug)]
+pub(crate) struct Row<'a> {
+    pub key: &'a str,
+    pub fetched_at: i64,
+    pub expires_at: i64,
+    pub failure: bool,
+    pub blob: Vec<u8>,
+}
+
+/// What a store keeps, whatever keeps it: the SQL of one database. The
+/// encoding of records, their freshness and the history's rules are the
+/// [`Store`]'s and [`runs`]'s, the same for every backend.
+pub(crate) trait Backend: Send + std::fmt::Debug {
+    /// The store as people name it: a file's path, a server's URL
+    /// without its password.
+    fn name(&self) -> &str;
+    /// The stored records among `urls`, with their positions.
+    fn pages(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, String>;
+    /// Write pages (replacing those stored), in one transaction.
+    fn put_pages(&mut self, rows: &[Row<'_>]) -> Result<(), String>;
+    /// The stored probes among `keys`, with their positions.
+    fn probes(&self, keys: &[String]) -> Result<Vec<(usize, Record)>, String>;
+    /// Write probes (replacing those stored), in one transaction.
+    fn put_probes(&mut self, rows: &[Row<'_>]) -> Result<(), String>;
+    /// Counts over the pages at `now`.
+    fn stats(&self, now: i64) -> Result<Stats, String>;
+    /// Forget every page; how many there were.
+    fn clear(&mut self) -> Result<u64, String>;
+    /// Record a run (see [`Store::record_run`]).
+    fn record_run(
+        &mut self,
+        memos: &[(String, Vec<Recorded>)],
+        now: i64,
+        keep: Duration,
+    ) -> Result<(i64, Vec<MemoRecord>), String>;
+    /// The latest run before `run` (at or before `at`) that checked `memo`.
+    fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)>;
+    /// The spans that cover `run` for `memo`, as read.
+    fn results(&self, run: i64, memo: &str) -> Vec<Recorded>;
+    /// Every memo the history holds, in order.
+    fn memos(&self) -> Vec<String>;
+    /// The rows of one of the store's tables.
+    #[cfg(test)]
+    fn count(&self, table: &str) -> i64;
 }
 
 /// An open store.
 #[derive(Debug)]
 pub(crate) struct Store {
-    conn: Connection,
-    path: PathBuf,
+    backend: Box<dyn Backend>,
     codec: Codec,
 }
 
@@ -190,104 +260,32 @@ fn decode<T: serde::de::DeserializeOwned>(
 }
 
 impl Store {
-    /// Open (or create) the store in `dir`. Returns the store and notices
-    /// for the user (a corrupt store set aside); `Err` when it cannot be
-    /// used at all (a newer schema, an unwritable folder).
-    pub(crate) fn open(dir: &Path) -> Result<(Self, Vec<String>), String> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create the cache folder {}: {e}", dir.display()))?;
-        let path = dir.join(FILE_NAME);
-        let mut notices = Vec::new();
-        // Another run may hold the store while it creates or migrates it:
-        // wait for it rather than mistake it for damage.
-        let mut opened = Self::open_file(&path);
-        for _ in 0..100 {
-            match &opened {
-                Err(OpenError::Busy(_)) => {
-                    std::thread::sleep(Duration::from_millis(100));
-                    opened = Self::open_file(&path);
-                }
-                _ => break,
+    /// Open (or create) the store at `location`: the SQLite file in a
+    /// folder, or a PostgreSQL database. Returns the store and notices for
+    /// the user (a corrupt file set aside); `Err` when it cannot be used
+    /// at all (a newer schema, an unwritable folder, a server that cannot
+    /// be reached).
+    pub(crate) fn open(location: &StoreLocation) -> Result<(Self, Vec<String>), String> {
+        let (backend, notices): (Box<dyn Backend>, _) = match location {
+            StoreLocation::Folder(dir) => {
+                let (backend, notices) = sqlite::Sqlite::open(dir)?;
+                (Box::new(backend), notices)
             }
-        }
-        match opened {
-            Err(OpenError::Busy(why)) => Err(format!(
-                "the cache {} stayed busy ({why}); not used this time",
-                path.display()
-            )),
-            Err(OpenError::Unusable(why)) => Err(format!(
-                "the cache {} cannot be used ({why})",
-                path.display()
-            )),
-            Ok(store) => Ok((store, notices)),
-            Err(OpenError::Newer(v)) => Err(format!(
-                "the cache {} was written by a newer citecheck (schema {v}, this one knows \
-                 {SCHEMA_VERSION}); it is left untouched and not used",
-                path.display()
-            )),
-            Err(OpenError::Corrupt(why)) => {
-                let aside = path.with_extension(format!("sqlite.corrupt-{}", crate::date::now()));
-                for suffix in ["-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-                std::fs::rename(&path, &aside).map_err(|e| {
-                    format!(
-                        "the cache {} is corrupt and cannot be moved: {e}",
-                        path.display()
-                    )
-                })?;
-                notices.push(format!(
-                    "the cache {} was corrupt ({why}); it was moved to {} and rebuilt",
-                    path.display(),
-                    aside.display()
-                ));
-                let store = Self::open_file(&path).map_err(|e| e.to_string())?;
-                Ok((store, notices))
-            }
-        }
+            StoreLocation::Postgres(url) => (Box::new(postgres::Postgres::open(url)?), Vec::new()),
+        };
+        Ok((
+            Self {
+                backend,
+                codec: Codec::new(),
+            },
+            notices,
+        ))
     }
 
-    fn open_file(path: &Path) -> Result<Self, OpenError> {
-        let corrupt = OpenError::from;
-        let mut conn = Connection::open(path).map_err(corrupt)?;
-        conn.busy_timeout(Duration::from_secs(10))
-            .map_err(corrupt)?;
-        // Reading the header fails on a file that is not a database; a
-        // full integrity check would cost more than the run it serves.
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(corrupt)?;
-        if version > SCHEMA_VERSION {
-            return Err(OpenError::Newer(version));
-        }
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .map_err(corrupt)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            conn.pragma_update(None, "journal_mode", "WAL")
-                .map_err(corrupt)?;
-        }
-        migrate(&mut conn, version).map_err(corrupt)?;
-        conn.pragma_update(None, "foreign_keys", true)
-            .map_err(corrupt)?;
-        // Reads through a memory map instead of a copy per page, a page
-        // cache that holds a large run's lookups, and no fsync per commit:
-        // in WAL mode a power cut can lose the last run's writes (a cache
-        // refetches them) but never corrupts the store.
-        conn.execute_batch(
-            "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768; PRAGMA synchronous = NORMAL;",
-        )
-            .map_err(corrupt)?;
-        Ok(Self {
-            conn,
-            path: path.to_owned(),
-            codec: Codec::new(),
-        })
-    }
-
-    /// The store's file.
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
+    /// The store as people name it: the file, or the server's URL without
+    /// its password.
+    pub(crate) fn name(&self) -> &str {
+        self.backend.name()
     }
 
     /// A page still fresh at `now` under `settings` (the TTLs of this
@@ -301,10 +299,9 @@ impl Store {
 
     /// The pages still fresh among `urls`, each given to `answer` with
     /// its position; what `answer` returns, in the order of `urls`. The
-    /// records are read in one transaction (one snapshot, one lock), then
-    /// decoded and answered on every core. When the run asks for a large
-    /// part of the store, one pass over the table beats a lookup per URL;
-    /// otherwise each is looked up.
+    /// records are read at once (one snapshot), then decoded and answered
+    /// on every core. A store that cannot be read answers nothing: its
+    /// pages are fetched.
     pub(crate) fn get_many<T: Send>(
         &self,
         urls: &[&str],
@@ -312,23 +309,13 @@ impl Store {
         now: i64,
         answer: impl Fn(usize, CachedPage) -> Option<T> + Sync,
     ) -> Vec<Option<T>> {
-        let began = self.conn.execute_batch("BEGIN DEFERRED").is_ok();
-        // Row ids only grow, so the largest overstates the count: cheap,
-        // and it errs towards lookups.
-        let rows: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(rowid), 0) FROM pages", [], |r| {
-                r.get(0)
-            })
-            .unwrap_or(0);
-        let records = if (urls.len() as i64).saturating_mul(4) >= rows {
-            self.scan(urls, settings, now)
-        } else {
-            self.look_up(urls, settings, now)
-        };
-        if began {
-            let _ = self.conn.execute_batch("COMMIT");
-        }
+        let records: Vec<(usize, Record)> = self
+            .backend
+            .pages(urls)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, r)| fresh(settings, r.fetched_at, r.failure, now))
+            .collect();
         let mut out: Vec<Option<T>> = std::iter::repeat_with(|| None).take(urls.len()).collect();
         let threads = std::thread::available_parallelism()
             .map_or(1, std::num::NonZero::get)
@@ -343,8 +330,9 @@ impl Store {
                         let mut inflate = flate2::Decompress::new(false);
                         chunk
                             .iter()
-                            .filter_map(|(at, blob)| {
-                                Some((*at, answer(*at, decode::<CachedPage>(&mut inflate, blob)?)?))
+                            .filter_map(|(at, record)| {
+                                let page = decode::<CachedPage>(&mut inflate, &record.blob)?;
+                                Some((*at, answer(*at, page)?))
                             })
                             .collect()
                     })
@@ -363,57 +351,6 @@ impl Store {
         out
     }
 
-    /// The fresh records among `urls` by one pass over the table.
-    fn scan(&self, urls: &[&str], settings: &CacheSettings, now: i64) -> Vec<(usize, Vec<u8>)> {
-        let mut records = Vec::new();
-        let wanted: std::collections::HashMap<&str, usize> =
-            urls.iter().enumerate().map(|(i, url)| (*url, i)).collect();
-        let Ok(mut query) = self
-            .conn
-            .prepare_cached("SELECT url, fetched_at, failure, record FROM pages")
-        else {
-            return records;
-        };
-        let Ok(mut rows) = query.query([]) else {
-            return records;
-        };
-        while let Ok(Some(row)) = rows.next() {
-            let Some(&at) = row
-                .get_ref(0)
-                .ok()
-                .and_then(|url| url.as_str().ok())
-                .and_then(|url| wanted.get(url))
-            else {
-                continue;
-            };
-            if let (Ok(fetched_at), Ok(failure), Ok(blob)) = (row.get(1), row.get(2), row.get(3))
-                && fresh(settings, fetched_at, failure, now)
-            {
-                records.push((at, blob));
-            }
-        }
-        records
-    }
-
-    /// The fresh records among `urls`, looked up one by one.
-    fn look_up(&self, urls: &[&str], settings: &CacheSettings, now: i64) -> Vec<(usize, Vec<u8>)> {
-        let Ok(mut query) = self
-            .conn
-            .prepare_cached("SELECT fetched_at, failure, record FROM pages WHERE url = ?1")
-        else {
-            return Vec::new();
-        };
-        urls.iter()
-            .enumerate()
-            .filter_map(|(at, url)| {
-                let (fetched_at, failure, blob) = query
-                    .query_row(params![url], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                    .ok()?;
-                fresh(settings, fetched_at, failure, now).then_some((at, blob))
-            })
-            .collect()
-    }
-
     /// Store pages fetched at `now`, in one transaction.
     pub(crate) fn put_all(
         &mut self,
@@ -421,41 +358,11 @@ impl Store {
         settings: &CacheSettings,
         now: i64,
     ) -> Result<(), String> {
-        // Immediate: take the write lock up front (waiting for it under
-        // the busy timeout) rather than fail to upgrade a read lock.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| format!("cannot write the cache: {e}"))?;
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT OR REPLACE INTO pages (url, fetched_at, expires_at, failure, record)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .map_err(|e| format!("cannot write the cache: {e}"))?;
-            let codec = &mut self.codec;
-            for (url, page) in pages {
-                let blob = codec.encode(page)?;
-                let failure = page.is_failure();
-                let ttl = if failure {
-                    settings.failure_ttl
-                } else {
-                    settings.ttl
-                };
-                insert
-                    .execute(params![
-                        url,
-                        now,
-                        now.saturating_add(ttl.as_secs() as i64),
-                        failure,
-                        blob
-                    ])
-                    .map_err(|e| format!("cannot write the cache: {e}"))?;
-            }
-        }
-        tx.commit()
-            .map_err(|e| format!("cannot write the cache: {e}"))
+        let rows = pages
+            .iter()
+            .map(|(url, page)| page_row(&mut self.codec, url, page, settings, now))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.backend.put_pages(&rows)
     }
 
     /// The probes still fresh among `keys` (host and parent path), under
@@ -466,23 +373,13 @@ impl Store {
         settings: &CacheSettings,
         now: i64,
     ) -> Vec<(String, crate::verify::soft404::Probe)> {
-        let Ok(mut query) = self
-            .conn
-            .prepare_cached("SELECT fetched_at, failure, record FROM probes WHERE key = ?1")
-        else {
-            return Vec::new();
-        };
         let mut inflate = flate2::Decompress::new(false);
-        keys.iter()
-            .filter_map(|key| {
-                let (fetched_at, failure, blob): (i64, bool, Vec<u8>) = query
-                    .query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                    .ok()?;
-                if !fresh(settings, fetched_at, failure, now) {
-                    return None;
-                }
-                Some((key.clone(), decode(&mut inflate, &blob)?))
-            })
+        self.backend
+            .probes(keys)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, r)| fresh(settings, r.fetched_at, r.failure, now))
+            .filter_map(|(at, r)| Some((keys[at].clone(), decode(&mut inflate, &r.blob)?)))
             .collect()
     }
 
@@ -492,144 +389,104 @@ impl Store {
         probes: &[(String, crate::verify::soft404::Probe)],
         now: i64,
     ) -> Result<(), String> {
-        let fail = |e: rusqlite::Error| format!("cannot write the cache: {e}");
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT OR REPLACE INTO probes (key, fetched_at, failure, record)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )
-                .map_err(fail)?;
-            for (key, probe) in probes {
-                let blob = self.codec.encode(probe)?;
-                insert
-                    .execute(params![key, now, probe.failed, blob])
-                    .map_err(fail)?;
-            }
-        }
-        tx.commit().map_err(fail)
+        let rows = probes
+            .iter()
+            .map(|(key, probe)| {
+                Ok(Row {
+                    key,
+                    fetched_at: now,
+                    expires_at: now,
+                    failure: probe.failed,
+                    blob: self.codec.encode(probe)?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        self.backend.put_probes(&rows)
     }
 
     /// Counts over the store at `now`.
     pub(crate) fn stats(&self, now: i64) -> Result<Stats, String> {
-        let mut stats = self
-            .conn
-            .query_row(
-                "SELECT COUNT(*), COALESCE(SUM(expires_at > ?1), 0), COALESCE(SUM(failure), 0),
-                        COALESCE(SUM(LENGTH(record)), 0) FROM pages",
-                params![now],
-                |r| {
-                    Ok(Stats {
-                        pages: r.get::<_, i64>(0)? as u64,
-                        fresh: r.get::<_, i64>(1)? as u64,
-                        failures: r.get::<_, i64>(2)? as u64,
-                        bytes: r.get::<_, i64>(3)? as u64,
-                        file_bytes: 0,
-                    })
-                },
-            )
-            .map_err(|e| format!("cannot read the cache: {e}"))?;
-        stats.file_bytes = std::fs::metadata(&self.path).map_or(0, |m| m.len());
-        Ok(stats)
+        self.backend.stats(now)
     }
 
     /// Forget every page; returns how many there were.
     pub(crate) fn clear(&mut self) -> Result<u64, String> {
-        let n = self
-            .conn
-            .execute("DELETE FROM pages", [])
-            .map_err(|e| format!("cannot clear the cache: {e}"))?;
-        let _ = self.conn.execute_batch("VACUUM");
-        Ok(n as u64)
+        self.backend.clear()
+    }
+
+    /// Record a run at `now`: each memo's links and quotes (the first
+    /// occurrence of each URL or quotation), and forget runs older than
+    /// `keep`. Returns the run's id and, for each memo in order, what was
+    /// recorded and what the run before found.
+    pub(crate) fn record_run(
+        &mut self,
+        memos: &[(String, Vec<Recorded>)],
+        now: i64,
+        keep: Duration,
+    ) -> Result<(i64, Vec<MemoRecord>), String> {
+        self.backend.record_run(memos, now, keep)
+    }
+
+    /// The latest run before `run` (and at or before `at`, when given)
+    /// that checked `memo`: its id and time.
+    pub(crate) fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)> {
+        self.backend.previous_run(memo, run, at)
+    }
+
+    /// What a run recorded for a memo, with since when each item at error
+    /// level had been so.
+    pub(crate) fn results(&self, run: i64, memo: &str) -> Vec<Recorded> {
+        self.backend.results(run, memo)
+    }
+
+    /// Every memo the history holds.
+    pub(crate) fn memos(&self) -> Vec<String> {
+        self.backend.memos()
+    }
+
+    /// The latest run that checked `memo`.
+    pub(crate) fn latest_run(&self, memo: &str) -> Option<(i64, i64)> {
+        self.previous_run(memo, i64::MAX, None)
+    }
+
+    /// A memo's changes in `run` since the run before it (the last at or
+    /// before `since`, when given), read from the history.
+    pub(crate) fn changes(
+        &self,
+        memo: &str,
+        run: i64,
+        since: Option<i64>,
+    ) -> Option<crate::history::Changes> {
+        let (previous, at) = self.previous_run(memo, run, since)?;
+        Some(crate::history::changes(
+            &self.results(run, memo),
+            &self.results(previous, memo),
+            at,
+        ))
     }
 }
 
-/// Bring a store at schema `version` up to [`SCHEMA_VERSION`], a step
-/// per version, each in its own transaction.
-fn migrate(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
-    if version < 1 {
-        conn.execute_batch(
-            "BEGIN IMMEDIATE;
-             CREATE TABLE IF NOT EXISTS pages (
-                 url TEXT PRIMARY KEY,
-                 fetched_at INTEGER NOT NULL,
-                 expires_at INTEGER NOT NULL,
-                 failure INTEGER NOT NULL,
-                 record BLOB NOT NULL
-             );
-             PRAGMA user_version = 1;
-             COMMIT;",
-        )?;
-    }
-    if version < 2 {
-        // Version 2: the history of runs.
-        conn.execute_batch(
-            "BEGIN IMMEDIATE;
-             CREATE TABLE IF NOT EXISTS runs (
-                 id INTEGER PRIMARY KEY AUTOINCREMENT,
-                 at INTEGER NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS results (
-                 run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                 memo TEXT NOT NULL,
-                 kind TEXT NOT NULL,
-                 subject TEXT NOT NULL,
-                 verdict TEXT NOT NULL,
-                 error INTEGER NOT NULL,
-                 PRIMARY KEY (run, memo, kind, subject)
-             );
-             CREATE INDEX IF NOT EXISTS results_by_item ON results (memo, kind, subject, run);
-             PRAGMA user_version = 2;
-             COMMIT;",
-        )?;
-    }
-    if version < 3 {
-        // Version 3: the history as spans of unchanged verdicts.
-        // Another run may have migrated it meanwhile: the steps are
-        // idempotent (the old table is replayed only while it exists).
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(runs::SCHEMA)?;
-        runs::migrate_from_results(&tx)?;
-        tx.pragma_update(None, "user_version", 3)?;
-        tx.commit()?;
-    }
-    if version < 4 {
-        // Version 4: the soft-404 probes, by host and parent path.
-        conn.execute_batch(
-            "BEGIN IMMEDIATE;
-             CREATE TABLE IF NOT EXISTS probes (
-                 key TEXT PRIMARY KEY,
-                 fetched_at INTEGER NOT NULL,
-                 failure INTEGER NOT NULL,
-                 record BLOB NOT NULL
-             );
-             PRAGMA user_version = 4;
-             COMMIT;",
-        )?;
-    }
-    // Versions whose `PageRead` gained a field. Records are positional
-    // (postcard), so the pages and probes read before are dropped: a
-    // cache, refetched.
-    //  5: whether scripts build the page, and their data's text;
-    //  6: whether it was rendered in a browser (`--render`).
-    for read_changed in [5, 6] {
-        if version < read_changed {
-            drop_reads(conn, read_changed)?;
-        }
-    }
-    Ok(())
-}
-
-/// Forget every cached page and probe, and mark the store as `version`.
-fn drop_reads(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    tx.execute_batch("DELETE FROM pages; DELETE FROM probes;")?;
-    tx.pragma_update(None, "user_version", version)?;
-    tx.commit()
+/// A page's row: encoded, kept for the TTL its kind gets.
+fn page_row<'a>(
+    codec: &mut Codec,
+    url: &'a str,
+    page: &CachedRef<'_>,
+    settings: &CacheSettings,
+    now: i64,
+) -> Result<Row<'a>, String> {
+    let failure = page.is_failure();
+    let ttl = if failure {
+        settings.failure_ttl
+    } else {
+        settings.ttl
+    };
+    Ok(Row {
+        key: url,
+        fetched_at: now,
+        expires_at: now.saturating_add(ttl.as_secs() as i64),
+        failure,
+        blob: codec.encode(page)?,
+    })
 }
 
 /// Whether a page fetched at `fetched_at` is still fresh at `now`.
@@ -642,45 +499,46 @@ fn fresh(settings: &CacheSettings, fetched_at: i64, failure: bool, now: i64) -> 
     fetched_at.saturating_add(ttl.as_secs() as i64) > now
 }
 
-#[derive(Debug)]
-enum OpenError {
-    Newer(i64),
-    Corrupt(String),
-    /// Locked by another run for now.
-    Busy(String),
-    /// Another failure that is not damage (permissions, I/O).
-    Unusable(String),
-}
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Stores for the tests: a SQLite folder, and a fresh database on the
+    //! PostgreSQL server that `scripts/test.sh` starts (its URL in
+    //! `CITECHECK_TEST_PG`).
 
-impl From<rusqlite::Error> for OpenError {
-    /// Only "not a database" and "corrupt" are damage; anything else
-    /// (busy, locked, I/O) must never get a store moved aside.
-    fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode;
-        match &e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) =>
-            {
-                Self::Corrupt(e.to_string())
-            }
-            rusqlite::Error::SqliteFailure(f, _)
-                if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) =>
-            {
-                Self::Busy(e.to_string())
-            }
-            _ => Self::Unusable(e.to_string()),
-        }
+    use crate::config::StoreLocation;
+
+    /// A URL of a new, empty database on the test server.
+    pub(crate) fn new_pg_database() -> String {
+        let server = std::env::var("CITECHECK_TEST_PG").expect(
+            "CITECHECK_TEST_PG names the test PostgreSQL server: run the suite with \
+             `bash scripts/test.sh`, which starts one",
+        );
+        let name = format!(
+            "citecheck_unit_{}_{}",
+            std::process::id(),
+            rand::random::<u32>()
+        );
+        let mut client = ::postgres::Client::connect(&server, ::postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot reach the test server {server}: {e}"));
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let mut url = url::Url::parse(&server).unwrap();
+        url.set_path(&name);
+        url.to_string()
     }
-}
 
-impl std::fmt::Display for OpenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Newer(v) => write!(f, "written by a newer citecheck (schema {v})"),
-            Self::Corrupt(why) => write!(f, "corrupt: {why}"),
-            Self::Busy(why) => write!(f, "busy: {why}"),
-            Self::Unusable(why) => write!(f, "unusable: {why}"),
-        }
+    /// Both kinds of store, each new (the folder lives as long as the
+    /// `TempDir`).
+    pub(crate) fn locations() -> Vec<(StoreLocation, tempfile::TempDir)> {
+        let folder = tempfile::tempdir().unwrap();
+        vec![
+            (StoreLocation::Folder(folder.path().to_owned()), folder),
+            (
+                StoreLocation::Postgres(new_pg_database()),
+                tempfile::tempdir().unwrap(),
+            ),
+        ]
     }
 }
 
@@ -689,9 +547,10 @@ mod tests {
     use super::*;
     use crate::fetch::{Page, Response};
 
-    fn settings(dir: &Path) -> CacheSettings {
+    fn settings(location: &StoreLocation) -> CacheSettings {
         CacheSettings {
-            dir: dir.to_owned(),
+            location: location.clone(),
+            claim_ttl: Duration::from_secs(60),
             ttl: Duration::from_secs(100),
             failure_ttl: Duration::from_secs(10),
             keep_history: Duration::from_secs(1000),
@@ -719,39 +578,62 @@ mod tests {
     }
 
     #[test]
-    fn pages_expire_and_failures_sooner() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut store, notices) = Store::open(dir.path()).unwrap();
-        assert!(notices.is_empty());
-        let (ok, gone) = (page("http://a/ok", 200), page("http://a/gone", 404));
-        let pages = vec![
-            ("http://a/ok", CachedRef::new(&ok.page, &ok.read, None)),
-            (
-                "http://a/gone",
-                CachedRef::new(&gone.page, &gone.read, None),
-            ),
-        ];
-        store.put_all(&pages, &settings(dir.path()), 1000).unwrap();
-        let s = settings(dir.path());
-        assert!(store.get("http://a/ok", &s, 1050).is_some());
-        assert!(store.get("http://a/gone", &s, 1005).is_some());
-        assert!(
-            store.get("http://a/gone", &s, 1011).is_none(),
-            "failures expire sooner"
-        );
-        assert!(store.get("http://a/ok", &s, 1101).is_none());
-        let shorter = CacheSettings {
-            ttl: Duration::from_secs(20),
-            ..s
-        };
-        assert!(
-            store.get("http://a/ok", &shorter, 1050).is_none(),
-            "this run's TTL"
-        );
-        let stats = store.stats(1050).unwrap();
-        assert_eq!((stats.pages, stats.fresh, stats.failures), (2, 1, 1));
-        assert_eq!(store.clear().unwrap(), 2);
-        assert_eq!(store.stats(1050).unwrap().pages, 0);
+    fn pages_expire_and_failures_sooner_in_either_store() {
+        for (location, _dir) in testing::locations() {
+            let (mut store, notices) = Store::open(&location).unwrap();
+            assert!(notices.is_empty());
+            let (ok, gone) = (page("http://a/ok", 200), page("http://a/gone", 404));
+            let pages = vec![
+                ("http://a/ok", CachedRef::new(&ok.page, &ok.read, None)),
+                (
+                    "http://a/gone",
+                    CachedRef::new(&gone.page, &gone.read, None),
+                ),
+            ];
+            let s = settings(&location);
+            store.put_all(&pages, &s, 1000).unwrap();
+            assert!(store.get("http://a/ok", &s, 1050).is_some(), "{location:?}");
+            assert!(store.get("http://a/gone", &s, 1005).is_some());
+            assert!(
+                store.get("http://a/gone", &s, 1011).is_none(),
+                "failures expire sooner"
+            );
+            assert!(store.get("http://a/ok", &s, 1101).is_none());
+            let shorter = CacheSettings {
+                ttl: Duration::from_secs(20),
+                ..s.clone()
+            };
+            assert!(
+                store.get("http://a/ok", &shorter, 1050).is_none(),
+                "this run's TTL"
+            );
+            // Written again: replaced, not added.
+            store.put_all(&pages[..1], &s, 1040).unwrap();
+            let stats = store.stats(1050).unwrap();
+            assert_eq!((stats.pages, stats.fresh, stats.failures), (2, 1, 1));
+            assert!(stats.bytes > 0 && stats.file_bytes > 0, "{stats:?}");
+            // Probes keep their failure and the same TTLs.
+            let probe = crate::verify::soft404::Probe {
+                facts: None,
+                failed: true,
+                kept_out_of_store: false,
+            };
+            store
+                .put_probes(&[("a/x".to_owned(), probe)], 1000)
+                .unwrap();
+            let keys = ["a/x".to_owned(), "b/y".to_owned()];
+            let found = store.probes(&keys, &s, 1005);
+            assert_eq!(found.len(), 1);
+            assert!(found[0].1.failed);
+            assert!(store.probes(&keys, &s, 1011).is_empty());
+            // Many at once, in the order asked, the missing ones `None`.
+            let got = store.get_many(&["http://a/none", "http://a/ok"], &s, 1050, |at, p| {
+                Some((at, p.page.final_url.to_string()))
+            });
+            assert_eq!(got, [None, Some((1, "http://a/ok".to_owned()))]);
+            assert_eq!(store.clear().unwrap(), 2);
+            assert_eq!(store.stats(1050).unwrap().pages, 0);
+        }
     }
 
     #[test]
@@ -802,12 +684,13 @@ mod tests {
     #[test]
     fn corrupt_stores_are_set_aside_and_newer_ones_refused() {
         let dir = tempfile::tempdir().unwrap();
+        let folder = StoreLocation::Folder(dir.path().to_owned());
         std::fs::write(
-            dir.path().join(FILE_NAME),
+            dir.path().join(sqlite::FILE_NAME),
             b"this is not a database at all, sorry",
         )
         .unwrap();
-        let (store, notices) = Store::open(dir.path()).unwrap();
+        let (store, notices) = Store::open(&folder).unwrap();
         assert_eq!(notices.len(), 1, "{notices:?}");
         assert!(notices[0].contains("was corrupt"), "{notices:?}");
         assert!(store.stats(0).is_ok());
@@ -819,10 +702,44 @@ mod tests {
             .count();
         assert_eq!(aside, 1);
 
-        let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        let conn = rusqlite::Connection::open(dir.path().join(sqlite::FILE_NAME)).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
         drop(conn);
-        let err = Store::open(dir.path()).unwrap_err();
+        let err = Store::open(&folder).unwrap_err();
         assert!(err.contains("newer citecheck"), "{err}");
+
+        // A PostgreSQL store written by a newer version is refused too,
+        // and left as it was.
+        let url = testing::new_pg_database();
+        drop(Store::open(&StoreLocation::Postgres(url.clone())).unwrap());
+        let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+        client
+            .execute(
+                "UPDATE citecheck.meta SET value = 99 WHERE name = 'schema_version'",
+                &[],
+            )
+            .unwrap();
+        let err = Store::open(&StoreLocation::Postgres(url)).unwrap_err();
+        assert!(err.contains("newer citecheck"), "{err}");
+        let version: i64 = client
+            .query_one("SELECT value FROM citecheck.meta", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(version, 99);
+    }
+
+    #[test]
+    fn a_postgres_store_that_cannot_be_reached_is_an_error_that_names_it() {
+        // A port nothing listens on (the test server's, plus one).
+        let err = Store::open(&StoreLocation::Postgres(
+            "postgres://someone:secret@127.0.0.1:1/nothing?connect_timeout=5".to_owned(),
+        ))
+        .unwrap_err();
+        assert!(err.contains("cannot connect to the store"), "{err}");
+        assert!(err.contains("127.0.0.1:1"), "{err}");
+        assert!(
+            !err.contains("secret"),
+            "the password is never shown: {err}"
+        );
     }
 }

@@ -1,0 +1,442 @@
+//! What processes sharing a PostgreSQL store agree on while they run:
+//! who fetches each page (claims) and how hard each host is asked
+//! (politeness across the fleet). Async, on the run's own runtime, over
+//! one connection of its own (`tokio-postgres`).
+//!
+//! **Claims.** Before fetching a cited page, a process takes a row of
+//! `claims` for its URL (owner, expiry on the server's clock), atomically:
+//! an insert that replaces only an expired claim or its own. A process
+//! that finds a live claim of another's polls for the page record the
+//! owner writes as soon as it has read the page; once it lands it is
+//! answered from it, as from the cache. A claim whose owner died expires
+//! (`--claim-ttl`) and is taken over.
+//!
+//! **Politeness.** A request to a host holds one of its `cap` places
+//! across the fleet: a session-level advisory lock (`pg_try_advisory_lock`
+//! on a hash of host and place), which the server frees by itself if the
+//! process dies; and waits for the host's shared schedule, a row of
+//! `host_schedule` moved on by the interval at each request (on the
+//! server's clock, so machines' clocks need not agree).
+//!
+//! **When the database is slow or gone** (a statement not answered within
+//! [`STATEMENT_LIMIT`], or an error), the fleet is given up for the rest of
+//! the run with a warning: pages are fetched without claims and requests
+//! go on under this process's own limits, never under none.
+
+use super::{CachedPage, CachedRef, Codec, decode, fresh};
+use crate::config::CacheSettings;
+use crate::fetch::pool::{SharedLimits, SharedPlace};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio_postgres::types::ToSql;
+
+/// How long one statement may take before the fleet is given up.
+const STATEMENT_LIMIT: Duration = Duration::from_secs(10);
+/// How often a process waiting for another's page or for a host's place
+/// asks again.
+const POLL: Duration = Duration::from_millis(50);
+/// The server's clock, in milliseconds.
+const NOW_MS: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+/// A process's part in a fleet sharing one PostgreSQL store.
+pub(crate) struct Fleet {
+    client: Arc<tokio_postgres::Client>,
+    /// This process's name in `claims`: unique per run.
+    owner: String,
+    name: String,
+    claim_ttl: Duration,
+    /// Why the fleet was given up, once it was.
+    given_up: Mutex<Option<String>>,
+    /// The places of each host this process holds: a session's advisory
+    /// lock can be taken again by the same session, so two requests of
+    /// one process must never try the same place.
+    held: Arc<Mutex<HashMap<String, Vec<bool>>>>,
+    codec: Mutex<Codec>,
+    /// A run being stopped waits for no other process's page.
+    interrupt: Arc<crate::interrupt::Interrupt>,
+}
+
+impl std::fmt::Debug for Fleet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fleet")
+            .field("name", &self.name)
+            .field("owner", &self.owner)
+            .finish()
+    }
+}
+
+/// What asking for a page found.
+#[derive(Debug)]
+pub(crate) enum Claim {
+    /// This process fetches it (and publishes it with [`Fleet::publish`]).
+    Mine,
+    /// Another process fetched it: its record, fresh.
+    Theirs(CachedPage),
+    /// No claim could be had (the fleet was given up): fetch it alone.
+    Alone,
+}
+
+impl Fleet {
+    /// Connect to the store at `url` (already set up by `Store::open`) on
+    /// the current runtime.
+    pub(crate) async fn connect(
+        url: &str,
+        claim_ttl: Duration,
+        interrupt: Arc<crate::interrupt::Interrupt>,
+    ) -> Result<Self, String> {
+        let name = crate::config::redacted(url);
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| format!("the store URL {name} is not a PostgreSQL URL: {e}"))?;
+        config.application_name("citecheck");
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        let client = match super::postgres::tls(config.get_ssl_mode())? {
+            Some(tls) => {
+                let (client, connection) = config
+                    .connect(tls)
+                    .await
+                    .map_err(|e| format!("cannot connect to the store {name}: {e}"))?;
+                tokio::spawn(connection);
+                client
+            }
+            None => {
+                let (client, connection) = config
+                    .connect(tokio_postgres::NoTls)
+                    .await
+                    .map_err(|e| format!("cannot connect to the store {name}: {e}"))?;
+                tokio::spawn(connection);
+                client
+            }
+        };
+        client
+            .batch_execute("SET search_path TO citecheck")
+            .await
+            .map_err(|e| format!("cannot use the store {name}: {e}"))?;
+        Ok(Self {
+            client: Arc::new(client),
+            owner: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
+            name,
+            claim_ttl,
+            given_up: Mutex::new(None),
+            held: Arc::new(Mutex::new(HashMap::new())),
+            codec: Mutex::new(Codec::new()),
+            interrupt,
+        })
+    }
+
+    /// Why the fleet was given up during the run, if it was: a warning
+    /// for the report.
+    pub(crate) fn warning(&self) -> Option<String> {
+        let why = self
+            .given_up
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()?;
+        Some(format!(
+            "the shared store {} stopped answering ({why}): from then on pages were fetched \
+             without claims and per-host limits held for this process only",
+            self.name
+        ))
+    }
+
+    fn is_given_up(&self) -> bool {
+        self.given_up
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
+    fn give_up(&self, why: String) {
+        self.given_up
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert(why);
+    }
+
+    /// Run one statement within [`STATEMENT_LIMIT`]; a failure gives the
+    /// fleet up.
+    async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>, ()> {
+        if self.is_given_up() {
+            return Err(());
+        }
+        match tokio::time::timeout(STATEMENT_LIMIT, self.client.query(sql, params)).await {
+            Ok(Ok(rows)) => Ok(rows),
+            Ok(Err(e)) => {
+                self.give_up(e.to_string());
+                Err(())
+            }
+            Err(_) => {
+                self.give_up(format!(
+                    "a statement took longer than {} s",
+                    STATEMENT_LIMIT.as_secs()
+                ));
+                Err(())
+            }
+        }
+    }
+
+    /// Claim `url`, or wait for the process that holds it: its record, if
+    /// `usable` takes it, once it lands. A record that is there already
+    /// and usable is taken at once; one that is not (it lacks what this
+    /// run needs) makes this process fetch the page itself.
+    pub(crate) async fn claim(
+        &self,
+        url: &str,
+        settings: &CacheSettings,
+        usable: impl Fn(&CachedPage) -> bool,
+    ) -> Claim {
+        let ttl_ms = i64::try_from(self.claim_ttl.as_millis()).unwrap_or(i64::MAX);
+        let claim = format!(
+            "WITH taken AS (
+                 INSERT INTO claims (url, owner, expires_at) VALUES ($1, $2, {NOW_MS} + $3)
+                 ON CONFLICT (url) DO UPDATE SET owner = EXCLUDED.owner,
+                     expires_at = EXCLUDED.expires_at
+                 WHERE claims.expires_at < {NOW_MS} OR claims.owner = EXCLUDED.owner
+                 RETURNING 1)
+             SELECT EXISTS (SELECT 1 FROM taken)"
+        );
+        // However long claims last, a page is waited for at most twice
+        // that: then it is fetched here too.
+        let deadline = tokio::time::Instant::now() + self.claim_ttl * 2;
+        let mut inflate = flate2::Decompress::new(false);
+        loop {
+            let Ok(rows) = self
+                .query(
+                    "SELECT fetched_at, failure, record FROM pages WHERE url = $1",
+                    &[&url],
+                )
+                .await
+            else {
+                return Claim::Alone;
+            };
+            if let Some(row) = rows.first()
+                && fresh(settings, row.get(0), row.get(1), crate::date::now())
+                && let Some(page) = decode::<CachedPage>(&mut inflate, row.get(2))
+            {
+                // A record that lacks what this run needs is fetched
+                // again, under a claim of this process's own.
+                if usable(&page) {
+                    return Claim::Theirs(page);
+                }
+            }
+            let Ok(rows) = self.query(&claim, &[&url, &self.owner, &ttl_ms]).await else {
+                return Claim::Alone;
+            };
+            if rows.first().is_some_and(|row| row.get::<_, bool>(0)) {
+                return Claim::Mine;
+            }
+            if tokio::time::Instant::now() >= deadline || self.interrupt.is_requested() {
+                return Claim::Alone;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The page this process claimed was read: write its record (when
+    /// `page` is one to keep) for every process waiting on it, then let
+    /// the claim go.
+    pub(crate) async fn publish(
+        &self,
+        url: &str,
+        page: Option<CachedRef<'_>>,
+        settings: &CacheSettings,
+    ) -> bool {
+        let now = crate::date::now();
+        let row = match page {
+            Some(page) => {
+                let mut codec = self.codec.lock().unwrap_or_else(|e| e.into_inner());
+                super::page_row(&mut codec, url, &page, settings, now).ok()
+            }
+            None => None,
+        };
+        let published = match &row {
+            Some(row) => self
+                .query(
+                    "WITH written AS (
+                         INSERT INTO pages (url, fetched_at, expires_at, failure, record)
+                         VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (url) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
+                             expires_at = EXCLUDED.expires_at, failure = EXCLUDED.failure,
+                             record = EXCLUDED.record
+                         RETURNING 1)
+                     DELETE FROM claims WHERE url = $1 AND owner = $6 AND EXISTS (SELECT 1 FROM written)",
+                    &[
+                        &row.key,
+                        &row.fetched_at,
+                        &row.expires_at,
+                        &row.failure,
+                        &row.blob,
+                        &self.owner,
+                    ],
+                )
+                .await
+                .is_ok(),
+            None => false,
+        };
+        if !published {
+            let _ = self
+                .query(
+                    "DELETE FROM claims WHERE url = $1 AND owner = $2",
+                    &[&url, &self.owner],
+                )
+                .await;
+        }
+        published
+    }
+
+    /// Take one of `cap` places of `host` across the fleet.
+    async fn place(&self, host: &str, cap: usize) -> Result<PlaceHeld, String> {
+        loop {
+            let free: Vec<usize> = {
+                let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+                let places = held.entry(host.to_owned()).or_default();
+                places.resize(places.len().max(cap), false);
+                (0..cap).filter(|&k| !places[k]).collect()
+            };
+            for k in free {
+                // Mark it before asking, so no other request of this
+                // process tries it meanwhile.
+                {
+                    let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+                    let places = held.entry(host.to_owned()).or_default();
+                    if places[k] {
+                        continue;
+                    }
+                    places[k] = true;
+                }
+                let key = place_key(host, k);
+                let taken = self
+                    .query("SELECT pg_try_advisory_lock($1)", &[&key])
+                    .await
+                    .map(|rows| rows.first().is_some_and(|r| r.get::<_, bool>(0)));
+                let place = PlaceHeld {
+                    client: self.client.clone(),
+                    held: self.held.clone(),
+                    host: host.to_owned(),
+                    place: k,
+                    key,
+                    locked: matches!(taken, Ok(true)),
+                };
+                match taken {
+                    Ok(true) => return Ok(place),
+                    // Another process holds it: the next one.
+                    Ok(false) => drop(place),
+                    Err(()) => {
+                        drop(place);
+                        return Err(self.warning().unwrap_or_default());
+                    }
+                }
+            }
+            tokio::time::sleep(POLL + Duration::from_millis(rand::random::<u64>() % 50)).await;
+        }
+    }
+
+    /// Wait for the host's shared schedule: the time the last request of
+    /// any process to it started, plus `interval`.
+    async fn schedule(&self, host: &str, interval: Duration) -> Result<(), String> {
+        let interval_ms = i64::try_from(interval.as_millis()).unwrap_or(i64::MAX);
+        let rows = self
+            .query(
+                &format!(
+                    "INSERT INTO host_schedule AS s (host, next_at) VALUES ($1, {NOW_MS} + $2)
+                     ON CONFLICT (host) DO UPDATE
+                         SET next_at = GREATEST(s.next_at, {NOW_MS}) + $2
+                     RETURNING next_at - $2 - {NOW_MS}"
+                ),
+                &[&host, &interval_ms],
+            )
+            .await
+            .map_err(|()| self.warning().unwrap_or_default())?;
+        let wait = rows.first().map_or(0, |r| r.get::<_, i64>(0));
+        if wait > 0 {
+            tokio::time::sleep(Duration::from_millis(wait.unsigned_abs())).await;
+        }
+        Ok(())
+    }
+}
+
+impl SharedLimits for Fleet {
+    fn acquire<'a>(
+        &'a self,
+        host: &'a str,
+        cap: usize,
+        interval: Duration,
+    ) -> Pin<Box<dyn Future<Output = Result<SharedPlace, String>> + Send + 'a>> {
+        Box::pin(async move {
+            let place = self.place(host, cap).await?;
+            if !interval.is_zero() {
+                self.schedule(host, interval).await?;
+            }
+            Ok(SharedPlace::new(place))
+        })
+    }
+}
+
+/// The advisory lock of place `k` of `host`: the first eight bytes of a
+/// SHA-256 over both, so it meets no other application's locks.
+fn place_key(host: &str, k: usize) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("citecheck host place\0{host}\0{k}"));
+    let bytes: [u8; 8] = digest[..8].try_into().unwrap_or_default();
+    i64::from_le_bytes(bytes)
+}
+
+/// A place of a host held by this process; dropping it unlocks the place
+/// on the server and only then marks it free here (so that no request of
+/// this process takes the same lock twice meanwhile).
+struct PlaceHeld {
+    client: Arc<tokio_postgres::Client>,
+    held: Arc<Mutex<HashMap<String, Vec<bool>>>>,
+    host: String,
+    place: usize,
+    key: i64,
+    locked: bool,
+}
+
+impl Drop for PlaceHeld {
+    fn drop(&mut self) {
+        let free = {
+            let held = self.held.clone();
+            let (host, place) = (std::mem::take(&mut self.host), self.place);
+            move || {
+                let mut held = held.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(places) = held.get_mut(&host) {
+                    places[place] = false;
+                }
+            }
+        };
+        if !self.locked {
+            free();
+            return;
+        }
+        let (client, key) = (self.client.clone(), self.key);
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    let unlocked = tokio::time::timeout(
+                        STATEMENT_LIMIT,
+                        client.query("SELECT pg_advisory_unlock($1)", &[&key]),
+                    )
+                    .await;
+                    // Not unlocked: the place stays taken for this process
+                    // (the server frees it when the connection closes).
+                    if matches!(unlocked, Ok(Ok(_))) {
+                        free();
+                    }
+                });
+            }
+            // No runtime left: the connection goes with it, and the
+            // server frees the lock.
+            Err(_) => free(),
+        }
+    }
+}
