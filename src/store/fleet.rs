@@ -208,31 +208,43 @@ impl Fleet {
         // that: then it is fetched here too.
         let deadline = tokio::time::Instant::now() + self.claim_ttl * 2;
         let mut inflate = flate2::Decompress::new(false);
-        loop {
-            let Ok(rows) = self
+        // A record that lacks what this run needs is fetched again, under
+        // a claim of this process's own.
+        let mut stored = async || -> Result<Option<CachedPage>, ()> {
+            let rows = self
                 .query(
                     "SELECT fetched_at, failure, record FROM pages WHERE url = $1",
                     &[&url],
                 )
-                .await
-            else {
-                return Claim::Alone;
-            };
-            if let Some(row) = rows.first()
-                && fresh(settings, row.get(0), row.get(1), crate::date::now())
-                && let Some(page) = decode::<CachedPage>(&mut inflate, row.get(2))
-            {
-                // A record that lacks what this run needs is fetched
-                // again, under a claim of this process's own.
-                if usable(&page) {
-                    return Claim::Theirs(page);
-                }
+                .await?;
+            Ok(rows
+                .first()
+                .filter(|row| fresh(settings, row.get(0), row.get(1), crate::date::now()))
+                .and_then(|row| decode::<CachedPage>(&mut inflate, row.get(2)))
+                .filter(|page| usable(page)))
+        };
+        loop {
+            match stored().await {
+                Ok(Some(page)) => return Claim::Theirs(page),
+                Ok(None) => {}
+                Err(()) => return Claim::Alone,
             }
             let Ok(rows) = self.query(&claim, &[&url, &self.owner, &ttl_ms]).await else {
                 return Claim::Alone;
             };
             if rows.first().is_some_and(|row| row.get::<_, bool>(0)) {
-                return Claim::Mine;
+                // The owner may have written the page and let its claim go
+                // between the look above and this claim: look again, now
+                // that the claim is ours (its release and the record were
+                // one statement, so the record is visible by now).
+                return match stored().await {
+                    Ok(Some(page)) => {
+                        self.release(url).await;
+                        Claim::Theirs(page)
+                    }
+                    Ok(None) => Claim::Mine,
+                    Err(()) => Claim::Alone,
+                };
             }
             if tokio::time::Instant::now() >= deadline || self.interrupt.is_requested() {
                 return Claim::Alone;
@@ -283,14 +295,19 @@ impl Fleet {
             None => false,
         };
         if !published {
-            let _ = self
-                .query(
-                    "DELETE FROM claims WHERE url = $1 AND owner = $2",
-                    &[&url, &self.owner],
-                )
-                .await;
+            self.release(url).await;
         }
         published
+    }
+
+    /// Let this process's claim on `url` go.
+    async fn release(&self, url: &str) {
+        let _ = self
+            .query(
+                "DELETE FROM claims WHERE url = $1 AND owner = $2",
+                &[&url, &self.owner],
+            )
+            .await;
     }
 
     /// Take one of `cap` places of `host` across the fleet.

@@ -1,7 +1,10 @@
 //! The page cache: reruns make no request, failures expire sooner, a
-//! corrupt store is rebuilt, two runs can share the store.
+//! corrupt store is rebuilt, two runs can share the store. Every test but
+//! the SQLite file's own runs against both stores: a SQLite folder and a
+//! new database on the test PostgreSQL server.
 
 use crate::server::{Reply, Server};
+use crate::support::TestStore;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -20,11 +23,11 @@ fn routes(path: &str, _: usize) -> Reply {
 
 /// `citecheck check MEMO` on loopback with the store in `cache` (and
 /// `extra` options), the environment's no-cache setting removed.
-fn command(memo: &Path, cache: &Path, extra: &[&str]) -> Command {
+fn command(memo: &Path, cache: &TestStore, extra: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
     cmd.args(["check", memo.to_str().unwrap(), "--allow-private"])
-        .args(["--host-interval", "0", "--no-archive", "--cache-dir"])
-        .arg(cache)
+        .args(["--host-interval", "0", "--no-archive"])
+        .args(cache.args())
         .args(extra);
     crate::support::no_internet(&mut cmd);
     cmd.env_remove("CITECHECK_NO_CACHE");
@@ -32,7 +35,7 @@ fn command(memo: &Path, cache: &Path, extra: &[&str]) -> Command {
 }
 
 /// [`command`] without retries, JSON on standard output.
-fn run(memo: &Path, cache: &Path, extra: &[&str]) -> Output {
+fn run(memo: &Path, cache: &TestStore, extra: &[&str]) -> Output {
     let mut args = vec!["--max-retries", "0", "-f", "json"];
     args.extend_from_slice(extra);
     command(memo, cache, &args).output().unwrap()
@@ -73,23 +76,21 @@ fn memo(dir: &Path, server: &Server, quote: bool) -> std::path::PathBuf {
     path
 }
 
-#[test]
-fn a_rerun_makes_no_request_and_gives_the_same_report() {
+fn a_rerun_makes_no_request_and_gives_the_same_report(cache: &TestStore) {
     let server = Server::start(routes);
     let dir = tempfile::tempdir().unwrap();
-    let cache = dir.path().join("cache");
     let memo = memo(dir.path(), &server, false);
-    let first = report(&run(&memo, &cache, &[]));
+    let first = report(&run(&memo, cache, &[]));
     let hits = total_hits(&server);
     assert!(hits >= 3, "{hits}");
-    let second = report(&run(&memo, &cache, &[]));
+    let second = report(&run(&memo, cache, &[]));
     assert_eq!(total_hits(&server), hits, "the rerun made no request");
     assert_eq!(first, verdicts_only(second));
 
     // A quote the first runs did not check needs the page's text: that
     // page is fetched again (once), the others are not.
     let with_quote = self::memo(dir.path(), &server, true);
-    let third = report(&run(&with_quote, &cache, &[]));
+    let third = report(&run(&with_quote, cache, &[]));
     assert_eq!(
         third["memos"][0]["quotes"][0]["verdict"], "found",
         "{third}"
@@ -100,39 +101,37 @@ fn a_rerun_makes_no_request_and_gives_the_same_report() {
         2,
         "a candidate source of the quote too"
     );
-    let fourth = report(&run(&with_quote, &cache, &[]));
+    let fourth = report(&run(&with_quote, cache, &[]));
     assert_eq!(verdicts_only(fourth), verdicts_only(third));
     assert_eq!(server.hits("/ok"), 2, "its text is cached now");
 
     // cache stats and cache clear.
     let stats = Command::new(env!("CARGO_BIN_EXE_citecheck"))
-        .args(["cache", "stats", "--cache-dir"])
-        .arg(&cache)
+        .args(["cache", "stats"])
+        .args(cache.args())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&stats.stdout);
     assert!(text.contains("3 pages (3 fresh, 1 failures)"), "{text}");
     let clear = Command::new(env!("CARGO_BIN_EXE_citecheck"))
-        .args(["cache", "clear", "--cache-dir"])
-        .arg(&cache)
+        .args(["cache", "clear"])
+        .args(cache.args())
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&clear.stdout).contains("3 pages forgotten"));
-    report(&run(&memo, &cache, &[]));
+    report(&run(&memo, cache, &[]));
     assert_eq!(server.hits("/ok"), 3, "fetched again after clearing");
 }
 
-#[test]
-fn entries_expire_and_failures_sooner() {
+fn entries_expire_and_failures_sooner(cache: &TestStore) {
     let server = Server::start(routes);
     let dir = tempfile::tempdir().unwrap();
-    let cache = dir.path().join("cache");
     let memo = memo(dir.path(), &server, false);
-    report(&run(&memo, &cache, &["--cache-failure-ttl", "0s"]));
-    report(&run(&memo, &cache, &["--cache-failure-ttl", "0s"]));
+    report(&run(&memo, cache, &["--cache-failure-ttl", "0s"]));
+    report(&run(&memo, cache, &["--cache-failure-ttl", "0s"]));
     assert_eq!(server.hits("/gone"), 2, "a failure expired");
     assert_eq!(server.hits("/ok"), 1, "a fine page did not");
-    report(&run(&memo, &cache, &["--cache-ttl", "0s"]));
+    report(&run(&memo, cache, &["--cache-ttl", "0s"]));
     assert_eq!(server.hits("/ok"), 2, "with no TTL every page is fetched");
 }
 
@@ -140,9 +139,12 @@ fn entries_expire_and_failures_sooner() {
 fn a_corrupt_store_is_set_aside_and_the_run_goes_on() {
     let server = Server::start(routes);
     let dir = tempfile::tempdir().unwrap();
-    let cache = dir.path().join("cache");
-    std::fs::create_dir_all(&cache).unwrap();
-    std::fs::write(cache.join("citecheck.sqlite"), vec![0x5a; 8192]).unwrap();
+    let cache = TestStore::Folder(dir.path().join("cache"));
+    let TestStore::Folder(folder) = &cache else {
+        unreachable!()
+    };
+    std::fs::create_dir_all(folder).unwrap();
+    std::fs::write(folder.join("citecheck.sqlite"), vec![0x5a; 8192]).unwrap();
     let memo = memo(dir.path(), &server, false);
     let out = run(&memo, &cache, &[]);
     let json = report(&out);
@@ -161,8 +163,7 @@ fn a_corrupt_store_is_set_aside_and_the_run_goes_on() {
     );
 }
 
-#[test]
-fn two_runs_at_once_share_the_store() {
+fn two_runs_at_once_share_the_store(cache: &TestStore) {
     let server = Server::start(|path, n| match path {
         p if p.starts_with("/page/") => Reply::After(
             std::time::Duration::from_millis(20),
@@ -174,12 +175,11 @@ fn two_runs_at_once_share_the_store() {
         _ => Reply::html(404, ""),
     });
     let dir = tempfile::tempdir().unwrap();
-    let cache = dir.path().join("cache");
     let links: Vec<String> = (0..40).map(|i| server.url(&format!("/page/{i}"))).collect();
     let memo = dir.path().join("memo.txt");
     std::fs::write(&memo, links.join("\n")).unwrap();
     let spawn = || {
-        command(&memo, &cache, &["--host-concurrency", "8", "-f", "json"])
+        command(&memo, cache, &["--host-concurrency", "8", "-f", "json"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -194,13 +194,12 @@ fn two_runs_at_once_share_the_store() {
         assert!(json.get("notices").is_none(), "{json}");
     }
     let hits = total_hits(&server);
-    let third = report(&run(&memo, &cache, &[]));
+    let third = report(&run(&memo, cache, &[]));
     assert_eq!(third["summary"]["links_by_verdict"]["ok"], 40);
     assert_eq!(total_hits(&server), hits, "the store holds every page");
 }
 
-#[test]
-fn history_across_three_runs() {
+fn history_across_three_runs(cache: &TestStore) {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     // Run 1: /a fine, /b dead. Runs 2 and 3: /a dead, /b back.
@@ -215,17 +214,16 @@ fn history_across_three_runs() {
         }
     });
     let dir = tempfile::tempdir().unwrap();
-    let cache = dir.path().join("cache");
     let memo = dir.path().join("memo.txt");
     std::fs::write(&memo, format!("{} {}", server.url("/a"), server.url("/b"))).unwrap();
     let fresh = ["--cache-ttl", "0s", "--cache-failure-ttl", "0s"];
-    let first = report(&run(&memo, &cache, &fresh));
+    let first = report(&run(&memo, cache, &fresh));
     assert!(
         first["memos"][0].get("changes").is_none(),
         "nothing to compare with yet"
     );
     phase.store(2, Ordering::SeqCst);
-    let second = report(&run(&memo, &cache, &fresh));
+    let second = report(&run(&memo, cache, &fresh));
     let changes = &second["memos"][0]["changes"];
     assert_eq!(changes["new_findings"][0]["subject"], server.url("/a"));
     assert_eq!(changes["new_findings"][0]["was"], "ok");
@@ -235,7 +233,7 @@ fn history_across_three_runs() {
         .as_str()
         .unwrap()
         .to_owned();
-    let third = report(&run(&memo, &cache, &fresh));
+    let third = report(&run(&memo, cache, &fresh));
     let changes = &third["memos"][0]["changes"];
     assert_eq!(changes["new_findings"].as_array().unwrap().len(), 0);
     assert_eq!(changes["failing_since"][0]["subject"], server.url("/a"));
@@ -246,13 +244,13 @@ fn history_across_three_runs() {
 
     // The terminal marks new findings; `citecheck history` tells the story.
     phase.store(1, Ordering::SeqCst);
-    let mut cmd = command(&memo, &cache, &fresh);
+    let mut cmd = command(&memo, cache, &fresh);
     let terminal = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
     assert!(terminal.contains("NEW broken"), "{terminal}");
     assert!(terminal.contains("1 new, 1 fixed"), "{terminal}");
     let history = Command::new(env!("CARGO_BIN_EXE_citecheck"))
-        .args(["history", "--cache-dir"])
-        .arg(&cache)
+        .args(["history"])
+        .args(cache.args())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&history.stdout);
@@ -271,8 +269,7 @@ fn history_across_three_runs() {
 /// the archive, even with failures, soft 404s, a quote whose candidates
 /// failed and archive lookups in the memo; and it gives the same report,
 /// reasons included.
-#[test]
-fn a_rerun_with_failures_soft_404s_and_lookups_makes_no_request() {
+fn a_rerun_with_failures_soft_404s_and_lookups_makes_no_request(cache: &TestStore) {
     let site = Server::start(|path, _| match path {
         "/" => Reply::html(200, "<title>Home</title><p>Welcome to the institute.</p>"),
         "/ok" => Reply::html(
@@ -319,7 +316,6 @@ fn a_rerun_with_failures_soft_404s_and_lookups_makes_no_request() {
         ),
     )
     .unwrap();
-    let cache = dir.path().join("cache");
     let archive_url = archive.url("/");
     let args = [
         "--archive-url",
@@ -332,8 +328,8 @@ fn a_rerun_with_failures_soft_404s_and_lookups_makes_no_request() {
     let run = || {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
         cmd.args(["check", memo.to_str().unwrap(), "--allow-private"])
-            .args(["--host-interval", "0", "--cache-dir"])
-            .arg(&cache)
+            .args(["--host-interval", "0"])
+            .args(cache.args())
             .args(args);
         crate::support::no_internet(&mut cmd);
         cmd.env_remove("CITECHECK_NO_CACHE");
@@ -376,8 +372,7 @@ fn a_rerun_with_failures_soft_404s_and_lookups_makes_no_request() {
 /// `citecheck history` cleans what it prints from memos and pages as the
 /// `check` report does: an escape sequence in a quote reaches the terminal
 /// as plain text.
-#[test]
-fn history_prints_no_control_characters() {
+fn history_prints_no_control_characters(cache: &TestStore) {
     let site = Server::start(|path, n| match (path, n) {
         ("/src", 1) => Reply::html(404, "<title>Not found</title>"),
         ("/src", _) => Reply::html(200, "<title>Src</title><p>Entirely other words here.</p>"),
@@ -394,12 +389,11 @@ fn history_prints_no_control_characters() {
         ),
     )
     .unwrap();
-    let cache = dir.path().join("cache");
     for _ in 0..2 {
-        run(&memo, &cache, &["--cache-failure-ttl", "0s"]);
+        run(&memo, cache, &["--cache-failure-ttl", "0s"]);
     }
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
-    cmd.args(["history", "--cache-dir"]).arg(&cache);
+    cmd.args(["history"]).args(cache.args());
     crate::support::no_internet(&mut cmd);
     let out = cmd.output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
@@ -414,8 +408,7 @@ fn history_prints_no_control_characters() {
 /// A soft-404 probe is kept by host and parent path like a page: a later
 /// run that must fetch a page again (a new quote needs its text) takes the
 /// probe of its parent path from the store instead of asking again.
-#[test]
-fn probes_are_kept_for_the_next_run() {
+fn probes_are_kept_for_the_next_run(cache: &TestStore) {
     let site = Server::start(|path, _| match path {
         "/articles/a" => Reply::html(
             200,
@@ -424,17 +417,16 @@ fn probes_are_kept_for_the_next_run() {
         _ => Reply::html(404, "<title>Not found</title>"),
     });
     let dir = tempfile::tempdir().unwrap();
-    let cache = dir.path().join("cache");
     let memo = dir.path().join("memo.md");
     let link = format!("[a]({})", site.url("/articles/a"));
     std::fs::write(&memo, format!("See {link}.\n")).unwrap();
-    run(&memo, &cache, &[]);
+    run(&memo, cache, &[]);
     std::fs::write(
         &memo,
         format!("They wrote that “the committee heard evidence on energy security” ({link}).\n"),
     )
     .unwrap();
-    let second = report(&run(&memo, &cache, &[]));
+    let second = report(&run(&memo, cache, &[]));
     assert_eq!(second["memos"][0]["quotes"][0]["verdict"], "found");
     // The page was fetched twice (its text was not kept the first time);
     // its probe only once.
@@ -447,3 +439,36 @@ fn probes_are_kept_for_the_next_run() {
         .sum();
     assert_eq!(probes, 1, "{:?}", site.paths());
 }
+
+/// Each test above that takes a store, once per kind of store.
+macro_rules! on_both_stores {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $test() {
+                    let dir = tempfile::tempdir().unwrap();
+                    super::$test(&crate::support::TestStore::Folder(dir.path().join("cache")));
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $test() {
+                    super::$test(&crate::support::TestStore::postgres());
+                }
+            )*
+        }
+    };
+}
+
+on_both_stores!(
+    a_rerun_makes_no_request_and_gives_the_same_report,
+    entries_expire_and_failures_sooner,
+    two_runs_at_once_share_the_store,
+    history_across_three_runs,
+    a_rerun_with_failures_soft_404s_and_lookups_makes_no_request,
+    history_prints_no_control_characters,
+    probes_are_kept_for_the_next_run,
+);

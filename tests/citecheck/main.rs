@@ -10,6 +10,7 @@ mod cli;
 mod extraction;
 mod fetching;
 mod fix;
+mod fleet;
 mod hostile;
 mod interrupt;
 mod office;

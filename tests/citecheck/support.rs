@@ -228,3 +228,49 @@ pub fn check_memo(memo: &std::path::Path, extra: &[&str]) -> (serde_json::Value,
     args.extend_from_slice(extra);
     citecheck_json(&args, None)
 }
+
+/// Where a test keeps citecheck's store.
+pub enum TestStore {
+    /// The SQLite store in this folder.
+    Folder(PathBuf),
+    /// A PostgreSQL database, by URL.
+    Postgres(String),
+}
+
+impl TestStore {
+    /// A new, empty database on the test PostgreSQL server that
+    /// `scripts/test.sh` starts (its URL in `CITECHECK_TEST_PG`).
+    pub fn postgres() -> Self {
+        Self::Postgres(new_pg_database())
+    }
+
+    /// The options that point citecheck at it.
+    pub fn args(&self) -> Vec<String> {
+        match self {
+            Self::Folder(dir) => vec!["--cache-dir".into(), dir.display().to_string()],
+            Self::Postgres(url) => vec!["--store".into(), url.clone()],
+        }
+    }
+}
+
+/// The URL of a new, empty database on the test PostgreSQL server.
+pub fn new_pg_database() -> String {
+    let server = std::env::var("CITECHECK_TEST_PG").expect(
+        "CITECHECK_TEST_PG names the test PostgreSQL server: run the suite with \
+         `bash scripts/test.sh`, which starts one",
+    );
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "citecheck_it_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let mut client = postgres::Client::connect(&server, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("cannot reach the test server {server}: {e}"));
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let mut url = url::Url::parse(&server).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}

@@ -1,0 +1,241 @@
+//! Processes sharing one PostgreSQL store (`--store postgres://…`), as a
+//! CI matrix or several audits at once run: each page fetched once
+//! across them, the per-host cap and interval held across them, and a
+//! process killed while holding claims blocking the others no longer
+//! than its claims last.
+
+use crate::server::{Reply, Server};
+use crate::support::TestStore;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `citecheck check MEMO` with `store` and `extra`, JSON on standard
+/// output, started (not waited for).
+fn spawn(memo: &Path, store: &TestStore, extra: &[&str]) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
+    cmd.args(["check", memo.to_str().unwrap(), "--allow-private"])
+        .args(["--no-archive", "--max-retries", "0", "-f", "json"])
+        .args(store.args())
+        .args(extra);
+    crate::support::no_internet(&mut cmd);
+    cmd.env_remove("CITECHECK_NO_CACHE");
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn report(child: Child) -> Value {
+    let out = child.wait_with_output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    crate::support::assert_valid_report(&json);
+    json
+}
+
+/// Memo `k` of four: the pages `i` of `0..n` with `(i + k) % 4 != 0`, so
+/// that any two memos share half their pages.
+fn memos(dir: &Path, server: &Server, n: usize) -> Vec<PathBuf> {
+    (0..4)
+        .map(|k| {
+            let links: Vec<String> = (0..n)
+                .filter(|i| (i + k) % 4 != 0)
+                .map(|i| server.url(&format!("/p/{i}")))
+                .collect();
+            let path = dir.join(format!("memo-{k}.txt"));
+            std::fs::write(&path, links.join("\n")).unwrap();
+            path
+        })
+        .collect()
+}
+
+fn page(path: &str) -> Reply {
+    Reply::html(
+        200,
+        &format!("<title>{path}</title><p>The page at {path}.</p>"),
+    )
+}
+
+/// Requests to the cited pages (not to the soft-404 probes' made-up
+/// names).
+fn page_hits(server: &Server, n: usize) -> Vec<usize> {
+    (0..n).map(|i| server.hits(&format!("/p/{i}"))).collect()
+}
+
+#[test]
+fn four_processes_sharing_a_store_fetch_each_page_once() {
+    let n = 40;
+    let slow_pages = |path: &str, _| match path {
+        p if p.starts_with("/p/") => Reply::After(Duration::from_millis(30), Box::new(page(p))),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    };
+    let server = Server::start(slow_pages);
+    let dir = tempfile::tempdir().unwrap();
+    let memos = memos(dir.path(), &server, n);
+    let store = TestStore::postgres();
+    let options = ["--host-concurrency", "8", "--host-interval", "0"];
+    // All four at once, on a database none of them has set up yet.
+    let children: Vec<Child> = memos.iter().map(|m| spawn(m, &store, &options)).collect();
+    for child in children {
+        let json = report(child);
+        assert_eq!(json["summary"]["links_by_verdict"]["ok"], 30, "{json}");
+        assert!(json.get("notices").is_none(), "{json}");
+    }
+    assert_eq!(page_hits(&server, n), vec![1; n], "each page fetched once");
+
+    // The same four with a store each fetch every page they cite: 30
+    // each, 120 in all (so the count above is the shared store's doing).
+    let alone = Server::start(slow_pages);
+    let memos = self::memos(dir.path(), &alone, n);
+    let children: Vec<Child> = memos
+        .iter()
+        .enumerate()
+        .map(|(k, m)| {
+            let folder = TestStore::Folder(dir.path().join(format!("cache-{k}")));
+            spawn(m, &folder, &options)
+        })
+        .collect();
+    children.into_iter().for_each(|c| drop(report(c)));
+    assert_eq!(page_hits(&alone, n).iter().sum::<usize>(), 120);
+}
+
+#[test]
+fn the_host_cap_and_interval_hold_across_processes() {
+    let n = 32;
+    let server = Server::start(|path, _| match path {
+        p if p.starts_with("/p/") => Reply::After(Duration::from_millis(150), Box::new(page(p))),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memos = memos(dir.path(), &server, n);
+    let store = TestStore::postgres();
+    let cap = ["--host-concurrency", "2", "--host-interval", "0"];
+    let children: Vec<Child> = memos.iter().map(|m| spawn(m, &store, &cap)).collect();
+    for child in children {
+        let json = report(child);
+        assert_eq!(json["summary"]["links_by_verdict"]["ok"], 24, "{json}");
+        assert!(json.get("notices").is_none(), "{json}");
+    }
+    assert!(
+        server.max_in_flight() <= 2,
+        "{} requests at once to one host from four processes capped at 2",
+        server.max_in_flight()
+    );
+
+    // The interval: four processes, three pages each, 300 ms apart across
+    // all of them. However late a process wakes, the last request cannot
+    // come before its turn: the requests span at least (N − 2) intervals
+    // (one spared for the first request's own lateness). Four processes
+    // spacing only their own requests would span about two.
+    let spaced = Server::start(|path, _| match path {
+        p if p.starts_with("/q/") => page(p),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let store = TestStore::postgres();
+    let memos: Vec<PathBuf> = (0..4)
+        .map(|k| {
+            let links: Vec<String> = (0..3).map(|i| spaced.url(&format!("/q/{k}-{i}"))).collect();
+            let path = dir.path().join(format!("spaced-{k}.txt"));
+            std::fs::write(&path, links.join("\n")).unwrap();
+            path
+        })
+        .collect();
+    let interval = ["--host-concurrency", "4", "--host-interval", "300ms"];
+    let children: Vec<Child> = memos.iter().map(|m| spawn(m, &store, &interval)).collect();
+    children.into_iter().for_each(|c| drop(report(c)));
+    let mut times: Vec<Instant> = spaced
+        .paths()
+        .iter()
+        .flat_map(|p| spaced.times(p))
+        .collect();
+    times.sort();
+    // The pages and each process's soft-404 probe of `/q/`.
+    assert!(times.len() >= 12, "{}", times.len());
+    let span = *times.last().unwrap() - times[0];
+    let least = Duration::from_millis(300) * (times.len() as u32 - 2);
+    assert!(
+        span >= least,
+        "{} requests spanned {span:?}, less than {least:?}",
+        times.len()
+    );
+}
+
+#[test]
+fn a_process_killed_holding_claims_blocks_the_others_only_until_they_expire() {
+    // The first request for each page never gets an answer; later ones
+    // do (the soft-404 probes' made-up names are not found at once).
+    let server = Server::start(|path, n| {
+        let cited = path
+            .strip_prefix("/p/")
+            .is_some_and(|i| i.parse::<usize>().is_ok());
+        match (cited, n) {
+            (true, 1) => Reply::After(Duration::from_secs(600), Box::new(page(path))),
+            (true, _) => page(path),
+            (false, _) => Reply::html(404, "<title>Not found</title>"),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.txt");
+    let links: Vec<String> = (0..3).map(|i| server.url(&format!("/p/{i}"))).collect();
+    std::fs::write(&memo, links.join("\n")).unwrap();
+    let store = TestStore::postgres();
+    let TestStore::Postgres(url) = &store else {
+        unreachable!()
+    };
+    let options = [
+        "--claim-ttl",
+        "3s",
+        "--timeout",
+        "600s",
+        "--host-interval",
+        "0",
+        "--host-concurrency",
+        "4",
+    ];
+    let mut first = spawn(&memo, &store, &options);
+    // Wait (on the database's state, not the clock) until it holds a
+    // claim on every page and has asked for each.
+    let mut db = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let began = Instant::now();
+    let remaining_ms = loop {
+        let claims = db
+            .query(
+                "SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint - expires_at
+                 FROM citecheck.claims",
+                &[],
+            )
+            .unwrap_or_default();
+        if claims.len() == 3 && page_hits(&server, 3) == [1, 1, 1] {
+            break claims.iter().map(|r| -r.get::<_, i64>(0)).max().unwrap();
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(120),
+            "the first process never claimed and asked for every page: {} claims, {:?}",
+            claims.len(),
+            server.paths()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let expiry = Instant::now() + Duration::from_millis(remaining_ms.max(0) as u64);
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let json = report(spawn(&memo, &store, &options));
+    assert_eq!(json["summary"]["links_by_verdict"]["ok"], 3, "{json}");
+    assert!(json.get("notices").is_none(), "{json}");
+    assert_eq!(page_hits(&server, 3), [2, 2, 2]);
+    for i in 0..3 {
+        let taken_over = server.times(&format!("/p/{i}"))[1];
+        assert!(
+            taken_over + Duration::from_millis(250) >= expiry,
+            "page {i} was fetched again before the dead process's claim expired"
+        );
+    }
+    let left: i64 = db
+        .query_one("SELECT COUNT(*) FROM citecheck.claims", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0, "the second process let its claims go");
+}
