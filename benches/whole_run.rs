@@ -15,6 +15,15 @@
 //! it runs the scale benchmark instead: the URLs spread over that many
 //! memo files, pages made by the server on request, one citecheck run
 //! (`BENCH_PAGES=100000 BENCH_MEMOS=10000`: 10,000 memos, 100,000 URLs).
+//!
+//! With `BENCH_FLEET` set as well (`bash scripts/bench-fleet.sh`, which
+//! starts a throwaway PostgreSQL cluster and names it in
+//! `CITECHECK_TEST_PG`), the same workload runs as one process on the
+//! SQLite store against four `--shard K/4` processes at once sharing one
+//! PostgreSQL store (a new database each run), and against four whole
+//! runs at once sharing it (four CI jobs over the same memos),
+//! alternating, `BENCH_RUNS` times (default 3); requests are counted at
+//! the server.
 
 #![allow(clippy::print_stdout)] // a benchmark reports on standard output
 
@@ -211,6 +220,164 @@ fn missing_anchor(i: usize) -> bool {
     i % 100 == 73
 }
 
+/// `memos` memo files in `dir` that cite `pages` distinct URLs between
+/// them, each URL once.
+fn write_memos(dir: &Path, pages: usize, memos: usize, port: u16) {
+    for m in 0..memos {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(dir.join(format!("memo-{m:05}.txt"))).unwrap(),
+        );
+        writeln!(out, "Memo {m}. Sources:\n").unwrap();
+        cite(&mut out, (m..pages).step_by(memos), port);
+    }
+}
+
+/// The options every process of the fleet benchmark runs with.
+const FLEET_OPTIONS: &str = "--host-concurrency 8 --host-interval 0 --max-concurrency 128 \
+                             --no-archive --allow-private -q";
+
+/// The fleet benchmark (see the module's doc): one process on SQLite,
+/// four shards sharing PostgreSQL, four whole runs sharing PostgreSQL.
+fn fleet(pages: usize, memos: usize) {
+    let server = std::env::var("CITECHECK_TEST_PG")
+        .expect("CITECHECK_TEST_PG: run it with `bash scripts/bench-fleet.sh`");
+    let runs = env_number("BENCH_RUNS", 3).max(1);
+    let temp = tempfile::tempdir().expect("temporary directory");
+    let base = temp.path();
+    let site = made_site(missing_page);
+    let port = start_server(site.clone());
+    let dir = base.join("memos");
+    std::fs::create_dir(&dir).unwrap();
+    write_memos(&dir, pages, memos, port);
+    let expected = expected_problems(pages);
+    println!(
+        "fleet benchmark: {memos} memos citing {pages} distinct URLs on \
+         127.0.0.1-127.0.0.{HOSTS}:{port}, {expected} expected problems, {runs} runs each"
+    );
+    let citecheck = PathBuf::from(env!("CARGO_BIN_EXE_citecheck"));
+    let mut databases = 0;
+    let mut new_database = || {
+        databases += 1;
+        let name = format!("citecheck_bench_{}_{databases}", std::process::id());
+        let status = Command::new("psql")
+            .args([
+                server.as_str(),
+                "-q",
+                "-c",
+                &format!("CREATE DATABASE {name}"),
+            ])
+            .status()
+            .expect("psql runs");
+        assert!(status.success(), "cannot create the database {name}");
+        let mut url = url::Url::parse(&server).unwrap();
+        url.set_path(&name);
+        url.to_string()
+    };
+    // Each process's JSON report; the verdicts over all memos must be
+    // the expected ones (a whole run's alone, the shards' merged).
+    let check = |reports: &[PathBuf]| {
+        let mut bad = 0;
+        let mut fine = 0;
+        let mut seen = 0;
+        for report in reports {
+            let json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(report).expect("a report"))
+                    .expect("a JSON report");
+            let counts = &json["summary"]["links_by_verdict"];
+            let count = |v: &str| counts[v].as_u64().unwrap_or(0);
+            bad += count("broken") + count("anchor_missing");
+            fine += count("ok");
+            seen += json["memos"].as_array().unwrap().len();
+        }
+        (bad, fine, seen)
+    };
+    type Variant = (&'static str, usize, bool);
+    let variants: [Variant; 3] = [
+        ("one process, SQLite store", 1, false),
+        (
+            "4 shards at once (`--shard K/4`), one PostgreSQL store",
+            4,
+            true,
+        ),
+        ("4 whole runs at once, one PostgreSQL store", 4, false),
+    ];
+    let mut results: Vec<(Vec<Duration>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); 3];
+    for run in 0..runs {
+        for (v, &(name, processes, sharded)) in variants.iter().enumerate() {
+            let store: Vec<String> = if processes == 1 {
+                let cache = base.join(format!("cache-{run}"));
+                vec!["--cache-dir".into(), cache.display().to_string()]
+            } else {
+                vec!["--store".into(), new_database()]
+            };
+            let served = site.served.load(std::sync::atomic::Ordering::Relaxed);
+            let began = std::time::Instant::now();
+            let children: Vec<(std::process::Child, PathBuf)> = (1..=processes)
+                .map(|k| {
+                    let report = base.join(format!("report-{v}-{k}.json"));
+                    let mut cmd = Command::new(&citecheck);
+                    cmd.current_dir(base)
+                        .args(["check", "memos"])
+                        .args(FLEET_OPTIONS.split_whitespace())
+                        .args(&store)
+                        .arg("-f")
+                        .arg(format!("json={}", report.display()));
+                    if sharded {
+                        cmd.args(["--shard", &format!("{k}/{processes}")]);
+                    }
+                    let child = cmd
+                        .stdout(std::process::Stdio::null())
+                        .spawn()
+                        .expect("citecheck starts");
+                    (child, report)
+                })
+                .collect();
+            let reports: Vec<PathBuf> = children
+                .into_iter()
+                .map(|(mut child, report)| {
+                    child.wait().expect("citecheck ends");
+                    report
+                })
+                .collect();
+            let wall = began.elapsed();
+            let requests = site.served.load(std::sync::atomic::Ordering::Relaxed) - served;
+            let (bad, fine, seen) = check(&reports);
+            let whole = if sharded { 1 } else { processes as u64 };
+            assert_eq!(
+                (bad, fine, seen),
+                (
+                    expected * whole,
+                    (pages as u64 - expected) * whole,
+                    memos * whole as usize
+                ),
+                "{name}: wrong verdicts"
+            );
+            println!(
+                "run {}: {name}: {:.1} s, {requests} requests",
+                run + 1,
+                wall.as_secs_f64()
+            );
+            results[v].0.push(wall);
+            results[v].1.push(requests);
+        }
+    }
+    println!(
+        "\n| processes | URLs checked | median wall time | URLs per second | requests (median) |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for ((name, processes, sharded), (walls, mut requests)) in variants.iter().zip(results) {
+        let wall = median(walls);
+        requests.sort_unstable();
+        let checked = if *sharded { pages } else { pages * processes };
+        println!(
+            "| {name} | {checked} | {:.1} s | {:.0} | {} |",
+            wall.as_secs_f64(),
+            checked as f64 / wall.as_secs_f64(),
+            requests[requests.len() / 2]
+        );
+    }
+}
+
 /// The scale run: `pages` distinct URLs cited by `memos` memo files, pages
 /// made by the server on each request. One citecheck run with a JSON
 /// report to a file; its wall time, peak memory, and the server's
@@ -223,13 +390,7 @@ fn scale(pages: usize, memos: usize) {
     let port = start_server(site.clone());
     let dir = base.join("memos");
     std::fs::create_dir(&dir).unwrap();
-    for m in 0..memos {
-        let mut out = std::io::BufWriter::new(
-            std::fs::File::create(dir.join(format!("memo-{m:05}.txt"))).unwrap(),
-        );
-        writeln!(out, "Memo {m}. Sources:\n").unwrap();
-        cite(&mut out, (m..pages).step_by(memos), port);
-    }
+    write_memos(&dir, pages, memos, port);
     let expected = expected_problems(pages);
     println!(
         "scale benchmark: {memos} memos citing {pages} distinct URLs on 127.0.0.1-127.0.0.{HOSTS}:{port}, \
@@ -302,6 +463,10 @@ fn main() {
     // `cargo bench` passes `--bench`; a filter argument is ignored.
     let pages = env_number("BENCH_PAGES", 5_000);
     let memos = env_number("BENCH_MEMOS", 1);
+    if std::env::var_os("BENCH_FLEET").is_some() {
+        fleet(pages, memos.max(1));
+        return;
+    }
     if memos > 1 {
         scale(pages, memos);
         return;

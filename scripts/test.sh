@@ -20,6 +20,7 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"

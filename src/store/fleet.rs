@@ -35,9 +35,13 @@ use tokio_postgres::types::ToSql;
 
 /// How long one statement may take before the fleet is given up.
 const STATEMENT_LIMIT: Duration = Duration::from_secs(10);
-/// How often a process waiting for another's page or for a host's place
-/// asks again.
+/// How often a process waiting for a host's place asks again, and how
+/// soon one waiting for another's page first asks again (then twice as
+/// long each time, up to [`POLL_MOST`]: a page on the real web takes
+/// seconds, and a fleet's waiting tasks must not flood the database).
 const POLL: Duration = Duration::from_millis(50);
+/// The longest wait between two looks for another process's page.
+const POLL_MOST: Duration = Duration::from_secs(1);
 /// The server's clock, in milliseconds.
 const NOW_MS: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
@@ -87,20 +91,17 @@ impl Fleet {
         claim_ttl: Duration,
         interrupt: Arc<crate::interrupt::Interrupt>,
     ) -> Result<Self, String> {
-        let name = crate::config::redacted(url);
-        let mut config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e| format!("the store URL {name} is not a PostgreSQL URL: {e}"))?;
-        config.application_name("citecheck");
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
-        }
-        let client = match super::postgres::tls(config.get_ssl_mode())? {
+        let super::postgres::Connection { config, name, tls } =
+            super::postgres::Connection::of(url)?;
+        let refused = |e: tokio_postgres::Error| {
+            format!(
+                "cannot connect to the store {name}: {}",
+                super::postgres::with_causes(&e)
+            )
+        };
+        let client = match tls {
             Some(tls) => {
-                let (client, connection) = config
-                    .connect(tls)
-                    .await
-                    .map_err(|e| format!("cannot connect to the store {name}: {e}"))?;
+                let (client, connection) = config.connect(tls).await.map_err(refused)?;
                 tokio::spawn(connection);
                 client
             }
@@ -108,7 +109,7 @@ impl Fleet {
                 let (client, connection) = config
                     .connect(tokio_postgres::NoTls)
                     .await
-                    .map_err(|e| format!("cannot connect to the store {name}: {e}"))?;
+                    .map_err(refused)?;
                 tokio::spawn(connection);
                 client
             }
@@ -208,6 +209,7 @@ impl Fleet {
         // that: then it is fetched here too.
         let deadline = tokio::time::Instant::now() + self.claim_ttl * 2;
         let mut inflate = flate2::Decompress::new(false);
+        let mut poll = POLL / 2;
         // A record that lacks what this run needs is fetched again, under
         // a claim of this process's own.
         let mut stored = async || -> Result<Option<CachedPage>, ()> {
@@ -249,7 +251,8 @@ impl Fleet {
             if tokio::time::Instant::now() >= deadline || self.interrupt.is_requested() {
                 return Claim::Alone;
             }
-            tokio::time::sleep(POLL).await;
+            tokio::time::sleep(poll).await;
+            poll = (poll * 2).min(POLL_MOST);
         }
     }
 

@@ -8,13 +8,13 @@
 //! migrated under a transaction-level advisory lock (two processes that
 //! open a new database at once create it once); a store written by a
 //! newer citecheck is refused. TLS is used when the URL asks for it
-//! (`sslmode=require`, `verify-ca` or `verify-full`), with the same trust
-//! as the fetcher's (the platform's roots, `SSL_CERT_FILE`).
+//! (`sslmode=require`, `verify-ca` or `verify-full`), verified against
+//! `sslrootcert` or the same roots as the fetcher's (the platform's,
+//! `SSL_CERT_FILE`).
 
 use super::runs::{self, MemoRecord, OpenSpan, SpanStore};
 use super::{Backend, READ_CHANGES, Record, Row, SCHEMA_VERSION, Stats};
 use crate::history::Recorded;
-use postgres::config::SslMode;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -89,49 +89,125 @@ impl std::fmt::Debug for Postgres {
     }
 }
 
-/// How to connect to `url`: its settings (a connect timeout of 10 s
-/// unless it sets one) and the name to show (no password).
-pub(crate) fn settings(url: &str) -> Result<(postgres::Config, String), String> {
-    let name = crate::config::redacted(url);
-    let mut config: postgres::Config = url
-        .parse()
-        .map_err(|e| format!("the store URL {name} is not a PostgreSQL URL: {e}"))?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(Duration::from_secs(10));
-    }
-    if config.get_application_name().is_none() {
-        config.application_name("citecheck");
-    }
-    Ok((config, name))
+/// How to reach a store: the connection's settings, the name to show
+/// (no password), and the TLS connector when the URL asks for TLS.
+pub(crate) struct Connection {
+    pub config: tokio_postgres::Config,
+    pub name: String,
+    pub tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
 }
 
-/// The TLS connector the URL asks for: none unless its `sslmode` requires
-/// TLS (PostgreSQL's `prefer` without verification is not offered: a
-/// connection that is encrypted but unverified is not one to trust).
-pub(crate) fn tls(
-    ssl_mode: SslMode,
-) -> Result<Option<tokio_postgres_rustls::MakeRustlsConnect>, String> {
-    if !matches!(ssl_mode, SslMode::Require) {
-        return Ok(None);
+impl Connection {
+    /// Read `url`. PostgreSQL's own `sslmode` values are understood:
+    /// `require`, `verify-ca` and `verify-full` all mean TLS with the
+    /// server's certificate and name verified (an unverified encrypted
+    /// connection is not offered), against `sslrootcert` when given (a
+    /// PEM file that replaces the platform's roots, as in libpq), else
+    /// against the platform's roots (and `SSL_CERT_FILE`); `disable`,
+    /// `allow` and `prefer` mean no TLS. A connect timeout of 10 s unless
+    /// the URL sets one.
+    pub(crate) fn of(url: &str) -> Result<Self, String> {
+        let name = crate::config::redacted(url);
+        let bad = |why: String| format!("the store URL {name} is not a PostgreSQL URL: {why}");
+        let mut parsed = url::Url::parse(url).map_err(|e| bad(e.to_string()))?;
+        let mut tls = false;
+        let mut root = None;
+        let mut kept = Vec::new();
+        for (key, value) in parsed.query_pairs() {
+            match &*key {
+                "sslmode" => match &*value {
+                    "require" | "verify-ca" | "verify-full" => tls = true,
+                    "disable" | "allow" | "prefer" => tls = false,
+                    other => return Err(bad(format!("sslmode={other} is not a mode"))),
+                },
+                "sslrootcert" => root = Some(std::path::PathBuf::from(&*value)),
+                _ => kept.push((key.into_owned(), value.into_owned())),
+            }
+        }
+        parsed.set_query(None);
+        if !kept.is_empty() {
+            parsed.query_pairs_mut().extend_pairs(kept);
+        }
+        let mut config: tokio_postgres::Config =
+            parsed.as_str().parse().map_err(|e| bad(format!("{e}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("citecheck");
+        }
+        let tls = if tls {
+            Some(
+                connector(root.as_deref())
+                    .map_err(|e| format!("cannot set up TLS for the store {name}: {e}"))?,
+            )
+        } else {
+            None
+        };
+        Ok(Self { config, name, tls })
     }
+}
+
+/// An error with its causes (`error performing TLS handshake: invalid
+/// peer certificate: UnknownIssuer`): the driver's own words name only
+/// the step that failed.
+pub(crate) fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
+/// A TLS connector that verifies the server against `root` (a PEM file of
+/// certificates) or the platform's roots.
+fn connector(
+    root: Option<&std::path::Path>,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, String> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    use rustls_platform_verifier::ConfigVerifierExt;
-    let config = rustls::ClientConfig::with_platform_verifier()
-        .map_err(|e| format!("cannot set up TLS for the store: {e}"))?;
-    Ok(Some(tokio_postgres_rustls::MakeRustlsConnect::new(config)))
+    let config = match root {
+        Some(path) => {
+            use rustls::pki_types::{CertificateDer, pem::PemObject};
+            let mut roots = rustls::RootCertStore::empty();
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| format!("cannot read sslrootcert {}: {e}", path.display()))?;
+            for cert in certs {
+                let cert =
+                    cert.map_err(|e| format!("cannot read sslrootcert {}: {e}", path.display()))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
+            }
+            rustls::ClientConfig::builder()
+                .with_root_certificates(roots)
+                .with_no_client_auth()
+        }
+        None => {
+            use rustls_platform_verifier::ConfigVerifierExt;
+            rustls::ClientConfig::with_platform_verifier().map_err(|e| e.to_string())?
+        }
+    };
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 impl Postgres {
     /// Connect to the database at `url`, creating or migrating the
     /// store's schema.
     pub(crate) fn open(url: &str) -> Result<Self, String> {
-        let (config, name) = settings(url)?;
-        let connected = match tls(config.get_ssl_mode())? {
+        let Connection { config, name, tls } = Connection::of(url)?;
+        let config = postgres::Config::from(config);
+        let connected = match tls {
             Some(tls) => config.connect(tls),
             None => config.connect(postgres::NoTls),
         };
-        let mut client =
-            connected.map_err(|e| format!("cannot connect to the store {name}: {e}"))?;
+        let mut client = connected
+            .map_err(|e| format!("cannot connect to the store {name}: {}", with_causes(&e)))?;
         prepare(&mut client).map_err(|e| match e {
             Prepared::Newer(v) => format!(
                 "the store {name} was written by a newer citecheck (schema {v}, this one knows \

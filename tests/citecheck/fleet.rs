@@ -239,3 +239,62 @@ fn a_process_killed_holding_claims_blocks_the_others_only_until_they_expire() {
         .get(0);
     assert_eq!(left, 0, "the second process let its claims go");
 }
+
+/// `sslmode=require` (or `verify-full`) connects over TLS and verifies the
+/// server's certificate: against `SSL_CERT_FILE` (the roots the fetcher
+/// trusts too) or the URL's `sslrootcert`; a certificate from a CA not
+/// trusted means no store (the run goes on without it and says why).
+#[test]
+fn a_store_over_tls_is_verified() {
+    let ca = std::env::var("CITECHECK_TEST_PG_CA").expect("scripts/test.sh names the test CA");
+    let other = std::env::var("CITECHECK_TEST_PG_OTHER_CA").unwrap();
+    let server = Server::start(|path, _| match path {
+        "/a" => page(path),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.txt");
+    std::fs::write(&memo, server.url("/a")).unwrap();
+    let database = crate::support::new_pg_database();
+    let run = |url: String, roots: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
+        cmd.args(["check", memo.to_str().unwrap(), "--allow-private"])
+            .args(["--no-archive", "--host-interval", "0", "-f", "json"])
+            .args(["--store", &url]);
+        crate::support::no_internet(&mut cmd);
+        cmd.env_remove("CITECHECK_NO_CACHE")
+            .env("SSL_CERT_FILE", roots)
+            .env_remove("SSL_CERT_DIR");
+        let out = cmd.output().unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        assert_eq!(json["summary"]["links_by_verdict"]["ok"], 1, "{json}");
+        json
+    };
+    let first = run(format!("{database}?sslmode=require"), &ca);
+    assert!(first.get("notices").is_none(), "{first}");
+    assert_eq!(server.hits("/a"), 1);
+    // The page is in the store: the rerun, over TLS again, asks nothing.
+    run(format!("{database}?sslmode=verify-full"), &ca);
+    assert_eq!(
+        server.hits("/a"),
+        1,
+        "the rerun was answered from the store"
+    );
+
+    // The URL's own root certificate, whatever SSL_CERT_FILE says.
+    let rooted = format!("{database}?sslmode=verify-full&sslrootcert={ca}");
+    assert!(run(rooted, &other).get("notices").is_none());
+    assert_eq!(server.hits("/a"), 1);
+
+    // A server whose certificate no trusted CA signed: no store, the run
+    // goes on (it fetches the page itself) and the report says why.
+    let refused = run(format!("{database}?sslmode=require"), &other);
+    let notice = refused["notices"][0].as_str().unwrap();
+    assert!(
+        notice.contains("not using the cache") && notice.contains("cannot connect to the store"),
+        "{notice}"
+    );
+    assert!(notice.to_lowercase().contains("certificate"), "{notice}");
+    assert_eq!(server.hits("/a"), 2);
+}
