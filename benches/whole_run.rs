@@ -220,6 +220,31 @@ fn missing_anchor(i: usize) -> bool {
     i % 100 == 73
 }
 
+/// The scale workload: `memos` memo files in a temporary folder's
+/// `memos/` citing `pages` distinct URLs, served by pages made on request.
+struct Workload {
+    temp: tempfile::TempDir,
+    site: Site,
+    port: u16,
+    /// The problems citecheck must find: 404s and missing fragments.
+    expected: u64,
+}
+
+fn workload(pages: usize, memos: usize) -> Workload {
+    let temp = tempfile::tempdir().expect("temporary directory");
+    let site = made_site(missing_page);
+    let port = start_server(site.clone());
+    let dir = temp.path().join("memos");
+    std::fs::create_dir(&dir).unwrap();
+    write_memos(&dir, pages, memos, port);
+    Workload {
+        temp,
+        site,
+        port,
+        expected: expected_problems(pages),
+    }
+}
+
 /// `memos` memo files in `dir` that cite `pages` distinct URLs between
 /// them, each URL once.
 fn write_memos(dir: &Path, pages: usize, memos: usize, port: u16) {
@@ -242,14 +267,13 @@ fn fleet(pages: usize, memos: usize) {
     let server = std::env::var("CITECHECK_TEST_PG")
         .expect("CITECHECK_TEST_PG: run it with `bash scripts/bench-fleet.sh`");
     let runs = env_number("BENCH_RUNS", 3).max(1);
-    let temp = tempfile::tempdir().expect("temporary directory");
+    let Workload {
+        temp,
+        site,
+        port,
+        expected,
+    } = workload(pages, memos);
     let base = temp.path();
-    let site = made_site(missing_page);
-    let port = start_server(site.clone());
-    let dir = base.join("memos");
-    std::fs::create_dir(&dir).unwrap();
-    write_memos(&dir, pages, memos, port);
-    let expected = expected_problems(pages);
     println!(
         "fleet benchmark: {memos} memos citing {pages} distinct URLs on \
          127.0.0.1-127.0.0.{HOSTS}:{port}, {expected} expected problems, {runs} runs each"
@@ -384,14 +408,13 @@ fn fleet(pages: usize, memos: usize) {
 /// requests per second sampled every second (to show whether throughput
 /// holds up from start to end).
 fn scale(pages: usize, memos: usize) {
-    let temp = tempfile::tempdir().expect("temporary directory");
+    let Workload {
+        temp,
+        site,
+        port,
+        expected,
+    } = workload(pages, memos);
     let base = temp.path();
-    let site = made_site(missing_page);
-    let port = start_server(site.clone());
-    let dir = base.join("memos");
-    std::fs::create_dir(&dir).unwrap();
-    write_memos(&dir, pages, memos, port);
-    let expected = expected_problems(pages);
     println!(
         "scale benchmark: {memos} memos citing {pages} distinct URLs on 127.0.0.1-127.0.0.{HOSTS}:{port}, \
          pages made on request, {expected} expected problems"

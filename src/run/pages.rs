@@ -320,7 +320,7 @@ async fn fetch_and_read(
                 .await
             {
                 Claim::Theirs(cached) => {
-                    let (fetched, digest) = answer_cached(cached, &demand, &accept);
+                    let (fetched, digest) = answer_cached(*cached, &demand, &accept);
                     let read = ReadPage {
                         stored: true,
                         fetched,

@@ -78,7 +78,7 @@ pub(crate) enum Claim {
     /// This process fetches it (and publishes it with [`Fleet::publish`]).
     Mine,
     /// Another process fetched it: its record, fresh.
-    Theirs(CachedPage),
+    Theirs(Box<CachedPage>),
     /// No claim could be had (the fleet was given up): fetch it alone.
     Alone,
 }
@@ -227,7 +227,7 @@ impl Fleet {
         };
         loop {
             match stored().await {
-                Ok(Some(page)) => return Claim::Theirs(page),
+                Ok(Some(page)) => return Claim::Theirs(Box::new(page)),
                 Ok(None) => {}
                 Err(()) => return Claim::Alone,
             }
@@ -242,7 +242,7 @@ impl Fleet {
                 return match stored().await {
                     Ok(Some(page)) => {
                         self.release(url).await;
-                        Claim::Theirs(page)
+                        Claim::Theirs(Box::new(page))
                     }
                     Ok(None) => Claim::Mine,
                     Err(()) => Claim::Alone,

@@ -423,26 +423,9 @@ impl Backend for Postgres {
         let mut tx = client.transaction().map_err(fail)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&HISTORY_LOCK])
             .map_err(fail)?;
-        let run: i64 = tx
-            .query_one("INSERT INTO runs (at) VALUES ($1) RETURNING id", &[&now])
-            .map_err(fail)?
-            .get(0);
-        let records = memos
-            .iter()
-            .map(|(memo, items)| runs::record_memo(&mut tx, memo, run, now, items))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(fail)?;
-        let cutoff = now.saturating_sub(keep.as_secs() as i64);
-        tx.execute("DELETE FROM runs WHERE at < $1", &[&cutoff])
-            .map_err(fail)?;
-        tx.execute(
-            "DELETE FROM spans WHERE last_run IS NOT NULL
-             AND last_run < (SELECT COALESCE(MIN(id), 0) FROM runs)",
-            &[],
-        )
-        .map_err(fail)?;
+        let recorded = runs::record_run(&mut tx, memos, now, keep).map_err(fail)?;
         tx.commit().map_err(fail)?;
-        Ok((run, records))
+        Ok(recorded)
     }
 
     fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)> {
@@ -493,6 +476,22 @@ impl Backend for Postgres {
 /// The history's steps, on a PostgreSQL transaction.
 impl SpanStore for postgres::Transaction<'_> {
     type Error = postgres::Error;
+
+    fn add_run(&mut self, at: i64) -> Result<i64, postgres::Error> {
+        Ok(self
+            .query_one("INSERT INTO runs (at) VALUES ($1) RETURNING id", &[&at])?
+            .get(0))
+    }
+
+    fn prune(&mut self, cutoff: i64) -> Result<(), postgres::Error> {
+        self.execute("DELETE FROM runs WHERE at < $1", &[&cutoff])?;
+        self.execute(
+            "DELETE FROM spans WHERE last_run IS NOT NULL
+             AND last_run < (SELECT COALESCE(MIN(id), 0) FROM runs)",
+            &[],
+        )
+        .map(drop)
+    }
 
     fn last_run(&mut self, memo: &str) -> Result<Option<(i64, i64)>, postgres::Error> {
         Ok(self

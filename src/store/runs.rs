@@ -45,6 +45,11 @@ pub(super) struct OpenSpan {
 pub(super) trait SpanStore {
     /// The backend's error.
     type Error;
+    /// Add a run at time `at`; its id.
+    fn add_run(&mut self, at: i64) -> Result<i64, Self::Error>;
+    /// Forget runs before `cutoff`, and the closed spans no kept run saw
+    /// (open ones always stay).
+    fn prune(&mut self, cutoff: i64) -> Result<(), Self::Error>;
     /// The latest run that checked `memo`: its id and time.
     fn last_run(&mut self, memo: &str) -> Result<Option<(i64, i64)>, Self::Error>;
     /// The memo's open spans.
@@ -56,6 +61,24 @@ pub(super) trait SpanStore {
     fn open_span(&mut self, memo: &str, item: &Recorded, run: i64) -> Result<(), Self::Error>;
     /// Note that `run` checked `memo`.
     fn checked(&mut self, memo: &str, run: i64) -> Result<(), Self::Error>;
+}
+
+/// Record a run at `now` in `tx`: each memo's items, then forget runs
+/// older than `keep`. The run's id and, for each memo in order, what was
+/// recorded and what the run before found.
+pub(super) fn record_run<S: SpanStore>(
+    tx: &mut S,
+    memos: &[(String, Vec<Recorded>)],
+    now: i64,
+    keep: std::time::Duration,
+) -> Result<(i64, Vec<MemoRecord>), S::Error> {
+    let run = tx.add_run(now)?;
+    let records = memos
+        .iter()
+        .map(|(memo, items)| record_memo(tx, memo, run, now, items))
+        .collect::<Result<Vec<_>, _>>()?;
+    tx.prune(now.saturating_sub(keep.as_secs() as i64))?;
+    Ok((run, records))
 }
 
 /// Record that `run` (at time `at`) checked `memo` and found `items`,
@@ -154,7 +177,7 @@ pub(super) fn recorded(
 pub(super) type Row = (String, String, String, bool, Option<i64>);
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::{Store, testing};
     use super::*;
     use std::time::Duration;
@@ -168,7 +191,8 @@ mod tests {
         }
     }
 
-    fn state(store: &Store, run: i64) -> Vec<(String, String, Option<i64>)> {
+    /// What `run` recorded for memo `m`: subject, verdict, failing since.
+    pub(in crate::store) fn state(store: &Store, run: i64) -> Vec<(String, String, Option<i64>)> {
         let mut got: Vec<_> = store
             .results(run, "m")
             .into_iter()

@@ -323,26 +323,9 @@ impl Backend for Sqlite {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(fail)?;
-        tx.execute("INSERT INTO runs (at) VALUES (?1)", params![now])
-            .map_err(fail)?;
-        let run = tx.last_insert_rowid();
-        let records = memos
-            .iter()
-            .map(|(memo, items)| runs::record_memo(&mut tx, memo, run, now, items))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(fail)?;
-        let cutoff = now.saturating_sub(keep.as_secs() as i64);
-        tx.execute("DELETE FROM runs WHERE at < ?1", params![cutoff])
-            .map_err(fail)?;
-        // Closed spans that no kept run saw; open ones always stay.
-        tx.execute(
-            "DELETE FROM spans WHERE last_run IS NOT NULL
-             AND last_run < (SELECT COALESCE(MIN(id), 0) FROM runs)",
-            [],
-        )
-        .map_err(fail)?;
+        let recorded = runs::record_run(&mut tx, memos, now, keep).map_err(fail)?;
         tx.commit().map_err(fail)?;
-        Ok((run, records))
+        Ok(recorded)
     }
 
     fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)> {
@@ -403,6 +386,21 @@ impl Backend for Sqlite {
 /// The history's steps, on a SQLite transaction.
 impl SpanStore for Transaction<'_> {
     type Error = rusqlite::Error;
+
+    fn add_run(&mut self, at: i64) -> rusqlite::Result<i64> {
+        self.execute("INSERT INTO runs (at) VALUES (?1)", params![at])?;
+        Ok(self.last_insert_rowid())
+    }
+
+    fn prune(&mut self, cutoff: i64) -> rusqlite::Result<()> {
+        self.execute("DELETE FROM runs WHERE at < ?1", params![cutoff])?;
+        self.execute(
+            "DELETE FROM spans WHERE last_run IS NOT NULL
+             AND last_run < (SELECT COALESCE(MIN(id), 0) FROM runs)",
+            [],
+        )
+        .map(drop)
+    }
 
     fn last_run(&mut self, memo: &str) -> rusqlite::Result<Option<(i64, i64)>> {
         self.query_row(
@@ -633,16 +631,7 @@ mod tests {
     use super::*;
     use crate::config::StoreLocation;
     use crate::store::Store;
-
-    fn state(store: &Store, run: i64) -> Vec<(String, String, Option<i64>)> {
-        let mut got: Vec<_> = store
-            .results(run, "m")
-            .into_iter()
-            .map(|r| (r.subject, r.verdict.name().to_owned(), r.failing_since))
-            .collect();
-        got.sort();
-        got
-    }
+    use crate::store::runs::tests::state;
 
     #[test]
     fn a_version_2_history_is_replayed_into_spans() {
