@@ -54,10 +54,10 @@ pub(crate) struct Fleet {
     claim_ttl: Duration,
     /// Why the fleet was given up, once it was.
     given_up: Mutex<Option<String>>,
-    /// The places of each host this process holds: a session's advisory
-    /// lock can be taken again by the same session, so two requests of
-    /// one process must never try the same place.
-    held: Arc<Mutex<HashMap<String, Vec<bool>>>>,
+    /// The places of each host as this process knows them: a session's
+    /// advisory lock can be taken again by the same session, so two
+    /// requests of one process must never try the same place.
+    held: Places,
     codec: Mutex<Codec>,
     /// A run being stopped waits for no other process's page.
     interrupt: Arc<crate::interrupt::Interrupt>,
@@ -124,7 +124,7 @@ impl Fleet {
             name,
             claim_ttl,
             given_up: Mutex::new(None),
-            held: Arc::new(Mutex::new(HashMap::new())),
+            held: Places::default(),
             codec: Mutex::new(Codec::new()),
             interrupt,
         })
@@ -172,7 +172,7 @@ impl Fleet {
         match tokio::time::timeout(STATEMENT_LIMIT, self.client.query(sql, params)).await {
             Ok(Ok(rows)) => Ok(rows),
             Ok(Err(e)) => {
-                self.give_up(e.to_string());
+                self.give_up(super::postgres::with_causes(&e));
                 Err(())
             }
             Err(_) => {
@@ -196,57 +196,100 @@ impl Fleet {
         usable: impl Fn(&CachedPage) -> bool,
     ) -> Claim {
         let ttl_ms = i64::try_from(self.claim_ttl.as_millis()).unwrap_or(i64::MAX);
-        let claim = format!(
-            "WITH taken AS (
-                 INSERT INTO claims (url, owner, expires_at) VALUES ($1, $2, {NOW_MS} + $3)
+        // A claim: a new row, or one that replaces an expired claim (or
+        // this process's own), all under `unless`.
+        let take = |unless: &str| {
+            format!(
+                "INSERT INTO claims (url, owner, expires_at)
+                 SELECT $1, $2, {NOW_MS} + $3 WHERE {unless}
                  ON CONFLICT (url) DO UPDATE SET owner = EXCLUDED.owner,
                      expires_at = EXCLUDED.expires_at
                  WHERE claims.expires_at < {NOW_MS} OR claims.owner = EXCLUDED.owner
-                 RETURNING 1)
-             SELECT EXISTS (SELECT 1 FROM taken)"
+                 RETURNING 1"
+            )
+        };
+        // One statement: the page's record, and a claim taken unless the
+        // record is fresh (the same rule as `fresh`, with this run's TTLs).
+        let look_or_take = format!(
+            "WITH page AS (SELECT fetched_at, failure, record FROM pages WHERE url = $1),
+                  taken AS ({})
+             SELECT page.fetched_at, page.failure, page.record,
+                    EXISTS (SELECT 1 FROM taken)
+             FROM (SELECT 1) one LEFT JOIN page ON true",
+            take(
+                "NOT EXISTS (SELECT 1 FROM page WHERE page.fetched_at >
+                     CASE WHEN page.failure THEN $4::bigint ELSE $5::bigint END)"
+            )
         );
+        let take = format!(
+            "WITH taken AS ({}) SELECT EXISTS (SELECT 1 FROM taken)",
+            take("true")
+        );
+        let since = |ttl: Duration| crate::date::now().saturating_sub(ttl.as_secs() as i64);
         // However long claims last, a page is waited for at most twice
         // that: then it is fetched here too.
         let deadline = tokio::time::Instant::now() + self.claim_ttl * 2;
         let mut inflate = flate2::Decompress::new(false);
         let mut poll = POLL / 2;
-        // A record that lacks what this run needs is fetched again, under
-        // a claim of this process's own.
-        let mut stored = async || -> Result<Option<CachedPage>, ()> {
-            let rows = self
-                .query(
-                    "SELECT fetched_at, failure, record FROM pages WHERE url = $1",
-                    &[&url],
-                )
-                .await?;
-            Ok(rows
-                .first()
-                .filter(|row| fresh(settings, row.get(0), row.get(1), crate::date::now()))
-                .and_then(|row| decode::<CachedPage>(&mut inflate, row.get(2)))
-                .filter(|page| usable(page)))
+        // The record in a row, if it is fresh and holds what this run
+        // needs (one that does not is fetched again, under a claim of
+        // this process's own).
+        let mut usable_record = |row: &tokio_postgres::Row| -> Option<CachedPage> {
+            let fetched_at: Option<i64> = row.get(0);
+            let failure: Option<bool> = row.get(1);
+            if !fresh(settings, fetched_at?, failure?, crate::date::now()) {
+                return None;
+            }
+            decode::<CachedPage>(&mut inflate, row.get::<_, Option<&[u8]>>(2)?)
+                .filter(|page| usable(page))
         };
         loop {
-            match stored().await {
-                Ok(Some(page)) => return Claim::Theirs(Box::new(page)),
-                Ok(None) => {}
-                Err(()) => return Claim::Alone,
-            }
-            let Ok(rows) = self.query(&claim, &[&url, &self.owner, &ttl_ms]).await else {
+            let (fail_since, ok_since) = (since(settings.failure_ttl), since(settings.ttl));
+            let Ok(rows) = self
+                .query(
+                    &look_or_take,
+                    &[&url, &self.owner, &ttl_ms, &fail_since, &ok_since],
+                )
+                .await
+            else {
                 return Claim::Alone;
             };
-            if rows.first().is_some_and(|row| row.get::<_, bool>(0)) {
+            let Some(row) = rows.first() else {
+                return Claim::Alone;
+            };
+            let mine: bool = row.get(3);
+            if let Some(page) = usable_record(row) {
+                return Claim::Theirs(Box::new(page));
+            }
+            let record_there = row.get::<_, Option<i64>>(0).is_some();
+            if !mine && record_there {
+                // A fresh record that lacks what this run needs: fetch it
+                // again, under a claim of its own.
+                let Ok(rows) = self.query(&take, &[&url, &self.owner, &ttl_ms]).await else {
+                    return Claim::Alone;
+                };
+                if rows.first().is_some_and(|row| row.get::<_, bool>(0)) {
+                    return Claim::Mine;
+                }
+            } else if mine {
                 // The owner may have written the page and let its claim go
-                // between the look above and this claim: look again, now
+                // while this claim waited for its row: look again, now
                 // that the claim is ours (its release and the record were
                 // one statement, so the record is visible by now).
-                return match stored().await {
-                    Ok(Some(page)) => {
-                        self.release(url).await;
-                        Claim::Theirs(Box::new(page))
-                    }
-                    Ok(None) => Claim::Mine,
-                    Err(()) => Claim::Alone,
+                let Ok(rows) = self
+                    .query(
+                        "SELECT fetched_at, failure, record FROM pages WHERE url = $1",
+                        &[&url],
+                    )
+                    .await
+                else {
+                    return Claim::Alone;
                 };
+                if let Some(page) = rows.first().and_then(&mut usable_record) {
+                    self.release(url).await;
+                    return Claim::Theirs(Box::new(page));
+                }
+                return Claim::Mine;
             }
             if tokio::time::Instant::now() >= deadline || self.interrupt.is_requested() {
                 return Claim::Alone;
@@ -313,50 +356,47 @@ impl Fleet {
             .await;
     }
 
-    /// Take one of `cap` places of `host` across the fleet.
+    /// Take one of `cap` places of `host` across the fleet: one this
+    /// process holds and no request uses (no statement), else one no
+    /// process holds.
     async fn place(&self, host: &str, cap: usize) -> Result<PlaceHeld, String> {
         loop {
-            let free: Vec<usize> = {
-                let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
-                let places = held.entry(host.to_owned()).or_default();
-                places.resize(places.len().max(cap), false);
-                (0..cap).filter(|&k| !places[k]).collect()
+            let free = match self.held.take_idle(host, cap) {
+                Ok(place) => return Ok(self.held_place(host, place)),
+                Err(free) => free,
             };
             for k in free {
-                // Mark it before asking, so no other request of this
+                // Marked busy before asking, so no other request of this
                 // process tries it meanwhile.
-                {
-                    let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
-                    let places = held.entry(host.to_owned()).or_default();
-                    if places[k] {
-                        continue;
-                    }
-                    places[k] = true;
+                if !self.held.mark(host, k, Place::Free, Place::Busy) {
+                    continue;
                 }
-                let key = place_key(host, k);
                 let taken = self
-                    .query("SELECT pg_try_advisory_lock($1)", &[&key])
+                    .query("SELECT pg_try_advisory_lock($1)", &[&place_key(host, k)])
                     .await
                     .map(|rows| rows.first().is_some_and(|r| r.get::<_, bool>(0)));
-                let place = PlaceHeld {
-                    client: self.client.clone(),
-                    held: self.held.clone(),
-                    host: host.to_owned(),
-                    place: k,
-                    key,
-                    locked: matches!(taken, Ok(true)),
-                };
                 match taken {
-                    Ok(true) => return Ok(place),
+                    Ok(true) => return Ok(self.held_place(host, k)),
                     // Another process holds it: the next one.
-                    Ok(false) => drop(place),
+                    Ok(false) => {
+                        self.held.mark(host, k, Place::Busy, Place::Free);
+                    }
                     Err(()) => {
-                        drop(place);
+                        self.held.mark(host, k, Place::Busy, Place::Free);
                         return Err(self.warning().unwrap_or_default());
                     }
                 }
             }
             tokio::time::sleep(POLL + Duration::from_millis(rand::random::<u64>() % 50)).await;
+        }
+    }
+
+    fn held_place(&self, host: &str, place: usize) -> PlaceHeld {
+        PlaceHeld {
+            client: self.client.clone(),
+            held: self.held.clone(),
+            host: host.to_owned(),
+            place,
         }
     }
 
@@ -410,53 +450,110 @@ fn place_key(host: &str, k: usize) -> i64 {
     i64::from_le_bytes(bytes)
 }
 
-/// A place of a host held by this process; dropping it unlocks the place
-/// on the server and only then marks it free here (so that no request of
-/// this process takes the same lock twice meanwhile).
+/// How long a place this process holds stays held once its request is
+/// done, for the process's next request to the host: a busy host's
+/// requests then take their places without a statement each.
+const LINGER: Duration = Duration::from_millis(200);
+
+/// What this process knows of a host's place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Not held by this process (perhaps by another).
+    Free,
+    /// Held, and a request of this process uses it.
+    Busy,
+    /// Held, unused since the moment numbered so; let go after [`LINGER`].
+    Idle(u64),
+    /// Being let go, or held for good after a failed unlock (the server
+    /// frees it when the connection closes).
+    Leaving,
+}
+
+/// The places of every host as this process knows them.
+#[derive(Debug, Clone, Default)]
+struct Places {
+    hosts: Arc<Mutex<(u64, HashMap<String, Vec<Place>>)>>,
+}
+
+impl Places {
+    /// Run `f` over `host`'s places, `cap` of them at least.
+    fn with<T>(&self, host: &str, cap: usize, f: impl FnOnce(&mut Vec<Place>, &mut u64) -> T) -> T {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let (moment, hosts) = &mut *hosts;
+        let places = hosts.entry(host.to_owned()).or_default();
+        if places.len() < cap {
+            places.resize(cap, Place::Free);
+        }
+        f(places, moment)
+    }
+
+    /// An idle place of `host`'s first `cap`, now busy; else those free.
+    fn take_idle(&self, host: &str, cap: usize) -> Result<usize, Vec<usize>> {
+        self.with(host, cap, |places, _| {
+            if let Some(k) = (0..cap).find(|&k| matches!(places[k], Place::Idle(_))) {
+                places[k] = Place::Busy;
+                return Ok(k);
+            }
+            Err((0..cap).filter(|&k| places[k] == Place::Free).collect())
+        })
+    }
+
+    /// Move place `k` of `host` from `from` to `to`; whether it was `from`.
+    fn mark(&self, host: &str, k: usize, from: Place, to: Place) -> bool {
+        self.with(host, k + 1, |places, _| {
+            let was = places[k] == from;
+            if was {
+                places[k] = to;
+            }
+            was
+        })
+    }
+
+    /// Place `k` of `host` is done with: idle, numbered.
+    fn idle(&self, host: &str, k: usize) -> u64 {
+        self.with(host, k + 1, |places, moment| {
+            *moment += 1;
+            places[k] = Place::Idle(*moment);
+            *moment
+        })
+    }
+}
+
+/// A place of a host held by this process for one request; dropping it
+/// leaves the place idle, and let go on the server after [`LINGER`]
+/// unless another request of this process takes it first.
 struct PlaceHeld {
     client: Arc<tokio_postgres::Client>,
-    held: Arc<Mutex<HashMap<String, Vec<bool>>>>,
+    held: Places,
     host: String,
     place: usize,
-    key: i64,
-    locked: bool,
 }
 
 impl Drop for PlaceHeld {
     fn drop(&mut self) {
-        let free = {
-            let held = self.held.clone();
-            let (host, place) = (std::mem::take(&mut self.host), self.place);
-            move || {
-                let mut held = held.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some(places) = held.get_mut(&host) {
-                    places[place] = false;
-                }
-            }
-        };
-        if !self.locked {
-            free();
-            return;
-        }
-        let (client, key) = (self.client.clone(), self.key);
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(async move {
-                    let unlocked = tokio::time::timeout(
-                        STATEMENT_LIMIT,
-                        client.query("SELECT pg_advisory_unlock($1)", &[&key]),
-                    )
-                    .await;
-                    // Not unlocked: the place stays taken for this process
-                    // (the server frees it when the connection closes).
-                    if matches!(unlocked, Ok(Ok(_))) {
-                        free();
-                    }
-                });
-            }
+        let (host, k) = (std::mem::take(&mut self.host), self.place);
+        let moment = self.held.idle(&host, k);
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             // No runtime left: the connection goes with it, and the
             // server frees the lock.
-            Err(_) => free(),
-        }
+            return;
+        };
+        let (client, held) = (self.client.clone(), self.held.clone());
+        runtime.spawn(async move {
+            tokio::time::sleep(LINGER).await;
+            if !held.mark(&host, k, Place::Idle(moment), Place::Leaving) {
+                return; // taken again meanwhile
+            }
+            let unlocked = tokio::time::timeout(
+                STATEMENT_LIMIT,
+                client.query("SELECT pg_advisory_unlock($1)", &[&place_key(&host, k)]),
+            )
+            .await;
+            // Not unlocked: the place stays taken for this process (the
+            // server frees it when the connection closes).
+            if matches!(unlocked, Ok(Ok(_))) {
+                held.mark(&host, k, Place::Leaving, Place::Free);
+            }
+        });
     }
 }
