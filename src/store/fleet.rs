@@ -469,11 +469,15 @@ enum Place {
     Leaving,
 }
 
-/// The places of every host as this process knows them.
+/// The places of every host as this process knows them, and a counter
+/// that numbers the moments places go idle.
 #[derive(Debug, Clone, Default)]
 struct Places {
-    hosts: Arc<Mutex<(u64, HashMap<String, Vec<Place>>)>>,
+    hosts: Arc<Mutex<(u64, HostPlaces)>>,
 }
+
+/// Each host's places.
+type HostPlaces = HashMap<String, Vec<Place>>;
 
 impl Places {
     /// Run `f` over `host`'s places, `cap` of them at least.
