@@ -298,3 +298,100 @@ fn a_store_over_tls_is_verified() {
     assert!(notice.to_lowercase().contains("certificate"), "{notice}");
     assert_eq!(server.hits("/a"), 2);
 }
+
+/// A TCP relay to the test PostgreSQL server that the test can cut: every
+/// connection through it closed, and new ones refused.
+struct Relay {
+    port: u16,
+    cut: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    sockets: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Relay {
+    fn to(target: std::net::SocketAddr) -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let relay = Self {
+            port,
+            cut: Default::default(),
+            sockets: Default::default(),
+        };
+        let (cut, sockets) = (relay.cut.clone(), relay.sockets.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                if cut.load(Ordering::SeqCst) {
+                    continue; // dropped: refused
+                }
+                let Ok(server) = std::net::TcpStream::connect(target) else {
+                    continue;
+                };
+                let mut held = sockets.lock().unwrap();
+                held.push(client.try_clone().unwrap());
+                held.push(server.try_clone().unwrap());
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+            }
+        });
+        relay
+    }
+
+    fn cut(&self) {
+        self.cut.store(true, std::sync::atomic::Ordering::SeqCst);
+        for socket in self.sockets.lock().unwrap().iter() {
+            let _ = socket.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+/// The database goes away in the middle of a run: the process gives the
+/// fleet up with a warning and goes on under its own per-host limits
+/// (never none); every page is still checked and the report written.
+#[test]
+fn a_database_lost_mid_run_leaves_the_process_to_its_own_limits() {
+    let database = crate::support::new_pg_database();
+    let direct = url::Url::parse(&database).unwrap();
+    let target: std::net::SocketAddr = format!("127.0.0.1:{}", direct.port().unwrap())
+        .parse()
+        .unwrap();
+    let relay = std::sync::Arc::new(Relay::to(target));
+    let mut relayed = direct.clone();
+    relayed.set_port(Some(relay.port)).unwrap();
+    // Trust authentication ignores it; the report must not show it.
+    relayed.set_password(Some("secret")).unwrap();
+    let cutter = relay.clone();
+    // The first page's request cuts the database off; every page is slow
+    // enough that the cap would show if it were lost with the fleet.
+    let server = Server::start(move |path, _| match path {
+        "/p/0" => {
+            cutter.cut();
+            Reply::After(Duration::from_millis(100), Box::new(page(path)))
+        }
+        p if p.starts_with("/p/") => Reply::After(Duration::from_millis(100), Box::new(page(p))),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.txt");
+    let links: Vec<String> = (0..12).map(|i| server.url(&format!("/p/{i}"))).collect();
+    std::fs::write(&memo, links.join("\n")).unwrap();
+    let store = TestStore::Postgres(relayed.to_string());
+    let options = ["--host-concurrency", "2", "--host-interval", "0"];
+    let json = report(spawn(&memo, &store, &options));
+    assert_eq!(json["summary"]["links_by_verdict"]["ok"], 12, "{json}");
+    let notices = json["notices"].to_string();
+    assert!(
+        notices.contains("stopped answering") && notices.contains("for this process only"),
+        "{notices}"
+    );
+    assert!(!notices.contains("secret"), "{notices}");
+    assert!(server.max_in_flight() <= 2, "{}", server.max_in_flight());
+    assert_eq!(page_hits(&server, 12), vec![1; 12]);
+}
