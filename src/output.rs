@@ -91,11 +91,19 @@ pub fn remove_partial_files() {
 
 /// Write a file through a temporary file beside it, renamed over it: a
 /// reader sees the old file or the new, never half of one (reports, and
-/// the memos `citecheck fix` rewrites).
+/// the memos `citecheck fix` rewrites). A path that is not a regular file
+/// (`/dev/null`, a named pipe, `/dev/stderr`) is written to as it is:
+/// renaming over it would replace the device or pipe with a file.
 pub(crate) fn write_atomically(
     path: &std::path::Path,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new().write(true).open(path)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        return std::io::Write::flush(&mut out);
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),

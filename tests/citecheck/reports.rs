@@ -726,3 +726,40 @@ fn the_html_report_screenshots_match_their_references() {
         );
     }
 }
+
+/// A report named by a path that is no regular file (a named pipe here,
+/// `/dev/null` or `/dev/stderr` in practice) is written into it, not
+/// renamed over it: the pipe is still a pipe and its reader got the report.
+#[test]
+fn a_report_into_a_named_pipe_leaves_the_pipe_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("report.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
+    };
+    let memo = dir.path().join("memo.txt");
+    std::fs::write(&memo, "See https://example.org/a for more.").unwrap();
+    let target = format!("json={}", pipe.display());
+    let out = crate::support::citecheck(
+        &["check", memo.to_str().unwrap(), "--offline", "-f", &target],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Looked at before the reader is waited for: a pipe renamed over
+    // never gets a writer, and its reader would wait for ever.
+    let kind = std::fs::metadata(&pipe).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced by {kind:?}");
+    let json: serde_json::Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert_eq!(json["summary"]["links"], 1);
+}
