@@ -181,21 +181,37 @@ impl Network {
                     .table
                     .release(&url)
                     .unwrap_or(read_page.fetched.clone());
-                if store.is_some() && storable && !read_page.stored {
-                    fetched.push((url.to_string(), read_page.fetched, read_page.soft_404));
+                if store.is_some() && storable && read_page.stored != Stored::Theirs {
+                    let published = read_page.stored == Stored::Published;
+                    fetched.push((
+                        url.to_string(),
+                        read_page.fetched,
+                        read_page.soft_404,
+                        published,
+                    ));
                 }
                 deferred.add(&url, &read_page.digest);
                 pages.insert(url.clone(), Box::new((kept, read_page.digest)));
                 deferred.bound(&mut pages);
+            }
+            // Every record published is in the store before the run goes
+            // on (and before the process can end).
+            if let Some(fleet) = &self.fleet {
+                fleet.flush().await;
             }
             fetched
         });
         if let (Some(store), Some(settings)) = (store, &config.cache) {
             // A cache that cannot be written costs the next run time,
             // never this run's results.
+            // Pages already in the store (another process's, or
+            // published as they were read) are not written again, unless
+            // the fleet was given up before it had written them all.
+            let fleet_lost = self.fleet.as_ref().is_some_and(|f| f.warning().is_some());
             let records: Vec<(&str, CachedRef<'_>)> = fetched
                 .iter()
-                .map(|(url, fetched, soft_404)| {
+                .filter(|(.., published)| !published || fleet_lost)
+                .map(|(url, fetched, soft_404, _)| {
                     (
                         url.as_str(),
                         CachedRef::new(&fetched.page, &fetched.read, soft_404.as_deref()),
@@ -285,11 +301,21 @@ struct Shared {
     settings: CacheSettings,
 }
 
+/// Whether a page read for the run is in the store already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    /// No: the store gets it at the end of the stage.
+    No,
+    /// Another process's record (answered from it).
+    Theirs,
+    /// Published for the fleet as soon as it was read.
+    Published,
+}
+
 /// A cited page fetched and read for its demand.
 struct ReadPage {
-    /// Already in the store: another process's record, or published for
-    /// the others as soon as it was read.
-    stored: bool,
+    /// Whether it is in the store already.
+    stored: Stored,
     /// The fetch, as the table gave it (its read whole).
     fetched: Arc<Fetched>,
     /// Why it is a soft 404 for the URL cited, if it is one.
@@ -322,7 +348,7 @@ async fn fetch_and_read(
                 Claim::Theirs(cached) => {
                     let (fetched, digest) = answer_cached(*cached, &demand, &accept);
                     let read = ReadPage {
-                        stored: true,
+                        stored: Stored::Theirs,
                         fetched,
                         soft_404: None,
                         digest,
@@ -369,16 +395,15 @@ async fn fetch_and_read(
             .await
             .unwrap_or_default()
     };
-    let mut stored = false;
+    let mut stored = Stored::No;
     if let (Some(shared), true) = (&shared, claimed) {
         let record = fetched
             .page
             .is_storable()
             .then(|| CachedRef::new(&fetched.page, &fetched.read, soft_404.as_deref()));
-        stored = shared
-            .fleet
-            .publish(url.as_str(), record, &shared.settings)
-            .await;
+        if shared.fleet.publish(url.as_str(), record, &shared.settings) {
+            stored = Stored::Published;
+        }
     }
     let read = ReadPage {
         stored,

@@ -53,7 +53,9 @@ pub(crate) struct Fleet {
     name: String,
     claim_ttl: Duration,
     /// Why the fleet was given up, once it was.
-    given_up: Mutex<Option<String>>,
+    given_up: Arc<Mutex<Option<String>>>,
+    /// Pages read and claims to let go, written in batches.
+    outbox: Arc<Outbox>,
     /// The places of each host as this process knows them: a session's
     /// advisory lock can be taken again by the same session, so two
     /// requests of one process must never try the same place.
@@ -114,16 +116,27 @@ impl Fleet {
                 client
             }
         };
+        let owner = format!("{}-{:016x}", std::process::id(), rand::random::<u64>());
         client
             .batch_execute("SET search_path TO citecheck")
             .await
             .map_err(|e| format!("cannot use the store {name}: {e}"))?;
+        let client = Arc::new(client);
+        let given_up = Arc::new(Mutex::new(None));
+        let outbox = Arc::new(Outbox::default());
+        tokio::spawn(send_batches(
+            outbox.clone(),
+            client.clone(),
+            given_up.clone(),
+            owner.clone(),
+        ));
         Ok(Self {
-            client: Arc::new(client),
-            owner: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
+            client,
+            owner,
             name,
             claim_ttl,
-            given_up: Mutex::new(None),
+            given_up,
+            outbox,
             held: Places::default(),
             codec: Mutex::new(Codec::new()),
             interrupt,
@@ -153,10 +166,7 @@ impl Fleet {
     }
 
     fn give_up(&self, why: String) {
-        self.given_up
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get_or_insert(why);
+        give_up(&self.given_up, why);
     }
 
     /// Run one statement within [`STATEMENT_LIMIT`]; a failure gives the
@@ -214,7 +224,8 @@ impl Fleet {
             "WITH page AS (SELECT fetched_at, failure, record FROM pages WHERE url = $1),
                   taken AS ({})
              SELECT page.fetched_at, page.failure, page.record,
-                    EXISTS (SELECT 1 FROM taken)
+                    EXISTS (SELECT 1 FROM taken),
+                    EXISTS (SELECT 1 FROM claims WHERE url = $1)
              FROM (SELECT 1) one LEFT JOIN page ON true",
             take(
                 "NOT EXISTS (SELECT 1 FROM page WHERE page.fetched_at >
@@ -271,11 +282,14 @@ impl Fleet {
                 if rows.first().is_some_and(|row| row.get::<_, bool>(0)) {
                     return Claim::Mine;
                 }
-            } else if mine {
-                // The owner may have written the page and let its claim go
-                // while this claim waited for its row: look again, now
-                // that the claim is ours (its release and the record were
-                // one statement, so the record is visible by now).
+            } else if mine && row.get::<_, bool>(4) {
+                // Another process held a claim when the statement began: it
+                // may have written the page and let its claim go while this
+                // claim waited for its row. Look again, now that the claim
+                // is ours (its release and the record were one statement,
+                // so the record is visible by now). A page no process had
+                // claimed cannot have been written meanwhile: a claim taken
+                // after the statement began would have kept this one out.
                 let Ok(rows) = self
                     .query(
                         "SELECT fetched_at, failure, record FROM pages WHERE url = $1",
@@ -290,6 +304,8 @@ impl Fleet {
                     return Claim::Theirs(Box::new(page));
                 }
                 return Claim::Mine;
+            } else if mine {
+                return Claim::Mine;
             }
             if tokio::time::Instant::now() >= deadline || self.interrupt.is_requested() {
                 return Claim::Alone;
@@ -299,51 +315,37 @@ impl Fleet {
         }
     }
 
-    /// The page this process claimed was read: write its record (when
-    /// `page` is one to keep) for every process waiting on it, then let
-    /// the claim go.
-    pub(crate) async fn publish(
+    /// The page this process claimed was read: its record (when `page` is
+    /// one to keep) goes out for every process waiting on it, and the
+    /// claim is let go, in the next batch (within [`BATCH_WAIT`]).
+    /// Whether the record went out (it is in the store once
+    /// [`Fleet::flush`] returns without the fleet given up).
+    pub(crate) fn publish(
         &self,
         url: &str,
         page: Option<CachedRef<'_>>,
         settings: &CacheSettings,
     ) -> bool {
-        let now = crate::date::now();
-        let row = match page {
-            Some(page) => {
-                let mut codec = self.codec.lock().unwrap_or_else(|e| e.into_inner());
-                super::page_row(&mut codec, url, &page, settings, now).ok()
-            }
-            None => None,
-        };
-        let published = match &row {
-            Some(row) => self
-                .query(
-                    "WITH written AS (
-                         INSERT INTO pages (url, fetched_at, expires_at, failure, record)
-                         VALUES ($1, $2, $3, $4, $5)
-                         ON CONFLICT (url) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
-                             expires_at = EXCLUDED.expires_at, failure = EXCLUDED.failure,
-                             record = EXCLUDED.record
-                         RETURNING 1)
-                     DELETE FROM claims WHERE url = $1 AND owner = $6 AND EXISTS (SELECT 1 FROM written)",
-                    &[
-                        &row.key,
-                        &row.fetched_at,
-                        &row.expires_at,
-                        &row.failure,
-                        &row.blob,
-                        &self.owner,
-                    ],
-                )
-                .await
-                .is_ok(),
-            None => false,
-        };
-        if !published {
-            self.release(url).await;
+        if self.is_given_up() {
+            return false;
         }
+        let record = page.and_then(|page| {
+            let mut codec = self.codec.lock().unwrap_or_else(|e| e.into_inner());
+            let row = super::page_row(&mut codec, url, &page, settings, crate::date::now()).ok()?;
+            Some((row.fetched_at, row.expires_at, row.failure, row.blob))
+        });
+        let published = record.is_some();
+        self.outbox.push(Outgoing {
+            url: url.to_owned(),
+            record,
+        });
         published
+    }
+
+    /// Send what waits in the outbox now, and wait for it (and for a
+    /// batch being sent) to be written: the end of a fetch stage.
+    pub(crate) async fn flush(&self) {
+        send_batch(&self.outbox, &self.client, &self.given_up, &self.owner).await;
     }
 
     /// Let this process's claim on `url` go.
@@ -438,6 +440,123 @@ impl SharedLimits for Fleet {
             }
             Ok(SharedPlace::new(place))
         })
+    }
+}
+
+/// How long a record waits in the outbox for others to share its batch.
+const BATCH_WAIT: Duration = Duration::from_millis(20);
+/// The most records in one batch.
+const BATCH_MOST: usize = 500;
+
+/// A page read under this process's claim: its record, if it is one to
+/// keep (fetched at, expires at, failure, encoded), and its claim to let
+/// go.
+struct Outgoing {
+    url: String,
+    record: Option<(i64, i64, bool, Vec<u8>)>,
+}
+
+/// What waits to be written, and the lock held while a batch is written
+/// (so that a flush waits for a batch in flight).
+#[derive(Default)]
+struct Outbox {
+    waiting: Mutex<Vec<Outgoing>>,
+    wake: tokio::sync::Notify,
+    sending: tokio::sync::Mutex<()>,
+}
+
+impl Outbox {
+    fn push(&self, item: Outgoing) {
+        self.waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(item);
+        self.wake.notify_one();
+    }
+}
+
+/// Record why the fleet was given up (the first reason stays).
+fn give_up(given_up: &Mutex<Option<String>>, why: String) {
+    given_up
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert(why);
+}
+
+/// The outbox's sender: a batch at most [`BATCH_WAIT`] after its first
+/// record, for the life of the runtime.
+async fn send_batches(
+    outbox: Arc<Outbox>,
+    client: Arc<tokio_postgres::Client>,
+    given_up: Arc<Mutex<Option<String>>>,
+    owner: String,
+) {
+    loop {
+        outbox.wake.notified().await;
+        tokio::time::sleep(BATCH_WAIT).await;
+        send_batch(&outbox, &client, &given_up, &owner).await;
+    }
+}
+
+/// Write what waits in the outbox, [`BATCH_MOST`] records a statement:
+/// the records (upserted in URL order, so two processes never deadlock)
+/// and the claims let go, in one statement each batch (a data-modifying
+/// `WITH` runs whether or not the statement reads it).
+async fn send_batch(
+    outbox: &Outbox,
+    client: &tokio_postgres::Client,
+    given_up: &Mutex<Option<String>>,
+    owner: &str,
+) {
+    let _sending = outbox.sending.lock().await;
+    let mut items = std::mem::take(&mut *outbox.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+    if items.is_empty() || given_up.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+        return;
+    }
+    items.sort_by(|a, b| a.url.cmp(&b.url));
+    items.dedup_by(|later, earlier| later.url == earlier.url);
+    for batch in items.chunks(BATCH_MOST) {
+        let released: Vec<&str> = batch.iter().map(|i| i.url.as_str()).collect();
+        let kept: Vec<(&str, &(i64, i64, bool, Vec<u8>))> = batch
+            .iter()
+            .filter_map(|i| Some((i.url.as_str(), i.record.as_ref()?)))
+            .collect();
+        let urls: Vec<&str> = kept.iter().map(|(url, _)| *url).collect();
+        let fetched: Vec<i64> = kept.iter().map(|(_, r)| r.0).collect();
+        let expires: Vec<i64> = kept.iter().map(|(_, r)| r.1).collect();
+        let failures: Vec<bool> = kept.iter().map(|(_, r)| r.2).collect();
+        let blobs: Vec<&[u8]> = kept.iter().map(|(_, r)| r.3.as_slice()).collect();
+        let written = tokio::time::timeout(
+            STATEMENT_LIMIT,
+            client.execute(
+                "WITH written AS (
+                     INSERT INTO pages (url, fetched_at, expires_at, failure, record)
+                     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], $4::bool[],
+                                          $5::bytea[])
+                     ON CONFLICT (url) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
+                         expires_at = EXCLUDED.expires_at, failure = EXCLUDED.failure,
+                         record = EXCLUDED.record
+                     RETURNING 1)
+                 DELETE FROM claims WHERE owner = $6 AND url = ANY($7)",
+                &[
+                    &urls, &fetched, &expires, &failures, &blobs, &owner, &released,
+                ],
+            ),
+        )
+        .await;
+        match written {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return give_up(given_up, super::postgres::with_causes(&e)),
+            Err(_) => {
+                return give_up(
+                    given_up,
+                    format!(
+                        "a statement took longer than {} s",
+                        STATEMENT_LIMIT.as_secs()
+                    ),
+                );
+            }
+        }
     }
 }
 
