@@ -453,8 +453,11 @@ const BATCH_MOST: usize = 500;
 /// go.
 struct Outgoing {
     url: String,
-    record: Option<(i64, i64, bool, Vec<u8>)>,
+    record: Option<Written>,
 }
+
+/// A record as it goes out: fetched at, expires at, failure, encoded.
+type Written = (i64, i64, bool, Vec<u8>);
 
 /// What waits to be written, and the lock held while a batch is written
 /// (so that a flush waits for a batch in flight).
@@ -517,7 +520,7 @@ async fn send_batch(
     items.dedup_by(|later, earlier| later.url == earlier.url);
     for batch in items.chunks(BATCH_MOST) {
         let released: Vec<&str> = batch.iter().map(|i| i.url.as_str()).collect();
-        let kept: Vec<(&str, &(i64, i64, bool, Vec<u8>))> = batch
+        let kept: Vec<(&str, &Written)> = batch
             .iter()
             .filter_map(|i| Some((i.url.as_str(), i.record.as_ref()?)))
             .collect();
