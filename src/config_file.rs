@@ -416,6 +416,30 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_store_is_set_in_the_file_and_checked_as_an_option() {
+        let c = parse_text(
+            "store = \"postgres://ci@db.example.org/citecheck?sslmode=require\"\n\
+             claim-ttl = \"90s\"\n",
+        )
+        .unwrap();
+        let args: Vec<String> = c.args.iter().map(|a| a.to_string_lossy().into()).collect();
+        assert_eq!(
+            args,
+            [
+                "--claim-ttl",
+                "90s",
+                "--store",
+                "postgres://ci@db.example.org/citecheck?sslmode=require"
+            ]
+        );
+        let Err(Error::Config { message, .. }) = parse_text("store = \"/var/cache/citecheck\"\n")
+        else {
+            panic!("a store that is no postgres:// URL is refused");
+        };
+        assert!(message.contains("postgres://"), "{message}");
+    }
+
+    #[test]
     fn severities_and_hosts() {
         let c = parse_text(
             "[severity]\nredirected = \"error\"\napproximate = \"info\"\n\n\
