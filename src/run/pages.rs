@@ -64,10 +64,7 @@ impl Network {
                     fleet = Some(joined);
                 }
                 Err(why) => {
-                    not_joined = Some(format!(
-                        "{why}: pages were fetched without claims and per-host limits held \
-                         for this process only"
-                    ));
+                    not_joined = Some(format!("{why}: {}", crate::store::fleet::ALONE));
                 }
             }
         }

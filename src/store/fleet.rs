@@ -33,6 +33,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_postgres::types::ToSql;
 
+/// What a process does without the fleet, as reports say it.
+pub(crate) const ALONE: &str =
+    "pages were fetched without claims and per-host limits held for this process only";
+
 /// How long one statement may take before the fleet is given up.
 const STATEMENT_LIMIT: Duration = Duration::from_secs(10);
 /// How often a process waiting for a host's place asks again, and how
@@ -152,8 +156,7 @@ impl Fleet {
             .unwrap_or_else(|e| e.into_inner())
             .clone()?;
         Some(format!(
-            "the shared store {} stopped answering ({why}): from then on pages were fetched \
-             without claims and per-host limits held for this process only",
+            "the shared store {} stopped answering ({why}): from then on {ALONE}",
             self.name
         ))
     }
@@ -165,10 +168,6 @@ impl Fleet {
             .is_some()
     }
 
-    fn give_up(&self, why: String) {
-        give_up(&self.given_up, why);
-    }
-
     /// Run one statement within [`STATEMENT_LIMIT`]; a failure gives the
     /// fleet up.
     async fn query(
@@ -176,23 +175,7 @@ impl Fleet {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<tokio_postgres::Row>, ()> {
-        if self.is_given_up() {
-            return Err(());
-        }
-        match tokio::time::timeout(STATEMENT_LIMIT, self.client.query(sql, params)).await {
-            Ok(Ok(rows)) => Ok(rows),
-            Ok(Err(e)) => {
-                self.give_up(super::postgres::with_causes(&e));
-                Err(())
-            }
-            Err(_) => {
-                self.give_up(format!(
-                    "a statement took longer than {} s",
-                    STATEMENT_LIMIT.as_secs()
-                ));
-                Err(())
-            }
-        }
+        bounded(&self.given_up, self.client.query(sql, params)).await
     }
 
     /// Claim `url`, or wait for the process that holds it: its record, if
@@ -268,12 +251,36 @@ impl Fleet {
             let Some(row) = rows.first() else {
                 return Claim::Alone;
             };
-            let mine: bool = row.get(3);
+            let (mine, claimed_before): (bool, bool) = (row.get(3), row.get(4));
             if let Some(page) = usable_record(row) {
                 return Claim::Theirs(Box::new(page));
             }
-            let record_there = row.get::<_, Option<i64>>(0).is_some();
-            if !mine && record_there {
+            if mine {
+                // Another process held a claim when the statement began: it
+                // may have written the page and let its claim go while this
+                // claim waited for its row. Look again, now that the claim
+                // is ours (its release and the record were one statement,
+                // so the record is visible by now). A page no process had
+                // claimed cannot have been written meanwhile: a claim taken
+                // after the statement began would have kept this one out.
+                if claimed_before {
+                    let Ok(rows) = self
+                        .query(
+                            "SELECT fetched_at, failure, record FROM pages WHERE url = $1",
+                            &[&url],
+                        )
+                        .await
+                    else {
+                        return Claim::Alone;
+                    };
+                    if let Some(page) = rows.first().and_then(&mut usable_record) {
+                        self.release(url).await;
+                        return Claim::Theirs(Box::new(page));
+                    }
+                }
+                return Claim::Mine;
+            }
+            if row.get::<_, Option<i64>>(0).is_some() {
                 // A fresh record that lacks what this run needs: fetch it
                 // again, under a claim of its own.
                 let Ok(rows) = self.query(&take, &[&url, &self.owner, &ttl_ms]).await else {
@@ -282,30 +289,6 @@ impl Fleet {
                 if rows.first().is_some_and(|row| row.get::<_, bool>(0)) {
                     return Claim::Mine;
                 }
-            } else if mine && row.get::<_, bool>(4) {
-                // Another process held a claim when the statement began: it
-                // may have written the page and let its claim go while this
-                // claim waited for its row. Look again, now that the claim
-                // is ours (its release and the record were one statement,
-                // so the record is visible by now). A page no process had
-                // claimed cannot have been written meanwhile: a claim taken
-                // after the statement began would have kept this one out.
-                let Ok(rows) = self
-                    .query(
-                        "SELECT fetched_at, failure, record FROM pages WHERE url = $1",
-                        &[&url],
-                    )
-                    .await
-                else {
-                    return Claim::Alone;
-                };
-                if let Some(page) = rows.first().and_then(&mut usable_record) {
-                    self.release(url).await;
-                    return Claim::Theirs(Box::new(page));
-                }
-                return Claim::Mine;
-            } else if mine {
-                return Claim::Mine;
             }
             if tokio::time::Instant::now() >= deadline || self.interrupt.is_requested() {
                 return Claim::Alone;
@@ -478,6 +461,27 @@ impl Outbox {
     }
 }
 
+/// `statement`, unless the fleet was given up, within [`STATEMENT_LIMIT`];
+/// an error or a statement that takes longer gives the fleet up.
+async fn bounded<T>(
+    given_up: &Mutex<Option<String>>,
+    statement: impl Future<Output = Result<T, tokio_postgres::Error>>,
+) -> Result<T, ()> {
+    if given_up.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+        return Err(());
+    }
+    let why = match tokio::time::timeout(STATEMENT_LIMIT, statement).await {
+        Ok(Ok(done)) => return Ok(done),
+        Ok(Err(e)) => super::postgres::with_causes(&e),
+        Err(_) => format!(
+            "a statement took longer than {} s",
+            STATEMENT_LIMIT.as_secs()
+        ),
+    };
+    give_up(given_up, why);
+    Err(())
+}
+
 /// Record why the fleet was given up (the first reason stays).
 fn give_up(given_up: &Mutex<Option<String>>, why: String) {
     given_up
@@ -504,7 +508,8 @@ async fn send_batches(
 /// Write what waits in the outbox, [`BATCH_MOST`] records a statement:
 /// the records (upserted in URL order, so two processes never deadlock)
 /// and the claims let go, in one statement each batch (a data-modifying
-/// `WITH` runs whether or not the statement reads it).
+/// `WITH` runs whether or not the statement reads it). Nothing once the
+/// fleet was given up.
 async fn send_batch(
     outbox: &Outbox,
     client: &tokio_postgres::Client,
@@ -513,11 +518,14 @@ async fn send_batch(
 ) {
     let _sending = outbox.sending.lock().await;
     let mut items = std::mem::take(&mut *outbox.waiting.lock().unwrap_or_else(|e| e.into_inner()));
-    if items.is_empty() || given_up.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+    if items.is_empty() {
         return;
     }
-    items.sort_by(|a, b| a.url.cmp(&b.url));
-    items.dedup_by(|later, earlier| later.url == earlier.url);
+    super::postgres::last_per_key(&mut items, |item| &item.url);
+    let statement = format!(
+        "WITH written AS ({}) DELETE FROM claims WHERE owner = $6 AND url = ANY($7)",
+        super::postgres::UPSERT_PAGES
+    );
     for batch in items.chunks(BATCH_MOST) {
         let released: Vec<&str> = batch.iter().map(|i| i.url.as_str()).collect();
         let kept: Vec<(&str, &Written)> = batch
@@ -529,36 +537,14 @@ async fn send_batch(
         let expires: Vec<i64> = kept.iter().map(|(_, r)| r.1).collect();
         let failures: Vec<bool> = kept.iter().map(|(_, r)| r.2).collect();
         let blobs: Vec<&[u8]> = kept.iter().map(|(_, r)| r.3.as_slice()).collect();
-        let written = tokio::time::timeout(
-            STATEMENT_LIMIT,
-            client.execute(
-                "WITH written AS (
-                     INSERT INTO pages (url, fetched_at, expires_at, failure, record)
-                     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], $4::bool[],
-                                          $5::bytea[])
-                     ON CONFLICT (url) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
-                         expires_at = EXCLUDED.expires_at, failure = EXCLUDED.failure,
-                         record = EXCLUDED.record
-                     RETURNING 1)
-                 DELETE FROM claims WHERE owner = $6 AND url = ANY($7)",
-                &[
-                    &urls, &fetched, &expires, &failures, &blobs, &owner, &released,
-                ],
-            ),
-        )
-        .await;
-        match written {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => return give_up(given_up, super::postgres::with_causes(&e)),
-            Err(_) => {
-                return give_up(
-                    given_up,
-                    format!(
-                        "a statement took longer than {} s",
-                        STATEMENT_LIMIT.as_secs()
-                    ),
-                );
-            }
+        let params: [&(dyn ToSql + Sync); 7] = [
+            &urls, &fetched, &expires, &failures, &blobs, &owner, &released,
+        ];
+        if bounded(given_up, client.execute(&statement, &params))
+            .await
+            .is_err()
+        {
+            return;
         }
     }
 }

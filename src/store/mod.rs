@@ -395,6 +395,8 @@ impl Store {
                 Ok(Row {
                     key,
                     fetched_at: now,
+                    // Probes keep no expiry: their freshness is decided
+                    // when read, under that run's TTLs.
                     expires_at: now,
                     failure: probe.failed,
                     blob: self.codec.encode(probe)?,

@@ -73,6 +73,27 @@ const TABLES: &str = "
     );
 ";
 
+/// Pages upserted from arrays of URLs, fetch times, expiries, failures
+/// and records (`$1`–`$5`), as the store's writes and the fleet's
+/// published records both write them.
+pub(super) const UPSERT_PAGES: &str =
+    "INSERT INTO pages (url, fetched_at, expires_at, failure, record)
+     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], $4::bool[], $5::bytea[])
+     ON CONFLICT (url) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
+         expires_at = EXCLUDED.expires_at, failure = EXCLUDED.failure,
+         record = EXCLUDED.record";
+
+/// Order `items` by key and keep the last written of each key: an upsert
+/// cannot touch a row twice, the latest write wins (as SQLite's `INSERT
+/// OR REPLACE` has it), and two processes writing the same keys take
+/// their row locks in the same order, so they never deadlock.
+pub(super) fn last_per_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str) {
+    // A stable sort of the reversed list puts each key's last write first.
+    items.reverse();
+    items.sort_by(|a, b| key(a).cmp(key(b)));
+    items.dedup_by(|later, earlier| key(later) == key(earlier));
+}
+
 /// An open PostgreSQL store.
 pub(crate) struct Postgres {
     /// A lock because reads take `&self` and the client `&mut`; one
@@ -261,14 +282,11 @@ impl Postgres {
             .collect())
     }
 
-    /// Upsert `rows` into `table` in one transaction, a batch per
-    /// statement, in key order (so that two processes writing the same
-    /// pages take their row locks in the same order and never deadlock).
+    /// Upsert `rows` (pages, or probes) in one transaction, a batch per
+    /// statement, in key order ([`last_per_key`]).
     fn put(&mut self, rows: &[Row<'_>], probes: bool) -> Result<(), String> {
         let mut sorted: Vec<&Row<'_>> = rows.iter().collect();
-        sorted.sort_by(|a, b| a.key.cmp(b.key));
-        // One row per key: an upsert cannot touch a row twice.
-        sorted.dedup_by(|later, earlier| later.key == earlier.key);
+        last_per_key(&mut sorted, |row| row.key);
         let fail = |e: postgres::Error| format!("cannot write the store {}: {e}", self.name);
         let client = self
             .client
@@ -292,12 +310,7 @@ impl Postgres {
             } else {
                 let expires: Vec<i64> = batch.iter().map(|r| r.expires_at).collect();
                 tx.execute(
-                    "INSERT INTO pages (url, fetched_at, expires_at, failure, record)
-                     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], $4::bool[],
-                                          $5::bytea[])
-                     ON CONFLICT (url) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
-                         expires_at = EXCLUDED.expires_at, failure = EXCLUDED.failure,
-                         record = EXCLUDED.record",
+                    UPSERT_PAGES,
                     &[&keys, &fetched, &expires, &failures, &blobs],
                 )
                 .map_err(fail)?;

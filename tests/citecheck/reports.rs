@@ -745,7 +745,7 @@ fn a_report_into_a_named_pipe_leaves_the_pipe_a_pipe() {
         std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
     };
     let memo = dir.path().join("memo.txt");
-    std::fs::write(&memo, "See https://example.org/a for more.").unwrap();
+    std::fs::write(&memo, "See http://127.0.0.1:9/a for more.").unwrap();
     let target = format!("json={}", pipe.display());
     let out = crate::support::citecheck(
         &["check", memo.to_str().unwrap(), "--offline", "-f", &target],
