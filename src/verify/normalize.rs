@@ -96,6 +96,72 @@ const PLAIN: [bool; 256] = {
     table
 };
 
+/// A byte repeated in every byte of a word.
+const fn every_byte(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The top bit of each byte of `x` that is below `n` (`n` ≤ 0x80).
+const fn below(x: u64, n: u8) -> u64 {
+    !(((x & every_byte(0x7f)) + every_byte(0x80 - n)) | x) & every_byte(0x80)
+}
+
+/// The top bit of each byte of `x` that is zero.
+const fn zero(x: u64) -> u64 {
+    !(((x & every_byte(0x7f)) + every_byte(0x7f)) | x) & every_byte(0x80)
+}
+
+/// The top bit of each byte of `x` that equals `b`.
+const fn equal(x: u64, b: u8) -> u64 {
+    zero(x ^ every_byte(b))
+}
+
+/// How many bytes `bytes` starts with that are ASCII (eight at a time).
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_ne_bytes(word) & every_byte(0x80) != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .unwrap_or(bytes.len() - at)
+}
+
+/// How many bytes from the start of `bytes`, in whole words of eight, are
+/// [`PLAIN`] bytes and single spaces each followed by a plain byte (the
+/// byte after a word's last one is looked at too): the inner loop of
+/// [`run`], which then goes on byte by byte.
+fn plain_words(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 9) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&chunk[..8]);
+        // Little-endian: byte k of the slice is byte k of the word.
+        let x = u64::from_le_bytes(word);
+        let not_plain = below(x, 0x20)
+            | ((((x & every_byte(0x7f)) + every_byte(0x01)) | x) & every_byte(0x80))
+            | equal(x, b'"')
+            | equal(x, b'\'')
+            | equal(x, b'`')
+            | equal(x, b'-');
+        let spaces = equal(x, b' ');
+        if not_plain != 0
+            || spaces & (spaces >> 8) != 0
+            || (chunk[7] == b' ' && !PLAIN[usize::from(chunk[8])])
+        {
+            break;
+        }
+        at += 8;
+    }
+    at
+}
+
 /// Folds one character to what comparison sees, or `None` to drop it.
 fn fold(c: char) -> Option<char> {
     Some(match c {
@@ -214,10 +280,7 @@ fn run(text: &str, out: &mut Builder) {
     while !rest.is_empty() {
         // ASCII is its own NFKC; only lower-casing and folding apply. An
         // ASCII letter followed by a combining mark starts the next run.
-        let mut ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        let mut ascii = ascii_prefix(rest.as_bytes());
         if ascii > 0
             && rest[ascii..]
                 .chars()
@@ -232,14 +295,21 @@ fn run(text: &str, out: &mut Builder) {
             let start = i;
             // A single space between plain bytes is its own normal form:
             // the run goes on through it (most of a page is words and
-            // single spaces).
-            while i < bytes.len()
-                && (PLAIN[usize::from(bytes[i])]
-                    || bytes[i] == b' '
-                        && i > start
-                        && bytes.get(i + 1).is_some_and(|&b| PLAIN[usize::from(b)]))
-            {
-                i += 1;
+            // single spaces), eight bytes at a time where it can.
+            loop {
+                if i > start {
+                    i += plain_words(&bytes[i..]);
+                }
+                if i < bytes.len()
+                    && (PLAIN[usize::from(bytes[i])]
+                        || bytes[i] == b' '
+                            && i > start
+                            && bytes.get(i + 1).is_some_and(|&b| PLAIN[usize::from(b)]))
+                {
+                    i += 1;
+                } else {
+                    break;
+                }
             }
             out.push_plain(&bytes[start..i], (base + start) as u32);
             if let Some(&b) = bytes.get(i) {
@@ -366,6 +436,91 @@ mod tests {
             "it is a power of its own"
         );
         assert_eq!(normalize_quote("...and then?"), "and then");
+    }
+
+    #[test]
+    fn word_at_a_time_scan_takes_what_the_byte_loop_takes() {
+        // The byte loop's rule: plain bytes, and spaces each followed by a
+        // plain byte.
+        let reference = |bytes: &[u8]| {
+            let mut at = 0;
+            while at < bytes.len()
+                && (PLAIN[usize::from(bytes[at])]
+                    || bytes[at] == b' '
+                        && bytes.get(at + 1).is_some_and(|&b| PLAIN[usize::from(b)]))
+            {
+                at += 1;
+            }
+            at
+        };
+        let alphabet = b"aZ.  -\"'`\n\x7f\x01~";
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            let len = (state % 40) as usize;
+            let mut bytes = Vec::with_capacity(len);
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Mostly letters, so that long plain runs occur.
+                let pick = (state >> 32) as usize % (alphabet.len() * 3);
+                bytes.push(alphabet.get(pick).copied().unwrap_or(b'q'));
+            }
+            let words = plain_words(&bytes);
+            let exact = reference(&bytes);
+            assert_eq!(words % 8, 0);
+            assert!(
+                words <= exact,
+                "{:?}: {words} > {exact}",
+                String::from_utf8_lossy(&bytes)
+            );
+            // It stops only within the eight bytes that hold the end (or
+            // where fewer than nine bytes are left).
+            assert!(
+                exact < words + 8 || words + 9 > bytes.len(),
+                "{:?}: stopped at {words}, the run goes to {exact}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+    }
+
+    #[test]
+    fn the_ascii_prefix_ends_at_the_first_other_byte() {
+        for len in 0..20 {
+            for at in 0..=len {
+                let mut text = "a".repeat(len);
+                if at < len {
+                    text.replace_range(at..=at, "é");
+                }
+                assert_eq!(ascii_prefix(text.as_bytes()), at, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn specials_fold_wherever_they_fall_in_a_word() {
+        let cases = [
+            ("A  B", "a b"),
+            ("a -  b", "ab"),
+            ("a\tb", "a b"),
+            ("say \"q\" it", "say 'q' it"),
+            ("it`s", "it's"),
+            ("well-\n known", "wellknown"),
+            ("a \u{7f}b", "a \u{7f}b"),
+        ];
+        for pad in 0..20 {
+            for (snippet, expected) in cases {
+                let original = format!("{}{snippet}{}", "w".repeat(pad), "Z".repeat(pad));
+                let mapped = normalize_mapped(&original);
+                let want = format!("{}{expected}{}", "w".repeat(pad), "z".repeat(pad));
+                assert_eq!(mapped.text, want, "{original:?}");
+                assert_eq!(
+                    mapped.original(&original, 0, mapped.text.len()),
+                    original,
+                    "{original:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -195,6 +195,10 @@ const STATE_MARKERS: &[&str] = &[
 /// is taken as built by scripts.
 const THIN_PAGE_WORDS: usize = 60;
 
+/// A thin page with at least this many words of script data is taken as
+/// built by scripts.
+const SCRIPT_DATA_WORDS: usize = 20;
+
 /// Most bytes of one script's data read for its text.
 const MAX_SCRIPT_DATA: usize = 4 * 1024 * 1024;
 
@@ -337,10 +341,12 @@ impl Reader {
         self.facts.title = Some(collapse(&self.title)).filter(|t| !t.is_empty());
         self.facts.heading = Some(collapse(&self.heading)).filter(|t| !t.is_empty());
         if self.want_text {
-            let visible = self.text.split_whitespace().count();
-            let data = self.script_text.split_whitespace().count();
-            let thin = visible < THIN_PAGE_WORDS;
-            self.facts.script_built = thin && (data >= 20 || self.app_root);
+            // Only whether there are fewer words than the thresholds
+            // matters: counting stops there (a long page is not walked).
+            let words = |text: &str, enough: usize| text.split_whitespace().take(enough).count();
+            let thin = words(&self.text, THIN_PAGE_WORDS) < THIN_PAGE_WORDS;
+            let data = words(&self.script_text, SCRIPT_DATA_WORDS);
+            self.facts.script_built = thin && (data >= SCRIPT_DATA_WORDS || self.app_root);
             if self.facts.script_built && data > 0 {
                 self.facts.script_text = Some(self.script_text);
             }
