@@ -20,6 +20,10 @@
 //!   nowhere. CPU time (user + system).
 //!
 //! Each run's verdicts are checked before its time counts.
+//!
+//! `BENCH_HOLD=1` skips the articles, prints the many-sources workload's
+//! two commands and keeps its server up until stopped (for profiling one
+//! run by hand).
 
 #![allow(clippy::print_stdout)] // a benchmark reports on standard output
 
@@ -310,6 +314,22 @@ fn write_memos(dir: &Path, name: &str, memos: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// With `BENCH_HOLD` set, print the two citecheck commands of a workload
+/// and keep its server up until the benchmark is stopped, so that one run
+/// can be profiled by hand.
+fn hold(dir: &Path, with: &[String], without: &[String]) {
+    if std::env::var_os("BENCH_HOLD").is_none() {
+        return;
+    }
+    let program = env!("CARGO_BIN_EXE_citecheck");
+    println!("cd {}", dir.display());
+    println!("{program} {ARGS} {}", with.join(" "));
+    println!("{program} {ARGS} {}", without.join(" "));
+    loop {
+        std::thread::park();
+    }
+}
+
 fn many_sources(runs: usize) {
     let (memos, per_memo) = (100, 50);
     let corpus = corpus(memos * per_memo, false);
@@ -327,6 +347,7 @@ fn many_sources(runs: usize) {
     let with = write_memos(temp.path(), "with", &with);
     let without = write_memos(temp.path(), "without", &without);
     let expected = (memos * per_memo) as u64;
+    hold(temp.path(), &with, &without);
     let ((wall, _), (bare, _)) = compare(temp.path(), &with, &without, runs, |counts, report| {
         assert_eq!(
             counts["found"],
@@ -387,6 +408,8 @@ fn main() {
     let runs = env_number("BENCH_RUNS", 5).max(1);
     println!("| workload | with quotes | without | ratio |");
     println!("|---|---:|---:|---:|");
-    articles(runs);
+    if std::env::var_os("BENCH_HOLD").is_none() {
+        articles(runs);
+    }
     many_sources(runs);
 }

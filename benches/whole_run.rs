@@ -24,6 +24,10 @@
 //! runs at once sharing it (four CI jobs over the same memos),
 //! alternating, `BENCH_RUNS` times (default 3); requests are counted at
 //! the server.
+//!
+//! `BENCH_KEEP=1` leaves the pages, memo and cache behind; `BENCH_HOLD=1`
+//! prints the two tools' commands and keeps the server up until stopped
+//! (for profiling one run by hand).
 
 #![allow(clippy::print_stdout)] // a benchmark reports on standard output
 
@@ -482,6 +486,10 @@ fn scale(pages: usize, memos: usize) {
     }
 }
 
+/// lychee's options for the same run as citecheck's.
+const LYCHEE_ARGS: &str = "--include-fragments --host-concurrency 8 --host-request-interval 0ms \
+                           --max-concurrency 128 --no-progress --format json memo.txt";
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is ignored.
     let pages = env_number("BENCH_PAGES", 5_000);
@@ -540,11 +548,20 @@ fn main() {
             "citecheck verdicts are wrong: {counts:?}"
         );
     };
+    // BENCH_HOLD=1 prints the commands and keeps the server up until the
+    // benchmark is stopped, for profiling one run by hand.
+    if std::env::var_os("BENCH_HOLD").is_some() {
+        println!("cd {}", base.display());
+        println!("{} {args} --no-cache", citecheck.display());
+        println!("lychee {LYCHEE_ARGS}");
+        loop {
+            std::thread::park();
+        }
+    }
     // citecheck and lychee alternate, run after run, so that whatever
     // else the machine is doing falls on both alike.
     let lychee = find_lychee();
-    let lychee_args = "--include-fragments --host-concurrency 8 --host-request-interval 0ms \
-                       --max-concurrency 128 --no-progress --format json memo.txt";
+    let lychee_args = LYCHEE_ARGS;
     let check_lychee = |stdout: &[u8]| {
         let (total, errors) = lychee_counts(stdout);
         if total != pages as u64 || errors != expected_problems {
