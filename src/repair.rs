@@ -94,7 +94,7 @@ fn belongs<'a>(link: &'a LinkResult, quotes: &'a [QuoteResult]) -> Vec<&'a Quote
         .iter()
         .filter(|q| {
             let paired =
-                q.pairing != Pairing::Memo && q.candidates.first().map(String::as_str) == Some(url);
+                q.pairing != Pairing::Memo && q.candidates.first().map(|c| &**c) == Some(url);
             let matched = q
                 .source
                 .as_deref()

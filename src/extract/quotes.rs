@@ -552,17 +552,13 @@ fn before_rule(before: &str) -> Option<String> {
 pub(super) fn sentence_start(text: &str, at: usize) -> usize {
     let floor = floor_boundary(text, at.saturating_sub(600));
     let window = &text[floor..at];
-    let mut start = floor;
-    for (i, c) in window.char_indices() {
-        let next_at = i + c.len_utf8();
-        if is_sentence_end(window, i, c) {
-            start = floor + next_at;
-        }
-        if c == '\n' && window[..i].ends_with(['\n']) {
-            start = floor + next_at;
-        }
-    }
-    start
+    // The last sentence end or blank line before `at`, looked for from
+    // `at` backwards (a quote's sentence is short; the window is not).
+    window
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| is_sentence_end(window, i, c) || c == '\n' && window[..i].ends_with('\n'))
+        .map_or(floor, |(i, c)| floor + i + c.len_utf8())
 }
 
 /// Byte offset where the sentence holding `at` ends.
@@ -620,6 +616,40 @@ mod tests {
         assert!(is_sentence_end(text, at, '.'));
         let text = "So said\u{a0}Dr. Meyer";
         assert!(!is_sentence_end(text, text.find('.').unwrap(), '.'));
+    }
+
+    #[test]
+    fn a_sentence_starts_after_the_last_end_before_it() {
+        // The rule read forwards over the whole window, as it was first
+        // written: the last end (or blank line) wins.
+        let forwards = |text: &str, at: usize| {
+            let floor = floor_boundary(text, at.saturating_sub(600));
+            let window = &text[floor..at];
+            let mut start = floor;
+            for (i, c) in window.char_indices() {
+                if is_sentence_end(window, i, c) || c == '\n' && window[..i].ends_with('\n') {
+                    start = floor + i + c.len_utf8();
+                }
+            }
+            start
+        };
+        let long = "Words and more words. ".repeat(40);
+        for text in [
+            "First one. Dr. Meyer said “so” here.",
+            "No end at all before “this”",
+            "A line.\n\nAnother para\u{a0}graph? Yes! “Quote”.",
+            "Ends with “quote.” Then J. R. Smith (b. 1950) wrote “more”",
+            long.as_str(),
+        ] {
+            for (at, _) in text.char_indices() {
+                assert_eq!(
+                    sentence_start(text, at),
+                    forwards(text, at),
+                    "{text:?} at {at}"
+                );
+            }
+        }
+        assert_eq!(sentence_start("One. Two", 8), 4);
     }
 
     fn quotes(text: &str) -> Vec<String> {

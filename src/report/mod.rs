@@ -17,6 +17,7 @@ use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity, Ve
 use crate::verify::{ArchivedQuote, LinkOutcome, PreservedCapture, QuoteOutcome, Suggestion};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// The JSON report's schema version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -326,8 +327,10 @@ pub struct QuoteResult {
     pub source: Option<String>,
     /// The matched text as the source has it.
     pub matched_text: Option<String>,
-    /// The candidate sources, most likely first.
-    pub candidates: Vec<String>,
+    /// The candidate sources, most likely first (shared with the memo's
+    /// other quotes: a memo whose sources are listed at its end makes
+    /// every link a candidate of every quote).
+    pub candidates: Vec<Arc<str>>,
     /// How the candidates were chosen.
     pub pairing: crate::model::Pairing,
     /// The note the quote cites (`3`, or `speech` for a Markdown
@@ -399,9 +402,10 @@ impl QuoteResult {
         })
     }
 
-    /// Combine a quotation with its outcome; `links` are the memo's links,
-    /// which the quote's candidates index.
-    pub fn new(quote: &Quote, links: &[Link], outcome: QuoteOutcome) -> Self {
+    /// Combine a quotation with its outcome; `links` are the memo's links
+    /// as reports show them ([`shown_urls`]), which the quote's candidates
+    /// index.
+    pub fn new(quote: &Quote, links: &[Arc<str>], outcome: QuoteOutcome) -> Self {
         Self {
             text: quote.text.clone(),
             segments: quote
@@ -423,8 +427,7 @@ impl QuoteResult {
             candidates: quote
                 .candidates
                 .iter()
-                .filter_map(|&i| links.get(i))
-                .map(Link::display_url)
+                .filter_map(|&i| links.get(i).cloned())
                 .collect(),
             pairing: quote.pairing,
             note: quote.note.clone(),
@@ -433,6 +436,12 @@ impl QuoteResult {
             context: quote.context.clone(),
         }
     }
+}
+
+/// A memo's links as reports show them, once each, for
+/// [`QuoteResult::new`].
+pub fn shown_urls(links: &[Link]) -> Vec<Arc<str>> {
+    links.iter().map(|l| Arc::from(l.display_url())).collect()
 }
 
 impl MemoReport {

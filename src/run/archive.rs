@@ -17,7 +17,6 @@ use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict};
 use crate::store::{CachedRef, Store};
 use crate::verify::digest::{self, Demand, PageDigest, QuoteCheck};
 use crate::verify::fragment::FragmentCheck;
-use crate::verify::quote::PreparedQuote;
 use crate::verify::sources::{self, SourceCheck};
 use crate::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion, SuggestionSource};
 use crate::wayback::{self, Capture};
@@ -126,7 +125,9 @@ fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Key, Demand> {
             if !is_drifted(outcome.verdict) {
                 continue;
             }
-            let prepared = Arc::new(PreparedQuote::new(quote));
+            let Some(prepared) = memo.prepared.get(i) else {
+                continue;
+            };
             for page in quote_sources(x, &outcomes.links, quote, outcome, config) {
                 demands
                     .entry((page, when.clone()))

@@ -7,6 +7,7 @@
 //! run by [`QuoteId`] (memo, quote).
 
 mod archive;
+mod cited;
 mod pages;
 mod preserve;
 mod table;
@@ -23,7 +24,8 @@ use crate::verify::digest::{Demand, PageDigest, QuoteCheck};
 use crate::verify::quote::PreparedQuote;
 use crate::verify::sources::{self, SourceCheck};
 use crate::verify::{self, LinkOutcome, QuoteOutcome, status};
-use std::collections::{HashMap, HashSet};
+use cited::CitedPages;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 use url::Url;
@@ -94,6 +96,9 @@ struct MemoRun {
     report: MemoReport,
     /// What was extracted, when the memo could be read.
     extraction: Option<Extraction>,
+    /// Each of its quotes ready to be matched against pages, in memo
+    /// order: prepared once for every stage that looks for them.
+    prepared: Vec<Arc<PreparedQuote>>,
     /// Its links' and quotes' outcomes, in memo order, once verified;
     /// later stages add to them.
     outcomes: Option<Outcomes>,
@@ -112,6 +117,7 @@ impl MemoRun {
             index,
             report,
             extraction: None,
+            prepared: Vec::new(),
             outcomes: None,
         }
     }
@@ -140,6 +146,14 @@ impl MemoRun {
             })
             .collect();
         let memo = self.index;
+        let cited = CitedPages::new(&extraction.links, config);
+        // Each cited page's entry, looked up once for all the quotes.
+        let entries: Vec<Option<&(Arc<table::Fetched>, PageDigest)>> = (0..cited.len())
+            .map(|slot| {
+                let entry = pages.as_ref().ok()?.get(cited.page(slot).0)?;
+                Some(&**entry)
+            })
+            .collect();
         let quotes = extraction
             .quotes
             .iter()
@@ -149,7 +163,12 @@ impl MemoRun {
                     QuoteOutcome::new(QuoteVerdict::Unverifiable, "offline: sources not fetched")
                 } else {
                     let id = QuoteId::new(memo, i);
-                    quote_outcome(quote, id, &extraction.links, &links, config, pages)
+                    let candidates = Candidates {
+                        cited: &cited,
+                        entries: &entries,
+                        link_outcomes: &links,
+                    };
+                    quote_outcome(quote, id, &candidates, config, pages)
                 }
             })
             .collect();
@@ -166,8 +185,9 @@ impl MemoRun {
         for problem in &extraction.problems {
             memo.add_problem(problem.clone());
         }
+        let shown = crate::report::shown_urls(&extraction.links);
         for (quote, outcome) in extraction.quotes.iter().zip(outcomes.quotes) {
-            let mut result = QuoteResult::new(quote, &extraction.links, outcome);
+            let mut result = QuoteResult::new(quote, &shown, outcome);
             result.severity = config.severity_of(crate::model::Verdict::Quote(result.verdict));
             if config.offline {
                 // Not checking was asked for: nothing to warn about.
@@ -184,9 +204,10 @@ impl MemoRun {
     }
 }
 
-/// Read and extract every memo, one at a time (a memo's text is dropped
-/// once extracted); the inputs that could not even be listed come first.
-/// Also the files of no type citecheck reads that directories held.
+/// Read and extract every memo, on every core (each holds one memo's text
+/// at a time, dropped once extracted); the inputs that could not even be
+/// listed come first. Also the files of no type citecheck reads that
+/// directories held.
 fn read_memos(config: &Config) -> (Vec<MemoRun>, Vec<std::path::PathBuf>) {
     let mut collected = input::collect(&config.paths, config.input_format);
     if let Some(shard) = config.shard {
@@ -208,13 +229,53 @@ fn read_memos(config: &Config) -> (Vec<MemoRun>, Vec<std::path::PathBuf>) {
         })
         .collect();
     let first = memos.len();
-    memos.extend(
-        inputs
+    memos.extend(on_every_core(&inputs, |i, memo| {
+        read_memo(first + i, memo, config)
+    }));
+    (memos, skipped)
+}
+
+/// `work` done on each of `items` by as many threads as the machine has
+/// cores, each taking the next item when it is free; the results in the
+/// items' order.
+fn on_every_core<T: Sync, R: Send>(items: &[T], work: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len());
+    if threads <= 1 {
+        return items
             .iter()
             .enumerate()
-            .map(|(i, memo)| read_memo(first + i, memo, config)),
-    );
-    (memos, skipped)
+            .map(|(i, item)| work(i, item))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        // Relaxed: the counter only hands out indices.
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, work(i, item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(mine) => mine,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
@@ -252,10 +313,16 @@ fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
             return MemoRun::unread(index, memo);
         }
     };
+    let prepared = extraction
+        .quotes
+        .iter()
+        .map(|quote| Arc::new(PreparedQuote::new(quote)))
+        .collect();
     MemoRun {
         index,
         report: memo,
         extraction: Some(extraction),
+        prepared,
         outcomes: None,
     }
 }
@@ -329,17 +396,6 @@ fn fetched_page(link: &Link, config: &Config) -> Option<Url> {
     }
 }
 
-/// The distinct pages a quote's candidate links lead to, in order.
-fn candidate_pages(quote: &Quote, links: &[Link], config: &Config) -> Vec<Url> {
-    let mut seen = HashSet::new();
-    quote
-        .candidates
-        .iter()
-        .filter_map(|&i| fetched_page(links.get(i)?, config))
-        .filter(|page| seen.insert(page.clone()))
-        .collect()
-}
-
 /// Record the run in the history and give each memo its changes since
 /// the previous run that checked it.
 fn record(
@@ -366,31 +422,51 @@ fn record(
 /// it is a candidate source for.
 fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Url, Demand> {
     let mut demands: HashMap<Url, Demand> = HashMap::new();
-    let exact = Arc::new(crate::verify::digest::ExactFound::default());
+    let mut quotes_per_memo = vec![0; memos.iter().map(|m| m.index + 1).max().unwrap_or(0)];
+    for memo in memos {
+        quotes_per_memo[memo.index] = memo.extraction.as_ref().map_or(0, |e| e.quotes.len());
+    }
+    let exact = Arc::new(crate::verify::digest::ExactFound::new(quotes_per_memo));
     for memo in memos {
         let Some(extraction) = &memo.extraction else {
             continue;
         };
-        for link in &extraction.links {
-            if let Some(page) = fetched_page(link, config) {
-                let demand = demands.entry(page).or_default();
+        let cited = CitedPages::new(&extraction.links, config);
+        for (i, link) in extraction.links.iter().enumerate() {
+            if let Some(slot) = cited.fetched_slot(i) {
+                let demand = demand_of(&mut demands, cited.page(slot).0);
                 if let Some(fragment) = &link.fragment {
                     demand.add_fragment(fragment);
                 }
             }
         }
-        for (i, quote) in extraction.quotes.iter().enumerate() {
-            let prepared = Arc::new(PreparedQuote::new(quote));
-            for page in candidate_pages(quote, &extraction.links, config) {
-                let demand = demands.entry(page).or_default();
+        // Each page's quotes gathered first, then added to its demand once.
+        let mut asked: Vec<Vec<(QuoteId, Arc<PreparedQuote>)>> = vec![Vec::new(); cited.len()];
+        for (i, (quote, prepared)) in extraction.quotes.iter().zip(&memo.prepared).enumerate() {
+            for (_, slot) in cited.candidates(quote) {
+                if cited.page(slot).1 {
+                    asked[slot].push((QuoteId::new(memo.index, i), prepared.clone()));
+                }
+            }
+        }
+        for (slot, quotes) in asked.into_iter().enumerate() {
+            if !quotes.is_empty() {
+                let demand = demand_of(&mut demands, cited.page(slot).0);
                 demand.exact.get_or_insert_with(|| exact.clone());
-                demand
-                    .quotes
-                    .push((QuoteId::new(memo.index, i), prepared.clone()));
+                demand.quotes.extend(quotes);
             }
         }
     }
     demands
+}
+
+/// The demand of `page`, made (next in citation order) if there is none.
+fn demand_of<'a>(demands: &'a mut HashMap<Url, Demand>, page: &Url) -> &'a mut Demand {
+    let order = demands.len();
+    demands.entry(page.clone()).or_insert_with(|| Demand {
+        order,
+        ..Demand::default()
+    })
 }
 
 /// A stage's progress on standard error (when asked for): items done of
@@ -452,33 +528,31 @@ fn not_read_because(outcome: Option<&LinkOutcome>) -> String {
     }
 }
 
+/// What a memo's quotes are checked against: its cited pages, each one's
+/// entry in the run's pages, and its links' outcomes (why a page was not
+/// read).
+struct Candidates<'a> {
+    cited: &'a CitedPages,
+    entries: &'a [Option<&'a (Arc<table::Fetched>, PageDigest)>],
+    link_outcomes: &'a [LinkOutcome],
+}
+
 /// A quote's verdict from the digests of its candidate pages.
 fn quote_outcome(
     quote: &Quote,
     id: QuoteId,
-    links: &[Link],
-    link_outcomes: &[LinkOutcome],
+    candidates: &Candidates<'_>,
     config: &Config,
     pages: &Result<Pages, String>,
 ) -> QuoteOutcome {
-    let candidates: Vec<(usize, Url)> = quote
-        .candidates
-        .iter()
-        .filter_map(|&i| Some((i, links.get(i)?.page_url()?)))
-        .collect();
-    let mut seen = HashSet::new();
     let checks: Vec<(&str, Result<QuoteCheck<'_>, String>)> = candidates
-        .iter()
-        .filter(|(_, page)| seen.insert(page.as_str()))
-        .map(|(i, page)| {
-            let check = pages
-                .as_ref()
-                .ok()
-                .and_then(|p| p.get(page))
-                .and_then(|entry| entry.1.quote(id));
+        .cited
+        .candidates(quote)
+        .map(|(link, slot)| {
+            let check = candidates.entries[slot].and_then(|entry| entry.1.quote(id));
             (
-                page.as_str(),
-                check.ok_or_else(|| not_read_because(link_outcomes.get(*i))),
+                candidates.cited.page(slot).0.as_str(),
+                check.ok_or_else(|| not_read_because(candidates.link_outcomes.get(link))),
             )
         })
         .collect();

@@ -223,14 +223,32 @@ impl Network {
 }
 
 /// The pages whose text is kept for the approximate quote search
-/// ([`PageDigest::settle`]), oldest first, held to [`DEFERRED_BUDGET`]:
-/// over it, texts no longer wanted are dropped, and then the oldest are
-/// settled at once (their quotes searched approximately now, which only
-/// costs the time the deferral would have saved).
-#[derive(Default)]
+/// ([`PageDigest::settle`]), oldest first. Texts no longer wanted (every
+/// quote they were kept for found word for word since) are dropped
+/// whenever the kept bytes have doubled since the last look (from
+/// [`PRUNE_FROM`] on), so a run whose quotes are all found keeps little
+/// and the looking costs a constant share of the adding. Held to
+/// [`DEFERRED_BUDGET`]: over it, the oldest are settled at once (their
+/// quotes searched approximately now, which only costs the time the
+/// deferral would have saved).
 struct DeferredTexts {
     urls: std::collections::VecDeque<Url>,
     bytes: usize,
+    /// The kept bytes at which to look for texts no longer wanted.
+    next_prune: usize,
+}
+
+/// Below this many kept bytes of text nothing is pruned.
+const PRUNE_FROM: usize = 4 * 1024 * 1024;
+
+impl Default for DeferredTexts {
+    fn default() -> Self {
+        Self {
+            urls: std::collections::VecDeque::new(),
+            bytes: 0,
+            next_prune: PRUNE_FROM,
+        }
+    }
 }
 
 impl DeferredTexts {
@@ -243,7 +261,7 @@ impl DeferredTexts {
     }
 
     fn bound(&mut self, pages: &mut Pages) {
-        if self.bytes <= DEFERRED_BUDGET {
+        if self.bytes <= self.next_prune && self.bytes <= DEFERRED_BUDGET {
             return;
         }
         let mut kept = std::collections::VecDeque::new();
@@ -266,6 +284,7 @@ impl DeferredTexts {
             }
         }
         self.urls = kept;
+        self.next_prune = (2 * self.bytes).max(PRUNE_FROM);
     }
 }
 
@@ -463,7 +482,8 @@ fn host_of(url: &Url) -> String {
     url.host_str().unwrap_or_default().to_owned()
 }
 
-/// Pages waiting for a task, queued by host and taken round-robin; a host
+/// Pages waiting for a task, queued by host in citation order
+/// ([`Demand::order`]) and taken round-robin; a host
 /// with its share of tasks already made is passed over, so one slow host
 /// neither starves the others nor fills the window with waiting tasks.
 struct Schedule {
@@ -475,6 +495,8 @@ struct Schedule {
 impl Schedule {
     fn new(demands: HashMap<Url, Demand>) -> Self {
         let mut queues: HashMap<String, std::collections::VecDeque<(Url, Demand)>> = HashMap::new();
+        let mut demands: Vec<(Url, Demand)> = demands.into_iter().collect();
+        demands.sort_unstable_by_key(|(_, demand)| demand.order);
         for (url, demand) in demands {
             queues
                 .entry(host_of(&url))

@@ -32,7 +32,6 @@ use crate::report::Preservation;
 use crate::save_page_now::{self as spn, JobState};
 use crate::verify::digest::{Demand, PageDigest};
 use crate::verify::fragment::FragmentCheck;
-use crate::verify::quote::PreparedQuote;
 use crate::verify::{LinkOutcome, PreservedCapture};
 use crate::wayback::{self, Capture};
 use reqwest::header::HeaderValue;
@@ -188,7 +187,9 @@ fn sources(
                 if source.read.quotes.iter().any(|(known, _)| *known == id) {
                     continue;
                 }
-                let prepared = Arc::new(PreparedQuote::new(&x.quotes[q]));
+                let Some(prepared) = memo.prepared.get(q).cloned() else {
+                    continue;
+                };
                 if outcomes.quotes[q].verdict == QuoteVerdict::Found {
                     source.needed.quotes.push((id, prepared.clone()));
                 }

@@ -13,28 +13,44 @@ use crate::fetch::{Page, Response};
 use crate::model::{Fragment, QuoteId};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use url::Url;
 
 /// The quotes some page of the run holds word for word: other pages need
 /// not align them approximately (their verdict is `found` whatever those
-/// pages hold).
+/// pages hold). A flag per quote of the run, by memo and quote: pages ask
+/// it about every quote demanded of them, from many tasks at once, so it
+/// takes no lock and hashes nothing.
 #[derive(Debug, Default)]
-pub(crate) struct ExactFound(std::sync::Mutex<std::collections::HashSet<QuoteId>>);
+pub(crate) struct ExactFound(Vec<Box<[AtomicBool]>>);
 
 impl ExactFound {
+    /// Flags for a run whose memos have these numbers of quotes (by
+    /// memo index). A quote outside them is never taken as found.
+    pub(crate) fn new(quotes_per_memo: impl IntoIterator<Item = usize>) -> Self {
+        Self(
+            quotes_per_memo
+                .into_iter()
+                .map(|n| (0..n).map(|_| AtomicBool::new(false)).collect())
+                .collect(),
+        )
+    }
+
+    fn flag(&self, id: QuoteId) -> Option<&AtomicBool> {
+        let memo = self.0.get(usize::try_from(id.memo).ok()?)?;
+        memo.get(usize::try_from(id.quote).ok()?)
+    }
+
     fn contains(&self, id: QuoteId) -> bool {
-        self.lock().contains(&id)
+        // A flag read late only costs an approximate search the run
+        // settles anyway: no ordering with other memory is needed.
+        self.flag(id).is_some_and(|f| f.load(Ordering::Relaxed))
     }
 
     fn insert(&self, id: QuoteId) {
-        self.lock().insert(id);
-    }
-
-    /// A std `Mutex`: held for one set operation, never across an `.await`.
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<QuoteId>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        if let Some(flag) = self.flag(id) {
+            flag.store(true, Ordering::Relaxed);
+        }
     }
 }
 
@@ -47,6 +63,10 @@ pub(crate) struct Demand {
     pub quotes: Vec<(QuoteId, Arc<PreparedQuote>)>,
     /// The run's quotes found word for word so far, shared by every page.
     pub exact: Option<Arc<ExactFound>>,
+    /// The page's place in the order the run's memos first cite their
+    /// pages: pages are fetched in that order (host by host), so a memo's
+    /// pages come in together and its quotes are settled early.
+    pub order: usize,
 }
 
 impl Demand {
@@ -565,6 +585,9 @@ fn matched(demand: &Demand, found: Vec<Option<QuoteMatch>>) -> Vec<(QuoteId, Quo
         .filter_map(|((id, _), m)| Some((*id, m?)))
         .collect();
     matches.sort_by_key(|(id, _)| *id);
+    // Kept with the page for the rest of the run: no room for the quotes
+    // it does not hold.
+    matches.shrink_to_fit();
     matches
 }
 
@@ -607,6 +630,7 @@ mod tests {
         };
         let demand = Demand {
             fragments: vec![],
+            order: 0,
             exact: None,
             quotes: vec![(
                 QuoteId::new(0, 7),
@@ -677,10 +701,11 @@ mod tests {
                 true,
             )
         };
-        let exact = Arc::new(ExactFound::default());
+        let exact = Arc::new(ExactFound::new([2]));
         let (held, nearly) = (QuoteId::new(0, 0), QuoteId::new(0, 1));
         let demand = Demand {
             fragments: vec![],
+            order: 0,
             exact: Some(exact.clone()),
             quotes: vec![
                 (
@@ -745,6 +770,7 @@ mod tests {
         };
         let demand = Demand {
             fragments: vec![],
+            order: 0,
             exact: None,
             quotes: vec![(
                 QuoteId::new(0, 0),
@@ -762,6 +788,7 @@ mod tests {
     fn unreadable_pdfs_and_other_types() {
         let demand = Demand {
             fragments: vec![],
+            order: 0,
             exact: None,
             quotes: vec![(
                 QuoteId::new(0, 0),

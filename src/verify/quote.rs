@@ -42,6 +42,8 @@ struct Reading {
     /// The word pairs that must point at one place of a page before the
     /// reading is aligned there ([`min_votes`]), counted once.
     min_votes: usize,
+    /// The normalised text's length in characters, counted once.
+    chars: usize,
 }
 
 impl Reading {
@@ -68,11 +70,13 @@ impl Reading {
     fn with_finder(original: String, normalized: Normalized) -> Self {
         let finder = memmem::Finder::new(normalized.text.as_bytes()).into_owned();
         let min_votes = min_votes(&normalized.text);
+        let chars = normalized.text.chars().count();
         Self {
             original,
             normalized,
             finder,
             min_votes,
+            chars,
         }
     }
 
@@ -272,7 +276,7 @@ fn find_one<'a>(
                 return None;
             }
             // A later segment is nowhere near: count it as all edits.
-            let len = segment.readings[0].text().chars().count();
+            let len = segment.readings[0].chars;
             total_edits += len;
             total_len += len;
             weakest = 0.0;
@@ -333,7 +337,7 @@ fn align_segment<'a>(
     let needle = reading.text();
     let text = page.normalized();
     let haystack = text.get(region.clone())?;
-    let quote_chars = needle.chars().count();
+    let quote_chars = reading.chars;
     // Only whole words: a quote of `art` must not match `start`, and an
     // occurrence inside longer words does not hide one further on.
     let exact = reading

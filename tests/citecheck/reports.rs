@@ -137,7 +137,11 @@ pub fn fixed_report() -> Report {
                 similarity: Some(1.0),
             });
         }
-        memo.quotes.push(QuoteResult::new(quote, &x.links, outcome));
+        memo.quotes.push(QuoteResult::new(
+            quote,
+            &citecheck::report::shown_urls(&x.links),
+            outcome,
+        ));
     }
     let mut unreadable = MemoReport::new("memos/binary.txt".into(), MemoFormat::Text);
     unreadable.add_problem(Problem::new(
