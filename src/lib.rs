@@ -59,6 +59,8 @@ pub use error::Error;
 // hands every dependency to every target.
 use ctrlc as _;
 use mimalloc as _;
+#[cfg(target_os = "linux")]
+use rustix as _;
 
 // Used by the integration tests and benchmarks, not by the unit tests.
 #[cfg(test)]
