@@ -430,6 +430,13 @@ fn scale(pages: usize, memos: usize) {
             .split_whitespace()
             .map(String::from)
             .collect();
+    if std::env::var_os("BENCH_HOLD").is_some() {
+        println!("cd {}", base.display());
+        println!("{} {}", citecheck.display(), args.join(" "));
+        loop {
+            std::thread::park();
+        }
+    }
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sampler = {
         let (site, done) = (site.clone(), done.clone());

@@ -677,11 +677,19 @@ fn context(text: &str, sentence: std::ops::Range<usize>, at: usize) -> Option<St
     let from = centre
         .saturating_sub(CONTEXT_CHARS / 2)
         .min(chars.len() - CONTEXT_CHARS);
-    let mut cut: String = chars[from..from + CONTEXT_CHARS].iter().collect();
-    if from > 0 {
-        cut.insert(0, '…');
+    let kept = &chars[from..from + CONTEXT_CHARS];
+    let (before, after) = (from > 0, from + CONTEXT_CHARS < chars.len());
+    // Sized exactly: a context is kept with every link of the run (a
+    // string grown by its ellipses kept twice its size, 58 MB of 100,000
+    // links' contexts).
+    let ellipses = usize::from(before) + usize::from(after);
+    let bytes = kept.iter().map(|c| c.len_utf8()).sum::<usize>() + ellipses * '…'.len_utf8();
+    let mut cut = String::with_capacity(bytes);
+    if before {
+        cut.push('…');
     }
-    if from + CONTEXT_CHARS < chars.len() {
+    cut.extend(kept);
+    if after {
         cut.push('…');
     }
     Some(cut)
@@ -721,4 +729,24 @@ fn dedupe_by_page(links: &[Link], candidates: Vec<usize>) -> Vec<usize> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_sentence_is_cut_around_the_link_in_a_string_of_its_own_size() {
+        let words = "wörd ".repeat(200);
+        let text = format!("{words}https://example.org/a {words}");
+        let at = text.find("https").unwrap();
+        let cut = context(&text, 0..text.len(), at).unwrap();
+        assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
+        assert_eq!(cut.chars().count(), CONTEXT_CHARS + 2);
+        assert!(cut.contains("example.org"));
+        assert_eq!(cut.capacity(), cut.len());
+        // Short enough: the sentence whole.
+        let short = "See the report at https://example.org/a for the figures.";
+        assert_eq!(context(short, 0..short.len(), 18).as_deref(), Some(short));
+    }
 }
