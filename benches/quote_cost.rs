@@ -314,22 +314,6 @@ fn write_memos(dir: &Path, name: &str, memos: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// With `BENCH_HOLD` set, print the two citecheck commands of a workload
-/// and keep its server up until the benchmark is stopped, so that one run
-/// can be profiled by hand.
-fn hold(dir: &Path, with: &[String], without: &[String]) {
-    if std::env::var_os("BENCH_HOLD").is_none() {
-        return;
-    }
-    let program = env!("CARGO_BIN_EXE_citecheck");
-    println!("cd {}", dir.display());
-    println!("{program} {ARGS} {}", with.join(" "));
-    println!("{program} {ARGS} {}", without.join(" "));
-    loop {
-        std::thread::park();
-    }
-}
-
 fn many_sources(runs: usize) {
     let (memos, per_memo) = (100, 50);
     let corpus = corpus(memos * per_memo, false);
@@ -347,7 +331,14 @@ fn many_sources(runs: usize) {
     let with = write_memos(temp.path(), "with", &with);
     let without = write_memos(temp.path(), "without", &without);
     let expected = (memos * per_memo) as u64;
-    hold(temp.path(), &with, &without);
+    let program = env!("CARGO_BIN_EXE_citecheck");
+    common::hold(
+        temp.path(),
+        &[
+            format!("{program} {ARGS} {}", with.join(" ")),
+            format!("{program} {ARGS} {}", without.join(" ")),
+        ],
+    );
     let ((wall, _), (bare, _)) = compare(temp.path(), &with, &without, runs, |counts, report| {
         assert_eq!(
             counts["found"],

@@ -430,13 +430,10 @@ fn scale(pages: usize, memos: usize) {
             .split_whitespace()
             .map(String::from)
             .collect();
-    if std::env::var_os("BENCH_HOLD").is_some() {
-        println!("cd {}", base.display());
-        println!("{} {}", citecheck.display(), args.join(" "));
-        loop {
-            std::thread::park();
-        }
-    }
+    common::hold(
+        base,
+        &[format!("{} {}", citecheck.display(), args.join(" "))],
+    );
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sampler = {
         let (site, done) = (site.clone(), done.clone());
@@ -555,16 +552,13 @@ fn main() {
             "citecheck verdicts are wrong: {counts:?}"
         );
     };
-    // BENCH_HOLD=1 prints the commands and keeps the server up until the
-    // benchmark is stopped, for profiling one run by hand.
-    if std::env::var_os("BENCH_HOLD").is_some() {
-        println!("cd {}", base.display());
-        println!("{} {args} --no-cache", citecheck.display());
-        println!("lychee {LYCHEE_ARGS}");
-        loop {
-            std::thread::park();
-        }
-    }
+    common::hold(
+        &base,
+        &[
+            format!("{} {args} --no-cache", citecheck.display()),
+            format!("lychee {LYCHEE_ARGS}"),
+        ],
+    );
     // citecheck and lychee alternate, run after run, so that whatever
     // else the machine is doing falls on both alike.
     let lychee = find_lychee();

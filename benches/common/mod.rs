@@ -15,6 +15,22 @@ use tokio::net::{TcpListener, TcpStream};
 /// Loopback addresses the server binds (127.0.0.1 to 127.0.0.HOSTS).
 pub const HOSTS: u8 = 50;
 
+/// With `BENCH_HOLD` set, print the directory and the commands of a
+/// workload and keep its server up until the benchmark is stopped, so
+/// that one run can be profiled by hand; otherwise return at once.
+pub fn hold(dir: &Path, commands: &[String]) {
+    if std::env::var_os("BENCH_HOLD").is_none() {
+        return;
+    }
+    println!("cd {}", dir.display());
+    for command in commands {
+        println!("{command}");
+    }
+    loop {
+        std::thread::park();
+    }
+}
+
 /// A number from the environment, or `default`.
 pub fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)

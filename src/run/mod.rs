@@ -154,6 +154,11 @@ impl MemoRun {
                 Some(&**entry)
             })
             .collect();
+        let candidates = Candidates {
+            cited: &cited,
+            entries: &entries,
+            link_outcomes: &links,
+        };
         let quotes = extraction
             .quotes
             .iter()
@@ -163,11 +168,6 @@ impl MemoRun {
                     QuoteOutcome::new(QuoteVerdict::Unverifiable, "offline: sources not fetched")
                 } else {
                     let id = QuoteId::new(memo, i);
-                    let candidates = Candidates {
-                        cited: &cited,
-                        entries: &entries,
-                        link_outcomes: &links,
-                    };
                     quote_outcome(quote, id, &candidates, config, pages)
                 }
             })

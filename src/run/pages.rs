@@ -234,7 +234,8 @@ impl Network {
 struct DeferredTexts {
     urls: std::collections::VecDeque<Url>,
     bytes: usize,
-    /// The kept bytes at which to look for texts no longer wanted.
+    /// The kept bytes at which to look for texts no longer wanted (and
+    /// settle the oldest beyond [`DEFERRED_BUDGET`]): never above it.
     next_prune: usize,
 }
 
@@ -261,7 +262,7 @@ impl DeferredTexts {
     }
 
     fn bound(&mut self, pages: &mut Pages) {
-        if self.bytes <= self.next_prune && self.bytes <= DEFERRED_BUDGET {
+        if self.bytes <= self.next_prune {
             return;
         }
         let mut kept = std::collections::VecDeque::new();
@@ -284,7 +285,7 @@ impl DeferredTexts {
             }
         }
         self.urls = kept;
-        self.next_prune = (2 * self.bytes).max(PRUNE_FROM);
+        self.next_prune = (2 * self.bytes).clamp(PRUNE_FROM, DEFERRED_BUDGET);
     }
 }
 
@@ -693,5 +694,43 @@ mod tests {
         schedule.done("slow.test");
         assert_eq!(schedule.next(&cap).unwrap().0.host_str(), Some("slow.test"));
         assert!(schedule.next(&cap).is_none());
+    }
+
+    #[test]
+    fn each_host_s_pages_are_taken_in_citation_order() {
+        // Cited in this order, across two hosts; a hash map holds them.
+        let cited = [
+            "http://a.test/9",
+            "http://b.test/3",
+            "http://a.test/1",
+            "http://b.test/7",
+            "http://a.test/5",
+        ];
+        let demands: HashMap<Url, Demand> = cited
+            .iter()
+            .enumerate()
+            .map(|(order, url)| {
+                let demand = Demand {
+                    order,
+                    ..Demand::default()
+                };
+                (Url::parse(url).unwrap(), demand)
+            })
+            .collect();
+        let mut schedule = Schedule::new(demands);
+        let mut taken = Vec::new();
+        while let Some((url, _)) = schedule.next(&|_: &str| usize::MAX) {
+            taken.push(url.to_string());
+        }
+        assert_eq!(
+            taken,
+            [
+                "http://a.test/9",
+                "http://b.test/3",
+                "http://a.test/1",
+                "http://b.test/7",
+                "http://a.test/5"
+            ]
+        );
     }
 }

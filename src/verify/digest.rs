@@ -21,7 +21,7 @@ use url::Url;
 /// pages hold). A flag per quote of the run, by memo and quote: pages ask
 /// it about every quote demanded of them, from many tasks at once, so it
 /// takes no lock and hashes nothing.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct ExactFound(Vec<Box<[AtomicBool]>>);
 
 impl ExactFound {
@@ -585,8 +585,8 @@ fn matched(demand: &Demand, found: Vec<Option<QuoteMatch>>) -> Vec<(QuoteId, Quo
         .filter_map(|((id, _), m)| Some((*id, m?)))
         .collect();
     matches.sort_by_key(|(id, _)| *id);
-    // Kept with the page for the rest of the run: no room for the quotes
-    // it does not hold.
+    // Kept with the page for the rest of the run: collected through a
+    // filter, it has room for at least four.
     matches.shrink_to_fit();
     matches
 }

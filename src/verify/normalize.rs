@@ -116,15 +116,19 @@ const fn equal(x: u64, b: u8) -> u64 {
     zero(x ^ every_byte(b))
 }
 
+/// The eight bytes of `bytes` from `at` as a word (byte k of the slice is
+/// byte k of the word), if there are eight.
+fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk = bytes.get(at..at + 8)?;
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    Some(u64::from_le_bytes(word))
+}
+
 /// How many bytes `bytes` starts with that are ASCII (eight at a time).
 fn ascii_prefix(bytes: &[u8]) -> usize {
     let mut at = 0;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if u64::from_ne_bytes(word) & every_byte(0x80) != 0 {
-            break;
-        }
+    while word_at(bytes, at).is_some_and(|x| x & every_byte(0x80) == 0) {
         at += 8;
     }
     at + bytes[at..]
@@ -139,11 +143,8 @@ fn ascii_prefix(bytes: &[u8]) -> usize {
 /// [`run`], which then goes on byte by byte.
 fn plain_words(bytes: &[u8]) -> usize {
     let mut at = 0;
-    while let Some(chunk) = bytes.get(at..at + 9) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&chunk[..8]);
-        // Little-endian: byte k of the slice is byte k of the word.
-        let x = u64::from_le_bytes(word);
+    // The byte after the word is looked at too, so nine must be there.
+    while let (Some(x), Some(&after)) = (word_at(bytes, at), bytes.get(at + 8)) {
         let not_plain = below(x, 0x20)
             | ((((x & every_byte(0x7f)) + every_byte(0x01)) | x) & every_byte(0x80))
             | equal(x, b'"')
@@ -153,7 +154,7 @@ fn plain_words(bytes: &[u8]) -> usize {
         let spaces = equal(x, b' ');
         if not_plain != 0
             || spaces & (spaces >> 8) != 0
-            || (chunk[7] == b' ' && !PLAIN[usize::from(chunk[8])])
+            || (bytes[at + 7] == b' ' && !PLAIN[usize::from(after)])
         {
             break;
         }
