@@ -3,13 +3,13 @@
 //! its arguments typed. Parsing is all this module does; the commands
 //! themselves are in [`crate::command`].
 
-use crate::config::{Accept, Output};
-use crate::config_file::FileConfig;
 use crate::error::Error;
 use crate::extract::DEFAULT_MIN_QUOTE_WORDS;
 use crate::fetch;
 use crate::model::{MemoFormat, Severity};
-use crate::values;
+use crate::settings::file::FileConfig;
+use crate::settings::values;
+use crate::settings::{Accept, Output};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -105,7 +105,7 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "DATE", value_parser = values::date)]
     pub since: Option<String>,
     /// The store's folder.
-    #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR")]
+    #[arg(long, value_name = "DIR", default_value = crate::settings::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR")]
     pub cache_dir: PathBuf,
     /// Keep the cache and the history in this PostgreSQL database
     /// instead (`postgres://user@host/db`; TLS with `?sslmode=require`),
@@ -121,7 +121,7 @@ pub struct CacheArgs {
     #[command(subcommand)]
     pub action: CacheAction,
     /// The cache's folder.
-    #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR", global = true)]
+    #[arg(long, value_name = "DIR", default_value = crate::settings::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR", global = true)]
     pub cache_dir: PathBuf,
     /// Keep the cache and the history in this PostgreSQL database
     /// instead (`postgres://user@host/db`; TLS with `?sslmode=require`),
@@ -192,7 +192,7 @@ pub struct CheckArgs {
 
     /// A quote whose best match reaches this similarity (1 − edits ÷
     /// length) is `approximate`; below it, `missing`.
-    #[arg(long, value_name = "0..1", default_value_t = crate::config::DEFAULT_QUOTE_THRESHOLD, value_parser = values::fraction)]
+    #[arg(long, value_name = "0..1", default_value_t = crate::settings::DEFAULT_QUOTE_THRESHOLD, value_parser = values::fraction)]
     pub quote_threshold: f64,
 
     /// Do not look up archived copies of dead sources and drifted quotes.
@@ -200,7 +200,7 @@ pub struct CheckArgs {
     pub no_archive: bool,
 
     /// The Wayback Machine to ask for archived copies.
-    #[arg(long, value_name = "URL", default_value = crate::wayback::DEFAULT_ARCHIVE_URL, value_parser = http_url, help_heading = "Archive")]
+    #[arg(long, value_name = "URL", default_value = crate::archive::wayback::DEFAULT_ARCHIVE_URL, value_parser = http_url, help_heading = "Archive")]
     pub archive_url: Url,
 
     /// Look for captures nearest this date (YYYY-MM-DD) rather than each
@@ -346,7 +346,7 @@ pub struct CheckArgs {
 
     /// Keep fetched pages here, so that reruns make no request for a
     /// source still fresh.
-    #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR", help_heading = "Cache")]
+    #[arg(long, value_name = "DIR", default_value = crate::settings::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR", help_heading = "Cache")]
     pub cache_dir: PathBuf,
 
     /// Keep the cache and the history in this PostgreSQL database
@@ -402,14 +402,14 @@ pub fn parse(raw: Vec<std::ffi::OsString>) -> Result<(Cli, Option<FileConfig>), 
         return Ok((Cli::parse_from(raw), None));
     };
     let dir = std::env::current_dir().unwrap_or_default();
-    let Some(path) = crate::config_file::locate(&raw[2..], &dir) else {
+    let Some(path) = crate::settings::file::locate(&raw[2..], &dir) else {
         return Ok((Cli::parse_from(raw), None));
     };
     let command = Cli::command();
     let check = command
         .find_subcommand(&name)
         .expect("the check and fix commands exist");
-    let file = crate::config_file::read(&path, check)?;
+    let file = crate::settings::file::read(&path, check)?;
     // What the command line says alone decides what of the file's lists
     // it replaces.
     let alone = Cli::command()

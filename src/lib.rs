@@ -27,31 +27,24 @@
 
 #![warn(unreachable_pub, unused_crate_dependencies)]
 
+pub mod archive;
 pub mod cli;
 pub mod command;
-pub mod config;
-pub mod config_file;
 mod date;
 pub mod error;
 pub mod extract;
 pub mod fetch;
-pub mod history;
 pub mod input;
 pub mod interrupt;
-pub mod keys;
-mod memento;
 pub mod model;
 pub mod office;
-pub mod output;
 pub mod pdf;
 pub mod repair;
 pub mod report;
 pub mod run;
-mod save_page_now;
+pub mod settings;
 mod store;
-mod values;
 pub mod verify;
-mod wayback;
 
 pub use error::Error;
 

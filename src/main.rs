@@ -50,6 +50,9 @@ fn main() -> ExitCode {
                     for line in &checked.stderr {
                         print_err(line);
                     }
+                    // The process ends now: freeing a large report piece
+                    // by piece would only delay the exit.
+                    std::mem::forget(checked.report);
                     ExitCode::from(checked.exit.code())
                 }
                 Err(e) => fail(&e),
@@ -84,7 +87,7 @@ fn on_signals(interrupt: &Arc<Interrupt>) {
             GRACE.as_secs()
         )),
         Signal::Again => {
-            citecheck::output::remove_partial_files();
+            citecheck::command::output::remove_partial_files();
             std::process::exit(i32::from(Exit::Interrupted.code()));
         }
     });

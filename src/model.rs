@@ -3,10 +3,13 @@
 //! beyond small accessors.
 
 use serde::Serialize;
+use std::ops::RangeInclusive;
 use url::Url;
 
 /// The formats citecheck reads memos in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum MemoFormat {
@@ -64,6 +67,12 @@ impl MemoFormat {
     /// (read from their bytes, not decoded as text).
     pub fn is_binary(self) -> bool {
         matches!(self, Self::Pdf | Self::Docx | Self::Odt)
+    }
+}
+
+impl std::fmt::Display for MemoFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -203,6 +212,10 @@ pub enum Target {
     OtherScheme(String),
     /// A relative reference with nothing to resolve it against.
     Relative,
+    /// A relative reference in a memo read from a file, without
+    /// `--base-url`: the file it names, resolved against the memo's
+    /// folder (`annex.md`, `../data/table.csv`).
+    Local(std::path::PathBuf),
     /// A fragment alone (`#conclusions`): a place in the memo itself,
     /// checked against the memo's own anchors.
     InMemo,
@@ -231,12 +244,32 @@ pub enum Fragment {
     },
 }
 
-impl Fragment {
-    /// `"anchor"` or `"text"`.
-    pub fn kind(&self) -> &'static str {
+/// Which kind of fragment a link has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FragmentKind {
+    /// An element id or `<a name>`.
+    Anchor,
+    /// Text directives.
+    Text,
+}
+
+impl FragmentKind {
+    /// `"anchor"` or `"text"`, as reports write it.
+    pub fn name(self) -> &'static str {
         match self {
-            Self::Anchor { .. } => "anchor",
-            Self::Text { .. } => "text",
+            Self::Anchor => "anchor",
+            Self::Text => "text",
+        }
+    }
+}
+
+impl Fragment {
+    /// An anchor or text directives.
+    pub fn kind(&self) -> FragmentKind {
+        match self {
+            Self::Anchor { .. } => FragmentKind::Anchor,
+            Self::Text { .. } => FragmentKind::Text,
         }
     }
 
@@ -631,12 +664,38 @@ pub enum Verdict {
     Quote(QuoteVerdict),
 }
 
+/// What a verdict is of: a link or a quotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    /// A link occurrence.
+    Link,
+    /// A quotation.
+    Quote,
+}
+
+impl ItemKind {
+    /// `"link"` or `"quote"`, as reports and the store write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Link => "link",
+            Self::Quote => "quote",
+        }
+    }
+}
+
+impl std::fmt::Display for ItemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl Verdict {
     /// `link` or `quote`.
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> ItemKind {
         match self {
-            Self::Link(_) => "link",
-            Self::Quote(_) => "quote",
+            Self::Link(_) => ItemKind::Link,
+            Self::Quote(_) => ItemKind::Quote,
         }
     }
 
@@ -736,5 +795,61 @@ impl Fix {
     pub fn refuse(&mut self, why: impl Into<String>) {
         self.applied = false;
         self.reason = Some(why.into());
+    }
+}
+
+/// Statuses accepted as fine (`--accept`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accept(pub Vec<RangeInclusive<u16>>);
+
+impl Default for Accept {
+    fn default() -> Self {
+        Self(vec![200..=299])
+    }
+}
+
+impl Accept {
+    /// Parse `200-299,304` style lists.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut ranges = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (lo, hi) = part
+                .split_once(['-', '.'])
+                .map_or((part, part), |(a, b)| (a, b.trim_start_matches(['.', '='])));
+            let lo: u16 = lo
+                .trim()
+                .parse()
+                .map_err(|_| format!("{part:?} is not a status or range"))?;
+            let hi: u16 = hi
+                .trim()
+                .parse()
+                .map_err(|_| format!("{part:?} is not a status or range"))?;
+            if lo > hi || !(100..=999).contains(&lo) || hi > 999 {
+                return Err(format!("{part:?} is not a range of HTTP statuses"));
+            }
+            ranges.push(lo..=hi);
+        }
+        if ranges.is_empty() {
+            return Err("no status given".to_owned());
+        }
+        Ok(Self(ranges))
+    }
+
+    /// Whether `status` is accepted.
+    pub fn contains(&self, status: u16) -> bool {
+        self.0.iter().any(|r| r.contains(&status))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_lists() {
+        let a = Accept::parse("200-299, 304,403").unwrap();
+        assert!(a.contains(204) && a.contains(304) && a.contains(403) && !a.contains(404));
+        assert!(Accept::parse("abc").is_err());
+        assert!(Accept::parse("300-200").is_err());
     }
 }

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let check = command.find_subcommand("check").expect("check exists");
     let path = std::path::Path::new("citecheck.toml");
     if let Err(citecheck::error::Error::Config { line, .. }) =
-        citecheck::config_file::parse(text, path, check, &|_| Some("x".to_owned()))
+        citecheck::settings::file::parse(text, path, check, &|_| Some("x".to_owned()))
     {
         assert!(line >= 1 && line as usize <= text.lines().count().max(1) + 1);
     }

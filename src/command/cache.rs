@@ -1,8 +1,8 @@
 //! `citecheck cache stats|clear`: look after the page cache.
 
 use crate::cli::{CacheAction, CacheArgs};
-use crate::config::StoreLocation;
 use crate::error::Error;
+use crate::settings::StoreLocation;
 use crate::store::Store;
 
 /// Do what was asked; the text to show.

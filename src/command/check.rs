@@ -4,14 +4,16 @@
 
 use super::Exit;
 use crate::cli::CheckArgs;
-use crate::config::{CacheSettings, Config, Output, PreserveSettings, ReportFormat, StoreLocation};
-use crate::config_file::FileConfig;
 use crate::error::Error;
 use crate::extract::ExtractOptions;
 use crate::fetch::render::RenderSettings;
 use crate::fetch::{self, FetchSettings};
 use crate::interrupt::Interrupt;
 use crate::model::Severity;
+use crate::settings::file::FileConfig;
+use crate::settings::{
+    CacheSettings, Config, Output, PreserveSettings, ReportFormat, StoreLocation,
+};
 use std::path::PathBuf;
 
 /// What the process's terminals take.
@@ -31,6 +33,10 @@ pub struct Checked {
     pub exit: Exit,
     /// Lines to show on standard error.
     pub stderr: Vec<String>,
+    /// The report, written already: the caller decides how to let it go
+    /// (the binary, about to exit, leaks it rather than free a large
+    /// report piece by piece).
+    pub report: crate::report::Report,
 }
 
 /// Check the memos the arguments name, write the reports, and say how it
@@ -53,12 +59,13 @@ pub fn run(
         stderr.extend(report.notices.iter().map(|n| format!("note: {n}")));
         stderr.push(crate::report::terminal::summary_line(&report));
     }
-    crate::output::write_all(&report, &config)?;
+    crate::command::output::write_all(&report, &config)?;
     let exit = Exit::from(report.status(config.fail_on));
-    // The process ends soon: freeing a large report piece by piece would
-    // only delay the exit.
-    std::mem::forget(report);
-    Ok(Checked { exit, stderr })
+    Ok(Checked {
+        exit,
+        stderr,
+        report,
+    })
 }
 
 /// The run's configuration: the arguments (the configuration file's
@@ -101,11 +108,13 @@ pub fn config(
             keep_history: args.keep_history,
         }),
         archive: !args.no_archive,
-        archive_url: args.archive_url.clone(),
+        archives: crate::archive::Archives {
+            wayback: args.archive_url.clone(),
+            memento: args.memento_archives.clone(),
+        },
         as_of: args.as_of.clone(),
         archive_budget: args.archive_budget,
         archive_quote_pages: args.archive_quote_pages,
-        memento_archives: args.memento_archives.clone(),
         preserve: preserve(&args)?,
         render: RenderSettings {
             mode: args.render,
@@ -141,9 +150,9 @@ fn preserve(args: &CheckArgs) -> Result<Option<PreserveSettings>, Error> {
         };
         return Err(invalid(format!("it cannot be used with {other}")));
     }
-    let keys = crate::keys::Keys::find(|name| std::env::var(name).ok())
-        .map_err(|why| invalid(format!("{why}; {}", crate::keys::HOW_TO_GET_KEYS)))?
-        .ok_or_else(|| invalid(crate::keys::HOW_TO_GET_KEYS.to_owned()))?;
+    let keys = crate::archive::keys::Keys::find(|name| std::env::var(name).ok())
+        .map_err(|why| invalid(format!("{why}; {}", crate::archive::keys::HOW_TO_GET_KEYS)))?
+        .ok_or_else(|| invalid(crate::archive::keys::HOW_TO_GET_KEYS.to_owned()))?;
     Ok(Some(PreserveSettings {
         keys,
         within: args.preserve_within,

@@ -5,12 +5,12 @@
 use super::Exit;
 use super::check::{Checked, Terminal};
 use crate::cli::FixArgs;
-use crate::config_file::FileConfig;
 use crate::error::Error;
 use crate::interrupt::Interrupt;
 use crate::model::{FixKind, MemoFormat, Problem, Severity};
 use crate::repair;
 use crate::report::{MemoReport, Report};
+use crate::settings::file::FileConfig;
 use std::path::Path;
 
 /// What a fix run ended with: the check's [`Checked`], and the diff of a
@@ -36,16 +36,13 @@ pub fn run(
     config.reports_to_stderr = args.dry_run;
     let report = crate::run::run(&config, interrupt);
     let mut diff = Vec::new();
-    let mut memos = report.memos;
-    if !report.interrupted {
+    let (mut memos, run) = report.into_parts();
+    if !run.interrupted {
         for memo in &mut memos {
             fix_memo(memo, args.only, args.dry_run, &mut diff);
         }
     }
-    let mut fixed = Report::new(memos, report.summary.elapsed_ms);
-    fixed.notices = report.notices;
-    fixed.interrupted = report.interrupted;
-    fixed.summary.preservation = report.summary.preservation;
+    let fixed = Report::new(memos, run);
     let mut stderr: Vec<String> = fixed
         .memos
         .iter()
@@ -62,10 +59,14 @@ pub fn run(
         })
         .collect();
     stderr.push(crate::report::terminal::summary_line(&fixed));
-    crate::output::write_all(&fixed, &config)?;
+    crate::command::output::write_all(&fixed, &config)?;
     let exit = Exit::from(fixed.status(config.fail_on));
     Ok(Fixed {
-        checked: Checked { exit, stderr },
+        checked: Checked {
+            exit,
+            stderr,
+            report: fixed,
+        },
         diff,
     })
 }
@@ -78,7 +79,7 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
     if fixes.is_empty() {
         return;
     }
-    let format = MemoFormat::by_name(memo.format);
+    let format = Some(memo.format);
     let path = Path::new(&memo.path);
     let written = match (format, memo.path.as_str()) {
         (Some(MemoFormat::Pdf) | None, _) => Err(repair::PDF_NOT_REWRITTEN.to_owned()),
@@ -139,7 +140,7 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
 /// old URL, the new one. A PDF's are for an editor to carry into the
 /// source document; a Word or OpenDocument memo's are what `fix` writes.
 fn corrections(memo: &MemoReport, fixes: &[crate::model::Fix]) -> String {
-    let pdf = memo.format == MemoFormat::Pdf.name();
+    let pdf = memo.format == MemoFormat::Pdf;
     let mut out = String::new();
     for fix in fixes.iter().filter(|f| f.applied) {
         let at = match memo.links.get(fix.link) {
@@ -173,7 +174,7 @@ fn write_memo(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             "the file is read-only",
         ));
     }
-    crate::output::write_atomically(path, |out| std::io::Write::write_all(out, bytes))?;
+    crate::command::output::write_atomically(path, |out| std::io::Write::write_all(out, bytes))?;
     std::fs::set_permissions(path, permissions)
 }
 

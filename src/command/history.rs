@@ -2,9 +2,9 @@
 //! read from the store alone.
 
 use crate::cli::HistoryArgs;
-use crate::config::StoreLocation;
 use crate::error::Error;
 use crate::report::store::MemoHistory;
+use crate::settings::StoreLocation;
 use crate::store::Store;
 
 /// The text to show.

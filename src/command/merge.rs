@@ -6,9 +6,9 @@
 use super::Exit;
 use super::check::{Checked, Terminal, outputs};
 use crate::cli::MergeArgs;
-use crate::config::{Config, ReportFormat};
 use crate::error::Error;
 use crate::model::Severity;
+use crate::settings::{Config, ReportFormat};
 
 /// Merge the reports `args` names and write the result.
 pub fn run(args: &MergeArgs, terminal: Terminal) -> Result<Checked, Error> {
@@ -47,9 +47,10 @@ pub fn run(args: &MergeArgs, terminal: Terminal) -> Result<Checked, Error> {
     if !terminal_on_stdout {
         stderr.push(crate::report::terminal::summary_line(&report));
     }
-    crate::output::write_all(&report, &config)?;
+    crate::command::output::write_all(&report, &config)?;
     Ok(Checked {
         exit: Exit::from(report.status(config.fail_on)),
         stderr,
+        report,
     })
 }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod fix;
 pub mod history;
 pub mod merge;
+pub mod output;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

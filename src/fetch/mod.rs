@@ -74,18 +74,56 @@ pub struct FetchSettings {
     /// the hosts or CIDR ranges that bypass it (`NO_PROXY` syntax).
     pub proxy: Option<(Url, String)>,
     /// Settings for particular hosts (and their subdomains).
-    pub hosts: Vec<(String, HostSettings)>,
+    pub hosts: Hosts,
 }
 
-/// What a host gets instead of the general settings.
+/// What a host gets instead of the general settings (`[hosts."name"]` in
+/// `citecheck.toml`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HostSettings {
     /// Requests in flight to it.
     pub concurrency: Option<usize>,
     /// Minimum interval between its requests.
     pub interval: Option<Duration>,
+    /// Statuses that count as fine from it.
+    pub accept: Option<crate::model::Accept>,
     /// Headers sent with each request to it.
     pub headers: Vec<(String, String)>,
+}
+
+/// Settings by host, for every use (limits, headers, accepted statuses)
+/// looked up by one rule: of the keys `host` is or is a subdomain of, the
+/// most specific (longest) wins; `news.test` covers `www.news.test`
+/// unless `www.news.test` has settings of its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hosts(Vec<(String, HostSettings)>);
+
+impl Hosts {
+    /// Settings for `key` and its subdomains; a key given twice keeps the
+    /// last.
+    pub fn insert(&mut self, key: String, settings: HostSettings) {
+        self.0.retain(|(k, _)| !k.eq_ignore_ascii_case(&key));
+        self.0.push((key, settings));
+    }
+
+    /// The settings for `host`: the most specific key's.
+    pub fn get(&self, host: &str) -> Option<&HostSettings> {
+        self.0
+            .iter()
+            .filter(|(key, _)| host_matches(host, key))
+            .max_by_key(|(key, _)| key.len())
+            .map(|(_, s)| s)
+    }
+}
+
+impl FromIterator<(String, HostSettings)> for Hosts {
+    fn from_iter<I: IntoIterator<Item = (String, HostSettings)>>(iter: I) -> Self {
+        let mut hosts = Self::default();
+        for (key, settings) in iter {
+            hosts.insert(key, settings);
+        }
+        hosts
+    }
 }
 
 /// Whether `host` is `key` or a subdomain of it (case-insensitive).
@@ -96,18 +134,6 @@ pub fn host_matches(host: &str, key: &str) -> bool {
         || host
             .strip_suffix(&key)
             .is_some_and(|rest| rest.ends_with('.'))
-}
-
-/// The settings for `host`, the most specific key first.
-pub(crate) fn host_settings<'a>(
-    hosts: &'a [(String, HostSettings)],
-    host: &str,
-) -> Option<&'a HostSettings> {
-    hosts
-        .iter()
-        .filter(|(key, _)| host_matches(host, key))
-        .max_by_key(|(key, _)| key.len())
-        .map(|(_, s)| s)
 }
 
 impl Default for FetchSettings {
@@ -125,13 +151,13 @@ impl Default for FetchSettings {
             user_agent: default_user_agent(),
             allow_private: false,
             proxy: None,
-            hosts: Vec::new(),
+            hosts: Hosts::default(),
         }
     }
 }
 
 /// One redirect hop.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hop {
     /// The URL that answered with a redirect.
     pub url: Url,
@@ -142,8 +168,8 @@ pub struct Hop {
 }
 
 /// A response that came back (the last one, after redirects). Bodies
-/// are never serialised (a cached page keeps what was read from them).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+/// are never stored (a cached page keeps what was read from them).
+#[derive(Debug, Clone, Default)]
 pub struct Response {
     /// The HTTP status.
     pub status: u16,
@@ -154,20 +180,18 @@ pub struct Response {
     /// `cf-mitigated` (Cloudflare's challenge marker).
     pub cf_mitigated: Option<String>,
     /// The decoded body, when it was read and is text.
-    #[serde(skip)]
     pub text: Option<String>,
     /// Whether the text is HTML (by `Content-Type`, or by its first bytes
     /// when the type is missing or `application/octet-stream`).
     pub html: bool,
     /// The raw body of a PDF, when it was read.
-    #[serde(skip)]
     pub pdf: Option<Vec<u8>>,
     /// Whether the body was cut at the cap.
     pub truncated: bool,
 }
 
 /// Why no response came back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FailureKind {
     /// The address guard refused the address.
@@ -191,7 +215,7 @@ pub enum FailureKind {
     /// Anything else on the connection.
     Other,
     /// The run was interrupted before the page was fetched (never
-    /// cached). New kinds go last: cached records name kinds by position.
+    /// cached). The store writes kinds by its own table of codes.
     Interrupted,
     /// The host asked (429 with `Retry-After`) to wait longer than
     /// `--max-retry-wait`: it is not asked again this run (never cached).
@@ -199,7 +223,7 @@ pub enum FailureKind {
 }
 
 /// A failure with its message.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     /// The kind.
     pub kind: FailureKind,
@@ -227,7 +251,7 @@ impl Failure {
 }
 
 /// Everything learnt from fetching one page.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Page {
     /// The URL asked for (no fragment).
     pub url: Url,
@@ -342,29 +366,6 @@ impl Fetcher {
     pub(crate) fn with_shared_limits(self, shared: Arc<dyn pool::SharedLimits>) -> Self {
         self.pool.share(shared);
         self
-    }
-
-    /// Fetch a page, following redirects.
-    pub async fn page(&self, url: &Url) -> Page {
-        let mut page = Page::new(url);
-        page.result = tokio::select! {
-            result = self.follow(&mut page) => result,
-            () = self.interrupt.abandoned() => Err(Failure::interrupted()),
-        };
-        page
-    }
-
-    /// Follow redirects from `page.final_url`, recording hops.
-    async fn follow(&self, page: &mut Page) -> Result<Response, Failure> {
-        let mut visited = HashSet::from([page.final_url.clone()]);
-        loop {
-            match self.request(&page.final_url, &mut page.requests).await? {
-                Answer::Final(response) => return Ok(response),
-                Answer::Redirect { status, location } => {
-                    follow_hop(page, &mut visited, status, location)?;
-                }
-            }
-        }
     }
 
     /// The interruption this fetcher stops on.
@@ -491,8 +492,7 @@ impl Fetcher {
         for (name, value) in &call.headers {
             request = request.header(*name, value.clone());
         }
-        if let Some(host) = host_settings(&self.settings.hosts, url.host_str().unwrap_or_default())
-        {
+        if let Some(host) = self.settings.hosts.get(url.host_str().unwrap_or_default()) {
             for (name, value) in &host.headers {
                 request = request.header(name.as_str(), value.as_str());
             }

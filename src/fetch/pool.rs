@@ -8,10 +8,11 @@
 //! limits cannot be asked (the database is slow or gone), the process
 //! keeps its own limits, never none.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
@@ -82,7 +83,7 @@ pub(crate) struct Pool {
     host_concurrency: usize,
     host_interval: Duration,
     /// Hosts (and their subdomains) configured apart.
-    overrides: Vec<(String, super::HostSettings)>,
+    overrides: super::Hosts,
     /// The limits shared with other processes, when there are any.
     shared: OnceLock<Arc<dyn SharedLimits>>,
 }
@@ -102,7 +103,7 @@ impl Pool {
         max_concurrency: usize,
         host_concurrency: usize,
         host_interval: Duration,
-        overrides: Vec<(String, super::HostSettings)>,
+        overrides: super::Hosts,
     ) -> Self {
         Self {
             hosts: Mutex::new(HashMap::new()),
@@ -122,7 +123,7 @@ impl Pool {
 
     /// The cap and interval for a host.
     fn limits(&self, name: &str) -> (usize, Duration) {
-        match super::host_settings(&self.overrides, name) {
+        match self.overrides.get(name) {
             Some(s) => (
                 s.concurrency.unwrap_or(self.host_concurrency).max(1),
                 s.interval.unwrap_or(self.host_interval),
@@ -132,10 +133,7 @@ impl Pool {
     }
 
     fn host(&self, name: &str) -> Arc<Host> {
-        let mut hosts = self
-            .hosts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut hosts = self.hosts.lock();
         hosts
             .entry(name.to_owned())
             .or_insert_with(|| {
@@ -170,10 +168,7 @@ impl Pool {
             None => None,
         };
         let start = {
-            let mut schedule = state
-                .schedule
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut schedule = state.schedule.lock();
             let start = schedule.0.max(Instant::now());
             schedule.0 = start + schedule.1;
             start
@@ -196,30 +191,20 @@ impl Pool {
     /// goes to it again this run.
     pub(crate) fn give_up(&self, host: &str, why: String) {
         let state = self.host(host);
-        let mut given_up = state
-            .given_up
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut given_up = state.given_up.lock();
         given_up.get_or_insert(why);
     }
 
     /// Why `host` was given up for this run, if it was.
     pub(crate) fn given_up(&self, host: &str) -> Option<String> {
-        self.host(host)
-            .given_up
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.host(host).given_up.lock().clone()
     }
 
     /// A host answered 429: keep at least `interval` between its requests
     /// from now on, and start none before `pause` has passed.
     pub(crate) fn slow_down(&self, host: &str, interval: Duration, pause: Duration) {
         let state = self.host(host);
-        let mut schedule = state
-            .schedule
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut schedule = state.schedule.lock();
         schedule.1 = schedule.1.max(interval);
         schedule.0 = schedule.0.max(Instant::now() + pause);
     }
@@ -231,7 +216,12 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn interval_spaces_requests_to_one_host() {
-        let pool = Arc::new(Pool::new(8, 8, Duration::from_millis(100), Vec::new()));
+        let pool = Arc::new(Pool::new(
+            8,
+            8,
+            Duration::from_millis(100),
+            Default::default(),
+        ));
         let begin = Instant::now();
         let mut starts = Vec::new();
         for _ in 0..3 {
@@ -252,13 +242,13 @@ mod tests {
         let slow = super::super::HostSettings {
             concurrency: Some(1),
             interval: Some(Duration::from_millis(500)),
-            headers: Vec::new(),
+            ..Default::default()
         };
         let pool = Arc::new(Pool::new(
             8,
             4,
             Duration::ZERO,
-            vec![("slow.test".to_owned(), slow)],
+            [("slow.test".to_owned(), slow)].into_iter().collect(),
         ));
         let begin = Instant::now();
         let first = pool.acquire("www.slow.test").await;
@@ -281,7 +271,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn host_cap_holds() {
-        let pool = Arc::new(Pool::new(8, 2, Duration::ZERO, Vec::new()));
+        let pool = Arc::new(Pool::new(8, 2, Duration::ZERO, Default::default()));
         let a = pool.acquire("a.test").await;
         let _b = pool.acquire("a.test").await;
         let waiting = tokio::time::timeout(Duration::from_secs(1), pool.acquire("a.test")).await;
@@ -293,7 +283,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn global_cap_holds_across_hosts() {
-        let pool = Arc::new(Pool::new(2, 8, Duration::ZERO, Vec::new()));
+        let pool = Arc::new(Pool::new(2, 8, Duration::ZERO, Default::default()));
         let a = pool.acquire("a.test").await;
         let _b = pool.acquire("b.test").await;
         let waiting = tokio::time::timeout(Duration::from_secs(1), pool.acquire("c.test")).await;

@@ -25,6 +25,7 @@
 //! browser, so a name whose answers change between the two is not caught.
 
 use super::guard;
+use crate::archive::Archives;
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::browser::{
     SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
@@ -38,8 +39,9 @@ use chromiumoxide::cdp::browser_protocol::network::{
 };
 use chromiumoxide::page::Page;
 use futures_util::StreamExt;
+use parking_lot::Mutex;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -83,8 +85,8 @@ impl Default for RenderSettings {
 /// Which pages at `url` are rendered under `mode` in a run that asks
 /// `archives`: none on an archive (a capture is read as the archive kept
 /// it; its scripts would reach the live site).
-pub(crate) fn mode_at(mode: RenderMode, archives: &[Url], url: &Url) -> RenderMode {
-    if archives.iter().any(|a| a.origin() == url.origin()) {
+pub(crate) fn mode_at(mode: RenderMode, archives: &Archives, url: &Url) -> RenderMode {
+    if archives.serves(url) {
         RenderMode::Never
     } else {
         mode
@@ -117,7 +119,7 @@ pub(crate) struct Renderer {
     settings: RenderSettings,
     allow_private: bool,
     /// The archives the run asks (see [`mode_at`]).
-    archives: Vec<Url>,
+    archives: Archives,
     browser: tokio::sync::OnceCell<Result<Launched, String>>,
     slots: tokio::sync::Semaphore,
 }
@@ -144,16 +146,12 @@ impl Renderer {
     /// A renderer with `settings`; `allow_private` as the fetcher's;
     /// `archives`, the archives the run asks (their captures are never
     /// rendered).
-    pub(crate) fn new(
-        settings: RenderSettings,
-        allow_private: bool,
-        archives: impl IntoIterator<Item = Url>,
-    ) -> Self {
+    pub(crate) fn new(settings: RenderSettings, allow_private: bool, archives: Archives) -> Self {
         let slots = tokio::sync::Semaphore::new(settings.concurrency.max(1));
         Self {
             settings,
             allow_private,
-            archives: archives.into_iter().collect(),
+            archives,
             browser: tokio::sync::OnceCell::new(),
             slots,
         }
@@ -221,7 +219,7 @@ impl Renderer {
                 ));
             }
         };
-        let refused = std::mem::take(&mut *refused.lock().unwrap_or_else(|e| e.into_inner()));
+        let refused = std::mem::take(&mut *refused.lock());
         Ok(Rendered { html, refused })
     }
 
@@ -317,8 +315,8 @@ impl InFlight {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, std::collections::HashSet<String>> {
+        self.0.lock()
     }
 
     fn is_idle(&self) -> bool {
@@ -400,7 +398,7 @@ async fn guard_requests(
                 .and_then(|u| u.host_str().map(str::to_owned))
                 .unwrap_or_else(|| event.request.url.clone());
             {
-                let mut refused = refused.lock().unwrap_or_else(|e| e.into_inner());
+                let mut refused = refused.lock();
                 if !refused.contains(&host) {
                     refused.push(host);
                 }
@@ -452,10 +450,10 @@ mod tests {
     #[test]
     fn captures_on_the_runs_archives_are_never_rendered() {
         let u = |s: &str| Url::parse(s).unwrap();
-        let archives = [
-            u("https://web.archive.org"),
-            u("http://127.0.0.3:8080/memento/"),
-        ];
+        let archives = Archives {
+            wayback: u("https://web.archive.org"),
+            memento: vec![u("http://127.0.0.3:8080/memento/")],
+        };
         let live = u("https://news.test/story");
         assert_eq!(
             mode_at(RenderMode::Auto, &archives, &live),

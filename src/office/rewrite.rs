@@ -5,7 +5,9 @@
 //! result as it opened the original.
 
 use super::{Edit, OfficeLink};
-use crate::report::markup::xml as escape;
+// Replacement URLs are written into the XML parts escaped by quick-xml (a
+// URL holds no control character to drop).
+use quick_xml::escape::escape;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Write};
 use std::ops::Range;
@@ -107,14 +109,14 @@ fn edits_of(
             new_target(&stored, &link.target, &change.new)?
         }
     };
-    let mut edits = vec![(first.clone(), escape(&value))];
+    let mut edits = vec![(first.clone(), escape(&value).into_owned())];
     edits.extend(
         link.target_at[1..]
             .iter()
             .map(|e| (e.clone(), String::new())),
     );
     if let Some((first, rest)) = link.words_at.split_first() {
-        edits.push((first.clone(), escape(&change.new)));
+        edits.push((first.clone(), escape(&change.new).into_owned()));
         edits.extend(rest.iter().map(|e| (e.clone(), String::new())));
     }
     Ok(edits)

@@ -3,8 +3,8 @@
 //! this schema version only and ignores fields it does not know (a newer
 //! citecheck only adds fields).
 
-use super::{MemoReport, Preservation, Report, SCHEMA_VERSION, Skipped};
-use serde::{Deserialize, Deserializer};
+use super::{MemoReport, Preservation, Report, RunFacts, SCHEMA_VERSION, Skipped};
+use serde::Deserialize;
 use std::io::{self, Write};
 
 /// Write the report as pretty-printed JSON followed by a newline.
@@ -104,52 +104,14 @@ pub fn merge(parts: Vec<Read>) -> Report {
         notices.insert(0, skipped.notice());
     }
     memos.sort_by(|a, b| std::path::Path::new(&a.path).cmp(std::path::Path::new(&b.path)));
-    let mut report = Report::new(memos, elapsed);
-    report.notices = notices;
-    report.interrupted = interrupted;
-    report.summary.preservation = preservation;
-    report.summary.skipped = skipped;
-    report
-}
-
-/// A name out of a fixed set (a memo format, a kind), as the static
-/// string the report holds. An alias, not `&'static str` written out:
-/// serde's derive takes a written-out `&str` field for one borrowed from
-/// the input, which a report read from a file cannot lend.
-pub type Name = &'static str;
-
-/// One of the names `names` has, as the static string it is.
-fn one_of<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    names: &[&'static str],
-    what: &str,
-) -> Result<&'static str, D::Error> {
-    let name = String::deserialize(deserializer)?;
-    names
-        .iter()
-        .find(|n| **n == name)
-        .copied()
-        .ok_or_else(|| serde::de::Error::custom(format!("{name:?} is no {what}")))
-}
-
-/// A memo's `format`.
-pub(crate) fn format<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static str, D::Error> {
-    let name = String::deserialize(deserializer)?;
-    crate::model::MemoFormat::by_name(&name)
-        .map(crate::model::MemoFormat::name)
-        .ok_or_else(|| serde::de::Error::custom(format!("{name:?} is no memo format")))
-}
-
-/// A fragment's `kind`.
-pub(crate) fn fragment_kind<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<&'static str, D::Error> {
-    one_of(deserializer, &["anchor", "text"], "fragment kind")
-}
-
-/// A change's `kind`.
-pub(crate) fn item_kind<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<&'static str, D::Error> {
-    one_of(deserializer, &["link", "quote"], "kind of item")
+    Report::new(
+        memos,
+        RunFacts {
+            elapsed_ms: elapsed,
+            notices,
+            interrupted,
+            preservation,
+            skipped,
+        },
+    )
 }

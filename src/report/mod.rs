@@ -4,6 +4,7 @@
 //! only ever added.
 
 pub mod github;
+pub mod history;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -150,8 +151,7 @@ pub struct MemoReport {
     /// The path as given, or `-` for standard input.
     pub path: String,
     /// `text`, `markdown`, `html`, `pdf`, `docx` or `odt`.
-    #[serde(deserialize_with = "json::format")]
-    pub format: json::Name,
+    pub format: crate::model::MemoFormat,
     /// Problems with the memo itself at error level (unreadable, binary…).
     pub errors: Vec<Problem>,
     /// Problems at warning level (fallback decoding, unterminated quote…).
@@ -165,7 +165,7 @@ pub struct MemoReport {
     /// What changed since the previous recorded run of this memo (only
     /// with the store, and once a run was recorded before).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub changes: Option<crate::history::Changes>,
+    pub changes: Option<crate::report::history::Changes>,
     /// What `citecheck fix` changed, or would change, and what it held
     /// back (empty for `check`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -285,8 +285,7 @@ pub struct LinkResult {
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FragmentResult {
     /// `anchor` or `text`.
-    #[serde(deserialize_with = "json::fragment_kind")]
-    pub kind: json::Name,
+    pub kind: crate::model::FragmentKind,
     /// The decoded anchor id, or the text directive as written.
     pub value: String,
     /// Whether the page holds it; `null` when not checked.
@@ -449,7 +448,7 @@ impl MemoReport {
     pub fn new(path: String, format: crate::model::MemoFormat) -> Self {
         Self {
             path,
-            format: format.name(),
+            format,
             errors: Vec::new(),
             warnings: Vec::new(),
             date: None,
@@ -483,12 +482,38 @@ pub enum Status {
     Interrupted,
 }
 
+/// What a run says of itself, beside its memos' results: the one input
+/// of [`Report::new`] that the memos do not give.
+#[derive(Debug, Clone, Default)]
+pub struct RunFacts {
+    /// How long the run took.
+    pub elapsed_ms: u64,
+    /// Notices about the run itself.
+    pub notices: Vec<String>,
+    /// Whether it was interrupted.
+    pub interrupted: bool,
+    /// What `--preserve` did, when asked.
+    pub preservation: Option<Preservation>,
+    /// Files passed over in the folders given.
+    pub skipped: Option<Skipped>,
+}
+
 impl Report {
-    /// Assemble a report and compute its summary.
-    pub fn new(memos: Vec<MemoReport>, elapsed_ms: u64) -> Self {
+    /// Assemble a report from its memos and what the run says of itself;
+    /// the summary is computed from them, never patched afterwards.
+    pub fn new(memos: Vec<MemoReport>, run: RunFacts) -> Self {
+        let RunFacts {
+            elapsed_ms,
+            notices,
+            interrupted,
+            preservation,
+            skipped,
+        } = run;
         let mut summary = Summary {
             memos: memos.len(),
             elapsed_ms,
+            preservation,
+            skipped,
             ..Summary::default()
         };
         let mut urls = HashSet::new();
@@ -546,9 +571,23 @@ impl Report {
             },
             summary,
             memos,
-            notices: Vec::new(),
-            interrupted: false,
+            notices,
+            interrupted,
         }
+    }
+
+    /// The report taken apart into its memos and what the run said of
+    /// itself, to be assembled again ([`Report::new`]) once the memos
+    /// changed (`fix`).
+    pub fn into_parts(self) -> (Vec<MemoReport>, RunFacts) {
+        let run = RunFacts {
+            elapsed_ms: self.summary.elapsed_ms,
+            notices: self.notices,
+            interrupted: self.interrupted,
+            preservation: self.summary.preservation,
+            skipped: self.summary.skipped,
+        };
+        (self.memos, run)
     }
 
     /// How the run ended: an interruption first, then input errors, then
@@ -856,7 +895,7 @@ impl MemoReport {
 impl MemoReport {
     /// The memo's links and quotes for the run history: the first
     /// occurrence of each URL and of each quotation.
-    pub fn recorded(&self) -> Vec<crate::history::Recorded> {
+    pub fn recorded(&self) -> Vec<crate::report::history::Recorded> {
         let mut seen = HashSet::new();
         let links = self.links.iter().map(|l| {
             (
@@ -872,17 +911,19 @@ impl MemoReport {
         links
             .chain(quotes)
             .filter(|(subject, verdict, _)| seen.insert((verdict.kind(), subject.clone())))
-            .map(|(subject, verdict, severity)| crate::history::Recorded {
-                subject,
-                verdict,
-                error: severity == Severity::Error,
-                failing_since: None,
-            })
+            .map(
+                |(subject, verdict, severity)| crate::report::history::Recorded {
+                    subject,
+                    verdict,
+                    error: severity == Severity::Error,
+                    failing_since: None,
+                },
+            )
             .collect()
     }
 
     /// Whether an item is a new finding since the previous run.
-    pub fn is_new(&self, kind: &str, subject: &str) -> bool {
+    pub fn is_new(&self, kind: crate::model::ItemKind, subject: &str) -> bool {
         self.changes.as_ref().is_some_and(|c| {
             c.new_findings
                 .iter()

@@ -2,10 +2,25 @@
 //! `citecheck history`. Pure; memo and page text goes through the same
 //! terminal cleaning as the `check` report.
 
+use super::history::Changes;
 use super::markup::{shorten, terminal as clean};
-use crate::history::Changes;
-use crate::store::Stats;
 use std::io::{self, Write};
+
+/// Counts for `citecheck cache stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Pages stored.
+    pub pages: u64,
+    /// Of which still fresh.
+    pub fresh: u64,
+    /// Of which failures.
+    pub failures: u64,
+    /// Bytes of compressed records.
+    pub bytes: u64,
+    /// The store's size on disk (the SQLite file, or the PostgreSQL
+    /// tables with their indexes).
+    pub file_bytes: u64,
+}
 
 /// What `citecheck cache` did.
 #[derive(Debug, Clone)]

@@ -3,6 +3,7 @@
 
 use super::markup::{shorten, terminal as clean};
 use super::{LinkResult, MemoReport, Place, QuoteResult, Report};
+use crate::model::ItemKind;
 use crate::model::Problem;
 use crate::model::Severity;
 use std::io::{self, Write};
@@ -178,7 +179,7 @@ fn link_line(
         "  {}:{}  {}{}  {}",
         memo.path,
         at,
-        new_mark(memo, "link", subject),
+        new_mark(memo, ItemKind::Link, subject),
         painter.paint(link.severity, link.verdict.name()),
         clean(&link.url)
     );
@@ -225,7 +226,7 @@ fn quote_line(
         "  {}:{}  {}  “{}”",
         memo.path,
         place.label().unwrap_or_default(),
-        new_mark(memo, "quote", &quote.text).to_owned()
+        new_mark(memo, ItemKind::Quote, &quote.text).to_owned()
             + &painter.paint(quote.severity, &format!("quote {}", quote.verdict.name())),
         clean(&shorten(&quote.text, 90))
     );
@@ -261,7 +262,7 @@ fn quote_line(
 }
 
 /// What changed since the previous run, in a few lines.
-pub fn changes_text(changes: &crate::history::Changes) -> String {
+pub fn changes_text(changes: &crate::report::history::Changes) -> String {
     let mut text = format!(
         "  since the run of {}: {} new, {} fixed",
         changes.since_run,
@@ -288,7 +289,7 @@ pub fn changes_text(changes: &crate::history::Changes) -> String {
 }
 
 /// `NEW ` before a finding the previous recorded run did not have.
-fn new_mark(memo: &MemoReport, kind: &str, subject: &str) -> &'static str {
+fn new_mark(memo: &MemoReport, kind: ItemKind, subject: &str) -> &'static str {
     if memo.is_new(kind, subject) {
         "NEW "
     } else {

@@ -11,15 +11,15 @@
 use super::pages::Network;
 use super::table::{Fetched, Needs};
 use super::{MemoRun, fetched_page};
-use crate::config::{Accept, Config};
+use crate::archive::wayback::{self, Capture};
 use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict};
+use crate::settings::{Accept, Config};
 use crate::store::{CachedRef, Store};
 use crate::verify::digest::{self, Demand, PageDigest, QuoteCheck};
 use crate::verify::fragment::FragmentCheck;
 use crate::verify::sources::{self, SourceCheck};
 use crate::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion, SuggestionSource};
-use crate::wayback::{self, Capture};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use url::Url;
@@ -500,8 +500,8 @@ impl Query {
         }
         let body = answer.read.text().unwrap_or_default();
         match &self.memento {
-            Some(host) => crate::memento::parse_timemap(body, host),
-            None => wayback::parse_cdx(&config.archive_url, page, body),
+            Some(host) => crate::archive::memento::parse_timemap(body, host),
+            None => wayback::parse_cdx(&config.archives.wayback, page, body),
         }
     }
 }
@@ -510,12 +510,12 @@ impl Query {
 /// `--memento-archive`'s TimeMap.
 fn queries_for(config: &Config, key: &Key) -> Vec<Query> {
     let mut queries = vec![Query {
-        url: wayback::cdx_url(&config.archive_url, &key.0, key.1.as_deref()),
+        url: wayback::cdx_url(&config.archives.wayback, &key.0, key.1.as_deref()),
         memento: None,
     }];
-    queries.extend(config.memento_archives.iter().filter_map(|prefix| {
+    queries.extend(config.archives.memento.iter().filter_map(|prefix| {
         Some(Query {
-            url: crate::memento::timemap_url(prefix, &key.0)?,
+            url: crate::archive::memento::timemap_url(prefix, &key.0)?,
             memento: Some(prefix.host_str().unwrap_or("memento").to_owned()),
         })
     }));

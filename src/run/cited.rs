@@ -5,8 +5,8 @@
 //! URL per pair.
 
 use super::exclusion;
-use crate::config::Config;
 use crate::model::{Link, Quote, Target, page_of};
+use crate::settings::Config;
 use url::Url;
 
 /// A memo's cited pages.

@@ -8,17 +8,18 @@
 
 mod archive;
 mod cited;
+mod local;
 mod pages;
 mod preserve;
 mod table;
 
-use crate::config::Config;
 use crate::extract;
 use crate::input::{self, MemoInput};
 use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict, Severity, Target};
 use crate::office;
-use crate::report::{LinkResult, MemoReport, QuoteResult, Report, Skipped};
+use crate::report::{LinkResult, MemoReport, QuoteResult, Report, RunFacts, Skipped};
+use crate::settings::Config;
 use crate::store::Store;
 use crate::verify::digest::{Demand, PageDigest, QuoteCheck};
 use crate::verify::quote::PreparedQuote;
@@ -43,8 +44,9 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     let mut store = open_store(config, &mut notices);
     let mut network = None;
     let pages = fetch(config, interrupt, &memos, store.as_mut(), &mut network);
+    let mut local_files = local::LocalFiles::default();
     for memo in &mut memos {
-        memo.verify(config, &pages);
+        memo.verify(config, &pages, &mut local_files);
     }
     // Outcomes hold what the report needs; the pages can go before the
     // report is built.
@@ -79,12 +81,16 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
         );
     }
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let mut report = Report::new(reports, elapsed);
-    report.notices = notices;
-    report.interrupted = interrupted;
-    report.summary.preservation = preservation;
-    report.summary.skipped = skipped;
-    report
+    Report::new(
+        reports,
+        RunFacts {
+            elapsed_ms: elapsed,
+            notices,
+            interrupted,
+            preservation,
+            skipped,
+        },
+    )
 }
 
 /// One memo through the run.
@@ -133,7 +139,12 @@ impl MemoRun {
     }
 
     /// Give each link and quote its verdict from the fetched pages.
-    fn verify(&mut self, config: &Config, pages: &Result<Pages, String>) {
+    fn verify(
+        &mut self,
+        config: &Config,
+        pages: &Result<Pages, String>,
+        local_files: &mut local::LocalFiles,
+    ) {
         let Some(extraction) = &self.extraction else {
             return;
         };
@@ -141,8 +152,12 @@ impl MemoRun {
             .links
             .iter()
             .map(|link| {
-                verify::without_fetch(link, extraction.anchors.as_deref())
-                    .unwrap_or_else(|| link_outcome(link, config, pages))
+                verify::without_fetch(link, extraction.anchors.as_deref()).unwrap_or_else(|| {
+                    match &link.target {
+                        Target::Local(path) => local_files.outcome(link, path, &config.extract),
+                        _ => link_outcome(link, config, pages),
+                    }
+                })
             })
             .collect();
         let memo = self.index;
@@ -303,7 +318,7 @@ fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
             crate::pdf::read_memo(bytes).map(|pdf| extract::extract_pdf(&pdf, &config.extract))
         }
     };
-    let extraction = match read {
+    let mut extraction = match read {
         Ok(extraction) => extraction,
         Err(why) => {
             memo.add_problem(crate::model::Problem::new(
@@ -313,6 +328,9 @@ fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
             return MemoRun::unread(index, memo);
         }
     };
+    if let input::MemoSource::File(path) = &memo_input.source {
+        local::resolve(&mut extraction, path);
+    }
     let prepared = extraction
         .quotes
         .iter()
@@ -404,7 +422,7 @@ fn record(
     memos: &mut [MemoReport],
 ) -> Result<(), String> {
     let now = crate::date::now();
-    let readable: Vec<(String, Vec<crate::history::Recorded>)> = memos
+    let readable: Vec<(String, Vec<crate::report::history::Recorded>)> = memos
         .iter()
         .filter(|m| !m.io_failed)
         .map(|m| (m.path.clone(), m.recorded()))
@@ -413,7 +431,7 @@ fn record(
     for (memo, record) in memos.iter_mut().filter(|m| !m.io_failed).zip(records) {
         memo.changes = record
             .previous
-            .map(|(at, before)| crate::history::changes(&record.now, &before, at));
+            .map(|(at, before)| crate::report::history::changes(&record.now, &before, at));
     }
     Ok(())
 }

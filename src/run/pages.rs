@@ -2,24 +2,22 @@
 //! for all that the memos ask of it, with the random-path probes that tell
 //! soft 404s shared per host and parent path.
 
-use super::table::{Fetched, Needs, Table};
+use super::table::{Fetched, LARGE_BODY, Needs, Table};
 use super::{Pages, Stage};
-use crate::config::CacheSettings;
-use crate::config::{Accept, Config};
 use crate::fetch::Fetcher;
 use crate::fetch::render::mode_at;
 use crate::fetch::render::{RenderMode, Renderer};
+use crate::settings::CacheSettings;
+use crate::settings::{Accept, Config};
 use crate::store::fleet::{Claim, Fleet};
 use crate::store::{CachedPage, CachedRef, Store};
 use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead, Rendering, TextNotKept};
 use crate::verify::soft404::{self, Probe, ProbeFacts};
+use parking_lot::Mutex;
 use rand::Rng;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use url::Url;
-
-/// Pages whose text from this size on are matched on the blocking pool.
-const LARGE_BODY: usize = 256 * 1024;
 
 /// The page text a run keeps, at most, for the approximate quote search
 /// that waits until every page has been searched exactly.
@@ -55,7 +53,7 @@ impl Network {
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
         let (mut fleet, mut not_joined) = (None, None);
         if let Some(cache) = config.cache.as_ref().filter(|_| !config.offline)
-            && let crate::config::StoreLocation::Postgres(url) = &cache.location
+            && let crate::settings::StoreLocation::Postgres(url) = &cache.location
         {
             match runtime.block_on(Fleet::connect(url, cache.claim_ttl, interrupt.clone())) {
                 Ok(joined) => {
@@ -69,14 +67,17 @@ impl Network {
             }
         }
         let renderer = (config.render.mode != RenderMode::Never).then(|| {
-            let archives = config.archives().cloned();
-            Renderer::new(config.render.clone(), config.fetch.allow_private, archives)
+            Renderer::new(
+                config.render.clone(),
+                config.fetch.allow_private,
+                config.archives.clone(),
+            )
         });
         let table = Table::new(
             fetcher,
             text_wanted,
             config.cache.is_some(),
-            config.archive_url.clone(),
+            config.archives.clone(),
             renderer,
         );
         Ok(Self {
@@ -121,7 +122,6 @@ impl Network {
             })),
             _ => None,
         };
-        let archives: Vec<Url> = config.archives().cloned().collect();
         let fetched = self.runtime.block_on(async {
             let mut tasks = tokio::task::JoinSet::new();
             let mut hosts_of = HashMap::new();
@@ -132,7 +132,10 @@ impl Network {
             // the schedule keeps every host in play.
             let window = (config.fetch.max_concurrency * 4).max(64);
             let per_host = |host: &str| {
-                crate::fetch::host_settings(&config.fetch.hosts, host)
+                config
+                    .fetch
+                    .hosts
+                    .get(host)
                     .and_then(|h| h.concurrency)
                     .unwrap_or(config.fetch.host_concurrency)
                     .max(1)
@@ -147,7 +150,7 @@ impl Network {
                     };
                     let host = host_of(&url);
                     let accept = Arc::new(config.accept_for(&url).clone());
-                    let render = mode_at(config.render.mode, &archives, &url);
+                    let render = mode_at(config.render.mode, &config.archives, &url);
                     let task = tasks.spawn(fetch_and_read(
                         self.table.clone(),
                         probes.clone(),
@@ -556,13 +559,12 @@ pub(super) fn from_store(
         return pages;
     };
     let now = crate::date::now();
-    let archives: Vec<Url> = config.archives().cloned().collect();
     let asked: Vec<(Url, Demand)> = demands.drain().collect();
     let urls: Vec<&str> = asked.iter().map(|(url, _)| url.as_str()).collect();
     let found = store.get_many(&urls, settings, now, |at, cached| {
         let (url, demand) = &asked[at];
         let accept = config.accept_for(url);
-        let render = mode_at(config.render.mode, &archives, url);
+        let render = mode_at(config.render.mode, &config.archives, url);
         reusable(&cached, demand, accept, render)
             .then(|| Box::new(answer_cached(cached, demand, accept)))
     });
@@ -615,7 +617,7 @@ impl Probes {
 
     /// Take probes the store still holds: they are not made again.
     fn seed(&self, stored: Vec<(String, Probe)>) {
-        let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cells = self.cells.lock();
         for (key, mut probe) in stored {
             probe.kept_out_of_store = true;
             let cell = tokio::sync::OnceCell::new_with(Some(probe));
@@ -625,7 +627,7 @@ impl Probes {
 
     /// Every probe made this run (not those taken from the store), by key.
     fn outcomes(&self) -> Vec<(String, Probe)> {
-        let cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+        let cells = self.cells.lock();
         cells
             .iter()
             .filter_map(|(key, cell)| Some((key.clone(), cell.get()?.clone())))
@@ -649,7 +651,7 @@ impl Probes {
         };
         let url = soft404::probe_url(cited, &name)?;
         let cell = {
-            let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+            let mut cells = self.cells.lock();
             cells.entry(soft404::probe_key(&url)).or_default().clone()
         };
         cell.get_or_init(|| async {

@@ -24,16 +24,16 @@ use super::archive::{self, Found, Key};
 use super::pages::Network;
 use super::table::Needs;
 use super::{MemoRun, fetched_page};
-use crate::config::{Config, PreserveSettings};
+use crate::archive::save_page_now::{self as spn, JobState};
+use crate::archive::wayback::{self, Capture};
 use crate::fetch::{Call, Failure, FailureKind, Fetcher, Response};
 use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Pairing, QuoteId, QuoteVerdict, page_of};
 use crate::report::Preservation;
-use crate::save_page_now::{self as spn, JobState};
+use crate::settings::{Config, PreserveSettings};
 use crate::verify::digest::{Demand, PageDigest};
 use crate::verify::fragment::FragmentCheck;
 use crate::verify::{LinkOutcome, PreservedCapture};
-use crate::wayback::{self, Capture};
 use reqwest::header::HeaderValue;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -114,8 +114,7 @@ fn source_of(link: &Link, outcome: &LinkOutcome, config: &Config) -> Option<Url>
             .map_or(cited, |u| page_of(&u)),
         _ => return None,
     };
-    let capture = wayback::raw_of_view(&config.archive_url, &page).is_some();
-    (!capture).then_some(page)
+    (!config.archives.is_capture(&page)).then_some(page)
 }
 
 /// The quotes that belong to the link at `index`: paired with it
@@ -254,18 +253,22 @@ fn fates(
         }
     }
     let fetcher = network.table.fetcher().clone();
-    let saved = network
-        .runtime
-        .block_on(save_all(&fetcher, &config.archive_url, settings, saves));
+    let saved = network.runtime.block_on(save_all(
+        &fetcher,
+        &config.archives.wayback,
+        settings,
+        saves,
+    ));
     let mut created = Vec::new();
     for (page, result) in saved {
-        let fate = match result.and_then(|ts| wayback::capture(&config.archive_url, &page, &ts)) {
-            Ok(capture) => {
-                created.push((page.clone(), capture));
-                continue;
-            }
-            Err(why) => Fate::Failed(why),
-        };
+        let fate =
+            match result.and_then(|ts| wayback::capture(&config.archives.wayback, &page, &ts)) {
+                Ok(capture) => {
+                    created.push((page.clone(), capture));
+                    continue;
+                }
+                Err(why) => Fate::Failed(why),
+            };
         fates.insert(page, fate);
     }
     let asks = created

@@ -17,12 +17,14 @@
 //! join that would close such a circle is not made, and the task fetches
 //! the URL itself (and finds the loop).
 
+use crate::archive::Archives;
 use crate::fetch::render::{RenderMode, Renderer, Served};
 use crate::fetch::{Answer, Failure, Fetcher, Page, Response, follow_hop};
 use crate::verify::digest::{self, PageRead, Rendering};
+use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 use url::Url;
 
@@ -113,10 +115,10 @@ pub(super) struct Table {
     /// Cited pages whose demand needs the text: any chain that reads them
     /// keeps it.
     text_wanted: HashSet<Url>,
-    /// The archive whose captures, cited as people view them, are fetched
+    /// The archives: Wayback captures, cited as people view them, are fetched
     /// raw (without its toolbar and rewriting), as the archive stage reads
     /// them: a link `citecheck fix` wrote is checked as a capture.
-    archive: Url,
+    archives: Archives,
     /// The browser pages built by scripts are rendered in (`--render`).
     renderer: Option<Renderer>,
     /// A std `Mutex`: held to look up or change an entry, never across an
@@ -145,14 +147,14 @@ impl Table {
         fetcher: Fetcher,
         text_wanted: HashSet<Url>,
         keep_reads: bool,
-        archive: Url,
+        archives: Archives,
         renderer: Option<Renderer>,
     ) -> Self {
         Self {
             fetcher,
             keep_reads,
             text_wanted,
-            archive,
+            archives,
             renderer,
             state: Mutex::new(State::default()),
             chains: AtomicU64::new(1),
@@ -168,13 +170,11 @@ impl Table {
     /// Whether `url` is a capture of the run's archive, cited as people
     /// view it (it is fetched raw).
     pub(super) fn is_capture(&self, url: &Url) -> bool {
-        crate::wayback::raw_of_view(&self.archive, url).is_some()
+        self.archives.is_capture(url)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn lock(&self) -> parking_lot::MutexGuard<'_, State> {
+        self.state.lock()
     }
 
     /// The fetch of `url` (a URL without fragment), made once for the run:
@@ -251,10 +251,7 @@ impl Table {
                 if closes_circle(&state, chain, slot.owner) {
                     return Step::Alone;
                 }
-                let mut joiners = slot
-                    .needs_text
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut joiners = slot.needs_text.lock();
                 // Once it is being read (`None`), it serves only those who
                 // need no text or whose text it keeps; they find out when
                 // it is done.
@@ -306,7 +303,7 @@ impl Table {
                     Step::Alone => alone = true,
                 }
             }
-            let raw = crate::wayback::raw_of_view(&self.archive, &here);
+            let raw = self.archives.raw_capture(&here);
             let asked = raw.as_ref().unwrap_or(&here);
             let answer = tokio::select! {
                 answer = self.fetcher.request(asked, &mut page.requests) => answer,
@@ -352,10 +349,7 @@ impl Table {
             let state = self.lock();
             for (url, ..) in &owned {
                 if let Some(Entry::Pending(slot)) = state.entries.get(url) {
-                    let mut joiners = slot
-                        .needs_text
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let mut joiners = slot.needs_text.lock();
                     wants_text |= joiners.take().unwrap_or(false);
                 }
                 wants_text |= self.text_wanted.contains(url);
@@ -526,8 +520,9 @@ pub(super) fn to_render(mode: RenderMode, read: &PageRead) -> bool {
         }
 }
 
-/// Bodies from this size on are read on the blocking pool.
-const LARGE_BODY: usize = 256 * 1024;
+/// Bodies (and pages' texts) from this size on are read and matched on
+/// the blocking pool, off the runtime's threads.
+pub(super) const LARGE_BODY: usize = 256 * 1024;
 
 fn body_size(response: &Response) -> usize {
     response.text.as_ref().map_or(0, String::len) + response.pdf.as_ref().map_or(0, Vec::len)

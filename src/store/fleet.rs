@@ -23,13 +23,14 @@
 //! the run with a warning: pages are fetched without claims and requests
 //! go on under this process's own limits, never under none.
 
+use super::CacheSettings;
 use super::{CachedPage, CachedRef, Codec, decode, fresh};
-use crate::config::CacheSettings;
 use crate::fetch::pool::{SharedLimits, SharedPlace};
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio_postgres::types::ToSql;
 
@@ -150,11 +151,7 @@ impl Fleet {
     /// Why the fleet was given up during the run, if it was: a warning
     /// for the report.
     pub(crate) fn warning(&self) -> Option<String> {
-        let why = self
-            .given_up
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()?;
+        let why = self.given_up.lock().clone()?;
         Some(format!(
             "the shared store {} stopped answering ({why}): from then on {ALONE}",
             self.name
@@ -162,10 +159,7 @@ impl Fleet {
     }
 
     fn is_given_up(&self) -> bool {
-        self.given_up
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some()
+        self.given_up.lock().is_some()
     }
 
     /// Run one statement within [`STATEMENT_LIMIT`]; a failure gives the
@@ -234,7 +228,8 @@ impl Fleet {
             if !fresh(settings, fetched_at?, failure?, crate::date::now()) {
                 return None;
             }
-            decode::<CachedPage>(&mut inflate, row.get::<_, Option<&[u8]>>(2)?)
+            decode::<super::record::PageIn>(&mut inflate, row.get::<_, Option<&[u8]>>(2)?)?
+                .into_cached()
                 .filter(|page| usable(page))
         };
         loop {
@@ -313,7 +308,7 @@ impl Fleet {
             return false;
         }
         let record = page.and_then(|page| {
-            let mut codec = self.codec.lock().unwrap_or_else(|e| e.into_inner());
+            let mut codec = self.codec.lock();
             let row = super::page_row(&mut codec, url, &page, settings, crate::date::now()).ok()?;
             Some((row.fetched_at, row.expires_at, row.failure, row.blob))
         });
@@ -453,10 +448,7 @@ struct Outbox {
 
 impl Outbox {
     fn push(&self, item: Outgoing) {
-        self.waiting
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(item);
+        self.waiting.lock().push(item);
         self.wake.notify_one();
     }
 }
@@ -467,7 +459,7 @@ async fn bounded<T>(
     given_up: &Mutex<Option<String>>,
     statement: impl Future<Output = Result<T, tokio_postgres::Error>>,
 ) -> Result<T, ()> {
-    if given_up.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+    if given_up.lock().is_some() {
         return Err(());
     }
     let why = match tokio::time::timeout(STATEMENT_LIMIT, statement).await {
@@ -484,10 +476,7 @@ async fn bounded<T>(
 
 /// Record why the fleet was given up (the first reason stays).
 fn give_up(given_up: &Mutex<Option<String>>, why: String) {
-    given_up
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get_or_insert(why);
+    given_up.lock().get_or_insert(why);
 }
 
 /// The outbox's sender: a batch at most [`BATCH_WAIT`] after its first
@@ -517,7 +506,7 @@ async fn send_batch(
     owner: &str,
 ) {
     let _sending = outbox.sending.lock().await;
-    let mut items = std::mem::take(&mut *outbox.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut items = std::mem::take(&mut *outbox.waiting.lock());
     if items.is_empty() {
         return;
     }
@@ -590,7 +579,7 @@ type HostPlaces = HashMap<String, Vec<Place>>;
 impl Places {
     /// Run `f` over `host`'s places, `cap` of them at least.
     fn with<T>(&self, host: &str, cap: usize, f: impl FnOnce(&mut Vec<Place>, &mut u64) -> T) -> T {
-        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut hosts = self.hosts.lock();
         let (moment, hosts) = &mut *hosts;
         let places = hosts.entry(host.to_owned()).or_default();
         if places.len() < cap {

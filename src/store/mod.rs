@@ -19,16 +19,80 @@
 
 pub(crate) mod fleet;
 mod postgres;
+mod record;
 mod runs;
 mod sqlite;
 
 pub(crate) use runs::MemoRecord;
 
-use crate::config::{CacheSettings, StoreLocation};
 use crate::fetch::Page;
-use crate::history::Recorded;
+use crate::report::history::Recorded;
+pub(crate) use crate::report::store::Stats;
 use crate::verify::digest::PageRead;
+use std::path::PathBuf;
 use std::time::Duration;
+
+/// The store's folder, relative to the working directory.
+pub const DEFAULT_STORE_DIR: &str = ".citecheck";
+
+/// Where the store is.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoreLocation {
+    /// The embedded SQLite store, in this folder (the default).
+    Folder(PathBuf),
+    /// A PostgreSQL database, by its `postgres://` URL, shared by every
+    /// process given the same URL.
+    Postgres(String),
+}
+
+impl StoreLocation {
+    /// The store of these options: `--store` when given, else the folder.
+    pub fn of(store: Option<&str>, folder: &std::path::Path) -> Self {
+        match store {
+            Some(url) => Self::Postgres(url.to_owned()),
+            None => Self::Folder(folder.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Debug for StoreLocation {
+    /// A URL's password is never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Folder(dir) => f.debug_tuple("Folder").field(dir).finish(),
+            Self::Postgres(url) => f.debug_tuple("Postgres").field(&redacted(url)).finish(),
+        }
+    }
+}
+
+/// A store URL as it may be shown: its password starred out.
+pub(crate) fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "(a URL that cannot be read)".to_owned(),
+    }
+}
+
+/// How long cached pages stay fresh, and where they are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheSettings {
+    /// The store.
+    pub location: StoreLocation,
+    /// With a shared store, how long a page another process claimed is
+    /// waited for (its claim's life) before this one fetches it itself.
+    pub claim_ttl: std::time::Duration,
+    /// Freshness of a fine page.
+    pub ttl: std::time::Duration,
+    /// Freshness of a failure, an error status or a bot challenge.
+    pub failure_ttl: std::time::Duration,
+    /// Runs older than this are forgotten.
+    pub keep_history: std::time::Duration,
+}
 
 /// The schema this version writes.
 pub(crate) const SCHEMA_VERSION: i64 = 6;
@@ -42,7 +106,7 @@ const READ_CHANGES: [i64; 2] = [5, 6];
 const COMPRESS_FROM: usize = 4096;
 
 /// A cached page.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub(crate) struct CachedPage {
     /// The fetch, bodies dropped.
     pub page: Page,
@@ -53,24 +117,13 @@ pub(crate) struct CachedPage {
 /// A page to store, borrowed from the run: the fetch, what reading its
 /// final response gave, and the soft-404 evidence for the URL cited (the
 /// read itself is shared by every URL whose redirects end there). Stored
-/// exactly as a [`CachedPage`] with that evidence in its read.
-#[derive(Debug, serde::Serialize)]
+/// as a [`record::PageOut`], read back as a [`CachedPage`] with that
+/// evidence in its read.
+#[derive(Debug)]
 pub(crate) struct CachedRef<'a> {
     page: &'a Page,
-    read: ReadRef<'a>,
-}
-
-/// [`PageRead`]'s fields in its order, by reference, with another
-/// `soft_404`.
-#[derive(Debug, serde::Serialize)]
-struct ReadRef<'a> {
-    status: u16,
-    truncated: bool,
-    facts: &'a Option<crate::verify::page::PageFacts>,
-    unreadable: &'a Option<String>,
-    challenge: &'a Option<String>,
+    read: &'a PageRead,
     soft_404: Option<&'a str>,
-    rendering: &'a Option<crate::verify::digest::Rendering>,
 }
 
 impl<'a> CachedRef<'a> {
@@ -78,15 +131,8 @@ impl<'a> CachedRef<'a> {
     pub(crate) fn new(page: &'a Page, read: &'a PageRead, soft_404: Option<&'a str>) -> Self {
         Self {
             page,
-            read: ReadRef {
-                status: read.status,
-                truncated: read.truncated,
-                facts: &read.facts,
-                unreadable: &read.unreadable,
-                challenge: &read.challenge,
-                soft_404,
-                rendering: &read.rendering,
-            },
+            read,
+            soft_404,
         }
     }
 
@@ -97,22 +143,6 @@ impl<'a> CachedRef<'a> {
             Ok(r) => r.status >= 400 || self.read.challenge.is_some(),
         }
     }
-}
-
-/// Counts for `citecheck cache stats`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Pages stored.
-    pub pages: u64,
-    /// Of which still fresh.
-    pub fresh: u64,
-    /// Of which failures.
-    pub failures: u64,
-    /// Bytes of compressed records.
-    pub bytes: u64,
-    /// The store's size on disk (the SQLite file, or the PostgreSQL
-    /// tables with their indexes).
-    pub file_bytes: u64,
 }
 
 /// A stored record as a backend hands it over.
@@ -331,7 +361,8 @@ impl Store {
                         chunk
                             .iter()
                             .filter_map(|(at, record)| {
-                                let page = decode::<CachedPage>(&mut inflate, &record.blob)?;
+                                let page = decode::<record::PageIn>(&mut inflate, &record.blob)?
+                                    .into_cached()?;
                                 Some((*at, answer(*at, page)?))
                             })
                             .collect()
@@ -379,7 +410,10 @@ impl Store {
             .unwrap_or_default()
             .into_iter()
             .filter(|(_, r)| fresh(settings, r.fetched_at, r.failure, now))
-            .filter_map(|(at, r)| Some((keys[at].clone(), decode(&mut inflate, &r.blob)?)))
+            .filter_map(|(at, r)| {
+                let probe = decode::<record::ProbeIn>(&mut inflate, &r.blob)?;
+                Some((keys[at].clone(), probe.into_probe()))
+            })
             .collect()
     }
 
@@ -399,7 +433,7 @@ impl Store {
                     // when read, under that run's TTLs.
                     expires_at: now,
                     failure: probe.failed,
-                    blob: self.codec.encode(probe)?,
+                    blob: self.codec.encode(&record::ProbeOut::new(probe))?,
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
@@ -458,9 +492,9 @@ impl Store {
         memo: &str,
         run: i64,
         since: Option<i64>,
-    ) -> Option<crate::history::Changes> {
+    ) -> Option<crate::report::history::Changes> {
         let (previous, at) = self.previous_run(memo, run, since)?;
-        Some(crate::history::changes(
+        Some(crate::report::history::changes(
             &self.results(run, memo),
             &self.results(previous, memo),
             at,
@@ -487,7 +521,7 @@ fn page_row<'a>(
         fetched_at: now,
         expires_at: now.saturating_add(ttl.as_secs() as i64),
         failure,
-        blob: codec.encode(page)?,
+        blob: codec.encode(&record::PageOut::new(page.page, page.read, page.soft_404))?,
     })
 }
 
@@ -507,7 +541,7 @@ pub(crate) mod testing {
     //! PostgreSQL server that `scripts/test.sh` starts (its URL in
     //! `CITECHECK_TEST_PG`).
 
-    use crate::config::StoreLocation;
+    use super::StoreLocation;
 
     /// A URL of a new, empty database on the test server.
     pub(crate) fn new_pg_database() -> String {
@@ -649,36 +683,38 @@ mod tests {
             text: Some("words of the page ".repeat(2000)),
             ..Default::default()
         });
+        let read_back = |blob: &[u8], inflate: &mut flate2::Decompress| {
+            decode::<record::PageIn>(inflate, blob)?.into_cached()
+        };
         for (page, tag) in [(small, 2), (large, 3)] {
-            let blob = codec.encode(&page).unwrap();
+            let blob = codec
+                .encode(&record::PageOut::new(&page.page, &page.read, None))
+                .unwrap();
             assert_eq!(blob[0], tag);
-            let back: CachedPage = decode(&mut inflate, &blob).unwrap();
+            let back = read_back(&blob, &mut inflate).unwrap();
             assert_eq!(back.read, page.read);
             assert_eq!(back.page.final_url, page.page.final_url);
         }
         let text = page("http://a/old", 404);
-        let large_blob = codec.encode(&{
-            let mut p = page("http://a/l", 200);
-            p.read.facts = Some(crate::verify::page::PageFacts {
-                text: Some("x y ".repeat(5000)),
-                ..Default::default()
-            });
-            p
+        let mut l = page("http://a/l", 200);
+        l.read.facts = Some(crate::verify::page::PageFacts {
+            text: Some("x y ".repeat(5000)),
+            ..Default::default()
         });
+        let large_blob = codec.encode(&record::PageOut::new(&l.page, &l.read, None));
         assert!(large_blob.unwrap().len() < 2000, "compressed");
         // Records of the first stores, in JSON, are still read.
         let mut json = vec![0];
-        json.extend(serde_json::to_vec(&text).unwrap());
-        assert_eq!(
-            decode::<CachedPage>(&mut inflate, &json).unwrap().read,
-            text.read
+        json.extend(
+            serde_json::to_vec(&record::PageOut::new(&text.page, &text.read, None)).unwrap(),
         );
+        assert_eq!(read_back(&json, &mut inflate).unwrap().read, text.read);
         assert!(
-            decode::<CachedPage>(&mut inflate, &[3, 9, 0, 0, 0, 1, 2]).is_none(),
+            decode::<record::PageIn>(&mut inflate, &[3, 9, 0, 0, 0, 1, 2]).is_none(),
             "garbage is no record"
         );
         assert!(
-            decode::<CachedPage>(&mut inflate, &[2, 200, 1]).is_none(),
+            decode::<record::PageIn>(&mut inflate, &[2, 200, 1]).is_none(),
             "nor a truncated one"
         );
     }

@@ -14,8 +14,8 @@
 
 use super::runs::{self, MemoRecord, OpenSpan, SpanStore};
 use super::{Backend, READ_CHANGES, Record, Row, SCHEMA_VERSION, Stats};
-use crate::history::Recorded;
-use std::sync::Mutex;
+use crate::report::history::Recorded;
+use parking_lot::Mutex;
 use std::time::Duration;
 
 /// The advisory lock held while the schema is created or migrated.
@@ -128,7 +128,7 @@ impl Connection {
     /// `allow` and `prefer` mean no TLS. A connect timeout of 10 s unless
     /// the URL sets one.
     pub(crate) fn of(url: &str) -> Result<Self, String> {
-        let name = crate::config::redacted(url);
+        let name = super::redacted(url);
         let bad = |why: String| format!("the store URL {name} is not a PostgreSQL URL: {why}");
         let mut parsed = url::Url::parse(url).map_err(|e| bad(e.to_string()))?;
         let mut tls = false;
@@ -242,10 +242,8 @@ impl Postgres {
         })
     }
 
-    fn client(&self) -> std::sync::MutexGuard<'_, postgres::Client> {
-        self.client
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn client(&self) -> parking_lot::MutexGuard<'_, postgres::Client> {
+        self.client.lock()
     }
 
     /// The records of `table` whose `column` is among `keys`.
@@ -288,10 +286,7 @@ impl Postgres {
         let mut sorted: Vec<&Row<'_>> = rows.iter().collect();
         last_per_key(&mut sorted, |row| row.key);
         let fail = |e: postgres::Error| format!("cannot write the store {}: {e}", self.name);
-        let client = self
-            .client
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let client = self.client.get_mut();
         let mut tx = client.transaction().map_err(fail)?;
         for batch in sorted.chunks(BATCH) {
             let keys: Vec<&str> = batch.iter().map(|r| r.key).collect();
@@ -429,10 +424,7 @@ impl Backend for Postgres {
         keep: Duration,
     ) -> Result<(i64, Vec<MemoRecord>), String> {
         let fail = |e: postgres::Error| format!("cannot record the run in {}: {e}", self.name);
-        let client = self
-            .client
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let client = self.client.get_mut();
         let mut tx = client.transaction().map_err(fail)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&HISTORY_LOCK])
             .map_err(fail)?;
@@ -549,7 +541,7 @@ impl SpanStore for postgres::Transaction<'_> {
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
                 &memo,
-                &item.kind(),
+                &item.kind().name(),
                 &item.subject,
                 &item.verdict.name(),
                 &item.error,

@@ -13,8 +13,8 @@
 //! The rules are here, once; each backend gives the steps on its own
 //! transaction ([`SpanStore`]).
 
-use crate::history::Recorded;
 use crate::model::Verdict;
+use crate::report::history::Recorded;
 use std::collections::HashMap;
 
 /// What recording one memo found: the items that can make a change
@@ -105,7 +105,7 @@ pub(super) fn record_memo<S: SpanStore>(
     let mut now = Vec::new();
     for item in items {
         let was = open
-            .get_mut(item.kind())
+            .get_mut(item.kind().name())
             .and_then(|spans| spans.remove(&item.subject));
         let failing_since = item.error.then(|| {
             was.as_ref()
@@ -126,7 +126,7 @@ pub(super) fn record_memo<S: SpanStore>(
             let earlier = was.as_ref().and_then(|w| {
                 Some(Recorded {
                     subject: item.subject.clone(),
-                    verdict: Verdict::parse(item.kind(), &w.verdict)?,
+                    verdict: Verdict::parse(item.kind().name(), &w.verdict)?,
                     error: w.error,
                     failing_since: w.failing_since,
                 })
@@ -236,8 +236,8 @@ pub(super) mod tests {
                     let then = store.results(previous, "m");
                     assert!(before.iter().all(|r| then.contains(r)));
                     assert_eq!(
-                        crate::history::changes(&record.now, before, *at),
-                        crate::history::changes(&read, &then, *at)
+                        crate::report::history::changes(&record.now, before, *at),
+                        crate::report::history::changes(&read, &then, *at)
                     );
                     assert_eq!(store.previous_run("m", id, None), Some((previous, *at)));
                 }

@@ -8,7 +8,7 @@
 
 use super::runs::{self, MemoRecord, OpenSpan, SpanStore};
 use super::{Backend, READ_CHANGES, Record, Row, SCHEMA_VERSION, Stats};
-use crate::history::Recorded;
+use crate::report::history::Recorded;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -443,7 +443,7 @@ impl SpanStore for Transaction<'_> {
         )?
         .execute(params![
             memo,
-            item.kind(),
+            item.kind().name(),
             item.subject,
             item.verdict.name(),
             item.error,
@@ -629,8 +629,8 @@ impl std::fmt::Display for OpenError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::StoreLocation;
     use crate::store::Store;
+    use crate::store::StoreLocation;
     use crate::store::runs::tests::state;
 
     #[test]

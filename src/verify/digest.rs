@@ -8,8 +8,8 @@ use super::fragment::{self, FragmentCheck};
 use super::page::PageFacts;
 use super::quote::{self, PageText, PreparedQuote, QuoteMatch};
 use super::soft404::{self, ProbeFacts};
-use crate::config::Accept;
 use crate::fetch::{Page, Response};
+use crate::model::Accept;
 use crate::model::{Fragment, QuoteId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -251,7 +251,7 @@ pub(crate) struct Origin<'a> {
 /// What reading a page once gives, whatever is later asked of it: its
 /// status, facts (anchors, title, heading, and the visible text when it was
 /// read), and the verdict-bearing evidence. This is what the cache keeps.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct PageRead {
     /// The final HTTP status.
     pub status: u16,
@@ -271,7 +271,7 @@ pub(crate) struct PageRead {
 }
 
 /// A page rendered in a browser, or tried.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Rendering {
     /// Rendered: what was read is the document once its scripts ran; the
     /// hosts of the requests it made that the address guard refused.

@@ -166,11 +166,12 @@ impl QuoteOutcome {
 /// The verdict on a link that is never fetched (another scheme, a
 /// relative link with no base, an invalid URL, a place in the memo itself,
 /// checked against the memo's `anchors`), or `None` for an http(s) link
-/// that must be fetched.
+/// that must be fetched and a local file the run must look at
+/// ([`local_outcome`]).
 pub fn without_fetch(link: &Link, anchors: Option<&[String]>) -> Option<LinkOutcome> {
     match &link.target {
         Target::InMemo => Some(in_memo(link.fragment.as_ref(), anchors)),
-        Target::Http(_) => None,
+        Target::Http(_) | Target::Local(_) => None,
         Target::OtherScheme(scheme) => Some(LinkOutcome::new(
             LinkVerdict::Excluded,
             format!("{scheme}: links are not checked"),
@@ -183,15 +184,57 @@ pub fn without_fetch(link: &Link, anchors: Option<&[String]>) -> Option<LinkOutc
     }
 }
 
+/// What the run found at the local file a link names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalFile<'a> {
+    /// It is not there, or cannot be read: why.
+    Missing(&'a str),
+    /// It is there; its anchors when it is Markdown or HTML and the link
+    /// names a place in it.
+    Present(Option<&'a [String]>),
+}
+
+/// The verdict on a link to a local file (`[annex](annex.md#part-2)`):
+/// `broken` when the file is missing, `anchor_missing` when a Markdown or
+/// HTML file lacks the place named, else `ok`. `shown` names the file
+/// in the reason.
+pub fn local_outcome(
+    fragment: Option<&crate::model::Fragment>,
+    shown: &str,
+    file: LocalFile<'_>,
+) -> LinkOutcome {
+    match file {
+        LocalFile::Missing(why) => LinkOutcome::new(LinkVerdict::Broken, format!("{why}: {shown}")),
+        LocalFile::Present(Some(anchors)) => anchor_outcome(fragment, anchors, shown),
+        LocalFile::Present(None) => LinkOutcome::new(LinkVerdict::Ok, "").without_reason(),
+    }
+}
+
 /// A link to a place in the memo itself, against the memo's anchors.
 fn in_memo(fragment: Option<&crate::model::Fragment>, anchors: Option<&[String]>) -> LinkOutcome {
-    use crate::model::Fragment;
     let Some(anchors) = anchors else {
         return LinkOutcome::new(
             LinkVerdict::Excluded,
             "a link to a place in the memo, which a plain-text memo cannot name",
         );
     };
+    if let Some(crate::model::Fragment::Text { .. }) = fragment {
+        return LinkOutcome::new(
+            LinkVerdict::Excluded,
+            "text fragments into the memo itself are not checked",
+        );
+    }
+    anchor_outcome(fragment, anchors, "the memo")
+}
+
+/// A link's fragment against the sorted `anchors` of a document the
+/// reason calls `whose`.
+fn anchor_outcome(
+    fragment: Option<&crate::model::Fragment>,
+    anchors: &[String],
+    whose: &str,
+) -> LinkOutcome {
+    use crate::model::Fragment;
     match fragment {
         Some(Fragment::Anchor { id, raw }) => {
             let has = |name: &str| anchors.binary_search_by(|a| a.as_str().cmp(name)).is_ok();
@@ -206,14 +249,14 @@ fn in_memo(fragment: Option<&crate::model::Fragment>, anchors: Option<&[String]>
                     fragment_found: Some(false),
                     ..LinkOutcome::new(
                         LinkVerdict::AnchorMissing,
-                        format!("the memo has no element with id or name {id:?}"),
+                        format!("{whose} has no element with id or name {id:?}"),
                     )
                 }
             }
         }
         Some(Fragment::Text { .. }) => LinkOutcome::new(
             LinkVerdict::Excluded,
-            "text fragments into the memo itself are not checked",
+            format!("text fragments into {whose} are not checked"),
         ),
         None => LinkOutcome::new(LinkVerdict::Ok, "").without_reason(),
     }

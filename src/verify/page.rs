@@ -74,7 +74,7 @@ const BREAKS: &[&[u8]] = &[
 ];
 
 /// Facts about one page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageFacts {
     /// Whether the page is HTML (plain text and PDFs have no anchors).
     pub html: bool,
@@ -90,11 +90,9 @@ pub struct PageFacts {
     /// Whether the page builds its text with scripts: little visible text
     /// beside script data (hydration JSON, JSON-LD, a state object) or a
     /// root element left for scripts to fill.
-    #[serde(default)]
     pub script_built: bool,
     /// On such a page, the text in its script data (JSON strings decoded,
     /// HTML inside them reduced to text), when the text was asked for.
-    #[serde(default)]
     pub script_text: Option<String>,
 }
 
@@ -141,13 +139,22 @@ impl PageFacts {
 /// separated by U+2063 (an invisible separator no id uses, and that JSON
 /// need not escape): one allocation to store, load or drop (a page may have
 /// thousands), and a lookup per cited fragment is a cheap scan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Anchors(String);
 
 const ANCHOR_SEPARATOR: char = '\u{2063}';
 
 impl Anchors {
+    /// From their joined form ([`Self::joined`]), as the store keeps it.
+    pub(crate) fn from_joined(joined: String) -> Self {
+        Self(joined)
+    }
+
+    /// The ids, sorted, separated by U+2063: the form the store keeps.
+    pub(crate) fn joined(&self) -> &str {
+        &self.0
+    }
+
     /// From the ids found.
     pub fn from_set(ids: HashSet<String>) -> Self {
         let mut ids: Vec<String> = ids

@@ -262,7 +262,7 @@ pub(crate) fn similarity(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
 /// What the probe of a parent path found, when it answered 2xx.
 /// What a probe found: its facts when it answered 2xx with text, and
 /// whether its fetch failed (a failure is kept for the shorter TTL).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Probe {
     /// The probe's facts, when it answered 2xx with text.
     pub(crate) facts: Option<std::sync::Arc<ProbeFacts>>,
@@ -270,12 +270,11 @@ pub(crate) struct Probe {
     pub(crate) failed: bool,
     /// Taken from the store, or not to be stored (interrupted, or its
     /// host given up): either way not written to it.
-    #[serde(skip)]
     pub(crate) kept_out_of_store: bool,
 }
 
 /// What the probe of a parent path got, when it answered 2xx with text.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub(crate) struct ProbeFacts {
     /// The made-up URL requested.
     pub url: Url,

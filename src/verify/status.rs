@@ -5,9 +5,8 @@
 use super::digest::PageDigest;
 use super::fragment::FragmentCheck;
 use super::{LinkOutcome, Suggestion, SuggestionSource};
-use crate::config::Accept;
 use crate::fetch::{FailureKind, Page};
-use crate::model::{Fragment, LinkVerdict};
+use crate::model::{Accept, Fragment, LinkVerdict};
 
 /// The verdict on one link occurrence whose page was fetched.
 pub(crate) fn link_outcome(

@@ -7,6 +7,7 @@ mod archive;
 mod bad_input;
 mod cache;
 mod cli;
+mod docs;
 mod extraction;
 mod fetching;
 mod fix;

@@ -3,11 +3,11 @@
 //! `tests/snapshots/` (`UPDATE_SNAPSHOTS=1 cargo test` rewrites them after
 //! a deliberate change), plus the properties each format must keep.
 
-use citecheck::config::ReportFormat;
 use citecheck::extract::{ExtractOptions, extract};
 use citecheck::model::{LinkVerdict, MemoFormat, Piece, Problem, QuoteVerdict, Segment, Severity};
 use citecheck::report::terminal::TerminalOptions;
 use citecheck::report::{LinkResult, MemoReport, QuoteResult, Report};
+use citecheck::settings::ReportFormat;
 use citecheck::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion, SuggestionSource};
 use std::path::PathBuf;
 
@@ -148,7 +148,13 @@ pub fn fixed_report() -> Report {
         Severity::Error,
         "memos/binary.txt: the file is binary (a NUL byte at offset 12)",
     ));
-    Report::new(vec![memo, unreadable], 1234)
+    Report::new(
+        vec![memo, unreadable],
+        citecheck::report::RunFacts {
+            elapsed_ms: 1234,
+            ..Default::default()
+        },
+    )
 }
 
 pub fn render(report: &Report, format: ReportFormat) -> String {
@@ -157,7 +163,7 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
         min_severity: Severity::Info,
         summary: true,
     };
-    String::from_utf8(citecheck::output::render(report, format, options)).unwrap()
+    String::from_utf8(citecheck::command::output::render(report, format, options)).unwrap()
 }
 
 fn snapshot(name: &str, actual: &str) {

@@ -29,6 +29,7 @@ pub fn render(x: &Extraction) -> String {
             Target::Http(url) => url.to_string(),
             Target::OtherScheme(s) => format!("<{s} scheme>"),
             Target::Relative => "<relative>".to_owned(),
+            Target::Local(path) => format!("<file {}>", path.display()),
             Target::InMemo => "<in memo>".to_owned(),
             Target::Invalid(r) => format!("<{r}>"),
         };

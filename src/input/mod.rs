@@ -2,11 +2,20 @@
 //! place memo files are read. Text that is not UTF-8 is decoded as
 //! windows-1252 with a warning; a file that cannot be read becomes a
 //! per-memo problem, never an abort.
+//!
+//! [`files`] turns paths into memos to read, [`decode`] bytes into text,
+//! [`local`] looks at the files memos link to.
+
+mod decode;
+mod files;
+pub mod local;
+
+pub use decode::decode;
+pub use files::collect;
 
 use crate::model::{MemoFormat, Problem, Severity};
-use std::collections::HashSet;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Memos larger than this are refused with a message.
 pub const MAX_MEMO_BYTES: u64 = 256 * 1024 * 1024;
@@ -100,102 +109,6 @@ impl Collected {
     }
 }
 
-/// Expand paths into memos: files as given, directories recursively
-/// (known extensions only, the others listed as skipped; hidden entries
-/// passed over, symbolic-link loops detected), `-` for standard input.
-/// Sorted within each directory so that reports are stable.
-pub fn collect(paths: &[PathBuf], format: Option<MemoFormat>) -> Collected {
-    let mut found = Collected::default();
-    let mut seen_dirs = HashSet::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            found.memos.push(MemoInput {
-                source: MemoSource::Stdin,
-                format: format.unwrap_or(MemoFormat::Text),
-            });
-            continue;
-        }
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, format, &mut seen_dirs, &mut found),
-            Ok(_) => found.memos.push(MemoInput {
-                source: MemoSource::File(path.clone()),
-                format: format
-                    .or_else(|| MemoFormat::from_path(path))
-                    .unwrap_or(MemoFormat::Text),
-            }),
-            Err(e) => found.problems.push(io_problem(path, &e)),
-        }
-    }
-    found
-}
-
-fn io_problem(path: &Path, e: &std::io::Error) -> InputProblem {
-    InputProblem {
-        path: path.display().to_string(),
-        problem: Problem::new(
-            Severity::Error,
-            format!(
-                "cannot read {}: {}",
-                path.display(),
-                lower_first(&e.to_string())
-            ),
-        ),
-        io: true,
-    }
-}
-
-fn walk(
-    dir: &Path,
-    format: Option<MemoFormat>,
-    seen: &mut HashSet<PathBuf>,
-    found: &mut Collected,
-) {
-    let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if !seen.insert(canonical) {
-        found.problems.push(InputProblem {
-            path: dir.display().to_string(),
-            problem: Problem::new(
-                Severity::Warning,
-                format!(
-                    "skipped {}: directory already visited (symbolic-link loop?)",
-                    dir.display()
-                ),
-            ),
-            io: false,
-        });
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            found.problems.push(io_problem(dir, &e));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, format, seen, found),
-            Ok(_) => match MemoFormat::from_path(&path) {
-                Some(known) => found.memos.push(MemoInput {
-                    format: format.filter(|_| !known.is_binary()).unwrap_or(known),
-                    source: MemoSource::File(path),
-                }),
-                None => found.skipped.push(path),
-            },
-            Err(e) => found.problems.push(io_problem(&path, &e)),
-        }
-    }
-}
-
 /// A memo's text, decoded, with any warnings about the decoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemoText {
@@ -276,48 +189,6 @@ fn content_failure(message: String) -> ReadFailure {
         io: false,
     }
 }
-
-/// Decode memo bytes: UTF-8 (a BOM is dropped), UTF-16 with a BOM, else
-/// windows-1252 with a warning. Binary content is refused.
-pub fn decode(bytes: &[u8]) -> Result<(String, Vec<Problem>), String> {
-    let mut warnings = Vec::new();
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        if had_errors {
-            warnings.push(Problem::new(
-                Severity::Warning,
-                format!(
-                    "text is not valid {}; undecodable bytes were replaced",
-                    encoding.name()
-                ),
-            ));
-        }
-        return Ok((text.into_owned(), warnings));
-    }
-    let head = &bytes[..bytes.len().min(8192)];
-    if memchr::memchr(0, head).is_some() {
-        return Err("binary file (it contains NUL bytes), not a memo".to_owned());
-    }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(e) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            warnings.push(Problem::new(
-                Severity::Warning,
-                format!(
-                    "text is not valid UTF-8 (first bad byte at offset {}); decoded as windows-1252",
-                    e.valid_up_to()
-                ),
-            ));
-            text.into_owned()
-        }
-    };
-    if text.trim().is_empty() {
-        warnings.push(Problem::new(Severity::Warning, "memo is empty"));
-    }
-    Ok((text, warnings))
-}
-
 /// Lower-case the first letter of an OS error message.
 fn lower_first(s: &str) -> String {
     let mut chars = s.chars();

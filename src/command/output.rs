@@ -1,9 +1,9 @@
 //! Writing reports to files and standard output. Renderers are pure; this
 //! is where their output meets the file system.
 
-use crate::config::{Config, Output, ReportFormat};
 use crate::error::Error;
 use crate::report::{self, Report, terminal::TerminalOptions};
+use crate::settings::{Config, Output, ReportFormat};
 use std::io::Write;
 
 /// Render one report into bytes.
@@ -76,14 +76,12 @@ fn write_one(report: &Report, output: &Output, config: &Config) -> Result<(), Er
 
 /// Temporary report files being written, so that a second Ctrl-C can
 /// remove them before it ends the process.
-static WRITING: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+static WRITING: parking_lot::Mutex<Vec<std::path::PathBuf>> = parking_lot::Mutex::new(Vec::new());
 
 /// Remove the temporary files of reports being written (the reports
 /// themselves are only ever renamed into place whole).
 pub fn remove_partial_files() {
-    let writing = WRITING
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let writing = WRITING.lock();
     for tmp in writing.iter() {
         let _ = std::fs::remove_file(tmp);
     }
@@ -114,11 +112,7 @@ pub(crate) fn write_atomically(
     // A report's folder is made if missing (`-f html=reports/memo.html`).
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let lock = || {
-        WRITING
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
+    let lock = || WRITING.lock();
     lock().push(tmp.clone());
     let result = std::fs::File::create(&tmp)
         .and_then(|file| {

@@ -1,121 +1,20 @@
 //! Settings for one run, as the library takes them. The binary builds a
 //! `Config` from the command line.
 
+pub mod file;
+pub(crate) mod values;
+
 use crate::extract::ExtractOptions;
 use crate::fetch::FetchSettings;
+pub use crate::model::Accept;
 use crate::model::Verdict;
 use crate::model::{MemoFormat, Severity};
-use std::ops::RangeInclusive;
+pub use crate::store::{CacheSettings, DEFAULT_STORE_DIR, StoreLocation};
 use std::path::PathBuf;
-
-/// Statuses accepted as fine (`--accept`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Accept(pub Vec<RangeInclusive<u16>>);
-
-impl Default for Accept {
-    fn default() -> Self {
-        Self(vec![200..=299])
-    }
-}
-
-impl Accept {
-    /// Parse `200-299,304` style lists.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let mut ranges = Vec::new();
-        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (lo, hi) = part
-                .split_once(['-', '.'])
-                .map_or((part, part), |(a, b)| (a, b.trim_start_matches(['.', '='])));
-            let lo: u16 = lo
-                .trim()
-                .parse()
-                .map_err(|_| format!("{part:?} is not a status or range"))?;
-            let hi: u16 = hi
-                .trim()
-                .parse()
-                .map_err(|_| format!("{part:?} is not a status or range"))?;
-            if lo > hi || !(100..=999).contains(&lo) || hi > 999 {
-                return Err(format!("{part:?} is not a range of HTTP statuses"));
-            }
-            ranges.push(lo..=hi);
-        }
-        if ranges.is_empty() {
-            return Err("no status given".to_owned());
-        }
-        Ok(Self(ranges))
-    }
-
-    /// Whether `status` is accepted.
-    pub fn contains(&self, status: u16) -> bool {
-        self.0.iter().any(|r| r.contains(&status))
-    }
-}
 
 /// Default `--quote-threshold`: a quote whose best match reaches this
 /// similarity is `approximate`, below it `missing`.
 pub const DEFAULT_QUOTE_THRESHOLD: f64 = 0.85;
-
-/// The store's folder, relative to the working directory.
-pub const DEFAULT_STORE_DIR: &str = ".citecheck";
-
-/// Where the store is.
-#[derive(Clone, PartialEq, Eq)]
-pub enum StoreLocation {
-    /// The embedded SQLite store, in this folder (the default).
-    Folder(PathBuf),
-    /// A PostgreSQL database, by its `postgres://` URL, shared by every
-    /// process given the same URL.
-    Postgres(String),
-}
-
-impl StoreLocation {
-    /// The store of these options: `--store` when given, else the folder.
-    pub fn of(store: Option<&str>, folder: &std::path::Path) -> Self {
-        match store {
-            Some(url) => Self::Postgres(url.to_owned()),
-            None => Self::Folder(folder.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Debug for StoreLocation {
-    /// A URL's password is never shown.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Folder(dir) => f.debug_tuple("Folder").field(dir).finish(),
-            Self::Postgres(url) => f.debug_tuple("Postgres").field(&redacted(url)).finish(),
-        }
-    }
-}
-
-/// A store URL as it may be shown: its password starred out.
-pub(crate) fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            if parsed.password().is_some() {
-                let _ = parsed.set_password(Some("***"));
-            }
-            parsed.to_string()
-        }
-        Err(_) => "(a URL that cannot be read)".to_owned(),
-    }
-}
-
-/// How long cached pages stay fresh, and where they are kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CacheSettings {
-    /// The store.
-    pub location: StoreLocation,
-    /// With a shared store, how long a page another process claimed is
-    /// waited for (its claim's life) before this one fetches it itself.
-    pub claim_ttl: std::time::Duration,
-    /// Freshness of a fine page.
-    pub ttl: std::time::Duration,
-    /// Freshness of a failure, an error status or a bot challenge.
-    pub failure_ttl: std::time::Duration,
-    /// Runs older than this are forgotten.
-    pub keep_history: std::time::Duration,
-}
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -201,19 +100,14 @@ pub struct Config {
     pub quote_threshold: f64,
     /// Severities that replace a verdict's default.
     pub severity: std::collections::HashMap<Verdict, Severity>,
-    /// Statuses that count as fine from particular hosts (and their
-    /// subdomains).
-    pub host_accept: Vec<(String, Accept)>,
     /// Look up archived copies of dead sources and drifted quotes.
     pub archive: bool,
-    /// The Wayback Machine's base URL.
-    pub archive_url: url::Url,
+    /// The archives asked: the Wayback Machine, then Memento archives.
+    pub archives: crate::archive::Archives,
     /// The most time the archive stage may take.
     pub archive_budget: std::time::Duration,
     /// The most sources of one drifted quote whose captures are looked up.
     pub archive_quote_pages: usize,
-    /// Memento archives' TimeMap prefixes, asked after the Wayback Machine.
-    pub memento_archives: Vec<url::Url>,
     /// Look for captures near this date (`YYYY-MM-DD`) instead of each
     /// memo's own date.
     pub as_of: Option<String>,
@@ -225,14 +119,6 @@ pub struct Config {
     pub progress: bool,
     /// The page cache, when used.
     pub cache: Option<CacheSettings>,
-}
-
-impl Config {
-    /// The archives the run asks: the Wayback Machine, then each Memento
-    /// archive.
-    pub fn archives(&self) -> impl Iterator<Item = &url::Url> {
-        std::iter::once(&self.archive_url).chain(&self.memento_archives)
-    }
 }
 
 impl Default for Config {
@@ -255,13 +141,10 @@ impl Default for Config {
             exclude: Vec::new(),
             quote_threshold: DEFAULT_QUOTE_THRESHOLD,
             severity: Default::default(),
-            host_accept: Vec::new(),
             archive: true,
             archive_budget: std::time::Duration::from_secs(60),
             archive_quote_pages: 3,
-            memento_archives: Vec::new(),
-            archive_url: url::Url::parse(crate::wayback::DEFAULT_ARCHIVE_URL)
-                .expect("the default archive URL parses"),
+            archives: Default::default(),
             as_of: None,
             shard: None,
             preserve: None,
@@ -276,7 +159,7 @@ impl Default for Config {
 #[derive(Debug, Clone)]
 pub struct PreserveSettings {
     /// The Internet Archive keys Save Page Now is called with.
-    pub keys: crate::keys::Keys,
+    pub keys: crate::archive::keys::Keys,
     /// A capture this close to the memo's date (today's, undated) counts.
     pub within: std::time::Duration,
     /// How long to wait for the captures asked for.
@@ -287,10 +170,11 @@ impl Config {
     /// The statuses that count as fine for a URL's host.
     pub fn accept_for(&self, url: &url::Url) -> &Accept {
         let host = url.host_str().unwrap_or_default();
-        self.host_accept
-            .iter()
-            .find(|(key, _)| crate::fetch::host_matches(host, key))
-            .map_or(&self.accept, |(_, accept)| accept)
+        self.fetch
+            .hosts
+            .get(host)
+            .and_then(|settings| settings.accept.as_ref())
+            .unwrap_or(&self.accept)
     }
 
     /// A verdict's severity: the configured one, else its default.
@@ -299,18 +183,5 @@ impl Config {
             .get(&verdict)
             .copied()
             .unwrap_or_else(|| verdict.default_severity())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accept_lists() {
-        let a = Accept::parse("200-299, 304,403").unwrap();
-        assert!(a.contains(204) && a.contains(304) && a.contains(403) && !a.contains(404));
-        assert!(Accept::parse("abc").is_err());
-        assert!(Accept::parse("300-200").is_err());
     }
 }

@@ -13,7 +13,7 @@
 //! - `GET {base}/save/status/user` answers the account's capture slots:
 //!   `{"available": N, "processing": M}`.
 
-use crate::keys::Keys;
+use crate::archive::keys::Keys;
 use serde::Deserialize;
 use std::time::Duration;
 use url::Url;

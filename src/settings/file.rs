@@ -22,31 +22,18 @@
 //! here with the option's own parser, so a bad value or an unknown key is
 //! an error naming the file, line and key.
 
-use crate::config::{Accept, Config};
 use crate::error::Error;
+use crate::fetch::HostSettings;
 use crate::model::{Severity, Verdict};
+use crate::settings::{Accept, Config};
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// The file looked for in the working directory.
 pub const FILE_NAME: &str = "citecheck.toml";
-
-/// Settings for one host (and its subdomains).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HostSettings {
-    /// Requests in flight to it.
-    pub concurrency: Option<usize>,
-    /// Minimum interval between its requests.
-    pub interval: Option<Duration>,
-    /// Statuses that count as fine from it.
-    pub accept: Option<Accept>,
-    /// Headers sent to it (environment variables already substituted).
-    pub headers: Vec<(String, String)>,
-}
 
 /// What a configuration file says.
 #[derive(Debug, Clone, Default)]
@@ -69,17 +56,7 @@ impl FileConfig {
             .severity
             .extend(self.severity.iter().map(|(v, s)| (*v, *s)));
         for (host, settings) in &self.hosts {
-            if let Some(accept) = &settings.accept {
-                config.host_accept.push((host.clone(), accept.clone()));
-            }
-            config.fetch.hosts.push((
-                host.clone(),
-                crate::fetch::HostSettings {
-                    concurrency: settings.concurrency,
-                    interval: settings.interval,
-                    headers: settings.headers.clone(),
-                },
-            ));
+            config.fetch.hosts.insert(host.clone(), settings.clone());
         }
     }
 }
@@ -278,7 +255,7 @@ fn hosts(
                 }
                 "interval" => {
                     let text = value.ok_or_else(|| fail("expected a duration".into()))?;
-                    parsed.interval = Some(crate::values::millis(&text).map_err(fail)?);
+                    parsed.interval = Some(crate::settings::values::millis(&text).map_err(fail)?);
                 }
                 "accept" => {
                     let text = value.ok_or_else(|| fail("expected a list of statuses".into()))?;
@@ -359,6 +336,7 @@ pub fn locate(args: &[OsString], dir: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use std::time::Duration;
 
     fn check() -> clap::Command {
         crate::cli::Cli::command()

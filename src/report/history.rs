@@ -1,7 +1,7 @@
 //! What changed for a memo between two recorded runs. Pure: the store
 //! keeps and gives back the records ([`Recorded`]), this compares them.
 
-use crate::model::{QuoteVerdict, Verdict};
+use crate::model::{ItemKind, QuoteVerdict, Verdict};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -21,7 +21,7 @@ pub struct Recorded {
 
 impl Recorded {
     /// `link` or `quote`.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ItemKind {
         self.verdict.kind()
     }
 }
@@ -30,8 +30,7 @@ impl Recorded {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Change {
     /// `link` or `quote`.
-    #[serde(deserialize_with = "crate::report::json::item_kind")]
-    pub kind: crate::report::json::Name,
+    pub kind: ItemKind,
     /// The URL or the quotation.
     pub subject: String,
     /// Its verdict now.
@@ -44,8 +43,7 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FailingSince {
     /// `link` or `quote`.
-    #[serde(deserialize_with = "crate::report::json::item_kind")]
-    pub kind: crate::report::json::Name,
+    pub kind: ItemKind,
     /// The URL or the quotation.
     pub subject: String,
     /// When the first run of its current streak saw it (HTTP date).
@@ -100,7 +98,7 @@ fn drifted(now: Verdict, was: Verdict) -> bool {
 
 /// Compare a memo's results now with an earlier run's.
 pub fn compare(now: &[Recorded], before: &[Recorded]) -> (Vec<Change>, Vec<Change>) {
-    let earlier: HashMap<(&str, &str), &Recorded> = before
+    let earlier: HashMap<(ItemKind, &str), &Recorded> = before
         .iter()
         .map(|r| ((r.kind(), r.subject.as_str()), r))
         .collect();

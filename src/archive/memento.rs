@@ -9,7 +9,7 @@
 //! (without their banner and rewriting) at its URL with `id_` after the
 //! 14-digit timestamp.
 
-use crate::wayback::Capture;
+use crate::archive::wayback::Capture;
 use url::Url;
 
 /// The TimeMap address of `url` at an archive: its prefix with the URL

@@ -1,0 +1,94 @@
+//! What citecheck knows of web archives, pure: the Wayback Machine's CDX
+//! queries and capture addresses ([`wayback`]), Memento TimeMaps
+//! ([`memento`]), Save Page Now 2's requests and answers
+//! ([`save_page_now`]), the Internet Archive keys it is called with
+//! ([`keys`]), the capture type ([`Capture`]), and the run's archives
+//! ([`Archives`]), the one place that answers "is this URL a capture,
+//! what is its raw form, which archives are asked".
+//!
+//! Nothing here touches the network: the run's archive and preservation
+//! stages (`run::archive`, `run::preserve`) send what these modules build
+//! through the fetcher and hand the answers back to their parsers.
+
+pub mod keys;
+pub(crate) mod memento;
+pub(crate) mod save_page_now;
+pub(crate) mod wayback;
+
+use url::Url;
+
+/// The archives a run asks: the Wayback Machine (`--archive-url`), then
+/// each Memento archive by its TimeMap prefix (`--memento-archive`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Archives {
+    /// The Wayback Machine's base URL: its CDX server, its captures and
+    /// Save Page Now.
+    pub wayback: Url,
+    /// Memento archives' TimeMap prefixes, asked after the Wayback
+    /// Machine.
+    pub memento: Vec<Url>,
+}
+
+impl Default for Archives {
+    fn default() -> Self {
+        Self {
+            wayback: Url::parse(wayback::DEFAULT_ARCHIVE_URL)
+                .expect("the default archive URL parses"),
+            memento: Vec::new(),
+        }
+    }
+}
+
+impl Archives {
+    /// Every archive the run asks, the Wayback Machine first.
+    pub fn all(&self) -> impl Iterator<Item = &Url> {
+        std::iter::once(&self.wayback).chain(&self.memento)
+    }
+
+    /// The raw form (`id_`, without the archive's toolbar) of a Wayback
+    /// capture cited as people view it; `None` for any other URL.
+    pub fn raw_capture(&self, url: &Url) -> Option<Url> {
+        wayback::raw_of_view(&self.wayback, url)
+    }
+
+    /// Whether `url` is a Wayback capture cited as people view it (it is
+    /// fetched raw, and is never preserved again).
+    pub fn is_capture(&self, url: &Url) -> bool {
+        self.raw_capture(url).is_some()
+    }
+
+    /// Whether `url` is served by one of the run's archives (its pages
+    /// are read as the archive kept them: never rendered in a browser,
+    /// whose scripts would reach the live site).
+    pub fn serves(&self, url: &Url) -> bool {
+        self.all().any(|archive| archive.origin() == url.origin())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_capture_is_known_by_its_archive() {
+        let archives = Archives {
+            wayback: u("https://web.archive.org"),
+            memento: vec![u("https://arquivo.pt/wayback/timemap/link/")],
+        };
+        let view = u("https://web.archive.org/web/20080401000000/https://news.test/story");
+        assert_eq!(
+            archives.raw_capture(&view).unwrap().as_str(),
+            "https://web.archive.org/web/20080401000000id_/https://news.test/story"
+        );
+        assert!(archives.is_capture(&view));
+        assert!(!archives.is_capture(&u("https://news.test/web/2008/https://x.test/")));
+        assert!(archives.serves(&u("https://arquivo.pt/wayback/20080401/https://x.test/")));
+        assert!(archives.serves(&view));
+        assert!(!archives.serves(&u("https://news.test/story")));
+        assert_eq!(archives.all().count(), 2);
+    }
+}
