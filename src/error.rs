@@ -2,6 +2,7 @@
 //! report, a bad option). A dead link or a missing quote is a verdict in
 //! the report, never an `Error`.
 
+pub use crate::store::{Doing, StoreError};
 use std::path::PathBuf;
 
 /// A failure of the tool, with the context needed to act on it.
@@ -49,9 +50,9 @@ pub enum Error {
         /// Why (I/O, not JSON, another schema version).
         reason: String,
     },
-    /// The page cache cannot be used.
-    #[error("{0}")]
-    Cache(String),
+    /// The store (the page cache and history) cannot be used.
+    #[error(transparent)]
+    Cache(#[from] crate::store::StoreError),
     /// An option's value is unusable.
     #[error("invalid value for {option}: {reason}")]
     InvalidOption {

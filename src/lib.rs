@@ -39,7 +39,7 @@ pub mod interrupt;
 pub mod model;
 pub mod office;
 pub mod pdf;
-pub mod repair;
+pub(crate) mod repair;
 pub mod report;
 pub mod run;
 pub mod settings;

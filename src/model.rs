@@ -808,9 +808,24 @@ impl Default for Accept {
     }
 }
 
+/// Why a list of statuses (`--accept`) cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AcceptError {
+    /// A part that is no number or range of numbers.
+    #[error("{0:?} is not a status or range")]
+    NotAStatus(String),
+    /// A range that is empty or outside 100–999.
+    #[error("{0:?} is not a range of HTTP statuses")]
+    NotARange(String),
+    /// Nothing at all.
+    #[error("no status given")]
+    Empty,
+}
+
 impl Accept {
     /// Parse `200-299,304` style lists.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, AcceptError> {
         let mut ranges = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (lo, hi) = part
@@ -819,18 +834,18 @@ impl Accept {
             let lo: u16 = lo
                 .trim()
                 .parse()
-                .map_err(|_| format!("{part:?} is not a status or range"))?;
+                .map_err(|_| AcceptError::NotAStatus(part.to_owned()))?;
             let hi: u16 = hi
                 .trim()
                 .parse()
-                .map_err(|_| format!("{part:?} is not a status or range"))?;
+                .map_err(|_| AcceptError::NotAStatus(part.to_owned()))?;
             if lo > hi || !(100..=999).contains(&lo) || hi > 999 {
-                return Err(format!("{part:?} is not a range of HTTP statuses"));
+                return Err(AcceptError::NotARange(part.to_owned()));
             }
             ranges.push(lo..=hi);
         }
         if ranges.is_empty() {
-            return Err("no status given".to_owned());
+            return Err(AcceptError::Empty);
         }
         Ok(Self(ranges))
     }

@@ -11,8 +11,7 @@ use crate::store::Store;
 pub fn run(args: &HistoryArgs) -> Result<String, Error> {
     // `--since` was checked as a date by its parser.
     let since = args.since.as_deref().and_then(crate::date::unix_end_of_day);
-    let (store, notices) = Store::open(&StoreLocation::of(args.store.as_deref(), &args.cache_dir))
-        .map_err(Error::Cache)?;
+    let (store, notices) = Store::open(&StoreLocation::of(args.store.as_deref(), &args.cache_dir))?;
     let memos: Vec<MemoHistory> = store
         .memos()
         .into_iter()

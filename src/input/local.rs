@@ -13,7 +13,7 @@ const MAX_LINKED_BYTES: u64 = 16 * 1024 * 1024;
 /// The file a relative reference written in the memo at `memo` names:
 /// the reference without its query and fragment, percent-decoded, joined
 /// to the memo's folder; `None` when nothing is left of it.
-pub fn linked_path(memo: &Path, written: &str) -> Option<PathBuf> {
+pub(crate) fn linked_path(memo: &Path, written: &str) -> Option<PathBuf> {
     let reference = written.trim();
     let reference = reference.split(['#', '?']).next().unwrap_or_default();
     if reference.is_empty() {
@@ -26,7 +26,7 @@ pub fn linked_path(memo: &Path, written: &str) -> Option<PathBuf> {
 
 /// What a linked file is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Linked {
+pub(crate) enum Linked {
     /// Not there (or not readable), with why.
     Missing(String),
     /// A folder.
@@ -38,7 +38,7 @@ pub enum Linked {
 
 /// Look at the file at `path`; read its text when `text` and it is
 /// Markdown or HTML of a readable size.
-pub fn look_at(path: &Path, text: bool) -> Linked {
+pub(crate) fn look_at(path: &Path, text: bool) -> Linked {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -8,7 +8,7 @@
 
 mod decode;
 mod files;
-pub mod local;
+pub(crate) mod local;
 
 pub use decode::decode;
 pub use files::collect;

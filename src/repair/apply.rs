@@ -8,7 +8,12 @@ use std::ops::Range;
 
 /// whose link cannot be found as written is marked not applied, with the
 /// reason. PDF and UTF-16 memos are not rewritten (every fix held back).
-pub fn apply(bytes: &[u8], format: MemoFormat, links: &[LinkResult], fixes: &mut [Fix]) -> Vec<u8> {
+pub(crate) fn apply(
+    bytes: &[u8],
+    format: MemoFormat,
+    links: &[LinkResult],
+    fixes: &mut [Fix],
+) -> Vec<u8> {
     if format == MemoFormat::Pdf {
         for fix in fixes.iter_mut().filter(|f| f.applied) {
             fix.refuse(PDF_NOT_REWRITTEN);
@@ -203,7 +208,7 @@ type Edit = (Range<usize>, Vec<u8>);
 const NOT_FOUND: &str = "the link could not be found in the memo as written";
 
 /// Why a PDF memo's fixes are held back.
-pub const PDF_NOT_REWRITTEN: &str =
+pub(crate) const PDF_NOT_REWRITTEN: &str =
     "PDF memos are not rewritten: carry the correction into the source document";
 
 /// The edits one fix makes.

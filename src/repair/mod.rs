@@ -13,8 +13,8 @@
 mod apply;
 mod plan;
 
-pub use apply::{PDF_NOT_REWRITTEN, apply};
-pub use plan::plan;
+pub(crate) use apply::{PDF_NOT_REWRITTEN, apply};
+pub(crate) use plan::plan;
 
 /// `YYYY-MM-DD` of a capture's `YYYYMMDDhhmmss`.
 fn capture_date(timestamp: Option<&str>) -> String {

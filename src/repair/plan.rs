@@ -11,7 +11,7 @@ use crate::verify::SuggestionSource;
 /// marked `applied` (until [`super::apply`] finds where they go), the others
 /// with the reason they are held back. `only` limits the kinds
 /// (`Archive` includes the captures added beside live links).
-pub fn plan(memo: &MemoReport, only: Option<FixKind>) -> Vec<Fix> {
+pub(crate) fn plan(memo: &MemoReport, only: Option<FixKind>) -> Vec<Fix> {
     let mut fixes = Vec::new();
     for (i, link) in memo.links.iter().enumerate() {
         let fix = match link.suggestion.as_ref().map(|s| &s.source) {

@@ -70,7 +70,7 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     // it is not history.
     if let (Some(store), Some(cache), false) = (store.as_mut(), &config.cache, interrupted) {
         if let Err(why) = record(store, cache.keep_history, &mut reports) {
-            notices.push(why);
+            notices.push(why.to_string());
         }
     }
     if interrupted {
@@ -420,7 +420,7 @@ fn record(
     store: &mut Store,
     keep_history: std::time::Duration,
     memos: &mut [MemoReport],
-) -> Result<(), String> {
+) -> Result<(), crate::store::StoreError> {
     let now = crate::date::now();
     let readable: Vec<(String, Vec<crate::report::history::Recorded>)> = memos
         .iter()

@@ -255,18 +255,20 @@ fn hosts(
                 }
                 "interval" => {
                     let text = value.ok_or_else(|| fail("expected a duration".into()))?;
-                    parsed.interval = Some(crate::settings::values::millis(&text).map_err(fail)?);
+                    parsed.interval = Some(
+                        crate::settings::values::millis(&text).map_err(|e| fail(e.to_string()))?,
+                    );
                 }
                 "accept" => {
                     let text = value.ok_or_else(|| fail("expected a list of statuses".into()))?;
-                    parsed.accept = Some(Accept::parse(&text).map_err(fail)?);
+                    parsed.accept = Some(Accept::parse(&text).map_err(|e| fail(e.to_string()))?);
                 }
                 "headers" => {
                     for (header, hv) in table(v, text, path, &full)? {
                         let header = header.get_ref().to_string();
                         let raw = scalar(hv.get_ref())
                             .ok_or_else(|| fail(format!("header {header:?} needs a string")))?;
-                        let value = substitute(&raw, env).map_err(fail)?;
+                        let value = substitute(&raw, env).map_err(|e| fail(e.to_string()))?;
                         if reqwest::header::HeaderName::from_bytes(header.as_bytes()).is_err()
                             || reqwest::header::HeaderValue::from_str(&value).is_err()
                         {
@@ -293,17 +295,19 @@ fn hosts(
 }
 
 /// `${NAME}` replaced by the environment variable, which must be set.
-fn substitute(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+fn substitute(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, super::ValueError> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find("${") {
         out.push_str(&rest[..at]);
         let end = rest[at..]
             .find('}')
-            .ok_or_else(|| "an unclosed ${ in a header".to_owned())?;
+            .ok_or(super::ValueError::UnclosedVariable)?;
         let name = &rest[at + 2..at + end];
-        let value =
-            env(name).ok_or_else(|| format!("the environment variable {name} is not set"))?;
+        let value = env(name).ok_or_else(|| super::ValueError::UnsetVariable(name.to_owned()))?;
         out.push_str(&value);
         rest = &rest[at + end + 1..];
     }

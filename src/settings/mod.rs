@@ -4,6 +4,8 @@
 pub mod file;
 pub(crate) mod values;
 
+pub use values::ValueError;
+
 use crate::extract::ExtractOptions;
 use crate::fetch::FetchSettings;
 pub use crate::model::Accept;
@@ -39,11 +41,11 @@ pub enum ReportFormat {
 
 impl Output {
     /// Parse `FORMAT` or `FORMAT=PATH` (`json=report.json`).
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, ValueError> {
         use clap::ValueEnum;
         let (name, path) = match text.split_once('=') {
             Some((name, path)) if !path.is_empty() => (name, Some(PathBuf::from(path))),
-            Some((_, _)) => return Err(format!("{text:?} names no file after '='")),
+            Some((_, _)) => return Err(ValueError::NoFileAfterEquals(text.to_owned())),
             None => (text, None),
         };
         let format = ReportFormat::from_str(name.trim(), true).map_err(|_| {
@@ -51,7 +53,10 @@ impl Output {
                 .iter()
                 .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_owned()))
                 .collect();
-            format!("unknown format {name:?} (one of {})", names.join(", "))
+            ValueError::UnknownFormat {
+                name: name.to_owned(),
+                known: names.join(", "),
+            }
         })?;
         Ok(Self { format, path })
     }

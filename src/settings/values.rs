@@ -6,9 +6,62 @@
 use crate::model::Severity;
 use std::time::Duration;
 
+/// Why a value is not one of its kind, in words that say what would be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueError {
+    /// Not a number with a unit.
+    #[error("{0:?} is not a duration")]
+    NotADuration(String),
+    /// A duration's unit citecheck does not know.
+    #[error("unknown unit {0:?} (use ms, s, m, h or d)")]
+    UnknownUnit(String),
+    /// Not a number from 0 to 1.
+    #[error("{0:?} is not a number from 0 to 1")]
+    NotAFraction(String),
+    /// Not `error` or `warning`.
+    #[error("{0:?} is not error or warning")]
+    NotAFailLevel(String),
+    /// Not `K/N`.
+    #[error("{0:?} is not K/N (as 2/4)")]
+    NotAShard(String),
+    /// `K/N` without 1 ≤ K ≤ N.
+    #[error("{0:?} is not K/N with 1 ≤ K ≤ N (as 2/4)")]
+    ShardOutOfRange(String),
+    /// Not `never`, `auto` or `always`.
+    #[error("{0:?} is not never, auto or always")]
+    NotARenderMode(String),
+    /// Not a size.
+    #[error("{0:?} is not a size")]
+    NotASize(String),
+    /// Not a `postgres://` URL.
+    #[error("expected a postgres:// URL (the embedded SQLite store is chosen with --cache-dir)")]
+    NotAStoreUrl,
+    /// Not a date.
+    #[error("{0:?} is not a date (YYYY-MM-DD)")]
+    NotADate(String),
+    /// `FORMAT=` with no file.
+    #[error("{0:?} names no file after '='")]
+    NoFileAfterEquals(String),
+    /// A report format citecheck does not write.
+    #[error("unknown format {name:?} (one of {known})")]
+    UnknownFormat {
+        /// The name given.
+        name: String,
+        /// The formats there are, comma-separated.
+        known: String,
+    },
+    /// A header value's `${` with no `}`.
+    #[error("an unclosed ${{ in a header")]
+    UnclosedVariable,
+    /// A header value names an environment variable that is not set.
+    #[error("the environment variable {0} is not set")]
+    UnsetVariable(String),
+}
+
 /// A duration: a number with `ms`, `s`, `m`, `h` or `d`, or a bare number
 /// in `unit`.
-fn duration(text: &str, unit: Duration) -> Result<Duration, String> {
+fn duration(text: &str, unit: Duration) -> Result<Duration, ValueError> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -16,7 +69,7 @@ fn duration(text: &str, unit: Duration) -> Result<Duration, String> {
     let (number, suffix) = text.split_at(split);
     let value: f64 = number
         .parse()
-        .map_err(|_| format!("{text:?} is not a duration"))?;
+        .map_err(|_| ValueError::NotADuration(text.to_owned()))?;
     let unit = match suffix.trim() {
         "" => unit,
         "ms" => Duration::from_millis(1),
@@ -24,63 +77,63 @@ fn duration(text: &str, unit: Duration) -> Result<Duration, String> {
         "m" | "min" => Duration::from_secs(60),
         "h" => Duration::from_secs(3600),
         "d" => Duration::from_secs(86_400),
-        other => return Err(format!("unknown unit {other:?} (use ms, s, m, h or d)")),
+        other => return Err(ValueError::UnknownUnit(other.to_owned())),
     };
     Ok(unit.mul_f64(value))
 }
 
 /// A duration where a bare number is milliseconds.
-pub(crate) fn millis(text: &str) -> Result<Duration, String> {
+pub(crate) fn millis(text: &str) -> Result<Duration, ValueError> {
     duration(text, Duration::from_millis(1))
 }
 
 /// A duration where a bare number is seconds.
-pub(crate) fn seconds(text: &str) -> Result<Duration, String> {
+pub(crate) fn seconds(text: &str) -> Result<Duration, ValueError> {
     duration(text, Duration::from_secs(1))
 }
 
 /// A number from 0 to 1.
-pub(crate) fn fraction(text: &str) -> Result<f64, String> {
+pub(crate) fn fraction(text: &str) -> Result<f64, ValueError> {
     match text.trim().parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => Err(format!("{text:?} is not a number from 0 to 1")),
+        _ => Err(ValueError::NotAFraction(text.to_owned())),
     }
 }
 
 /// The level of findings that fails a run: `error` or `warning`.
-pub(crate) fn fail_level(text: &str) -> Result<Severity, String> {
+pub(crate) fn fail_level(text: &str) -> Result<Severity, ValueError> {
     match text {
         "error" => Ok(Severity::Error),
         "warning" => Ok(Severity::Warning),
-        _ => Err(format!("{text:?} is not error or warning")),
+        _ => Err(ValueError::NotAFailLevel(text.to_owned())),
     }
 }
 
 /// A shard, `K/N` with 1 ≤ K ≤ N.
-pub(crate) fn shard(text: &str) -> Result<crate::input::Shard, String> {
+pub(crate) fn shard(text: &str) -> Result<crate::input::Shard, ValueError> {
     let (index, count) = text
         .split_once('/')
-        .ok_or_else(|| format!("{text:?} is not K/N (as 2/4)"))?;
+        .ok_or_else(|| ValueError::NotAShard(text.to_owned()))?;
     let parse = |n: &str| n.trim().parse::<u32>().ok().filter(|n| *n > 0);
     match (parse(index), parse(count)) {
         (Some(index), Some(count)) if index <= count => Ok(crate::input::Shard { index, count }),
-        _ => Err(format!("{text:?} is not K/N with 1 ≤ K ≤ N (as 2/4)")),
+        _ => Err(ValueError::ShardOutOfRange(text.to_owned())),
     }
 }
 
 /// When pages are rendered in a browser: `never`, `auto` or `always`.
-pub(crate) fn render_mode(text: &str) -> Result<crate::fetch::render::RenderMode, String> {
+pub(crate) fn render_mode(text: &str) -> Result<crate::fetch::render::RenderMode, ValueError> {
     use crate::fetch::render::RenderMode;
     match text {
         "never" => Ok(RenderMode::Never),
         "auto" => Ok(RenderMode::Auto),
         "always" => Ok(RenderMode::Always),
-        _ => Err(format!("{text:?} is not never, auto or always")),
+        _ => Err(ValueError::NotARenderMode(text.to_owned())),
     }
 }
 
 /// A size in bytes with an optional `k`, `M` or `G` suffix (powers of 1024).
-pub(crate) fn size(text: &str) -> Result<usize, String> {
+pub(crate) fn size(text: &str) -> Result<usize, ValueError> {
     let text = text.trim();
     let (number, factor) = match text.char_indices().last() {
         Some((i, 'k' | 'K')) => (&text[..i], 1024),
@@ -92,26 +145,23 @@ pub(crate) fn size(text: &str) -> Result<usize, String> {
     number
         .parse::<usize>()
         .map(|n| n.saturating_mul(factor))
-        .map_err(|_| format!("{text:?} is not a size"))
+        .map_err(|_| ValueError::NotASize(text.to_owned()))
 }
 
 /// A shared store's URL (`postgres://…` or `postgresql://…`).
-pub(crate) fn store_url(text: &str) -> Result<String, String> {
+pub(crate) fn store_url(text: &str) -> Result<String, ValueError> {
     let scheme = text.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     match scheme.as_deref() {
         Some("postgres" | "postgresql") if url::Url::parse(text).is_ok() => Ok(text.to_owned()),
-        _ => Err(
-            "expected a postgres:// URL (the embedded SQLite store is chosen with --cache-dir)"
-                .to_owned(),
-        ),
+        _ => Err(ValueError::NotAStoreUrl),
     }
 }
 
 /// A date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`), checked and kept as written.
-pub(crate) fn date(text: &str) -> Result<String, String> {
+pub(crate) fn date(text: &str) -> Result<String, ValueError> {
     crate::date::end_of_day(text)
         .map(|_| text.to_owned())
-        .ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
+        .ok_or_else(|| ValueError::NotADate(text.to_owned()))
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@
 
 use super::CacheSettings;
 use super::{CachedPage, CachedRef, Codec, decode, fresh};
+use super::{Doing, StoreError};
 use crate::fetch::pool::{SharedLimits, SharedPlace};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -97,14 +98,12 @@ impl Fleet {
         url: &str,
         claim_ttl: Duration,
         interrupt: Arc<crate::interrupt::Interrupt>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, StoreError> {
         let super::postgres::Connection { config, name, tls } =
             super::postgres::Connection::of(url)?;
+        let store = format!("the store {name}");
         let refused = |e: tokio_postgres::Error| {
-            format!(
-                "cannot connect to the store {name}: {}",
-                super::postgres::with_causes(&e)
-            )
+            StoreError::database(Doing::Connect, &store, super::postgres::with_causes(&e))
         };
         let client = match tls {
             Some(tls) => {
@@ -125,7 +124,7 @@ impl Fleet {
         client
             .batch_execute("SET search_path TO citecheck")
             .await
-            .map_err(|e| format!("cannot use the store {name}: {e}"))?;
+            .map_err(|e| StoreError::database(Doing::Use, &store, e))?;
         let client = Arc::new(client);
         let given_up = Arc::new(Mutex::new(None));
         let outbox = Arc::new(Outbox::default());

@@ -17,12 +17,14 @@
 //! the same schema versions and TTL rules (decided here, by [`fresh`]);
 //! a store written by a newer citecheck is refused and left untouched.
 
+mod error;
 pub(crate) mod fleet;
 mod postgres;
 mod record;
 mod runs;
 mod sqlite;
 
+pub use error::{Doing, StoreError};
 pub(crate) use runs::MemoRecord;
 
 use crate::fetch::Page;
@@ -174,24 +176,24 @@ pub(crate) trait Backend: Send + std::fmt::Debug {
     /// without its password.
     fn name(&self) -> &str;
     /// The stored records among `urls`, with their positions.
-    fn pages(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, String>;
+    fn pages(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, StoreError>;
     /// Write pages (replacing those stored), in one transaction.
-    fn put_pages(&mut self, rows: &[Row<'_>]) -> Result<(), String>;
+    fn put_pages(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError>;
     /// The stored probes among `keys`, with their positions.
-    fn probes(&self, keys: &[String]) -> Result<Vec<(usize, Record)>, String>;
+    fn probes(&self, keys: &[String]) -> Result<Vec<(usize, Record)>, StoreError>;
     /// Write probes (replacing those stored), in one transaction.
-    fn put_probes(&mut self, rows: &[Row<'_>]) -> Result<(), String>;
+    fn put_probes(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError>;
     /// Counts over the pages at `now`.
-    fn stats(&self, now: i64) -> Result<Stats, String>;
+    fn stats(&self, now: i64) -> Result<Stats, StoreError>;
     /// Forget every page; how many there were.
-    fn clear(&mut self) -> Result<u64, String>;
+    fn clear(&mut self) -> Result<u64, StoreError>;
     /// Record a run (see [`Store::record_run`]).
     fn record_run(
         &mut self,
         memos: &[(String, Vec<Recorded>)],
         now: i64,
         keep: Duration,
-    ) -> Result<(i64, Vec<MemoRecord>), String>;
+    ) -> Result<(i64, Vec<MemoRecord>), StoreError>;
     /// The latest run before `run` (at or before `at`) that checked `memo`.
     fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)>;
     /// The spans that cover `run` for `memo`, as read.
@@ -234,9 +236,8 @@ impl Codec {
     /// binary form), as it is when small (`2`), else deflated after its
     /// length (`3`: 4 bytes, little-endian). Tags `0` and `1` are the
     /// same in JSON, as the first stores wrote them; they are still read.
-    fn encode(&mut self, record: &impl serde::Serialize) -> Result<Vec<u8>, String> {
-        let data =
-            postcard::to_allocvec(record).map_err(|e| format!("cannot encode a record: {e}"))?;
+    fn encode(&mut self, record: &impl serde::Serialize) -> Result<Vec<u8>, StoreError> {
+        let data = postcard::to_allocvec(record).map_err(|e| StoreError::Encode(e.to_string()))?;
         if data.len() < COMPRESS_FROM {
             let mut out = Vec::with_capacity(data.len() + 1);
             out.push(2);
@@ -295,7 +296,7 @@ impl Store {
     /// the user (a corrupt file set aside); `Err` when it cannot be used
     /// at all (a newer schema, an unwritable folder, a server that cannot
     /// be reached).
-    pub(crate) fn open(location: &StoreLocation) -> Result<(Self, Vec<String>), String> {
+    pub(crate) fn open(location: &StoreLocation) -> Result<(Self, Vec<String>), StoreError> {
         let (backend, notices): (Box<dyn Backend>, _) = match location {
             StoreLocation::Folder(dir) => {
                 let (backend, notices) = sqlite::Sqlite::open(dir)?;
@@ -388,7 +389,7 @@ impl Store {
         pages: &[(&str, CachedRef<'_>)],
         settings: &CacheSettings,
         now: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let rows = pages
             .iter()
             .map(|(url, page)| page_row(&mut self.codec, url, page, settings, now))
@@ -422,7 +423,7 @@ impl Store {
         &mut self,
         probes: &[(String, crate::verify::soft404::Probe)],
         now: i64,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let rows = probes
             .iter()
             .map(|(key, probe)| {
@@ -436,17 +437,17 @@ impl Store {
                     blob: self.codec.encode(&record::ProbeOut::new(probe))?,
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, StoreError>>()?;
         self.backend.put_probes(&rows)
     }
 
     /// Counts over the store at `now`.
-    pub(crate) fn stats(&self, now: i64) -> Result<Stats, String> {
+    pub(crate) fn stats(&self, now: i64) -> Result<Stats, StoreError> {
         self.backend.stats(now)
     }
 
     /// Forget every page; returns how many there were.
-    pub(crate) fn clear(&mut self) -> Result<u64, String> {
+    pub(crate) fn clear(&mut self) -> Result<u64, StoreError> {
         self.backend.clear()
     }
 
@@ -459,7 +460,7 @@ impl Store {
         memos: &[(String, Vec<Recorded>)],
         now: i64,
         keep: Duration,
-    ) -> Result<(i64, Vec<MemoRecord>), String> {
+    ) -> Result<(i64, Vec<MemoRecord>), StoreError> {
         self.backend.record_run(memos, now, keep)
     }
 
@@ -509,7 +510,7 @@ fn page_row<'a>(
     page: &CachedRef<'_>,
     settings: &CacheSettings,
     now: i64,
-) -> Result<Row<'a>, String> {
+) -> Result<Row<'a>, StoreError> {
     let failure = page.is_failure();
     let ttl = if failure {
         settings.failure_ttl
@@ -744,7 +745,11 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).unwrap();
         drop(conn);
         let err = Store::open(&folder).unwrap_err();
-        assert!(err.contains("newer citecheck"), "{err}");
+        assert!(
+            matches!(err, StoreError::Newer { version: 99, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("newer citecheck"), "{err}");
 
         // A PostgreSQL store written by a newer version is refused too,
         // and left as it was.
@@ -758,7 +763,10 @@ mod tests {
             )
             .unwrap();
         let err = Store::open(&StoreLocation::Postgres(url)).unwrap_err();
-        assert!(err.contains("newer citecheck"), "{err}");
+        assert!(
+            matches!(err, StoreError::Newer { version: 99, .. }),
+            "{err}"
+        );
         let version: i64 = client
             .query_one("SELECT value FROM citecheck.meta", &[])
             .unwrap()
@@ -773,6 +781,17 @@ mod tests {
             "postgres://someone:secret@127.0.0.1:1/nothing?connect_timeout=5".to_owned(),
         ))
         .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Database {
+                    doing: Doing::Connect,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err = err.to_string();
         assert!(err.contains("cannot connect to the store"), "{err}");
         assert!(err.contains("127.0.0.1:1"), "{err}");
         assert!(

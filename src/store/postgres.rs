@@ -14,6 +14,7 @@
 
 use super::runs::{self, MemoRecord, OpenSpan, SpanStore};
 use super::{Backend, READ_CHANGES, Record, Row, SCHEMA_VERSION, Stats};
+use super::{Doing, StoreError};
 use crate::report::history::Recorded;
 use parking_lot::Mutex;
 use std::time::Duration;
@@ -127,9 +128,12 @@ impl Connection {
     /// against the platform's roots (and `SSL_CERT_FILE`); `disable`,
     /// `allow` and `prefer` mean no TLS. A connect timeout of 10 s unless
     /// the URL sets one.
-    pub(crate) fn of(url: &str) -> Result<Self, String> {
+    pub(crate) fn of(url: &str) -> Result<Self, StoreError> {
         let name = super::redacted(url);
-        let bad = |why: String| format!("the store URL {name} is not a PostgreSQL URL: {why}");
+        let bad = |why: String| StoreError::BadUrl {
+            store: name.clone(),
+            why,
+        };
         let mut parsed = url::Url::parse(url).map_err(|e| bad(e.to_string()))?;
         let mut tls = false;
         let mut root = None;
@@ -158,10 +162,10 @@ impl Connection {
             config.application_name("citecheck");
         }
         let tls = if tls {
-            Some(
-                connector(root.as_deref())
-                    .map_err(|e| format!("cannot set up TLS for the store {name}: {e}"))?,
-            )
+            Some(connector(root.as_deref()).map_err(|why| StoreError::Tls {
+                store: name.clone(),
+                why,
+            })?)
         } else {
             None
         };
@@ -220,26 +224,33 @@ fn connector(
 impl Postgres {
     /// Connect to the database at `url`, creating or migrating the
     /// store's schema.
-    pub(crate) fn open(url: &str) -> Result<Self, String> {
+    pub(crate) fn open(url: &str) -> Result<Self, StoreError> {
         let Connection { config, name, tls } = Connection::of(url)?;
         let config = postgres::Config::from(config);
         let connected = match tls {
             Some(tls) => config.connect(tls),
             None => config.connect(postgres::NoTls),
         };
-        let mut client = connected
-            .map_err(|e| format!("cannot connect to the store {name}: {}", with_causes(&e)))?;
+        let store = format!("the store {name}");
+        let mut client =
+            connected.map_err(|e| StoreError::database(Doing::Connect, &store, with_causes(&e)))?;
         prepare(&mut client).map_err(|e| match e {
-            Prepared::Newer(v) => format!(
-                "the store {name} was written by a newer citecheck (schema {v}, this one knows \
-                 {SCHEMA_VERSION}); it is left untouched and not used"
-            ),
-            Prepared::Failed(e) => format!("cannot set up the store {name}: {e}"),
+            Prepared::Newer(version) => StoreError::Newer {
+                store: store.clone(),
+                version,
+                known: SCHEMA_VERSION,
+            },
+            Prepared::Failed(e) => StoreError::database(Doing::SetUp, &store, e),
         })?;
         Ok(Self {
             client: Mutex::new(client),
             name,
         })
+    }
+
+    /// The store as messages name it.
+    fn label(&self) -> String {
+        format!("the store {}", self.name)
     }
 
     fn client(&self) -> parking_lot::MutexGuard<'_, postgres::Client> {
@@ -252,7 +263,7 @@ impl Postgres {
         table: &str,
         column: &str,
         keys: &[&str],
-    ) -> Result<Vec<(usize, Record)>, String> {
+    ) -> Result<Vec<(usize, Record)>, StoreError> {
         let at: std::collections::HashMap<&str, usize> =
             keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
         let rows = self
@@ -263,7 +274,7 @@ impl Postgres {
                 ),
                 &[&keys],
             )
-            .map_err(|e| format!("cannot read the store {}: {e}", self.name))?;
+            .map_err(|e| StoreError::database(Doing::Read, &self.label(), e))?;
         Ok(rows
             .iter()
             .filter_map(|row| {
@@ -282,10 +293,11 @@ impl Postgres {
 
     /// Upsert `rows` (pages, or probes) in one transaction, a batch per
     /// statement, in key order ([`last_per_key`]).
-    fn put(&mut self, rows: &[Row<'_>], probes: bool) -> Result<(), String> {
+    fn put(&mut self, rows: &[Row<'_>], probes: bool) -> Result<(), StoreError> {
         let mut sorted: Vec<&Row<'_>> = rows.iter().collect();
         last_per_key(&mut sorted, |row| row.key);
-        let fail = |e: postgres::Error| format!("cannot write the store {}: {e}", self.name);
+        let label = self.label();
+        let fail = |e| StoreError::database(Doing::Write, &label, e);
         let client = self.client.get_mut();
         let mut tx = client.transaction().map_err(fail)?;
         for batch in sorted.chunks(BATCH) {
@@ -365,25 +377,25 @@ impl Backend for Postgres {
         &self.name
     }
 
-    fn pages(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, String> {
+    fn pages(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, StoreError> {
         self.records("pages", "url", urls)
     }
 
-    fn put_pages(&mut self, rows: &[Row<'_>]) -> Result<(), String> {
+    fn put_pages(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError> {
         self.put(rows, false)
     }
 
-    fn probes(&self, keys: &[String]) -> Result<Vec<(usize, Record)>, String> {
+    fn probes(&self, keys: &[String]) -> Result<Vec<(usize, Record)>, StoreError> {
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         self.records("probes", "key", &keys)
     }
 
-    fn put_probes(&mut self, rows: &[Row<'_>]) -> Result<(), String> {
+    fn put_probes(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError> {
         self.put(rows, true)
     }
 
-    fn stats(&self, now: i64) -> Result<Stats, String> {
-        let fail = |e: postgres::Error| format!("cannot read the store {}: {e}", self.name);
+    fn stats(&self, now: i64) -> Result<Stats, StoreError> {
+        let fail = |e| StoreError::database(Doing::Read, &self.label(), e);
         let mut client = self.client();
         let row = client
             .query_one(
@@ -411,10 +423,10 @@ impl Backend for Postgres {
         })
     }
 
-    fn clear(&mut self) -> Result<u64, String> {
+    fn clear(&mut self) -> Result<u64, StoreError> {
         self.client()
             .execute("DELETE FROM pages", &[])
-            .map_err(|e| format!("cannot clear the store {}: {e}", self.name))
+            .map_err(|e| StoreError::database(Doing::Clear, &self.label(), e))
     }
 
     fn record_run(
@@ -422,8 +434,9 @@ impl Backend for Postgres {
         memos: &[(String, Vec<Recorded>)],
         now: i64,
         keep: Duration,
-    ) -> Result<(i64, Vec<MemoRecord>), String> {
-        let fail = |e: postgres::Error| format!("cannot record the run in {}: {e}", self.name);
+    ) -> Result<(i64, Vec<MemoRecord>), StoreError> {
+        let label = self.label();
+        let fail = |e| StoreError::database(Doing::Record, &label, e);
         let client = self.client.get_mut();
         let mut tx = client.transaction().map_err(fail)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&HISTORY_LOCK])

@@ -8,6 +8,7 @@
 
 use super::runs::{self, MemoRecord, OpenSpan, SpanStore};
 use super::{Backend, READ_CHANGES, Record, Row, SCHEMA_VERSION, Stats};
+use super::{Doing, StoreError};
 use crate::report::history::Recorded;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::{Path, PathBuf};
@@ -51,9 +52,11 @@ pub(crate) struct Sqlite {
 impl Sqlite {
     /// Open (or create) the store in `dir`, with notices for the user (a
     /// corrupt store set aside).
-    pub(crate) fn open(dir: &Path) -> Result<(Self, Vec<String>), String> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create the cache folder {}: {e}", dir.display()))?;
+    pub(crate) fn open(dir: &Path) -> Result<(Self, Vec<String>), StoreError> {
+        std::fs::create_dir_all(dir).map_err(|error| StoreError::Folder {
+            folder: dir.to_owned(),
+            error,
+        })?;
         let path = dir.join(FILE_NAME);
         let mut notices = Vec::new();
         // Another run may hold the store while it creates or migrates it:
@@ -69,37 +72,32 @@ impl Sqlite {
             }
         }
         match opened {
-            Err(OpenError::Busy(why)) => Err(format!(
-                "the cache {} stayed busy ({why}); not used this time",
-                path.display()
-            )),
-            Err(OpenError::Unusable(why)) => Err(format!(
-                "the cache {} cannot be used ({why})",
-                path.display()
-            )),
+            Err(OpenError::Busy(why)) => Err(StoreError::Busy { file: path, why }),
+            Err(OpenError::Unusable(why)) => Err(StoreError::Unusable { file: path, why }),
             Ok(store) => Ok((store, notices)),
-            Err(OpenError::Newer(v)) => Err(format!(
-                "the cache {} was written by a newer citecheck (schema {v}, this one knows \
-                 {SCHEMA_VERSION}); it is left untouched and not used",
-                path.display()
-            )),
+            Err(OpenError::Newer(version)) => Err(StoreError::Newer {
+                store: format!("the cache {}", path.display()),
+                version,
+                known: SCHEMA_VERSION,
+            }),
             Err(OpenError::Corrupt(why)) => {
                 let aside = path.with_extension(format!("sqlite.corrupt-{}", crate::date::now()));
                 for suffix in ["-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
-                std::fs::rename(&path, &aside).map_err(|e| {
-                    format!(
-                        "the cache {} is corrupt and cannot be moved: {e}",
-                        path.display()
-                    )
+                std::fs::rename(&path, &aside).map_err(|error| StoreError::CannotSetAside {
+                    file: path.clone(),
+                    error,
                 })?;
                 notices.push(format!(
                     "the cache {} was corrupt ({why}); it was moved to {} and rebuilt",
                     path.display(),
                     aside.display()
                 ));
-                let store = Self::open_file(&path).map_err(|e| e.to_string())?;
+                let store = Self::open_file(&path).map_err(|e| StoreError::Unusable {
+                    file: path.clone(),
+                    why: e.to_string(),
+                })?;
                 Ok((store, notices))
             }
         }
@@ -200,8 +198,9 @@ impl Sqlite {
     }
 
     /// Write `rows` into `table` in one immediate transaction.
-    fn put(&mut self, insert: &str, rows: &[Row<'_>], probes: bool) -> Result<(), String> {
-        let fail = |e: rusqlite::Error| format!("cannot write the cache {}: {e}", self.name);
+    fn put(&mut self, insert: &str, rows: &[Row<'_>], probes: bool) -> Result<(), StoreError> {
+        let label = self.label();
+        let fail = |e| StoreError::database(Doing::Write, &label, e);
         // Immediate: take the write lock up front (waiting for it under
         // the busy timeout) rather than fail to upgrade a read lock.
         let tx = self
@@ -229,6 +228,13 @@ impl Sqlite {
     }
 }
 
+impl Sqlite {
+    /// The store as messages name it.
+    fn label(&self) -> String {
+        format!("the cache {}", self.name)
+    }
+}
+
 impl Backend for Sqlite {
     fn name(&self) -> &str {
         &self.name
@@ -237,7 +243,7 @@ impl Backend for Sqlite {
     /// When the run asks for a large part of the store, one pass over the
     /// table beats a lookup per URL; otherwise each is looked up. Both in
     /// one read transaction.
-    fn pages(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, String> {
+    fn pages(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, StoreError> {
         let began = self.conn.execute_batch("BEGIN DEFERRED").is_ok();
         // Row ids only grow, so the largest overstates the count: cheap,
         // and it errs towards lookups.
@@ -258,7 +264,7 @@ impl Backend for Sqlite {
         Ok(records)
     }
 
-    fn put_pages(&mut self, rows: &[Row<'_>]) -> Result<(), String> {
+    fn put_pages(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError> {
         self.put(
             "INSERT OR REPLACE INTO pages (url, fetched_at, expires_at, failure, record)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -267,12 +273,12 @@ impl Backend for Sqlite {
         )
     }
 
-    fn probes(&self, keys: &[String]) -> Result<Vec<(usize, Record)>, String> {
+    fn probes(&self, keys: &[String]) -> Result<Vec<(usize, Record)>, StoreError> {
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         Ok(self.look_up("probes", "key", &keys))
     }
 
-    fn put_probes(&mut self, rows: &[Row<'_>]) -> Result<(), String> {
+    fn put_probes(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError> {
         self.put(
             "INSERT OR REPLACE INTO probes (key, fetched_at, failure, record)
              VALUES (?1, ?2, ?3, ?4)",
@@ -281,7 +287,7 @@ impl Backend for Sqlite {
         )
     }
 
-    fn stats(&self, now: i64) -> Result<Stats, String> {
+    fn stats(&self, now: i64) -> Result<Stats, StoreError> {
         let mut stats = self
             .conn
             .query_row(
@@ -298,16 +304,16 @@ impl Backend for Sqlite {
                     })
                 },
             )
-            .map_err(|e| format!("cannot read the cache {}: {e}", self.name))?;
+            .map_err(|e| StoreError::database(Doing::Read, &self.label(), e))?;
         stats.file_bytes = std::fs::metadata(&self.path).map_or(0, |m| m.len());
         Ok(stats)
     }
 
-    fn clear(&mut self) -> Result<u64, String> {
+    fn clear(&mut self) -> Result<u64, StoreError> {
         let n = self
             .conn
             .execute("DELETE FROM pages", [])
-            .map_err(|e| format!("cannot clear the cache {}: {e}", self.name))?;
+            .map_err(|e| StoreError::database(Doing::Clear, &self.label(), e))?;
         let _ = self.conn.execute_batch("VACUUM");
         Ok(n as u64)
     }
@@ -317,8 +323,9 @@ impl Backend for Sqlite {
         memos: &[(String, Vec<Recorded>)],
         now: i64,
         keep: Duration,
-    ) -> Result<(i64, Vec<MemoRecord>), String> {
-        let fail = |e: rusqlite::Error| format!("cannot record the run: {e}");
+    ) -> Result<(i64, Vec<MemoRecord>), StoreError> {
+        let label = self.label();
+        let fail = |e| StoreError::database(Doing::Record, &label, e);
         let mut tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
