@@ -37,8 +37,9 @@ pub(crate) fn parse_timemap(body: &str, archive: &str) -> Result<Vec<Capture>, S
         if !rel.split_whitespace().any(|r| r == "memento") {
             continue;
         }
-        let Some(timestamp) =
-            param(params, "datetime").and_then(|d| crate::date::timestamp_of_http_date(&d))
+        let Some(timestamp) = param(params, "datetime")
+            .and_then(|d| crate::date::timestamp_of_http_date(&d))
+            .and_then(|digits| super::CaptureTime::parse(&digits))
         else {
             continue;
         };
@@ -46,8 +47,8 @@ pub(crate) fn parse_timemap(body: &str, archive: &str) -> Result<Vec<Capture>, S
             continue;
         };
         captures.push(Capture {
-            raw_url: raw(&view, &timestamp).unwrap_or_else(|| view.clone()),
-            view_url: view.to_string(),
+            raw_url: raw(&view, timestamp.as_str()).unwrap_or_else(|| view.clone()),
+            view_url: view,
             timestamp,
             archive: archive.to_owned(),
         });
@@ -145,7 +146,7 @@ mod tests {
             "http://arch.test/wayback/20080520080000id_/http://a.org/x"
         );
         assert_eq!(
-            found[1].view_url,
+            found[1].view_url.as_str(),
             "http://arch.test/wayback/20080520080000/http://a.org/x"
         );
         assert_eq!(found[1].archive, "arch.test");

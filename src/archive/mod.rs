@@ -17,6 +17,59 @@ pub(crate) mod wayback;
 
 use url::Url;
 
+/// When a capture was made: its archive's timestamp (`YYYYMMDDhhmmss`, 8
+/// to 14 digits, the missing fields zero), checked, with the time it
+/// names. The digits are kept as the archive wrote them (they are part
+/// of the capture's address); captures compare by time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct CaptureTime {
+    digits: String,
+    unix: i64,
+}
+
+impl CaptureTime {
+    /// A timestamp of 8 to 14 digits, when it is one.
+    pub(crate) fn parse(digits: &str) -> Option<Self> {
+        Some(Self {
+            unix: crate::date::unix_of_timestamp(digits)?,
+            digits: digits.to_owned(),
+        })
+    }
+
+    /// The time as Unix time.
+    pub(crate) fn unix(&self) -> i64 {
+        self.unix
+    }
+
+    /// `YYYY-MM-DD`.
+    pub(crate) fn date(&self) -> String {
+        crate::date::of_timestamp(&self.digits)
+    }
+
+    /// The digits, as the archive wrote them.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.digits
+    }
+}
+
+impl Ord for CaptureTime {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.unix, &self.digits).cmp(&(other.unix, &other.digits))
+    }
+}
+
+impl PartialOrd for CaptureTime {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Display for CaptureTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.digits)
+    }
+}
+
 /// The archives a run asks: the Wayback Machine (`--archive-url`), then
 /// each Memento archive by its TimeMap prefix (`--memento-archive`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +124,17 @@ mod tests {
 
     fn u(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn capture_times_are_checked_and_compared_by_time() {
+        let day = CaptureTime::parse("20080401").unwrap();
+        let later = CaptureTime::parse("20080401120000").unwrap();
+        assert_eq!(later.unix() - day.unix(), 12 * 3600);
+        assert_eq!(later.date(), "2008-04-01");
+        assert_eq!(later.to_string(), "20080401120000");
+        assert!(CaptureTime::parse("2008").is_none());
+        assert!(CaptureTime::parse("2008040112000x").is_none());
     }
 
     #[test]

@@ -23,12 +23,12 @@ pub(crate) const DEFAULT_ARCHIVE_URL: &str = "https://web.archive.org";
 /// A capture the archive holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Capture {
-    /// `YYYYMMDDhhmmss`.
-    pub timestamp: String,
+    /// When it was made.
+    pub timestamp: super::CaptureTime,
     /// The raw capture (`id_`), for checking.
     pub raw_url: Url,
     /// The capture as people view it, for the report.
-    pub view_url: String,
+    pub view_url: Url,
     /// The archive that holds it: `wayback`, or a Memento archive's host.
     pub archive: String,
 }
@@ -36,7 +36,7 @@ pub(crate) struct Capture {
 impl Capture {
     /// The capture's date as `YYYY-MM-DD`.
     pub(crate) fn date(&self) -> String {
-        crate::date::of_timestamp(&self.timestamp)
+        self.timestamp.date()
     }
 }
 
@@ -108,24 +108,31 @@ pub(crate) fn parse_cdx(base: &Url, url: &Url, body: &str) -> Result<Vec<Capture
             continue;
         };
         let status_ok = field("statuscode", row).is_none_or(|s| s.starts_with('2'));
-        let is_timestamp = timestamp.len() >= 8 && timestamp.bytes().all(|b| b.is_ascii_digit());
-        if !status_ok || !is_timestamp || captures.iter().any(|c| c.timestamp == timestamp) {
+        let Some(timestamp) = super::CaptureTime::parse(&timestamp) else {
+            continue;
+        };
+        if !status_ok || captures.iter().any(|c| c.timestamp == timestamp) {
             continue;
         }
-        captures.push(capture(base, url, &timestamp)?);
+        captures.push(capture(base, url, timestamp)?);
     }
     Ok(captures)
 }
 
 /// The capture of `url` at `timestamp` in the archive at `base`.
-pub(crate) fn capture(base: &Url, url: &Url, timestamp: &str) -> Result<Capture, String> {
+pub(crate) fn capture(
+    base: &Url,
+    url: &Url,
+    timestamp: super::CaptureTime,
+) -> Result<Capture, String> {
     let root = base.as_str().trim_end_matches('/');
-    let raw = format!("{root}/web/{timestamp}id_/{url}");
-    let raw_url = Url::parse(&raw).map_err(|e| format!("bad capture address {raw}: {e}"))?;
+    let parse = |address: String| {
+        Url::parse(&address).map_err(|e| format!("bad capture address {address}: {e}"))
+    };
     Ok(Capture {
-        timestamp: timestamp.to_owned(),
-        raw_url,
-        view_url: format!("{root}/web/{timestamp}/{url}"),
+        raw_url: parse(format!("{root}/web/{timestamp}id_/{url}"))?,
+        view_url: parse(format!("{root}/web/{timestamp}/{url}"))?,
+        timestamp,
         archive: WAYBACK.to_owned(),
     })
 }
@@ -177,7 +184,7 @@ mod tests {
             "http://127.0.0.1:9/web/20080511000000id_/http://a.org/x?y=1&z=2"
         );
         assert_eq!(
-            c.view_url,
+            c.view_url.as_str(),
             "http://127.0.0.1:9/web/20080511000000/http://a.org/x?y=1&z=2"
         );
         // Text output, with the server's seven default fields.
@@ -185,7 +192,7 @@ mod tests {
                     org,a)/x?y=1&z=2 20070102000000 http://a.org/x text/html 404 DEF 99\n";
         let found = parse_cdx(&base, &cited, text).unwrap();
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].timestamp, "20070101000000");
+        assert_eq!(found[0].timestamp.as_str(), "20070101000000");
         assert_eq!(parse_cdx(&base, &cited, "[]"), Ok(Vec::new()));
         assert_eq!(parse_cdx(&base, &cited, ""), Ok(Vec::new()));
         assert!(parse_cdx(&base, &cited, "<html>").is_err());

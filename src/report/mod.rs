@@ -370,7 +370,7 @@ impl LinkResult {
             verdict: outcome.verdict,
             severity: outcome.verdict.default_severity(),
             http_status: outcome.http_status,
-            final_url: outcome.final_url,
+            final_url: outcome.final_url.map(String::from),
             fragment: link.fragment.as_ref().map(|f| FragmentResult {
                 kind: f.kind(),
                 value: f.value().to_owned(),
@@ -421,7 +421,7 @@ impl QuoteResult {
             verdict: outcome.verdict,
             severity: outcome.verdict.default_severity(),
             similarity: outcome.similarity,
-            source: outcome.source,
+            source: outcome.source.map(String::from),
             matched_text: outcome.matched_text,
             candidates: quote
                 .candidates

@@ -156,9 +156,9 @@ fn attach_capture(link: &Link, outcome: &mut LinkOutcome, found: &Found) {
                 )
             } else {
                 outcome.suggestion = Some(Suggestion {
-                    url: capture.view_url.clone(),
+                    url: capture.view_url.to_string(),
                     source: SuggestionSource::Archive,
-                    timestamp: Some(capture.timestamp.clone()),
+                    timestamp: Some(capture.timestamp.to_string()),
                     archive: Some(capture.archive.clone()),
                 });
                 let what = if link.fragment.is_some() {
@@ -197,16 +197,16 @@ pub(super) fn attach_quote(
             Ok(None) => {}
         }
     }
-    let sources: Vec<(&str, SourceCheck<'_>)> = captures
+    let sources: Vec<(&Url, SourceCheck<'_>)> = captures
         .iter()
-        .map(|(capture, check, _)| (capture.view_url.as_str(), SourceCheck::Checked(*check)))
+        .map(|(capture, check, _)| (&capture.view_url, SourceCheck::Checked(*check)))
         .collect();
     let there = sources::quote_outcome(&sources, threshold);
     // The capture that holds it best; when none shares its wording, the
     // first one read (it does not hold the quote either).
     let capture = captures
         .iter()
-        .find(|(c, _, _)| Some(c.view_url.as_str()) == there.source.as_deref())
+        .find(|(c, _, _)| Some(&c.view_url) == there.source.as_ref())
         .or_else(|| {
             captures
                 .iter()
@@ -226,9 +226,9 @@ pub(super) fn attach_quote(
                 capture.date()
             ));
             outcome.archived = Some(ArchivedQuote {
-                url: capture.view_url.clone(),
+                url: capture.view_url.to_string(),
                 page: page.to_string(),
-                timestamp: capture.timestamp.clone(),
+                timestamp: capture.timestamp.to_string(),
                 verdict,
                 similarity: there.similarity,
             });
@@ -262,8 +262,8 @@ fn quote_sources(
     config: &Config,
 ) -> Vec<Url> {
     let mut pages: Vec<Url> = Vec::new();
-    if let Some(best) = outcome.source.as_deref().and_then(|s| Url::parse(s).ok()) {
-        pages.push(best);
+    if let Some(best) = &outcome.source {
+        pages.push(best.clone());
     }
     for &c in &quote.candidates {
         let (Some(link), Some(o)) = (x.links.get(c), links.get(c)) else {
@@ -522,16 +522,14 @@ fn queries_for(config: &Config, key: &Key) -> Vec<Query> {
     queries
 }
 
-/// Captures from every archive, nearest `timestamp` first (the newest
-/// first without one); of equals, the one listed first (the Wayback
-/// Machine's).
+/// Captures from every archive, nearest `timestamp` in time first (the
+/// newest first without one); of equals, the one listed first (the
+/// Wayback Machine's).
 fn nearest_first(captures: &mut [Capture], timestamp: Option<&str>) {
-    let number = |t: &str| -> u64 {
-        let digits: String = t.chars().chain(std::iter::repeat('0')).take(14).collect();
-        digits.parse().unwrap_or(0)
-    };
-    let target = number(timestamp.unwrap_or("99991231235959"));
-    captures.sort_by_key(|c| number(&c.timestamp).abs_diff(target));
+    let target = timestamp
+        .and_then(crate::date::unix_of_timestamp)
+        .unwrap_or(i64::MAX);
+    captures.sort_by_key(|c| c.timestamp.unix().abs_diff(target));
 }
 
 /// Whether a capture was made within `window` of `timestamp` (of now,
@@ -540,8 +538,7 @@ fn within(capture: &Capture, timestamp: Option<&str>, window: std::time::Duratio
     let target = timestamp
         .and_then(crate::date::unix_of_timestamp)
         .unwrap_or_else(crate::date::now);
-    crate::date::unix_of_timestamp(&capture.timestamp)
-        .is_some_and(|t| t.abs_diff(target) <= window.as_secs())
+    capture.timestamp.unix().abs_diff(target) <= window.as_secs()
 }
 
 /// A capture's digest for the demands of every lookup that landed on it.

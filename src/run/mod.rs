@@ -563,18 +563,18 @@ fn quote_outcome(
     config: &Config,
     pages: &Result<Pages, String>,
 ) -> QuoteOutcome {
-    let checks: Vec<(&str, Result<QuoteCheck<'_>, String>)> = candidates
+    let checks: Vec<(&Url, Result<QuoteCheck<'_>, String>)> = candidates
         .cited
         .candidates(quote)
         .map(|(link, slot)| {
             let check = candidates.entries[slot].and_then(|entry| entry.1.quote(id));
             (
-                candidates.cited.page(slot).0.as_str(),
+                candidates.cited.page(slot).0,
                 check.ok_or_else(|| not_read_because(candidates.link_outcomes.get(link))),
             )
         })
         .collect();
-    let sources: Vec<(&str, SourceCheck<'_>)> = checks
+    let sources: Vec<(&Url, SourceCheck<'_>)> = checks
         .iter()
         .map(|(url, check)| {
             let check = match check {
@@ -586,14 +586,12 @@ fn quote_outcome(
         .collect();
     let mut outcome = sources::quote_outcome(&sources, config.quote_threshold);
     // Found where only scripts would show it: say so.
-    let in_script_data = outcome.source.as_deref().is_some_and(|source| {
+    let in_script_data = outcome.source.as_ref().is_some_and(|source| {
         matches!(
             outcome.verdict,
             QuoteVerdict::Found | QuoteVerdict::Approximate
         ) && pages.as_ref().ok().is_some_and(|p| {
-            Url::parse(source)
-                .ok()
-                .and_then(|url| p.get(&url))
+            p.get(source)
                 .is_some_and(|entry| entry.1.in_script_data(id))
         })
     });

@@ -24,6 +24,7 @@ use super::archive::{self, Found, Key};
 use super::pages::Network;
 use super::table::Needs;
 use super::{MemoRun, fetched_page};
+use crate::archive::CaptureTime;
 use crate::archive::save_page_now::{self as spn, JobState};
 use crate::archive::wayback::{self, Capture};
 use crate::fetch::{Call, Failure, FailureKind, Fetcher, Response};
@@ -107,11 +108,7 @@ fn source_of(link: &Link, outcome: &LinkOutcome, config: &Config) -> Option<Url>
     let cited = fetched_page(link, config)?;
     let page = match outcome.verdict {
         LinkVerdict::Ok => cited,
-        LinkVerdict::Redirected => outcome
-            .final_url
-            .as_deref()
-            .and_then(|u| Url::parse(u).ok())
-            .map_or(cited, |u| page_of(&u)),
+        LinkVerdict::Redirected => outcome.final_url.as_ref().map_or(cited, page_of),
         _ => return None,
     };
     (!config.archives.is_capture(&page)).then_some(page)
@@ -130,11 +127,7 @@ fn belonging(x: &Extraction, quotes: &[crate::verify::QuoteOutcome], index: usiz
             let first = quote.candidates.first().and_then(|&c| x.links.get(c));
             let paired =
                 quote.pairing != Pairing::Memo && first.and_then(Link::page_url).as_ref() == page;
-            let matched = outcome
-                .source
-                .as_deref()
-                .and_then(|s| Url::parse(s).ok())
-                .map(|u| page_of(&u));
+            let matched = outcome.source.as_ref().map(page_of);
             paired || (page.is_some() && matched.as_ref() == page)
         })
         .map(|(i, _)| i)
@@ -261,14 +254,17 @@ fn fates(
     ));
     let mut created = Vec::new();
     for (page, result) in saved {
-        let fate =
-            match result.and_then(|ts| wayback::capture(&config.archives.wayback, &page, &ts)) {
-                Ok(capture) => {
-                    created.push((page.clone(), capture));
-                    continue;
-                }
-                Err(why) => Fate::Failed(why),
-            };
+        let fate = match result.and_then(|ts| {
+            let ts = CaptureTime::parse(&ts)
+                .ok_or_else(|| format!("Save Page Now gave {ts:?}, which is no timestamp"))?;
+            wayback::capture(&config.archives.wayback, &page, ts)
+        }) {
+            Ok(capture) => {
+                created.push((page.clone(), capture));
+                continue;
+            }
+            Err(why) => Fate::Failed(why),
+        };
         fates.insert(page, fate);
     }
     let asks = created
@@ -549,8 +545,8 @@ fn attach(config: &Config, memos: &mut [MemoRun], fates: &HashMap<Url, Fate>) ->
             };
             let outcome = &mut outcomes.links[i];
             outcome.capture = Some(PreservedCapture {
-                url: capture.view_url.clone(),
-                timestamp: capture.timestamp.clone(),
+                url: capture.view_url.to_string(),
+                timestamp: capture.timestamp.to_string(),
                 archive: capture.archive.clone(),
                 created,
             });

@@ -13,6 +13,7 @@ pub(crate) mod sources;
 pub(crate) mod status;
 
 use crate::model::{Link, LinkVerdict, QuoteVerdict, Target};
+use url::Url;
 
 /// Where a suggested replacement URL comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -86,7 +87,7 @@ pub struct LinkOutcome {
     /// The final HTTP status, when a response came.
     pub http_status: Option<u16>,
     /// The URL the redirects ended at, when it differs from the link.
-    pub final_url: Option<String>,
+    pub final_url: Option<Url>,
     /// Whether the fragment was found (`None`: not checked or none).
     pub fragment_found: Option<bool>,
     /// Why, for every verdict but `ok`.
@@ -135,7 +136,7 @@ pub struct QuoteOutcome {
     /// 1 − edits ÷ quote length, for the best match.
     pub similarity: Option<f64>,
     /// The URL where the quote matched best.
-    pub source: Option<String>,
+    pub source: Option<Url>,
     /// The matched text as the source has it.
     pub matched_text: Option<String>,
     /// Why, for every verdict but `found`.

@@ -9,6 +9,7 @@ use super::QuoteOutcome;
 use super::digest::QuoteCheck;
 use super::quote::QuoteMatch;
 use crate::model::QuoteVerdict;
+use url::Url;
 
 /// What one candidate source gave.
 #[derive(Debug, Clone, Copy)]
@@ -21,7 +22,7 @@ pub(crate) enum SourceCheck<'a> {
 
 /// The verdict on a quote from its candidates' checks, `(url, check)` in
 /// order of preference.
-pub(crate) fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64) -> QuoteOutcome {
+pub(crate) fn quote_outcome(sources: &[(&Url, SourceCheck<'_>)], threshold: f64) -> QuoteOutcome {
     if sources.is_empty() {
         return QuoteOutcome::new(
             QuoteVerdict::Unverifiable,
@@ -58,8 +59,8 @@ pub(crate) fn quote_outcome(sources: &[(&str, SourceCheck<'_>)], threshold: f64)
 }
 
 /// The best match among the sources read (the first of equals).
-fn best_match<'a>(sources: &[(&'a str, SourceCheck<'a>)]) -> Option<(&'a str, &'a QuoteMatch)> {
-    let mut best: Option<(&str, &QuoteMatch)> = None;
+fn best_match<'a>(sources: &[(&'a Url, SourceCheck<'a>)]) -> Option<(&'a Url, &'a QuoteMatch)> {
+    let mut best: Option<(&Url, &QuoteMatch)> = None;
     for (url, check) in sources {
         let SourceCheck::Checked(QuoteCheck::Read(Some(m))) = check else {
             continue;
@@ -75,7 +76,7 @@ fn best_match<'a>(sources: &[(&'a str, SourceCheck<'a>)]) -> Option<(&'a str, &'
 /// differs, or missing with the closest passage. `searched` says how many
 /// sources were read.
 fn matched(
-    url: &str,
+    url: &Url,
     m: &QuoteMatch,
     threshold: f64,
     searched: impl FnOnce() -> String,
@@ -83,7 +84,7 @@ fn matched(
     let mut outcome = QuoteOutcome {
         verdict: QuoteVerdict::Missing,
         similarity: Some(round(m.similarity)),
-        source: Some(url.to_owned()),
+        source: Some(url.clone()),
         matched_text: Some(m.matched_text.clone()),
         reason: None,
         archived: None,
@@ -132,7 +133,7 @@ fn what_differs(m: &QuoteMatch) -> String {
 }
 
 /// No source could be read: why, for the first three.
-fn unreadable(sources: &[(&str, SourceCheck<'_>)]) -> QuoteOutcome {
+fn unreadable(sources: &[(&Url, SourceCheck<'_>)]) -> QuoteOutcome {
     let why: Vec<String> = sources
         .iter()
         .take(3)
@@ -189,8 +190,13 @@ mod tests {
         }
     }
 
+    fn u(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
     #[test]
     fn verdicts() {
+        let (a, b) = (u("http://a.test/"), u("http://b.test/"));
         let found = matched(1.0, true);
         let close = matched(0.9, false);
         let far = matched(0.5, false);
@@ -203,37 +209,41 @@ mod tests {
         let gone = QuoteCheck::Unreadable("the page answered HTTP 404");
         let o = quote_outcome(
             &[
-                ("a", SourceCheck::Checked(close)),
-                ("b", SourceCheck::Checked(found)),
+                (&a, SourceCheck::Checked(close)),
+                (&b, SourceCheck::Checked(found)),
             ],
             0.85,
         );
         assert_eq!(
-            (o.verdict, o.source.as_deref()),
-            (QuoteVerdict::Found, Some("b"))
+            (o.verdict, o.source.as_ref()),
+            (QuoteVerdict::Found, Some(&b))
         );
-        let o = quote_outcome(&[("a", SourceCheck::Checked(close))], 0.85);
+        let o = quote_outcome(&[(&a, SourceCheck::Checked(close))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Approximate);
         assert!(o.reason.unwrap().contains("Kyiv → Kiev"));
-        let o = quote_outcome(&[("a", SourceCheck::Checked(far))], 0.85);
+        let o = quote_outcome(&[(&a, SourceCheck::Checked(far))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Missing);
         let o = quote_outcome(
             &[
-                ("a", SourceCheck::Checked(none)),
-                ("b", SourceCheck::Checked(gone)),
+                (&a, SourceCheck::Checked(none)),
+                (&b, SourceCheck::Checked(gone)),
             ],
             0.85,
         );
         assert_eq!(o.verdict, QuoteVerdict::Missing);
         let o = quote_outcome(
             &[
-                ("a", SourceCheck::NotRead("blocked")),
-                ("b", SourceCheck::Checked(gone)),
+                (&a, SourceCheck::NotRead("blocked")),
+                (&b, SourceCheck::Checked(gone)),
             ],
             0.85,
         );
         assert_eq!(o.verdict, QuoteVerdict::Unverifiable);
-        assert!(o.reason.unwrap().contains("b: the page answered HTTP 404"));
+        assert!(
+            o.reason
+                .unwrap()
+                .contains("http://b.test/: the page answered HTTP 404")
+        );
         assert_eq!(quote_outcome(&[], 0.85).verdict, QuoteVerdict::Unverifiable);
     }
 
@@ -248,7 +258,8 @@ mod tests {
             numbers: Some((vec!["40".into()], vec!["30".into()])),
         };
         let check = QuoteCheck::Read(Some(&check));
-        let o = quote_outcome(&[("a", SourceCheck::Checked(check))], 0.85);
+        let a = u("http://a.test/");
+        let o = quote_outcome(&[(&a, SourceCheck::Checked(check))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Approximate);
         assert!(o.reason.unwrap().contains("the quote has 40, the page 30"));
     }

@@ -15,7 +15,7 @@ pub(crate) fn link_outcome(
     fragment: Option<&Fragment>,
     accept: &Accept,
 ) -> LinkOutcome {
-    let final_url = (!page.hops.is_empty()).then(|| page.final_url.to_string());
+    let final_url = (!page.hops.is_empty()).then(|| page.final_url.clone());
     let response = match &page.result {
         Ok(response) => response,
         Err(failure) => {

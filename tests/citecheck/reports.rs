@@ -127,7 +127,7 @@ pub fn fixed_report() -> Report {
         }
         outcome.matched_text = matched.map(str::to_owned);
         outcome.similarity = similarity;
-        outcome.source = matched.map(|_| "https://a.example/ok".to_owned());
+        outcome.source = matched.map(|_| url::Url::parse("https://a.example/ok").unwrap());
         if verdict == QuoteVerdict::Missing && reason == Some("not in the 8 sources read") {
             outcome.archived = Some(ArchivedQuote {
                 url: "https://web.archive.example/web/20080401000000/https://a.example/gone".into(),
