@@ -73,3 +73,43 @@ pub fn quote_match(data: &[u8]) {
         );
     }
 }
+
+/// An archive's answer (the first byte picks which: a CDX server's rows,
+/// a Memento TimeMap, Save Page Now's JSON): captures or an error, never
+/// a panic; every capture one of the archive's with a checked time; a
+/// TimeMap's captures oldest first, once each.
+pub fn archive_answers(data: &[u8]) {
+    use citecheck::archive::{memento, save_page_now, wayback};
+    let Some((&which, body)) = data.split_first() else {
+        return;
+    };
+    let Ok(body) = std::str::from_utf8(body) else {
+        return;
+    };
+    let base = url::Url::parse("http://archive.test/").unwrap();
+    let cited = url::Url::parse("http://a.org/x?y=1").unwrap();
+    match which % 3 {
+        0 => {
+            if let Ok(captures) = wayback::parse_cdx(&base, &cited, body) {
+                for c in &captures {
+                    assert!(c.raw_url.as_str().starts_with("http://archive.test/web/"));
+                    assert!(c.view_url.as_str().starts_with("http://archive.test/web/"));
+                    assert!(c.timestamp.as_str().bytes().all(|b| b.is_ascii_digit()));
+                }
+                for (i, c) in captures.iter().enumerate() {
+                    assert!(captures[..i].iter().all(|d| d.timestamp != c.timestamp));
+                }
+            }
+        }
+        1 => {
+            if let Ok(captures) = memento::parse_timemap(body, "archive.test") {
+                assert!(captures.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
+            }
+        }
+        _ => {
+            let _ = save_page_now::parse_submitted(body);
+            let _ = save_page_now::parse_status(body);
+            let _ = save_page_now::parse_available(body);
+        }
+    }
+}

@@ -30,6 +30,9 @@ seed() {
         extract_html | page_text | charset) cp ../fixtures/memos/*.html "$dir"/ 2>/dev/null || true ;;
         extract_pdf) cp ../fixtures/pdf/*.pdf "$dir"/ ;;
         extract_office) cp ../fixtures/memos/office/*.docx ../fixtures/memos/office/*.odt "$dir"/ ;;
+        archive_answers) printf '\000[["timestamp","original","statuscode"],["20080401000000","http://a.org/x?y=1","200"]]' > "$dir/cdx.json"
+            printf '\001<http://archive.test/wayback/20080401000000/http://a.org/x>; rel="memento"; datetime="Tue, 01 Apr 2008 00:00:00 GMT"' > "$dir/timemap.txt"
+            printf '\002{"status": "success", "timestamp": "20080401000000"}' > "$dir/spn.json" ;;
         config) cp ../fixtures/config/*.toml "$dir"/ 2>/dev/null || printf 'timeout = "5s"\n[hosts."a.org"]\nconcurrency = 2\n' > "$dir/seed.toml" ;;
     esac
 }

@@ -20,7 +20,7 @@ pub(crate) fn timemap_url(prefix: &Url, url: &Url) -> Option<Url> {
 
 /// The mementos a TimeMap lists, as captures (`archive` names their
 /// archive), oldest first; `Err` when the body is no TimeMap.
-pub(crate) fn parse_timemap(body: &str, archive: &str) -> Result<Vec<Capture>, String> {
+pub fn parse_timemap(body: &str, archive: &str) -> Result<Vec<Capture>, String> {
     let body = body.trim();
     if body.is_empty() {
         return Ok(Vec::new());

@@ -11,9 +11,9 @@
 //! through the fetcher and hand the answers back to their parsers.
 
 pub mod keys;
-pub(crate) mod memento;
-pub(crate) mod save_page_now;
-pub(crate) mod wayback;
+pub mod memento;
+pub mod save_page_now;
+pub mod wayback;
 
 use url::Url;
 
@@ -22,14 +22,14 @@ use url::Url;
 /// names. The digits are kept as the archive wrote them (they are part
 /// of the capture's address); captures compare by time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct CaptureTime {
+pub struct CaptureTime {
     digits: String,
     unix: i64,
 }
 
 impl CaptureTime {
     /// A timestamp of 8 to 14 digits, when it is one.
-    pub(crate) fn parse(digits: &str) -> Option<Self> {
+    pub fn parse(digits: &str) -> Option<Self> {
         Some(Self {
             unix: crate::date::unix_of_timestamp(digits)?,
             digits: digits.to_owned(),
@@ -37,17 +37,17 @@ impl CaptureTime {
     }
 
     /// The time as Unix time.
-    pub(crate) fn unix(&self) -> i64 {
+    pub fn unix(&self) -> i64 {
         self.unix
     }
 
     /// `YYYY-MM-DD`.
-    pub(crate) fn date(&self) -> String {
+    pub fn date(&self) -> String {
         crate::date::of_timestamp(&self.digits)
     }
 
     /// The digits, as the archive wrote them.
-    pub(crate) fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         &self.digits
     }
 }

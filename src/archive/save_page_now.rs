@@ -67,7 +67,7 @@ pub(crate) fn authorization(keys: &Keys) -> String {
 
 /// What the service said about a job (or a request for one).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum JobState {
+pub enum JobState {
     /// Taken, not done yet.
     Pending,
     /// Done: the capture's timestamp.
@@ -128,7 +128,7 @@ impl Answer {
 }
 
 /// The answer to a capture request: the job's id, or why there is none.
-pub(crate) fn parse_submitted(body: &str) -> Result<Result<String, JobState>, String> {
+pub fn parse_submitted(body: &str) -> Result<Result<String, JobState>, String> {
     let answer = Answer::parse(body)?;
     if answer.status.as_deref() == Some("error") {
         return Ok(Err(answer.error()));
@@ -140,7 +140,7 @@ pub(crate) fn parse_submitted(body: &str) -> Result<Result<String, JobState>, St
 }
 
 /// The answer to a status request.
-pub(crate) fn parse_status(body: &str) -> Result<JobState, String> {
+pub fn parse_status(body: &str) -> Result<JobState, String> {
     let answer = Answer::parse(body)?;
     match answer.status.as_deref() {
         Some("pending") => Ok(JobState::Pending),
@@ -159,7 +159,7 @@ pub(crate) fn parse_status(body: &str) -> Result<JobState, String> {
 }
 
 /// The capture slots free for the account (`available`).
-pub(crate) fn parse_available(body: &str) -> Result<usize, String> {
+pub fn parse_available(body: &str) -> Result<usize, String> {
     #[derive(Deserialize)]
     struct User {
         available: usize,

@@ -22,7 +22,7 @@ pub(crate) const DEFAULT_ARCHIVE_URL: &str = "https://web.archive.org";
 
 /// A capture the archive holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Capture {
+pub struct Capture {
     /// When it was made.
     pub timestamp: super::CaptureTime,
     /// The raw capture (`id_`), for checking.
@@ -35,7 +35,7 @@ pub(crate) struct Capture {
 
 impl Capture {
     /// The capture's date as `YYYY-MM-DD`.
-    pub(crate) fn date(&self) -> String {
+    pub fn date(&self) -> String {
         self.timestamp.date()
     }
 }
@@ -68,7 +68,7 @@ pub(crate) fn cdx_url(base: &Url, url: &Url, timestamp: Option<&str>) -> Url {
 /// The captures a CDX answer lists for `url`, in its order (nearest
 /// first), 2xx only; `Err` when the answer is not the server's JSON or
 /// text output.
-pub(crate) fn parse_cdx(base: &Url, url: &Url, body: &str) -> Result<Vec<Capture>, String> {
+pub fn parse_cdx(base: &Url, url: &Url, body: &str) -> Result<Vec<Capture>, String> {
     let body = body.trim();
     let rows: Vec<Vec<String>> = if body.is_empty() {
         Vec::new()

@@ -129,7 +129,7 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
                 }
                 _ => format!("it {done} replaced by {}", fix.new),
             };
-            crate::verify::append_note(&mut link.reason, &format!("fixed: {what}"));
+            link.reason.add(format!("fixed: {what}"));
         }
     }
     memo.fixes = fixes;

@@ -336,11 +336,7 @@ fn attention(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Resul
         }
         writeln!(out, "{body}")?;
         if let Some(reason) = f.reason() {
-            writeln!(
-                out,
-                "<p class=\"why\">Why: {}</p>",
-                reason_cell(Some(reason))
-            )?;
+            writeln!(out, "<p class=\"why\">Why: {}</p>", reason_cell(reason))?;
         }
         writeln!(out, "</article>")?;
     }
@@ -453,17 +449,14 @@ fn problems_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::
 }
 
 /// A reason: its first clause, the evidence after it one level down.
-fn reason_cell(reason: Option<&str>) -> String {
-    let Some(reason) = reason else {
-        return String::new();
-    };
+fn reason_cell(reason: &crate::verify::Reason) -> String {
     match super::short_reason(reason) {
         (first, Some(rest)) => format!(
             "{}<details><summary>more</summary>{}</details>",
-            xml(first),
-            xml(rest)
+            xml(&first),
+            xml(&rest)
         ),
-        (first, None) => xml(first),
+        (first, None) => xml(&first),
     }
 }
 
@@ -516,10 +509,10 @@ fn links_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
                 match &l.scripts {
                     Some(scripts) => format!(
                         "{}<br><small>page {}</small>",
-                        reason_cell(l.reason.as_deref()),
+                        reason_cell(&l.reason),
                         xml(scripts)
                     ),
-                    None => reason_cell(l.reason.as_deref()),
+                    None => reason_cell(&l.reason),
                 },
                 v = l.verdict.name(),
                 sev = severity_class(l.severity),
@@ -570,7 +563,7 @@ fn quotes_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Re
                 q.similarity
                     .map(|s| format!("<br>{s:.2}"))
                     .unwrap_or_default(),
-                reason_cell(q.reason.as_deref()),
+                reason_cell(&q.reason),
                 v = q.verdict.name(),
                 sev = severity_class(q.severity),
             )?;

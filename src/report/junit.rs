@@ -58,7 +58,10 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
                 write!(
                     out,
                     r#"<skipped message="{}"/>"#,
-                    xml(f.reason().unwrap_or(f.verdict()))
+                    xml(&f
+                        .reason()
+                        .and_then(crate::verify::Reason::whole)
+                        .unwrap_or_else(|| f.verdict().to_owned()))
                 )?;
             } else if f.severity() == Severity::Warning {
                 write!(out, "<system-out>{}</system-out>", xml(&f.message()))?;

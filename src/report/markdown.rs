@@ -66,7 +66,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             write!(out, "- {icon} {at} **{}** {subject}", f.verdict())?;
             if let Some(reason) = f.reason() {
                 let (first, _) = super::short_reason(reason);
-                write!(out, " — {}", md(&shorten(first, 400)))?;
+                write!(out, " — {}", md(&shorten(&first, 400)))?;
             }
             if let Some(url) = f.replacement() {
                 write!(

@@ -15,6 +15,7 @@ pub mod store;
 pub mod terminal;
 
 use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity, Verdict};
+use crate::verify::Reason;
 use crate::verify::{ArchivedQuote, LinkOutcome, PreservedCapture, QuoteOutcome, Suggestion};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -265,8 +266,9 @@ pub struct LinkResult {
     pub final_url: Option<String>,
     /// The fragment and whether it was found.
     pub fragment: Option<FragmentResult>,
-    /// Why, for every verdict but `ok`.
-    pub reason: Option<String>,
+    /// Why, for every verdict but `ok`: its notes, written as one text.
+    #[serde(default)]
+    pub reason: Reason,
     /// A replacement URL.
     pub suggestion: Option<Suggestion>,
     /// The archived copy that preserves the page (`--preserve`).
@@ -336,8 +338,10 @@ pub struct QuoteResult {
     /// `[^speech]`), when it is paired by a footnote.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// Why, for every verdict but `found`.
-    pub reason: Option<String>,
+    /// Why, for every verdict but `found`: its notes, written as one
+    /// text.
+    #[serde(default)]
+    pub reason: Reason,
     /// The quote checked again on an archived copy of its source, when
     /// it is missing or drifted and an archived copy was found.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -688,12 +692,13 @@ impl<'a> Finding<'a> {
     }
 
     /// Why, when there is a reason.
-    pub fn reason(&self) -> Option<&'a str> {
-        match self.item {
-            Item::Link(l) => l.reason.as_deref(),
-            Item::Quote(q) => q.reason.as_deref(),
-            Item::Problem(_) => None,
-        }
+    pub fn reason(&self) -> Option<&'a Reason> {
+        let reason = match self.item {
+            Item::Link(l) => &l.reason,
+            Item::Quote(q) => &q.reason,
+            Item::Problem(_) => return None,
+        };
+        (!reason.is_empty()).then_some(reason)
     }
 
     /// A replacement URL: a link's suggestion, or a quote's archived copy.
@@ -729,9 +734,9 @@ impl<'a> Finding<'a> {
             let reason = if brief {
                 short_reason(reason).0
             } else {
-                reason
+                reason.whole().unwrap_or_default()
             };
-            text.push_str(&format!(" ({})", markup::shorten(reason, 600)));
+            text.push_str(&format!(" ({})", markup::shorten(&reason, 600)));
         }
         if let Some(url) = self.replacement() {
             text.push_str(&format!("; use {url}"));
@@ -801,27 +806,10 @@ pub fn places_label(places: &[Place]) -> String {
 const SHORT_REASON: usize = 160;
 
 /// A reason as the reports people read show it at once, and the evidence
-/// left for one level down: its clauses (reasons grow by `; ` notes) as
-/// long as they stay within 160 characters (the first always), then the
-/// rest.
-pub fn short_reason(reason: &str) -> (&str, Option<&str>) {
-    if reason.len() <= SHORT_REASON {
-        return (reason, None);
-    }
-    // The last clause boundary within the limit, else the first one.
-    let mut cut = None;
-    for (at, _) in reason.match_indices("; ") {
-        if at <= SHORT_REASON || cut.is_none() {
-            cut = Some(at);
-        }
-        if at > SHORT_REASON {
-            break;
-        }
-    }
-    match cut {
-        Some(at) => (&reason[..at], Some(&reason[at + 2..])),
-        None => (reason, None),
-    }
+/// left for one level down: its notes as long as they stay within 160
+/// characters (the first always), then the rest.
+pub fn short_reason(reason: &Reason) -> (String, Option<String>) {
+    reason.short(SHORT_REASON)
 }
 
 impl MemoReport {
@@ -836,7 +824,7 @@ impl MemoReport {
                 link.resolved_url.as_deref().unwrap_or(&link.url),
                 link.verdict,
                 link.severity,
-                link.reason.as_deref(),
+                &link.reason,
                 link.suggestion.as_ref().map(|s| s.url.as_str()),
                 link.fragment.as_ref().and_then(|f| f.found),
             );
@@ -964,22 +952,21 @@ mod tests {
             Place::new(Some(3), Some(1), None),
         ];
         assert_eq!(places_label(&pdf), "2:14–15, 3:1");
+        let short = Reason::from_whole("HTTP 404; no archived copy");
         assert_eq!(
-            short_reason("HTTP 404; no archived copy"),
-            ("HTTP 404; no archived copy", None)
+            short_reason(&short),
+            ("HTTP 404; no archived copy".to_owned(), None)
         );
-        let long = format!(
-            "not in the 3 sources read; {}; {}",
-            "a".repeat(100),
-            "b".repeat(100)
-        );
+        let mut long = Reason::of("not in the 3 sources read");
+        long.add("a".repeat(100));
+        long.add("b".repeat(100));
         let (shown, rest) = short_reason(&long);
         assert_eq!(
             shown,
             format!("not in the 3 sources read; {}", "a".repeat(100))
         );
-        assert_eq!(rest, Some("b".repeat(100).as_str()));
-        let one = "c".repeat(300);
-        assert_eq!(short_reason(&one), (one.as_str(), None));
+        assert_eq!(rest, Some("b".repeat(100)));
+        let one = Reason::of("c".repeat(300));
+        assert_eq!(short_reason(&one), ("c".repeat(300), None));
     }
 }

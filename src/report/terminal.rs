@@ -151,10 +151,10 @@ fn problem_line(memo: &MemoReport, problem: &Problem, painter: &Painter) -> (Pla
 
 /// A reason as the terminal shows it: whole with `-v`, else its first
 /// clause (with `…` when there is more).
-fn reason_text(reason: &str, whole: bool) -> String {
+fn reason_text(reason: &crate::verify::Reason, whole: bool) -> String {
     match super::short_reason(reason) {
-        (first, Some(_)) if !whole => format!("{}; …", clean(first)),
-        _ => clean(reason),
+        (first, Some(_)) if !whole => format!("{}; …", clean(&first)),
+        _ => clean(&reason.whole().unwrap_or_default()),
     }
 }
 
@@ -183,8 +183,8 @@ fn link_line(
         painter.paint(link.severity, link.verdict.name()),
         clean(&link.url)
     );
-    if let Some(reason) = &link.reason {
-        line.push_str(&format!("  ({})", reason_text(reason, whole)));
+    if !link.reason.is_empty() {
+        line.push_str(&format!("  ({})", reason_text(&link.reason, whole)));
     }
     if let Some(s) = &link.suggestion {
         let what = match &s.timestamp {
@@ -236,8 +236,8 @@ fn quote_line(
     if let Some(note) = &quote.note {
         line.push_str(&format!(" (note {})", clean(note)));
     }
-    if let Some(reason) = &quote.reason {
-        line.push_str(&format!("\n      {}", reason_text(reason, whole)));
+    if !quote.reason.is_empty() {
+        line.push_str(&format!("\n      {}", reason_text(&quote.reason, whole)));
     }
     if let (Some(text), Some(source)) = (&quote.matched_text, &quote.source) {
         if quote.verdict == crate::model::QuoteVerdict::Found {

@@ -538,7 +538,7 @@ impl Drop for Stage {
 /// candidate: its verdict and reason.
 fn not_read_because(outcome: Option<&LinkOutcome>) -> String {
     match outcome {
-        Some(o) => match &o.reason {
+        Some(o) => match o.reason.whole() {
             Some(r) => format!("{}, {r}", o.verdict.name()),
             None => o.verdict.name().to_owned(),
         },
@@ -597,10 +597,7 @@ fn quote_outcome(
     });
     if in_script_data {
         let place = "in the page's script data; not visible without scripts";
-        outcome.reason = Some(match outcome.reason.take() {
-            Some(reason) => format!("{reason} ({place})"),
-            None => place.to_owned(),
-        });
+        outcome.reason.qualify(place);
     }
     outcome
 }

@@ -8,12 +8,15 @@ pub(crate) mod fragment;
 pub mod normalize;
 pub mod page;
 pub mod quote;
+mod reason;
 pub(crate) mod soft404;
 pub(crate) mod sources;
 pub(crate) mod status;
 
 use crate::model::{Link, LinkVerdict, QuoteVerdict, Target};
 use url::Url;
+
+pub use reason::Reason;
 
 /// Where a suggested replacement URL comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -71,14 +74,6 @@ pub struct ArchivedQuote {
     pub similarity: Option<f64>,
 }
 
-/// Add `note` to a reason (after `; `), the one way reasons grow.
-pub(crate) fn append_note(reason: &mut Option<String>, note: &str) {
-    *reason = Some(match reason.take() {
-        Some(r) => format!("{r}; {note}"),
-        None => note.to_owned(),
-    });
-}
-
 /// The verdict on one link occurrence with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkOutcome {
@@ -91,7 +86,7 @@ pub struct LinkOutcome {
     /// Whether the fragment was found (`None`: not checked or none).
     pub fragment_found: Option<bool>,
     /// Why, for every verdict but `ok`.
-    pub reason: Option<String>,
+    pub reason: Reason,
     /// A replacement, when one is known.
     pub suggestion: Option<Suggestion>,
     /// The capture that preserves its page, with `--preserve`.
@@ -109,7 +104,7 @@ impl LinkOutcome {
             http_status: None,
             final_url: None,
             fragment_found: None,
-            reason: Some(reason.into()),
+            reason: Reason::of(reason),
             suggestion: None,
             capture: None,
             scripts: None,
@@ -118,12 +113,12 @@ impl LinkOutcome {
 
     /// Add a note to the reason.
     pub fn add_note(&mut self, note: &str) {
-        append_note(&mut self.reason, note);
+        self.reason.add(note);
     }
 
     /// The same outcome with no reason (a verdict that needs none).
     fn without_reason(mut self) -> Self {
-        self.reason = None;
+        self.reason = Reason::default();
         self
     }
 }
@@ -140,7 +135,7 @@ pub struct QuoteOutcome {
     /// The matched text as the source has it.
     pub matched_text: Option<String>,
     /// Why, for every verdict but `found`.
-    pub reason: Option<String>,
+    pub reason: Reason,
     /// The quote checked on an archived copy of its source.
     pub archived: Option<ArchivedQuote>,
 }
@@ -153,14 +148,14 @@ impl QuoteOutcome {
             similarity: None,
             source: None,
             matched_text: None,
-            reason: Some(reason.into()),
+            reason: Reason::of(reason),
             archived: None,
         }
     }
 
     /// Add a note to the reason.
     pub fn add_note(&mut self, note: &str) {
-        append_note(&mut self.reason, note);
+        self.reason.add(note);
     }
 }
 

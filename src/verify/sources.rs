@@ -5,9 +5,9 @@
 //! else `approximate` at the best similarity reaching the threshold, else
 //! `missing` when at least one source was read, else `unverifiable`.
 
-use super::QuoteOutcome;
 use super::digest::QuoteCheck;
 use super::quote::QuoteMatch;
+use super::{QuoteOutcome, Reason};
 use crate::model::QuoteVerdict;
 use url::Url;
 
@@ -86,7 +86,7 @@ fn matched(
         similarity: Some(round(m.similarity)),
         source: Some(url.clone()),
         matched_text: Some(m.matched_text.clone()),
-        reason: None,
+        reason: Reason::default(),
         archived: None,
     };
     if m.exact {
@@ -95,13 +95,13 @@ fn matched(
     }
     if m.similarity >= threshold && m.weakest_segment >= threshold {
         outcome.verdict = QuoteVerdict::Approximate;
-        outcome.reason = Some(format!(
+        outcome.reason = Reason::of(format!(
             "close but not exact (similarity {:.2}); {}",
             m.similarity,
             what_differs(m)
         ));
     } else {
-        outcome.reason = Some(format!(
+        outcome.reason = Reason::of(format!(
             "{}; the closest passage (similarity {:.2}, below {threshold}) is at {url}",
             searched(),
             m.similarity
@@ -220,7 +220,7 @@ mod tests {
         );
         let o = quote_outcome(&[(&a, SourceCheck::Checked(close))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Approximate);
-        assert!(o.reason.unwrap().contains("Kyiv → Kiev"));
+        assert!(o.reason.whole().unwrap().contains("Kyiv → Kiev"));
         let o = quote_outcome(&[(&a, SourceCheck::Checked(far))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Missing);
         let o = quote_outcome(
@@ -241,6 +241,7 @@ mod tests {
         assert_eq!(o.verdict, QuoteVerdict::Unverifiable);
         assert!(
             o.reason
+                .whole()
                 .unwrap()
                 .contains("http://b.test/: the page answered HTTP 404")
         );
@@ -261,6 +262,11 @@ mod tests {
         let a = u("http://a.test/");
         let o = quote_outcome(&[(&a, SourceCheck::Checked(check))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Approximate);
-        assert!(o.reason.unwrap().contains("the quote has 40, the page 30"));
+        assert!(
+            o.reason
+                .whole()
+                .unwrap()
+                .contains("the quote has 40, the page 30")
+        );
     }
 }

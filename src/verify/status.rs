@@ -4,7 +4,7 @@
 
 use super::digest::PageDigest;
 use super::fragment::FragmentCheck;
-use super::{LinkOutcome, Suggestion, SuggestionSource};
+use super::{LinkOutcome, Reason, Suggestion, SuggestionSource};
 use crate::fetch::{FailureKind, Page};
 use crate::model::{Accept, Fragment, LinkVerdict};
 
@@ -38,14 +38,14 @@ pub(crate) fn link_outcome(
         http_status: Some(response.status),
         final_url,
         fragment_found: None,
-        reason: None,
+        reason: Reason::default(),
         suggestion: None,
         capture: None,
         scripts: digest.scripts.clone(),
     };
     if let Some(challenge) = &digest.challenge {
         outcome.verdict = LinkVerdict::Blocked;
-        outcome.reason = Some(challenge.clone());
+        outcome.reason = Reason::of(challenge.clone());
         return outcome;
     }
     if !accept.contains(response.status) {
@@ -54,7 +54,7 @@ pub(crate) fn link_outcome(
             _ => (LinkVerdict::Broken, "the page is gone or failing"),
         };
         outcome.verdict = verdict;
-        outcome.reason = Some(format!(
+        outcome.reason = Reason::of(format!(
             "HTTP {} {} ({why}){}",
             response.status,
             reason_phrase(response.status),
@@ -64,12 +64,12 @@ pub(crate) fn link_outcome(
     }
     if let Some(why) = &digest.soft_404 {
         outcome.verdict = LinkVerdict::Soft404;
-        outcome.reason = Some(format!("soft 404: {why}"));
+        outcome.reason = Reason::of(format!("soft 404: {why}"));
         return outcome;
     }
     if let Some(hop) = page.hops.iter().find(|h| matches!(h.status, 301 | 308)) {
         outcome.verdict = LinkVerdict::Redirected;
-        outcome.reason = Some(format!(
+        outcome.reason = Reason::of(format!(
             "permanent redirect (HTTP {}) from {} to {}",
             hop.status, hop.url, page.final_url
         ));
@@ -96,18 +96,18 @@ fn check_fragment(outcome: &mut LinkOutcome, digest: &PageDigest, fragment: &Fra
     match digest.fragments.get(fragment.value()) {
         Some(FragmentCheck::Found) => outcome.fragment_found = Some(true),
         Some(FragmentCheck::Unknown(why)) => {
-            if outcome.reason.is_none() {
-                outcome.reason = Some(why.clone());
+            if outcome.reason.is_empty() {
+                outcome.reason = Reason::of(why.clone());
             }
         }
         Some(FragmentCheck::Missing(why)) => {
             outcome.fragment_found = Some(false);
             outcome.verdict = LinkVerdict::AnchorMissing;
-            outcome.reason = Some(why.clone());
+            outcome.reason = Reason::of(why.clone());
         }
         None => {
-            if outcome.reason.is_none() {
-                outcome.reason = Some("fragment not checked".to_owned());
+            if outcome.reason.is_empty() {
+                outcome.reason = Reason::of("fragment not checked");
             }
         }
     }

@@ -70,7 +70,7 @@ pub fn fixed_report() -> Report {
     for (link, (verdict, reason)) in x.links.iter().zip(verdicts) {
         let mut outcome = LinkOutcome::new(verdict, reason.unwrap_or_default());
         if reason.is_none() {
-            outcome.reason = None;
+            outcome.reason = Default::default();
             outcome.http_status = Some(200);
         }
         if verdict == LinkVerdict::Redirected {
@@ -123,7 +123,7 @@ pub fn fixed_report() -> Report {
     for (quote, (verdict, reason, matched, similarity)) in x.quotes.iter().zip(quote_outcomes) {
         let mut outcome = QuoteOutcome::new(verdict, reason.unwrap_or_default());
         if reason.is_none() {
-            outcome.reason = None;
+            outcome.reason = Default::default();
         }
         outcome.matched_text = matched.map(str::to_owned);
         outcome.similarity = similarity;
