@@ -70,6 +70,38 @@ impl std::fmt::Display for CaptureTime {
     }
 }
 
+/// The archive stage's settings: whether it runs, the archives it asks,
+/// how long it may take, how many sources of a drifted quote it looks
+/// up, and the date it looks near.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveSettings {
+    /// Look up archived copies of dead sources and drifted quotes
+    /// (`--no-archive` turns it off).
+    pub enabled: bool,
+    /// The archives asked.
+    pub archives: Archives,
+    /// The most time the stage may take (`--archive-budget`).
+    pub budget: std::time::Duration,
+    /// The most sources of one drifted quote whose captures are looked
+    /// up (`--archive-quote-pages`).
+    pub quote_pages: usize,
+    /// Look for captures near this date (`YYYY-MM-DD`, `--as-of`)
+    /// instead of each memo's own date.
+    pub as_of: Option<String>,
+}
+
+impl Default for ArchiveSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            archives: Archives::default(),
+            budget: std::time::Duration::from_secs(60),
+            quote_pages: 3,
+            as_of: None,
+        }
+    }
+}
+
 /// The archives a run asks: the Wayback Machine (`--archive-url`), then
 /// each Memento archive by its TimeMap prefix (`--memento-archive`).
 #[derive(Debug, Clone, PartialEq, Eq)]

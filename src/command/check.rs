@@ -3,6 +3,7 @@
 //! it ended.
 
 use super::Exit;
+use crate::archive::{ArchiveSettings, Archives};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::extract::ExtractOptions;
@@ -12,7 +13,7 @@ use crate::interrupt::Interrupt;
 use crate::model::Severity;
 use crate::settings::file::FileConfig;
 use crate::settings::{
-    CacheSettings, Config, Output, PreserveSettings, ReportFormat, StoreLocation,
+    CacheSettings, Config, Output, OutputSettings, PreserveSettings, ReportFormat, StoreLocation,
 };
 use std::path::PathBuf;
 
@@ -51,15 +52,16 @@ pub fn run(
     let config = config(args, file, terminal)?;
     let report = crate::run::run(&config, interrupt);
     let terminal_on_stdout = config
+        .output
         .outputs
         .iter()
         .any(|o| o.path.is_none() && o.format == ReportFormat::Terminal);
     let mut stderr = Vec::new();
-    if !terminal_on_stdout && config.show < Severity::Error {
+    if !terminal_on_stdout && config.output.show < Severity::Error {
         stderr.extend(report.notices.iter().map(|n| format!("note: {n}")));
         stderr.push(crate::report::terminal::summary_line(&report));
     }
-    crate::command::output::write_all(&report, &config)?;
+    crate::command::output::write_all(&report, &config.output)?;
     let exit = Exit::from(report.status(config.fail_on));
     Ok(Checked {
         exit,
@@ -92,9 +94,12 @@ pub fn config(
             min_quote_words: args.min_quote_words,
         },
         offline: args.offline,
-        outputs,
-        show,
-        color: terminal.color,
+        output: OutputSettings {
+            outputs,
+            show,
+            color: terminal.color,
+            reports_to_stderr: false,
+        },
         fetch: fetch_settings(&args),
         accept: args.accept.clone(),
         exclude: args.exclude.clone(),
@@ -107,14 +112,16 @@ pub fn config(
             failure_ttl: args.cache_failure_ttl,
             keep_history: args.keep_history,
         }),
-        archive: !args.no_archive,
-        archives: crate::archive::Archives {
-            wayback: args.archive_url.clone(),
-            memento: args.memento_archives.clone(),
+        archive: ArchiveSettings {
+            enabled: !args.no_archive,
+            archives: Archives {
+                wayback: args.archive_url.clone(),
+                memento: args.memento_archives.clone(),
+            },
+            as_of: args.as_of.clone(),
+            budget: args.archive_budget,
+            quote_pages: args.archive_quote_pages,
         },
-        as_of: args.as_of.clone(),
-        archive_budget: args.archive_budget,
-        archive_quote_pages: args.archive_quote_pages,
         preserve: preserve(&args)?,
         render: RenderSettings {
             mode: args.render,

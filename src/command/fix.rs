@@ -33,7 +33,7 @@ pub fn run(
 ) -> Result<Fixed, Error> {
     let mut config = super::check::config(args.check, file, terminal)?;
     // Standard output carries the diff.
-    config.reports_to_stderr = args.dry_run;
+    config.output.reports_to_stderr = args.dry_run;
     let report = crate::run::run(&config, interrupt);
     let mut diff = Vec::new();
     let (mut memos, run) = report.into_parts();
@@ -59,7 +59,7 @@ pub fn run(
         })
         .collect();
     stderr.push(crate::report::terminal::summary_line(&fixed));
-    crate::command::output::write_all(&fixed, &config)?;
+    crate::command::output::write_all(&fixed, &config.output)?;
     let exit = Exit::from(fixed.status(config.fail_on));
     Ok(Fixed {
         checked: Checked {

@@ -8,7 +8,7 @@ use super::check::{Checked, Terminal, outputs};
 use crate::cli::MergeArgs;
 use crate::error::Error;
 use crate::model::Severity;
-use crate::settings::{Config, ReportFormat};
+use crate::settings::{OutputSettings, ReportFormat};
 
 /// Merge the reports `args` names and write the result.
 pub fn run(args: &MergeArgs, terminal: Terminal) -> Result<Checked, Error> {
@@ -28,7 +28,7 @@ pub fn run(args: &MergeArgs, terminal: Terminal) -> Result<Checked, Error> {
         parts.push(part);
     }
     let report = crate::report::json::merge(parts);
-    let config = Config {
+    let output = OutputSettings {
         outputs: outputs(args.format.clone(), args.output.clone())?,
         show: if args.verbose {
             Severity::Info
@@ -36,20 +36,19 @@ pub fn run(args: &MergeArgs, terminal: Terminal) -> Result<Checked, Error> {
             Severity::Warning
         },
         color: terminal.color,
-        fail_on: args.fail_on,
-        ..Config::default()
+        reports_to_stderr: false,
     };
     let mut stderr = Vec::new();
-    let terminal_on_stdout = config
+    let terminal_on_stdout = output
         .outputs
         .iter()
         .any(|o| o.path.is_none() && o.format == ReportFormat::Terminal);
     if !terminal_on_stdout {
         stderr.push(crate::report::terminal::summary_line(&report));
     }
-    crate::command::output::write_all(&report, &config)?;
+    crate::command::output::write_all(&report, &output)?;
     Ok(Checked {
-        exit: Exit::from(report.status(config.fail_on)),
+        exit: Exit::from(report.status(args.fail_on)),
         stderr,
         report,
     })

@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::report::{self, Report, terminal::TerminalOptions};
-use crate::settings::{Config, Output, ReportFormat};
+use crate::settings::{Output, OutputSettings, ReportFormat};
 use std::io::Write;
 
 /// Render one report into bytes.
@@ -37,21 +37,21 @@ pub fn render_to(
 /// Write every report the configuration asks for. Files are written to a
 /// temporary file beside the target and renamed into place, so a reader
 /// never sees half a report.
-pub fn write_all(report: &Report, config: &Config) -> Result<(), Error> {
-    for output in &config.outputs {
-        write_one(report, output, config)?;
+pub fn write_all(report: &Report, settings: &OutputSettings) -> Result<(), Error> {
+    for output in &settings.outputs {
+        write_one(report, output, settings)?;
     }
     Ok(())
 }
 
-fn write_one(report: &Report, output: &Output, config: &Config) -> Result<(), Error> {
+fn write_one(report: &Report, output: &Output, settings: &OutputSettings) -> Result<(), Error> {
     let terminal = TerminalOptions {
-        color: config.color && output.path.is_none(),
-        min_severity: config.show,
+        color: settings.color && output.path.is_none(),
+        min_severity: settings.show,
         summary: true,
     };
     match &output.path {
-        None if config.reports_to_stderr => {
+        None if settings.reports_to_stderr => {
             let mut out = std::io::BufWriter::new(std::io::stderr().lock());
             render_to(report, output.format, terminal, &mut out)
                 .and_then(|()| out.flush())

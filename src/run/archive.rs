@@ -12,6 +12,7 @@ use super::pages::Network;
 use super::table::{Fetched, Needs};
 use super::{MemoRun, fetched_page};
 use crate::archive::wayback::{self, Capture};
+use crate::archive::{ArchiveSettings, Archives};
 use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict};
 use crate::settings::{Accept, Config};
@@ -67,16 +68,17 @@ pub(super) fn suggest(
             Err(_) => return,
         },
     };
-    let deadline = tokio::time::Instant::now() + config.archive_budget;
+    let deadline = tokio::time::Instant::now() + config.archive.budget;
     let found = look_up(network, store, config, &demands, None, deadline);
     for memo in memos {
         let index = memo.index;
         let Some((x, outcomes)) = memo.checked_mut() else {
             continue;
         };
-        let when = timestamp(config, x);
+        let when = timestamp(&config.archive, x);
         for (link, outcome) in x.links.iter().zip(outcomes.links.iter_mut()) {
-            let Some(page) = fetched_page(link, config).filter(|_| wants_capture(outcome.verdict))
+            let Some(page) =
+                fetched_page(link, &config.exclude).filter(|_| wants_capture(outcome.verdict))
             else {
                 continue;
             };
@@ -110,9 +112,10 @@ fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Key, Demand> {
         let Some((x, outcomes)) = memo.checked() else {
             continue;
         };
-        let when = timestamp(config, x);
+        let when = timestamp(&config.archive, x);
         for (link, outcome) in x.links.iter().zip(&outcomes.links) {
-            let Some(page) = fetched_page(link, config).filter(|_| wants_capture(outcome.verdict))
+            let Some(page) =
+                fetched_page(link, &config.exclude).filter(|_| wants_capture(outcome.verdict))
             else {
                 continue;
             };
@@ -242,8 +245,8 @@ pub(super) fn attach_quote(
 }
 
 /// The capture date to ask for: `--as-of`, else the memo's `date:`.
-pub(super) fn timestamp(config: &Config, extraction: &Extraction) -> Option<String> {
-    config
+pub(super) fn timestamp(archive: &ArchiveSettings, extraction: &Extraction) -> Option<String> {
+    archive
         .as_of
         .as_deref()
         .or(extraction.meta.date.as_deref())
@@ -274,13 +277,13 @@ fn quote_sources(
         if !looked_up {
             continue;
         }
-        if let Some(page) = fetched_page(link, config) {
+        if let Some(page) = fetched_page(link, &config.exclude) {
             if !pages.contains(&page) {
                 pages.push(page);
             }
         }
     }
-    pages.truncate(config.archive_quote_pages);
+    pages.truncate(config.archive.quote_pages);
     pages
 }
 
@@ -304,7 +307,7 @@ pub(super) fn look_up(
     // server first, then each Memento archive's TimeMap.
     let queries: Vec<(Key, Vec<Query>)> = demands
         .keys()
-        .map(|key| (key.clone(), queries_for(config, key)))
+        .map(|key| (key.clone(), queries_for(&config.archive.archives, key)))
         .collect();
     let asks = queries
         .iter()
@@ -501,19 +504,19 @@ impl Query {
         let body = answer.read.text().unwrap_or_default();
         match &self.memento {
             Some(host) => crate::archive::memento::parse_timemap(body, host),
-            None => wayback::parse_cdx(&config.archives.wayback, page, body),
+            None => wayback::parse_cdx(&config.archive.archives.wayback, page, body),
         }
     }
 }
 
 /// The queries about `key`: the Wayback CDX server's, then each
 /// `--memento-archive`'s TimeMap.
-fn queries_for(config: &Config, key: &Key) -> Vec<Query> {
+fn queries_for(archives: &Archives, key: &Key) -> Vec<Query> {
     let mut queries = vec![Query {
-        url: wayback::cdx_url(&config.archives.wayback, &key.0, key.1.as_deref()),
+        url: wayback::cdx_url(&archives.wayback, &key.0, key.1.as_deref()),
         memento: None,
     }];
-    queries.extend(config.archives.memento.iter().filter_map(|prefix| {
+    queries.extend(archives.memento.iter().filter_map(|prefix| {
         Some(Query {
             url: crate::archive::memento::timemap_url(prefix, &key.0)?,
             memento: Some(prefix.host_str().unwrap_or("memento").to_owned()),

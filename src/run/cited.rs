@@ -6,7 +6,6 @@
 
 use super::exclusion;
 use crate::model::{Link, Quote, Target, page_of};
-use crate::settings::Config;
 use url::Url;
 
 /// A memo's cited pages.
@@ -20,7 +19,7 @@ pub(super) struct CitedPages {
 
 impl CitedPages {
     /// The pages of a memo's `links`.
-    pub(super) fn new(links: &[Link], config: &Config) -> Self {
+    pub(super) fn new(links: &[Link], exclude: &[regex::Regex]) -> Self {
         let mut slots: std::collections::HashMap<Url, usize> = std::collections::HashMap::new();
         let mut pages = Vec::new();
         let of_link = links
@@ -35,7 +34,7 @@ impl CitedPages {
                     next
                 });
                 // Fetched when any link naming it is not excluded.
-                pages[slot].1 |= exclusion(url, config).is_none();
+                pages[slot].1 |= exclusion(url, exclude).is_none();
                 Some(slot)
             })
             .collect();

@@ -52,11 +52,11 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     // report is built.
     drop(pages);
     let interrupted = interrupt.is_requested();
-    if config.archive && !config.offline && !interrupted {
+    if config.archive.enabled && !config.offline && !interrupted {
         archive::suggest(&mut network, store.as_mut(), config, interrupt, &mut memos);
     }
     let preservation = match &config.preserve {
-        Some(settings) if config.archive && !config.offline && !interrupted => Some(
+        Some(settings) if config.archive.enabled && !config.offline && !interrupted => Some(
             preserve::preserve(&mut network, config, settings, interrupt, &mut memos),
         ),
         _ => None,
@@ -161,7 +161,7 @@ impl MemoRun {
             })
             .collect();
         let memo = self.index;
-        let cited = CitedPages::new(&extraction.links, config);
+        let cited = CitedPages::new(&extraction.links, &config.exclude);
         // Each cited page's entry, looked up once for all the quotes.
         let entries: Vec<Option<&(Arc<table::Fetched>, PageDigest)>> = (0..cited.len())
             .map(|slot| {
@@ -402,14 +402,14 @@ fn fetch(
 type Pages = HashMap<Url, Box<(Arc<table::Fetched>, PageDigest)>>;
 
 /// The `--exclude` pattern that a URL matches, if any.
-fn exclusion<'a>(url: &Url, config: &'a Config) -> Option<&'a regex::Regex> {
-    config.exclude.iter().find(|re| re.is_match(url.as_str()))
+fn exclusion<'a>(url: &Url, exclude: &'a [regex::Regex]) -> Option<&'a regex::Regex> {
+    exclude.iter().find(|re| re.is_match(url.as_str()))
 }
 
 /// The page a link needs fetched, unless it is excluded or not http(s).
-fn fetched_page(link: &Link, config: &Config) -> Option<Url> {
+fn fetched_page(link: &Link, exclude: &[regex::Regex]) -> Option<Url> {
     match &link.target {
-        Target::Http(url) if exclusion(url, config).is_none() => link.page_url(),
+        Target::Http(url) if exclusion(url, exclude).is_none() => link.page_url(),
         _ => None,
     }
 }
@@ -449,7 +449,7 @@ fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Url, Demand> {
         let Some(extraction) = &memo.extraction else {
             continue;
         };
-        let cited = CitedPages::new(&extraction.links, config);
+        let cited = CitedPages::new(&extraction.links, &config.exclude);
         for (i, link) in extraction.links.iter().enumerate() {
             if let Some(slot) = cited.fetched_slot(i) {
                 let demand = demand_of(&mut demands, cited.page(slot).0);
@@ -606,7 +606,7 @@ fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> 
     let Target::Http(url) = &link.target else {
         unreachable!("without_fetch handles every other target");
     };
-    if let Some(re) = exclusion(url, config) {
+    if let Some(re) = exclusion(url, &config.exclude) {
         return LinkOutcome::new(
             LinkVerdict::Excluded,
             format!("matches --exclude {}", re.as_str()),

@@ -70,14 +70,14 @@ impl Network {
             Renderer::new(
                 config.render.clone(),
                 config.fetch.allow_private,
-                config.archives.clone(),
+                config.archive.archives.clone(),
             )
         });
         let table = Table::new(
             fetcher,
             text_wanted,
             config.cache.is_some(),
-            config.archives.clone(),
+            config.archive.archives.clone(),
             renderer,
         );
         Ok(Self {
@@ -150,7 +150,7 @@ impl Network {
                     };
                     let host = host_of(&url);
                     let accept = Arc::new(config.accept_for(&url).clone());
-                    let render = mode_at(config.render.mode, &config.archives, &url);
+                    let render = mode_at(config.render.mode, &config.archive.archives, &url);
                     let task = tasks.spawn(fetch_and_read(
                         self.table.clone(),
                         probes.clone(),
@@ -564,7 +564,7 @@ pub(super) fn from_store(
     let found = store.get_many(&urls, settings, now, |at, cached| {
         let (url, demand) = &asked[at];
         let accept = config.accept_for(url);
-        let render = mode_at(config.render.mode, &config.archives, url);
+        let render = mode_at(config.render.mode, &config.archive.archives, url);
         reusable(&cached, demand, accept, render)
             .then(|| Box::new(answer_cached(cached, demand, accept)))
     });

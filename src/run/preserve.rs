@@ -105,13 +105,13 @@ pub(super) fn preserve(
 /// The source a link cites, when it is to be preserved: a fine link's
 /// page (a redirected one's end), never a capture itself.
 fn source_of(link: &Link, outcome: &LinkOutcome, config: &Config) -> Option<Url> {
-    let cited = fetched_page(link, config)?;
+    let cited = fetched_page(link, &config.exclude)?;
     let page = match outcome.verdict {
         LinkVerdict::Ok => cited,
         LinkVerdict::Redirected => outcome.final_url.as_ref().map_or(cited, page_of),
         _ => return None,
     };
-    (!config.archives.is_capture(&page)).then_some(page)
+    (!config.archive.archives.is_capture(&page)).then_some(page)
 }
 
 /// The quotes that belong to the link at `index`: paired with it
@@ -149,7 +149,7 @@ fn sources(
             continue;
         };
         let mut near = Vec::new();
-        match archive::timestamp(config, x) {
+        match archive::timestamp(&config.archive, x) {
             Some(date) => {
                 let far = crate::date::unix_of_timestamp(&date)
                     .is_none_or(|t| t.abs_diff(now) > settings.within.as_secs());
@@ -210,7 +210,7 @@ fn fates(
             })
         })
         .collect();
-    let deadline = Instant::now() + config.archive_budget;
+    let deadline = Instant::now() + config.archive.budget;
     let found = archive::look_up(
         network,
         None,
@@ -248,7 +248,7 @@ fn fates(
     let fetcher = network.table.fetcher().clone();
     let saved = network.runtime.block_on(save_all(
         &fetcher,
-        &config.archives.wayback,
+        &config.archive.archives.wayback,
         settings,
         saves,
     ));
@@ -257,7 +257,7 @@ fn fates(
         let fate = match result.and_then(|ts| {
             let ts = CaptureTime::parse(&ts)
                 .ok_or_else(|| format!("Save Page Now gave {ts:?}, which is no timestamp"))?;
-            wayback::capture(&config.archives.wayback, &page, ts)
+            wayback::capture(&config.archive.archives.wayback, &page, ts)
         }) {
             Ok(capture) => {
                 created.push((page.clone(), capture));
@@ -274,7 +274,7 @@ fn fates(
             (capture.raw_url.clone(), needs)
         })
         .collect();
-    let deadline = Instant::now() + config.archive_budget;
+    let deadline = Instant::now() + config.archive.budget;
     let copies = archive::fetch_all(network, None, config, asks, deadline);
     for (page, capture) in created {
         let digest = match copies.get(&capture.raw_url) {

@@ -71,7 +71,37 @@ pub struct Output {
     pub path: Option<PathBuf>,
 }
 
-/// Everything one run needs to know.
+/// Which reports to write, where, and how the terminal one shows: the
+/// settings of the report output (`command::output`).
+#[derive(Debug, Clone)]
+pub struct OutputSettings {
+    /// The reports to write.
+    pub outputs: Vec<Output>,
+    /// Reports without a file go to standard error instead of standard
+    /// output (which carries a `fix --dry-run` diff).
+    pub reports_to_stderr: bool,
+    /// Terminal reports show items at this severity and above.
+    pub show: Severity,
+    /// Whether terminal reports on standard output use colour.
+    pub color: bool,
+}
+
+impl Default for OutputSettings {
+    fn default() -> Self {
+        Self {
+            outputs: vec![Output {
+                format: ReportFormat::Terminal,
+                path: None,
+            }],
+            reports_to_stderr: false,
+            show: Severity::Warning,
+            color: false,
+        }
+    }
+}
+
+/// Everything one run needs to know: each stage's own settings, and the
+/// few the run itself decides by.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Files, directories, or `-` for standard input.
@@ -84,15 +114,8 @@ pub struct Config {
     pub extract: ExtractOptions,
     /// Extract and report without touching the network.
     pub offline: bool,
-    /// The reports to write.
-    pub outputs: Vec<Output>,
-    /// Reports without a file go to standard error instead of standard
-    /// output (which carries a `fix --dry-run` diff).
-    pub reports_to_stderr: bool,
-    /// Terminal reports show items at this severity and above.
-    pub show: Severity,
-    /// Whether terminal reports on standard output use colour.
-    pub color: bool,
+    /// The reports to write, and how.
+    pub output: OutputSettings,
     /// Findings at this severity and above fail the run.
     pub fail_on: Severity,
     /// How pages are fetched.
@@ -105,17 +128,8 @@ pub struct Config {
     pub quote_threshold: f64,
     /// Severities that replace a verdict's default.
     pub severity: std::collections::HashMap<Verdict, Severity>,
-    /// Look up archived copies of dead sources and drifted quotes.
-    pub archive: bool,
-    /// The archives asked: the Wayback Machine, then Memento archives.
-    pub archives: crate::archive::Archives,
-    /// The most time the archive stage may take.
-    pub archive_budget: std::time::Duration,
-    /// The most sources of one drifted quote whose captures are looked up.
-    pub archive_quote_pages: usize,
-    /// Look for captures near this date (`YYYY-MM-DD`) instead of each
-    /// memo's own date.
-    pub as_of: Option<String>,
+    /// Whether and where archived copies are looked up, and within what.
+    pub archive: crate::archive::ArchiveSettings,
     /// Preserve the sources with Save Page Now, when asked to.
     pub preserve: Option<PreserveSettings>,
     /// Which pages are rendered in a browser, and how.
@@ -133,24 +147,14 @@ impl Default for Config {
             input_format: None,
             extract: ExtractOptions::default(),
             offline: false,
-            reports_to_stderr: false,
-            outputs: vec![Output {
-                format: ReportFormat::Terminal,
-                path: None,
-            }],
-            show: Severity::Warning,
-            color: false,
+            output: OutputSettings::default(),
             fail_on: Severity::Error,
             fetch: FetchSettings::default(),
             accept: Accept::default(),
             exclude: Vec::new(),
             quote_threshold: DEFAULT_QUOTE_THRESHOLD,
             severity: Default::default(),
-            archive: true,
-            archive_budget: std::time::Duration::from_secs(60),
-            archive_quote_pages: 3,
-            archives: Default::default(),
-            as_of: None,
+            archive: Default::default(),
             shard: None,
             preserve: None,
             render: crate::fetch::render::RenderSettings::default(),

@@ -93,7 +93,10 @@ fn check(memos: &[Vec<String>], settings: FetchSettings) -> Report {
     let config = Config {
         paths,
         fetch: settings,
-        archive: false,
+        archive: citecheck::archive::ArchiveSettings {
+            enabled: false,
+            ..Default::default()
+        },
         ..Config::default()
     };
     citecheck::run::run(&config, &citecheck::interrupt::Interrupt::new())
@@ -423,7 +426,10 @@ fn too_many_redirects_exclusions_and_accepted_statuses() {
         fetch: settings(),
         accept: citecheck::settings::Accept::parse("200-299,418").unwrap(),
         exclude: vec![regex::Regex::new("/private/").unwrap()],
-        archive: false,
+        archive: citecheck::archive::ArchiveSettings {
+            enabled: false,
+            ..Default::default()
+        },
         ..Config::default()
     };
     let report = citecheck::run::run(&config, &citecheck::interrupt::Interrupt::new());
