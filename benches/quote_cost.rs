@@ -19,7 +19,10 @@
 //!   quotes of each word for word, 10 with a word changed and 6 found
 //!   nowhere. CPU time (user + system).
 //!
-//! Each run's verdicts are checked before its time counts.
+//! Each run's verdicts are checked before its time counts. Limits: the
+//! benchmark fails (exit code 1) when quotes cost the articles workload
+//! more than 2× or the many-sources workload more than 1.5× the run
+//! without them (medians).
 //!
 //! `BENCH_HOLD=1` skips the articles, prints the many-sources workload's
 //! two commands and keeps its server up until stopped (for profiling one
@@ -314,7 +317,7 @@ fn write_memos(dir: &Path, name: &str, memos: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn many_sources(runs: usize) {
+fn many_sources(runs: usize) -> f64 {
     let (memos, per_memo) = (100, 50);
     let corpus = corpus(memos * per_memo, false);
     let temp = tempfile::tempdir().expect("temporary directory");
@@ -347,15 +350,16 @@ fn many_sources(runs: usize) {
             not_found(report)
         );
     });
+    let ratio = wall.as_secs_f64() / bare.as_secs_f64();
     println!(
-        "| many sources: {memos} memos × {per_memo} sources, a quote each | {:.2} s | {:.2} s | {:.2}× |",
+        "| many sources: {memos} memos × {per_memo} sources, a quote each | {:.2} s | {:.2} s | {ratio:.2}× |",
         wall.as_secs_f64(),
         bare.as_secs_f64(),
-        wall.as_secs_f64() / bare.as_secs_f64()
     );
+    ratio
 }
 
-fn articles(runs: usize) {
+fn articles(runs: usize) -> f64 {
     let corpus = corpus(127, true);
     let temp = tempfile::tempdir().expect("temporary directory");
     let pages = corpus.pages;
@@ -386,12 +390,13 @@ fn articles(runs: usize) {
         assert_eq!(counts["approximate"], 20, "{counts:?}");
         assert_eq!(counts["missing"], 12, "{counts:?}");
     });
+    let ratio = cpu.as_secs_f64() / bare.as_secs_f64();
     println!(
-        "| articles: 2 memos × 64 sources, 128 quotes (CPU time) | {:.2} s | {:.2} s | {:.2}× |",
+        "| articles: 2 memos × 64 sources, 128 quotes (CPU time) | {:.2} s | {:.2} s | {ratio:.2}× |",
         cpu.as_secs_f64(),
         bare.as_secs_f64(),
-        cpu.as_secs_f64() / bare.as_secs_f64()
     );
+    ratio
 }
 
 fn main() {
@@ -399,8 +404,32 @@ fn main() {
     let runs = env_number("BENCH_RUNS", 5).max(1);
     println!("| workload | with quotes | without | ratio |");
     println!("|---|---:|---:|---:|");
+    let mut broken = Vec::new();
     if std::env::var_os("BENCH_HOLD").is_none() {
-        articles(runs);
+        let ratio = articles(runs);
+        if ratio > MAX_ARTICLES {
+            broken.push(format!("articles cost {ratio:.2}×, over {MAX_ARTICLES}×"));
+        }
     }
-    many_sources(runs);
+    let ratio = many_sources(runs);
+    if ratio > MAX_MANY_SOURCES {
+        broken.push(format!(
+            "many sources cost {ratio:.2}×, over {MAX_MANY_SOURCES}×"
+        ));
+    }
+    for why in &broken {
+        println!("LIMIT BROKEN: {why}");
+    }
+    if !broken.is_empty() {
+        std::process::exit(1);
+    }
+    println!(
+        "\nlimits held: articles at most {MAX_ARTICLES}×, many sources at most \
+         {MAX_MANY_SOURCES}× the run without quotes"
+    );
 }
+
+/// What quotes may cost the articles workload (CPU time, with ÷ without).
+const MAX_ARTICLES: f64 = 2.0;
+/// What quotes may cost the many-sources workload (wall time).
+const MAX_MANY_SOURCES: f64 = 1.5;

@@ -25,6 +25,10 @@
 //! alternating, `BENCH_RUNS` times (default 3); requests are counted at
 //! the server.
 //!
+//! Limits: with lychee measured, the run fails (exit code 1) unless
+//! citecheck checks at least 2× lychee's URLs per second at no more than
+//! 25% of its peak memory (medians of the alternating runs).
+//!
 //! `BENCH_KEEP=1` leaves the pages, memo and cache behind; `BENCH_HOLD=1`
 //! prints the two tools' commands and keeps the server up until stopped
 //! (for profiling one run by hand).
@@ -648,9 +652,49 @@ fn main() {
     if let [ours, theirs] = &rows[..] {
         let speed = theirs.wall.as_secs_f64() / ours.wall.as_secs_f64();
         print!("\ncitecheck: {speed:.1}× lychee's URLs per second");
-        if let (Some(a), Some(b)) = (ours.peak_kib, theirs.peak_kib) {
-            print!(", {:.0}% of its peak memory", 100.0 * a as f64 / b as f64);
+        let memory = match (ours.peak_kib, theirs.peak_kib) {
+            (Some(a), Some(b)) => Some(a as f64 / b as f64),
+            _ => None,
+        };
+        if let Some(memory) = memory {
+            print!(", {:.0}% of its peak memory", 100.0 * memory);
         }
         println!();
+        let broken = limits_broken(speed, memory);
+        for why in &broken {
+            println!("LIMIT BROKEN: {why}");
+        }
+        if !broken.is_empty() {
+            std::process::exit(1);
+        }
+        println!(
+            "limits held: at least {MIN_SPEEDUP}× lychee's URLs per second, at most \
+             {:.0}% of its peak memory",
+            100.0 * MAX_MEMORY_SHARE
+        );
     }
+}
+
+/// The whole run's limits against lychee on the same machine and run: at
+/// least this many times its URLs per second…
+const MIN_SPEEDUP: f64 = 2.0;
+/// …at no more than this share of its peak memory.
+const MAX_MEMORY_SHARE: f64 = 0.25;
+
+/// What the medians break of the limits, in words.
+fn limits_broken(speed: f64, memory: Option<f64>) -> Vec<String> {
+    let mut broken = Vec::new();
+    if speed < MIN_SPEEDUP {
+        broken.push(format!(
+            "{speed:.2}× lychee's URLs per second, under {MIN_SPEEDUP}×"
+        ));
+    }
+    if let Some(memory) = memory.filter(|m| *m > MAX_MEMORY_SHARE) {
+        broken.push(format!(
+            "{:.0}% of lychee's peak memory, over {:.0}%",
+            100.0 * memory,
+            100.0 * MAX_MEMORY_SHARE
+        ));
+    }
+    broken
 }

@@ -194,3 +194,53 @@ impl Config {
             .unwrap_or_else(|| verdict.default_severity())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::HostSettings;
+
+    /// Accepted statuses follow the one host rule: the most specific host
+    /// wins, whatever the order the hosts were given in.
+    #[test]
+    fn the_most_specific_host_decides_what_is_accepted() {
+        let accepting = |list: &str| HostSettings {
+            accept: Some(Accept::parse(list).unwrap()),
+            ..Default::default()
+        };
+        let mut config = Config::default();
+        for order in [
+            ["news.test", "www.news.test"],
+            ["www.news.test", "news.test"],
+        ] {
+            config.fetch.hosts = order
+                .iter()
+                .map(|host| {
+                    let list = if host.starts_with("www") {
+                        "200-299"
+                    } else {
+                        "200-299,403"
+                    };
+                    (host.to_string(), accepting(list))
+                })
+                .collect();
+            let url = |u: &str| url::Url::parse(u).unwrap();
+            assert!(
+                !config
+                    .accept_for(&url("https://www.news.test/a"))
+                    .contains(403)
+            );
+            assert!(config.accept_for(&url("https://news.test/a")).contains(403));
+            assert!(
+                config
+                    .accept_for(&url("https://m.news.test/a"))
+                    .contains(403)
+            );
+            assert!(
+                !config
+                    .accept_for(&url("https://other.test/a"))
+                    .contains(403)
+            );
+        }
+    }
+}

@@ -493,3 +493,27 @@ fn only_limits_the_kinds_and_the_exit_code_says_what_is_left() {
         format!("[a]({base}/new) and [b]({archive_url}/web/20080401000000/{base}/gone#c2).\n")
     );
 }
+
+/// `fix`'s report is assembled from the check's parts like `check`'s: the
+/// files a folder held of no type citecheck reads stay in its summary.
+#[test]
+fn a_fix_report_keeps_the_skipped_files() {
+    let web = web();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("memo.md"),
+        format!("[a]({}/new).\n", web.base),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("figure.png"), b"\x89PNG").unwrap();
+    let (report, stderr, _) = fix(dir.path(), &web.archive_url, &[]);
+    let skipped = &report["summary"]["skipped"];
+    assert_eq!(skipped["by_type"][".png"], 1, "{report} {stderr}");
+    let notices = report["notices"].as_array().cloned().unwrap_or_default();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.as_str().unwrap_or_default().contains("skipped 1 file")),
+        "{report}"
+    );
+}
