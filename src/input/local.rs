@@ -12,11 +12,13 @@ const MAX_LINKED_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The file a relative reference written in the memo at `memo` names:
 /// the reference without its query and fragment, percent-decoded, joined
-/// to the memo's folder; `None` when nothing is left of it.
+/// to the memo's folder; `None` when nothing is left of it, and for a
+/// reference from a site's root (`/about`, `//host/page`), which names a
+/// web page whose site the memo does not say, not a file.
 pub(crate) fn linked_path(memo: &Path, written: &str) -> Option<PathBuf> {
     let reference = written.trim();
     let reference = reference.split(['#', '?']).next().unwrap_or_default();
-    if reference.is_empty() {
+    if reference.is_empty() || reference.starts_with(['/', '\\']) {
         return None;
     }
     let decoded = percent_encoding::percent_decode_str(reference).decode_utf8_lossy();
@@ -77,6 +79,8 @@ mod tests {
             Some(PathBuf::from("docs/guide/table.csv"))
         );
         assert_eq!(linked_path(memo, "?x"), None);
+        assert_eq!(linked_path(memo, "/about"), None);
+        assert_eq!(linked_path(memo, "//cdn.example/x.js"), None);
         assert_eq!(
             linked_path(Path::new("memo.md"), "annex.md"),
             Some(PathBuf::from("annex.md"))
