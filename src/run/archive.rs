@@ -631,3 +631,33 @@ pub(super) fn fetch_all(
     out.extend(fetched);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::CaptureTime;
+
+    fn capture(timestamp: &str) -> Capture {
+        let base = Url::parse("http://archive.test/").unwrap();
+        let page = Url::parse("http://a.test/x").unwrap();
+        wayback::capture(&base, &page, CaptureTime::parse(timestamp).unwrap()).unwrap()
+    }
+
+    /// Captures are ranked by how far in time they are from the date
+    /// looked near, not by their digits read as a number: across a month's
+    /// end, the day before (`0430`) is nearer to May 1st than two days
+    /// after (`0503`), though 0501 − 0430 is 71 as a number and 0503 − 0501
+    /// only 2. Whatever the number of digits the archive gave.
+    #[test]
+    fn the_nearest_capture_is_the_nearest_in_time() {
+        let mut captures = vec![capture("20080503000000"), capture("20080430")];
+        nearest_first(&mut captures, Some("20080501000000"));
+        assert_eq!(captures[0].timestamp.as_str(), "20080430");
+        // Without a date, the newest first.
+        nearest_first(&mut captures, None);
+        assert_eq!(captures[0].timestamp.as_str(), "20080503000000");
+        let day = std::time::Duration::from_secs(86_400);
+        assert!(within(&captures[1], Some("20080501000000"), day));
+        assert!(!within(&captures[0], Some("20080501000000"), day));
+    }
+}
