@@ -13,7 +13,8 @@ use crate::interrupt::Interrupt;
 use crate::model::Severity;
 use crate::settings::file::FileConfig;
 use crate::settings::{
-    CacheSettings, Config, Output, OutputSettings, PreserveSettings, ReportFormat, StoreLocation,
+    CacheSettings, Checks, Config, Output, OutputSettings, PreserveSettings, ReportFormat,
+    StoreLocation,
 };
 use std::path::PathBuf;
 
@@ -101,9 +102,12 @@ pub fn config(
             reports_to_stderr: false,
         },
         fetch: fetch_settings(&args),
-        accept: args.accept.clone(),
-        exclude: args.exclude.clone(),
-        quote_threshold: args.quote_threshold,
+        checks: Checks {
+            accept: args.accept.clone(),
+            exclude: args.exclude.clone(),
+            quote_threshold: args.quote_threshold,
+            severity: Default::default(),
+        },
         fail_on: args.fail_on,
         cache: (!args.no_cache).then(|| CacheSettings {
             location: StoreLocation::of(args.store.as_deref(), &args.cache_dir),
@@ -131,7 +135,6 @@ pub fn config(
         },
         progress: terminal.progress && !args.quiet,
         paths: args.paths,
-        ..Config::default()
     };
     if let Some(file) = file {
         file.apply(&mut config);

@@ -114,6 +114,19 @@ impl Hosts {
             .max_by_key(|(key, _)| key.len())
             .map(|(_, s)| s)
     }
+
+    /// The statuses that count as fine for `url`: its host's list, else
+    /// `default`.
+    pub fn accept_for<'a>(
+        &'a self,
+        url: &Url,
+        default: &'a crate::model::Accept,
+    ) -> &'a crate::model::Accept {
+        let host = url.host_str().unwrap_or_default();
+        self.get(host)
+            .and_then(|settings| settings.accept.as_ref())
+            .unwrap_or(default)
+    }
 }
 
 impl FromIterator<(String, HostSettings)> for Hosts {

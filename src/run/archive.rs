@@ -8,14 +8,13 @@
 //! run, within `--archive-budget`. An archive that is down, slow or
 //! rate-limited only leaves the suggestion out, with a reason.
 
-use super::pages::Network;
+use super::pages::{LazyNetwork, Network};
 use super::table::{Fetched, Needs};
 use super::{MemoRun, fetched_page};
 use crate::archive::wayback::{self, Capture};
 use crate::archive::{ArchiveSettings, Archives};
-use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict};
-use crate::settings::{Accept, Config};
+use crate::settings::{Accept, Checks};
 use crate::store::{CachedRef, Store};
 use crate::verify::digest::{self, Demand, PageDigest, QuoteCheck};
 use crate::verify::fragment::FragmentCheck;
@@ -51,34 +50,30 @@ fn is_drifted(verdict: QuoteVerdict) -> bool {
 /// Look up archived copies for every memo's dead links and drifted
 /// quotes, and attach what they hold to the outcomes.
 pub(super) fn suggest(
-    network: &mut Option<Network>,
+    network: &mut LazyNetwork<'_>,
     store: Option<&mut Store>,
-    config: &Config,
-    interrupt: &Arc<Interrupt>,
+    archive: &ArchiveSettings,
+    checks: &Checks,
     memos: &mut [MemoRun],
 ) {
-    let demands = demands(config, memos);
+    let demands = demands(archive, &checks.exclude, memos);
     if demands.is_empty() {
         return;
     }
-    let network = match network {
-        Some(network) => network,
-        None => match Network::start(config, interrupt, Default::default()) {
-            Ok(started) => network.insert(started),
-            Err(_) => return,
-        },
+    let Ok(network) = network.get(Default::default()) else {
+        return;
     };
-    let deadline = tokio::time::Instant::now() + config.archive.budget;
-    let found = look_up(network, store, config, &demands, None, deadline);
+    let deadline = tokio::time::Instant::now() + archive.budget;
+    let found = look_up(network, store, &demands, None, deadline);
     for memo in memos {
         let index = memo.index;
         let Some((x, outcomes)) = memo.checked_mut() else {
             continue;
         };
-        let when = timestamp(&config.archive, x);
+        let when = timestamp(archive, x);
         for (link, outcome) in x.links.iter().zip(outcomes.links.iter_mut()) {
             let Some(page) =
-                fetched_page(link, &config.exclude).filter(|_| wants_capture(outcome.verdict))
+                fetched_page(link, &checks.exclude).filter(|_| wants_capture(outcome.verdict))
             else {
                 continue;
             };
@@ -90,7 +85,9 @@ pub(super) fn suggest(
             if !is_drifted(outcomes.quotes[i].verdict) {
                 continue;
             }
-            let pages = quote_sources(x, &outcomes.links, quote, &outcomes.quotes[i], config);
+            let outcome = &outcomes.quotes[i];
+            let limit = archive.quote_pages;
+            let pages = quote_sources(x, &outcomes.links, (quote, outcome), &checks.exclude, limit);
             let found: Vec<(Url, &Found)> = pages
                 .into_iter()
                 .filter_map(|page| {
@@ -99,23 +96,26 @@ pub(super) fn suggest(
                 })
                 .collect();
             let id = QuoteId::new(index, i);
-            attach_quote(&mut outcomes.quotes[i], id, &found, config.quote_threshold);
+            attach_quote(&mut outcomes.quotes[i], id, &found, checks.quote_threshold);
         }
     }
 }
 
 /// What the archive is asked: for each (page, date), the anchors of dead
 /// links and the drifted quotes it may hold.
-fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Key, Demand> {
+fn demands(
+    archive: &ArchiveSettings,
+    exclude: &[regex::Regex],
+    memos: &[MemoRun],
+) -> HashMap<Key, Demand> {
     let mut demands: HashMap<Key, Demand> = HashMap::new();
     for memo in memos {
         let Some((x, outcomes)) = memo.checked() else {
             continue;
         };
-        let when = timestamp(&config.archive, x);
+        let when = timestamp(archive, x);
         for (link, outcome) in x.links.iter().zip(&outcomes.links) {
-            let Some(page) =
-                fetched_page(link, &config.exclude).filter(|_| wants_capture(outcome.verdict))
+            let Some(page) = fetched_page(link, exclude).filter(|_| wants_capture(outcome.verdict))
             else {
                 continue;
             };
@@ -131,7 +131,8 @@ fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Key, Demand> {
             let Some(prepared) = memo.prepared.get(i) else {
                 continue;
             };
-            for page in quote_sources(x, &outcomes.links, quote, outcome, config) {
+            let limit = archive.quote_pages;
+            for page in quote_sources(x, &outcomes.links, (quote, outcome), exclude, limit) {
                 demands
                     .entry((page, when.clone()))
                     .or_default()
@@ -260,9 +261,9 @@ pub(super) fn timestamp(archive: &ArchiveSettings, extraction: &Extraction) -> O
 fn quote_sources(
     x: &Extraction,
     links: &[LinkOutcome],
-    quote: &Quote,
-    outcome: &QuoteOutcome,
-    config: &Config,
+    (quote, outcome): (&Quote, &QuoteOutcome),
+    exclude: &[regex::Regex],
+    limit: usize,
 ) -> Vec<Url> {
     let mut pages: Vec<Url> = Vec::new();
     if let Some(best) = &outcome.source {
@@ -277,13 +278,13 @@ fn quote_sources(
         if !looked_up {
             continue;
         }
-        if let Some(page) = fetched_page(link, &config.exclude) {
+        if let Some(page) = fetched_page(link, exclude) {
             if !pages.contains(&page) {
                 pages.push(page);
             }
         }
     }
-    pages.truncate(config.archive.quote_pages);
+    pages.truncate(limit);
     pages
 }
 
@@ -295,25 +296,25 @@ fn quote_sources(
 /// together; then, for lookups whose capture could not be fetched, the
 /// next nearest, and so on.
 pub(super) fn look_up(
-    network: &Network,
+    network: &Network<'_>,
     mut store: Option<&mut Store>,
-    config: &Config,
     demands: &HashMap<Key, Demand>,
     window: Option<std::time::Duration>,
     deadline: tokio::time::Instant,
 ) -> HashMap<Key, Found> {
-    let stage = super::Stage::start(config, "archive lookups", demands.len());
+    let settings = network.settings;
+    let stage = super::Stage::start(settings.progress, "archive lookups", demands.len());
     // Every archive is asked about every (page, date): the Wayback CDX
     // server first, then each Memento archive's TimeMap.
     let queries: Vec<(Key, Vec<Query>)> = demands
         .keys()
-        .map(|key| (key.clone(), queries_for(&config.archive.archives, key)))
+        .map(|key| (key.clone(), queries_for(settings.archives, key)))
         .collect();
     let asks = queries
         .iter()
         .flat_map(|(_, qs)| qs.iter().map(|q| (q.url.clone(), Needs::text())))
         .collect();
-    let answers = fetch_all(network, store.as_deref_mut(), config, asks, deadline);
+    let answers = fetch_all(network, store.as_deref_mut(), asks, deadline);
     let unanswered = || not_in_time(deadline, "the archive did not answer");
     let mut found: HashMap<Key, Found> = HashMap::new();
     // Each lookup with its captures still to try, nearest first.
@@ -327,7 +328,7 @@ pub(super) fn look_up(
         let mut answered = false;
         for query in &queries {
             let result = match answers.get(&query.url) {
-                Some(answer) => query.captures(config, &key.0, answer),
+                Some(answer) => query.captures(settings.archives, &key.0, answer),
                 None => Err(unanswered()),
             };
             match result {
@@ -356,7 +357,6 @@ pub(super) fn look_up(
         let tried = try_captures(
             network,
             store.as_deref_mut(),
-            config,
             demands,
             &mut pending,
             deadline,
@@ -412,9 +412,8 @@ pub(super) fn holds(digest: &PageDigest, demand: &Demand) -> bool {
 /// (taken off its list), each fetched once and read for the demands of
 /// every lookup that landed on it; each lookup's result, in order.
 fn try_captures(
-    network: &Network,
+    network: &Network<'_>,
     store: Option<&mut Store>,
-    config: &Config,
     demands: &HashMap<Key, Demand>,
     pending: &mut [(Key, VecDeque<Capture>)],
     deadline: tokio::time::Instant,
@@ -434,8 +433,8 @@ fn try_captures(
         .iter()
         .map(|(raw, (_, demand, _))| (raw.clone(), Needs::of(demand, false)))
         .collect();
-    let copies = fetch_all(network, store, config, asks, deadline);
-    let accept = &config.accept;
+    let copies = fetch_all(network, store, asks, deadline);
+    let accept = network.settings.accept;
     let mut results: Vec<Found> = vec![Ok(None); pending.len()];
     for (raw, (capture, demand, lookups)) in captures {
         let copy = match copies.get(&raw) {
@@ -483,7 +482,7 @@ impl Query {
     /// Memento archives say they hold no memento).
     fn captures(
         &self,
-        config: &Config,
+        archives: &Archives,
         page: &Url,
         answer: &Fetched,
     ) -> Result<Vec<Capture>, String> {
@@ -504,7 +503,7 @@ impl Query {
         let body = answer.read.text().unwrap_or_default();
         match &self.memento {
             Some(host) => crate::archive::memento::parse_timemap(body, host),
-            None => wayback::parse_cdx(&config.archive.archives.wayback, page, body),
+            None => wayback::parse_cdx(&archives.wayback, page, body),
         }
     }
 }
@@ -568,16 +567,15 @@ pub(super) fn copy_of(
 /// (and whole enough for what is needed), else through the page table;
 /// what was fetched is stored.
 pub(super) fn fetch_all(
-    network: &Network,
+    network: &Network<'_>,
     store: Option<&mut Store>,
-    config: &Config,
     asks: Vec<(Url, Needs)>,
     deadline: tokio::time::Instant,
 ) -> HashMap<Url, Arc<Fetched>> {
     let now = crate::date::now();
     let mut out: HashMap<Url, Arc<Fetched>> = HashMap::with_capacity(asks.len());
     let mut left = asks;
-    if let (Some(store), Some(settings)) = (store.as_deref(), &config.cache) {
+    if let (Some(store), Some(settings)) = (store.as_deref(), network.settings.cache) {
         let urls: Vec<&str> = left.iter().map(|(url, _)| url.as_str()).collect();
         let stored = store.get_many(&urls, settings, now, |at, cached| {
             let fetched = Fetched {
@@ -618,7 +616,7 @@ pub(super) fn fetch_all(
         .await;
         fetched
     });
-    if let (Some(store), Some(settings)) = (store, &config.cache) {
+    if let (Some(store), Some(settings)) = (store, network.settings.cache) {
         let records: Vec<(&str, CachedRef<'_>)> = fetched
             .iter()
             .filter(|(_, f)| f.page.is_storable())

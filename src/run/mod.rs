@@ -14,12 +14,16 @@ mod preserve;
 mod table;
 
 use crate::extract;
+use crate::extract::ExtractOptions;
+use crate::fetch::Hosts;
 use crate::input::{self, MemoInput};
 use crate::interrupt::Interrupt;
-use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict, Severity, Target};
+use crate::model::{
+    Extraction, Link, LinkVerdict, MemoFormat, Quote, QuoteId, QuoteVerdict, Severity, Target,
+};
 use crate::office;
 use crate::report::{LinkResult, MemoReport, QuoteResult, Report, RunFacts, Skipped};
-use crate::settings::Config;
+use crate::settings::{Checks, Config};
 use crate::store::Store;
 use crate::verify::digest::{Demand, PageDigest, QuoteCheck};
 use crate::verify::quote::PreparedQuote;
@@ -37,34 +41,72 @@ use url::Url;
 /// requests; the report is still built).
 pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     let started = Instant::now();
-    let (mut memos, skipped) = read_memos(config);
+    let inputs = (&config.paths[..], config.input_format, config.shard);
+    let (mut memos, skipped) = read_memos(inputs, &config.extract);
     let mut notices = Vec::new();
     let skipped = Skipped::of(&skipped);
     notices.extend(skipped.as_ref().map(Skipped::notice));
-    let mut store = open_store(config, &mut notices);
-    let mut network = None;
-    let pages = fetch(config, interrupt, &memos, store.as_mut(), &mut network);
+    // Offline, the store is not read either: nothing is checked.
+    let cache = config.cache.as_ref().filter(|_| !config.offline);
+    let mut store = cache.and_then(|cache| open_store(cache, &mut notices));
+    let mut network = pages::LazyNetwork::new(
+        pages::NetworkSettings {
+            fetch: &config.fetch,
+            render: &config.render,
+            archives: &config.archive.archives,
+            cache,
+            accept: &config.checks.accept,
+            progress: config.progress,
+        },
+        interrupt,
+    );
+    let pages = if config.offline {
+        Ok(Pages::new())
+    } else {
+        fetch(&mut network, &config.checks.exclude, &memos, store.as_mut())
+    };
+    let verifying = Verifying {
+        checks: &config.checks,
+        hosts: &config.fetch.hosts,
+        extract: &config.extract,
+        offline: config.offline,
+    };
     let mut local_files = local::LocalFiles::default();
     for memo in &mut memos {
-        memo.verify(config, &pages, &mut local_files);
+        memo.verify(verifying, &pages, &mut local_files);
     }
     // Outcomes hold what the report needs; the pages can go before the
     // report is built.
     drop(pages);
     let interrupted = interrupt.is_requested();
     if config.archive.enabled && !config.offline && !interrupted {
-        archive::suggest(&mut network, store.as_mut(), config, interrupt, &mut memos);
+        let archive = &config.archive;
+        archive::suggest(
+            &mut network,
+            store.as_mut(),
+            archive,
+            &config.checks,
+            &mut memos,
+        );
     }
     let preservation = match &config.preserve {
-        Some(settings) if config.archive.enabled && !config.offline && !interrupted => Some(
-            preserve::preserve(&mut network, config, settings, interrupt, &mut memos),
-        ),
+        Some(settings) if config.archive.enabled && !config.offline && !interrupted => {
+            let archive = &config.archive;
+            let checks = &config.checks;
+            Some(preserve::preserve(
+                &mut network,
+                archive,
+                checks,
+                settings,
+                &mut memos,
+            ))
+        }
         _ => None,
     };
-    notices.extend(network.as_ref().and_then(pages::Network::fleet_warning));
+    notices.extend(network.started().and_then(pages::Network::fleet_warning));
     let mut reports: Vec<MemoReport> = memos
         .into_iter()
-        .map(|memo| memo.into_report(config))
+        .map(|memo| memo.into_report(verifying))
         .collect();
     // An interrupted run's "unchecked" says nothing about its sources:
     // it is not history.
@@ -91,6 +133,24 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
             skipped,
         },
     )
+}
+
+/// What verification decides by: the checks, each host's accepted
+/// statuses (the fetch settings' host table), what extraction finds in a
+/// linked local file, and whether the run is offline.
+#[derive(Clone, Copy)]
+struct Verifying<'a> {
+    checks: &'a Checks,
+    hosts: &'a Hosts,
+    extract: &'a ExtractOptions,
+    offline: bool,
+}
+
+impl Verifying<'_> {
+    /// The statuses that count as fine for `url`.
+    fn accept_for(&self, url: &Url) -> &crate::model::Accept {
+        self.hosts.accept_for(url, &self.checks.accept)
+    }
 }
 
 /// One memo through the run.
@@ -141,7 +201,7 @@ impl MemoRun {
     /// Give each link and quote its verdict from the fetched pages.
     fn verify(
         &mut self,
-        config: &Config,
+        config: Verifying<'_>,
         pages: &Result<Pages, String>,
         local_files: &mut local::LocalFiles,
     ) {
@@ -154,14 +214,14 @@ impl MemoRun {
             .map(|link| {
                 verify::without_fetch(link, extraction.anchors.as_deref()).unwrap_or_else(|| {
                     match &link.target {
-                        Target::Local(path) => local_files.outcome(link, path, &config.extract),
+                        Target::Local(path) => local_files.outcome(link, path, config.extract),
                         _ => link_outcome(link, config, pages),
                     }
                 })
             })
             .collect();
         let memo = self.index;
-        let cited = CitedPages::new(&extraction.links, &config.exclude);
+        let cited = CitedPages::new(&extraction.links, &config.checks.exclude);
         // Each cited page's entry, looked up once for all the quotes.
         let entries: Vec<Option<&(Arc<table::Fetched>, PageDigest)>> = (0..cited.len())
             .map(|slot| {
@@ -183,7 +243,8 @@ impl MemoRun {
                     QuoteOutcome::new(QuoteVerdict::Unverifiable, "offline: sources not fetched")
                 } else {
                     let id = QuoteId::new(memo, i);
-                    quote_outcome(quote, id, &candidates, config, pages)
+                    let threshold = config.checks.quote_threshold;
+                    quote_outcome(quote, id, &candidates, threshold, pages)
                 }
             })
             .collect();
@@ -191,7 +252,7 @@ impl MemoRun {
     }
 
     /// The memo's report entry, with its results.
-    fn into_report(self, config: &Config) -> MemoReport {
+    fn into_report(self, config: Verifying<'_>) -> MemoReport {
         let mut memo = self.report;
         let (Some(extraction), Some(outcomes)) = (self.extraction, self.outcomes) else {
             return memo;
@@ -203,7 +264,8 @@ impl MemoRun {
         let shown = crate::report::shown_urls(&extraction.links);
         for (quote, outcome) in extraction.quotes.iter().zip(outcomes.quotes) {
             let mut result = QuoteResult::new(quote, &shown, outcome);
-            result.severity = config.severity_of(crate::model::Verdict::Quote(result.verdict));
+            result.severity =
+                (config.checks).severity_of(crate::model::Verdict::Quote(result.verdict));
             if config.offline {
                 // Not checking was asked for: nothing to warn about.
                 result.severity = Severity::Info;
@@ -212,7 +274,8 @@ impl MemoRun {
         }
         for (link, outcome) in extraction.links.iter().zip(outcomes.links) {
             let mut result = LinkResult::new(link, outcome);
-            result.severity = config.severity_of(crate::model::Verdict::Link(result.verdict));
+            result.severity =
+                (config.checks).severity_of(crate::model::Verdict::Link(result.verdict));
             memo.links.push(result);
         }
         memo
@@ -223,9 +286,16 @@ impl MemoRun {
 /// at a time, dropped once extracted); the inputs that could not even be
 /// listed come first. Also the files of no type citecheck reads that
 /// directories held.
-fn read_memos(config: &Config) -> (Vec<MemoRun>, Vec<std::path::PathBuf>) {
-    let mut collected = input::collect(&config.paths, config.input_format);
-    if let Some(shard) = config.shard {
+fn read_memos(
+    (paths, format, shard): (
+        &[std::path::PathBuf],
+        Option<MemoFormat>,
+        Option<input::Shard>,
+    ),
+    extract: &ExtractOptions,
+) -> (Vec<MemoRun>, Vec<std::path::PathBuf>) {
+    let mut collected = input::collect(paths, format);
+    if let Some(shard) = shard {
         collected = collected.shard(shard);
     }
     let input::Collected {
@@ -245,7 +315,7 @@ fn read_memos(config: &Config) -> (Vec<MemoRun>, Vec<std::path::PathBuf>) {
         .collect();
     let first = memos.len();
     memos.extend(on_every_core(&inputs, |i, memo| {
-        read_memo(first + i, memo, config)
+        read_memo(first + i, memo, extract)
     }));
     (memos, skipped)
 }
@@ -293,7 +363,7 @@ fn on_every_core<T: Sync, R: Send>(items: &[T], work: impl Fn(usize, &T) -> R + 
     done.into_iter().map(|(_, result)| result).collect()
 }
 
-fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
+fn read_memo(index: usize, memo_input: &MemoInput, extract: &ExtractOptions) -> MemoRun {
     let mut memo = MemoReport::new(memo_input.source.display(), memo_input.format);
     let text = match input::read(memo_input) {
         Ok(text) => text,
@@ -307,15 +377,12 @@ fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
         memo.add_problem(warning);
     }
     let read = match (&text.pdf, office::Kind::of(memo_input.format)) {
-        (None, _) => Ok(extract::extract(
-            &text.text,
-            memo_input.format,
-            &config.extract,
-        )),
-        (Some(bytes), Some(kind)) => office::read_memo(bytes, kind)
-            .map(|memo| extract::extract_office(&memo, &config.extract)),
+        (None, _) => Ok(extract::extract(&text.text, memo_input.format, extract)),
+        (Some(bytes), Some(kind)) => {
+            office::read_memo(bytes, kind).map(|memo| extract::extract_office(&memo, extract))
+        }
         (Some(bytes), None) => {
-            crate::pdf::read_memo(bytes).map(|pdf| extract::extract_pdf(&pdf, &config.extract))
+            crate::pdf::read_memo(bytes).map(|pdf| extract::extract_pdf(&pdf, extract))
         }
     };
     let mut extraction = match read {
@@ -347,8 +414,7 @@ fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
 
 /// The store, when the run uses one and it can be opened (why not, and
 /// what opening it found, go to `notices`).
-fn open_store(config: &Config, notices: &mut Vec<String>) -> Option<Store> {
-    let cache = config.cache.as_ref().filter(|_| !config.offline)?;
+fn open_store(cache: &crate::settings::CacheSettings, notices: &mut Vec<String>) -> Option<Store> {
     match Store::open(&cache.location) {
         Ok((store, opened)) => {
             notices.extend(opened);
@@ -364,20 +430,19 @@ fn open_store(config: &Config, notices: &mut Vec<String>) -> Option<Store> {
 /// Every page the memos need, answered from the store where it is fresh
 /// and fetched otherwise (starting the network only then).
 fn fetch(
-    config: &Config,
-    interrupt: &Arc<Interrupt>,
+    network: &mut pages::LazyNetwork<'_>,
+    exclude: &[regex::Regex],
     memos: &[MemoRun],
     store: Option<&mut Store>,
-    network: &mut Option<pages::Network>,
 ) -> Result<Pages, String> {
-    let mut demands = demands(config, memos);
+    let mut demands = demands(exclude, memos);
     // Sized once for every page: growing a table of 100,000 pages holds
     // the old and the new at once.
     let mut cached = match &store {
-        Some(store) => pages::from_store(store, config, &mut demands),
+        Some(store) => pages::from_store(store, network.settings(), &mut demands),
         None => HashMap::with_capacity(demands.len()),
     };
-    if config.offline || demands.is_empty() {
+    if demands.is_empty() {
         pages::settle(&mut cached);
         return Ok(cached);
     }
@@ -386,13 +451,11 @@ fn fetch(
         .filter(|(_, demand)| demand.needs_text())
         .map(|(url, _)| url.clone())
         .collect();
-    pages::Network::start(config, interrupt, text_wanted).map(|n| {
-        let mut pages = network
-            .insert(n)
-            .fetch_pages(config, demands, cached, store);
-        pages::settle(&mut pages);
-        pages
-    })
+    let mut pages = network
+        .get(text_wanted)?
+        .fetch_pages(demands, cached, store);
+    pages::settle(&mut pages);
+    Ok(pages)
 }
 
 /// Pages by URL (no fragment): the fetch (its body dropped) and what
@@ -438,7 +501,7 @@ fn record(
 
 /// What every page is asked for: the fragments cited on it and the quotes
 /// it is a candidate source for.
-fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Url, Demand> {
+fn demands(exclude: &[regex::Regex], memos: &[MemoRun]) -> HashMap<Url, Demand> {
     let mut demands: HashMap<Url, Demand> = HashMap::new();
     let mut quotes_per_memo = vec![0; memos.iter().map(|m| m.index + 1).max().unwrap_or(0)];
     for memo in memos {
@@ -449,7 +512,7 @@ fn demands(config: &Config, memos: &[MemoRun]) -> HashMap<Url, Demand> {
         let Some(extraction) = &memo.extraction else {
             continue;
         };
-        let cited = CitedPages::new(&extraction.links, &config.exclude);
+        let cited = CitedPages::new(&extraction.links, exclude);
         for (i, link) in extraction.links.iter().enumerate() {
             if let Some(slot) = cited.fetched_slot(i) {
                 let demand = demand_of(&mut demands, cited.page(slot).0);
@@ -495,8 +558,8 @@ struct Stage {
 }
 
 impl Stage {
-    fn start(config: &Config, what: &str, total: usize) -> Self {
-        let bar = config.progress.then(|| {
+    fn start(progress: bool, what: &str, total: usize) -> Self {
+        let bar = progress.then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(&format!(
@@ -560,7 +623,7 @@ fn quote_outcome(
     quote: &Quote,
     id: QuoteId,
     candidates: &Candidates<'_>,
-    config: &Config,
+    threshold: f64,
     pages: &Result<Pages, String>,
 ) -> QuoteOutcome {
     let checks: Vec<(&Url, Result<QuoteCheck<'_>, String>)> = candidates
@@ -584,7 +647,7 @@ fn quote_outcome(
             (*url, check)
         })
         .collect();
-    let mut outcome = sources::quote_outcome(&sources, config.quote_threshold);
+    let mut outcome = sources::quote_outcome(&sources, threshold);
     // Found where only scripts would show it: say so.
     let in_script_data = outcome.source.as_ref().is_some_and(|source| {
         matches!(
@@ -602,11 +665,11 @@ fn quote_outcome(
     outcome
 }
 
-fn link_outcome(link: &Link, config: &Config, pages: &Result<Pages, String>) -> LinkOutcome {
+fn link_outcome(link: &Link, config: Verifying<'_>, pages: &Result<Pages, String>) -> LinkOutcome {
     let Target::Http(url) = &link.target else {
         unreachable!("without_fetch handles every other target");
     };
-    if let Some(re) = exclusion(url, &config.exclude) {
+    if let Some(re) = exclusion(url, &config.checks.exclude) {
         return LinkOutcome::new(
             LinkVerdict::Excluded,
             format!("matches --exclude {}", re.as_str()),

@@ -4,11 +4,14 @@
 
 use super::table::{Fetched, LARGE_BODY, Needs, Table};
 use super::{Pages, Stage};
+use crate::archive::Archives;
+use crate::fetch::FetchSettings;
 use crate::fetch::Fetcher;
+use crate::fetch::render::RenderSettings;
 use crate::fetch::render::mode_at;
 use crate::fetch::render::{RenderMode, Renderer};
-use crate::settings::CacheSettings;
-use crate::settings::{Accept, Config};
+use crate::interrupt::Interrupt;
+use crate::settings::{Accept, CacheSettings};
 use crate::store::fleet::{Claim, Fleet};
 use crate::store::{CachedPage, CachedRef, Store};
 use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead, Rendering, TextNotKept};
@@ -23,10 +26,76 @@ use url::Url;
 /// that waits until every page has been searched exactly.
 const DEFERRED_BUDGET: usize = 64 * 1024 * 1024;
 
+/// What the network needs to know: how pages are fetched and rendered,
+/// which archives serve captures, where pages are cached (none offline),
+/// which statuses are fine where a host has no list of its own, and
+/// whether progress is shown.
+#[derive(Clone, Copy)]
+pub(super) struct NetworkSettings<'a> {
+    pub(super) fetch: &'a FetchSettings,
+    pub(super) render: &'a RenderSettings,
+    pub(super) archives: &'a Archives,
+    pub(super) cache: Option<&'a CacheSettings>,
+    pub(super) accept: &'a Accept,
+    pub(super) progress: bool,
+}
+
+impl NetworkSettings<'_> {
+    /// The statuses that count as fine for `url`.
+    fn accept_for(&self, url: &Url) -> &Accept {
+        self.fetch.hosts.accept_for(url, self.accept)
+    }
+
+    /// Whether `url` is rendered in a browser.
+    fn render_at(&self, url: &Url) -> RenderMode {
+        mode_at(self.render.mode, self.archives, url)
+    }
+}
+
+/// The run's network, started when a stage first needs it (a run that
+/// the store answers whole starts none).
+pub(super) struct LazyNetwork<'a> {
+    settings: NetworkSettings<'a>,
+    interrupt: &'a Arc<Interrupt>,
+    started: Option<Network<'a>>,
+}
+
+impl<'a> LazyNetwork<'a> {
+    /// A network to start with `settings` when it is first needed.
+    pub(super) fn new(settings: NetworkSettings<'a>, interrupt: &'a Arc<Interrupt>) -> Self {
+        Self {
+            settings,
+            interrupt,
+            started: None,
+        }
+    }
+
+    /// Its settings.
+    pub(super) fn settings(&self) -> &NetworkSettings<'a> {
+        &self.settings
+    }
+
+    /// The network, started now if it was not; `text_wanted` as in
+    /// [`Network::start`] (used only by the start).
+    pub(super) fn get(&mut self, text_wanted: HashSet<Url>) -> Result<&Network<'a>, String> {
+        if self.started.is_none() {
+            let network = Network::start(self.settings, self.interrupt, text_wanted)?;
+            self.started = Some(network);
+        }
+        Ok(self.started.as_ref().expect("started above"))
+    }
+
+    /// The network, if a stage started it.
+    pub(super) fn started(&self) -> Option<&Network<'a>> {
+        self.started.as_ref()
+    }
+}
+
 /// The run's network: one page table (and the fetcher behind it) and the
 /// runtime it runs on. Every stage that fetches goes through the table, so
 /// a URL is fetched once for the run whoever asks.
-pub(super) struct Network {
+pub(super) struct Network<'a> {
+    pub(super) settings: NetworkSettings<'a>,
     pub(super) table: Arc<Table>,
     pub(super) runtime: tokio::runtime::Runtime,
     /// This process's part in the fleet sharing a PostgreSQL store, when
@@ -36,15 +105,15 @@ pub(super) struct Network {
     not_joined: Option<String>,
 }
 
-impl Network {
+impl<'a> Network<'a> {
     /// Start the network; `text_wanted` are the cited pages whose demand
     /// needs their text (a chain that reads one keeps it).
-    pub(super) fn start(
-        config: &Config,
-        interrupt: &Arc<crate::interrupt::Interrupt>,
+    fn start(
+        settings: NetworkSettings<'a>,
+        interrupt: &Arc<Interrupt>,
         text_wanted: HashSet<Url>,
     ) -> Result<Self, String> {
-        let mut fetcher = Fetcher::new(config.fetch.clone())
+        let mut fetcher = Fetcher::new(settings.fetch.clone())
             .map_err(|e| e.to_string())?
             .with_interrupt(interrupt.clone());
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -52,7 +121,7 @@ impl Network {
             .build()
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
         let (mut fleet, mut not_joined) = (None, None);
-        if let Some(cache) = config.cache.as_ref().filter(|_| !config.offline)
+        if let Some(cache) = settings.cache
             && let crate::settings::StoreLocation::Postgres(url) = &cache.location
         {
             match runtime.block_on(Fleet::connect(url, cache.claim_ttl, interrupt.clone())) {
@@ -66,21 +135,22 @@ impl Network {
                 }
             }
         }
-        let renderer = (config.render.mode != RenderMode::Never).then(|| {
+        let renderer = (settings.render.mode != RenderMode::Never).then(|| {
             Renderer::new(
-                config.render.clone(),
-                config.fetch.allow_private,
-                config.archive.archives.clone(),
+                settings.render.clone(),
+                settings.fetch.allow_private,
+                settings.archives.clone(),
             )
         });
         let table = Table::new(
             fetcher,
             text_wanted,
-            config.cache.is_some(),
-            config.archive.archives.clone(),
+            settings.cache.is_some(),
+            settings.archives.clone(),
             renderer,
         );
         Ok(Self {
+            settings,
             table: Arc::new(table),
             runtime,
             fleet,
@@ -101,21 +171,21 @@ impl Network {
     /// probes made) are stored.
     pub(super) fn fetch_pages(
         &self,
-        config: &Config,
         demands: HashMap<Url, Demand>,
         mut pages: Pages,
         store: Option<&mut Store>,
     ) -> Pages {
         let now = crate::date::now();
-        let stage = Stage::start(config, "URLs checked", demands.len());
+        let config = self.settings;
+        let stage = Stage::start(config.progress, "URLs checked", demands.len());
         let probes = Arc::new(Probes::new(
             self.table.clone(),
             Arc::new(config.accept.clone()),
         ));
-        if let (Some(store), Some(settings)) = (store.as_deref(), &config.cache) {
+        if let (Some(store), Some(settings)) = (store.as_deref(), config.cache) {
             probes.seed(store.probes(&Probes::keys(demands.keys()), settings, now));
         }
-        let shared = match (&self.fleet, &config.cache) {
+        let shared = match (&self.fleet, config.cache) {
             (Some(fleet), Some(settings)) => Some(Arc::new(Shared {
                 fleet: fleet.clone(),
                 settings: settings.clone(),
@@ -150,7 +220,7 @@ impl Network {
                     };
                     let host = host_of(&url);
                     let accept = Arc::new(config.accept_for(&url).clone());
-                    let render = mode_at(config.render.mode, &config.archive.archives, &url);
+                    let render = config.render_at(&url);
                     let task = tasks.spawn(fetch_and_read(
                         self.table.clone(),
                         probes.clone(),
@@ -201,7 +271,7 @@ impl Network {
             }
             fetched
         });
-        if let (Some(store), Some(settings)) = (store, &config.cache) {
+        if let (Some(store), Some(settings)) = (store, config.cache) {
             // A cache that cannot be written costs the next run time,
             // never this run's results.
             // Pages already in the store (another process's, or
@@ -550,12 +620,12 @@ impl Schedule {
 /// (with its text, when the demand needs it), taking those demands out.
 pub(super) fn from_store(
     store: &Store,
-    config: &Config,
+    config: &NetworkSettings<'_>,
     demands: &mut HashMap<Url, Demand>,
 ) -> Pages {
     // Room for the pages fetched later too (see `run`).
     let mut pages = Pages::with_capacity(demands.len());
-    let Some(settings) = &config.cache else {
+    let Some(settings) = config.cache else {
         return pages;
     };
     let now = crate::date::now();
@@ -564,7 +634,7 @@ pub(super) fn from_store(
     let found = store.get_many(&urls, settings, now, |at, cached| {
         let (url, demand) = &asked[at];
         let accept = config.accept_for(url);
-        let render = mode_at(config.render.mode, &config.archive.archives, url);
+        let render = config.render_at(url);
         reusable(&cached, demand, accept, render)
             .then(|| Box::new(answer_cached(cached, demand, accept)))
     });

@@ -21,23 +21,22 @@
 //! what the archive holds changes, not least by this stage.
 
 use super::archive::{self, Found, Key};
-use super::pages::Network;
+use super::pages::{LazyNetwork, Network};
 use super::table::Needs;
 use super::{MemoRun, fetched_page};
+use crate::archive::ArchiveSettings;
 use crate::archive::CaptureTime;
 use crate::archive::save_page_now::{self as spn, JobState};
 use crate::archive::wayback::{self, Capture};
 use crate::fetch::{Call, Failure, FailureKind, Fetcher, Response};
-use crate::interrupt::Interrupt;
 use crate::model::{Extraction, Link, LinkVerdict, Pairing, QuoteId, QuoteVerdict, page_of};
 use crate::report::Preservation;
-use crate::settings::{Config, PreserveSettings};
+use crate::settings::{Checks, PreserveSettings};
 use crate::verify::digest::{Demand, PageDigest};
 use crate::verify::fragment::FragmentCheck;
 use crate::verify::{LinkOutcome, PreservedCapture};
 use reqwest::header::HeaderValue;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 use url::Url;
@@ -74,44 +73,41 @@ struct Source {
 /// Preserve every fine source of `memos` and attach what became of each
 /// to its links and quotes; the counts for the summary.
 pub(super) fn preserve(
-    network: &mut Option<Network>,
-    config: &Config,
+    network: &mut LazyNetwork<'_>,
+    archiving: &ArchiveSettings,
+    checks: &Checks,
     settings: &PreserveSettings,
-    interrupt: &Arc<Interrupt>,
     memos: &mut [MemoRun],
 ) -> Preservation {
     let today = crate::date::timestamp_of_unix(crate::date::now());
-    let sources = sources(config, settings, &today, memos);
+    let sources = sources((archiving, checks), settings, &today, memos);
     if sources.is_empty() {
         return Preservation::default();
     }
-    let network = match network {
-        Some(network) => network,
-        None => match Network::start(config, interrupt, Default::default()) {
-            Ok(started) => network.insert(started),
-            Err(why) => {
-                let fates = sources
-                    .keys()
-                    .map(|page| (page.clone(), Fate::Failed(why.clone())))
-                    .collect();
-                return attach(config, memos, &fates);
-            }
-        },
+    let fates = match network.get(Default::default()) {
+        Ok(network) => fates(network, archiving, settings, sources),
+        Err(why) => sources
+            .keys()
+            .map(|page| (page.clone(), Fate::Failed(why.clone())))
+            .collect(),
     };
-    let fates = fates(network, config, settings, sources);
-    attach(config, memos, &fates)
+    attach((archiving, checks), memos, &fates)
 }
 
 /// The source a link cites, when it is to be preserved: a fine link's
 /// page (a redirected one's end), never a capture itself.
-fn source_of(link: &Link, outcome: &LinkOutcome, config: &Config) -> Option<Url> {
-    let cited = fetched_page(link, &config.exclude)?;
+fn source_of(
+    link: &Link,
+    outcome: &LinkOutcome,
+    (archiving, checks): (&ArchiveSettings, &Checks),
+) -> Option<Url> {
+    let cited = fetched_page(link, &checks.exclude)?;
     let page = match outcome.verdict {
         LinkVerdict::Ok => cited,
         LinkVerdict::Redirected => outcome.final_url.as_ref().map_or(cited, page_of),
         _ => return None,
     };
-    (!config.archive.archives.is_capture(&page)).then_some(page)
+    (!archiving.archives.is_capture(&page)).then_some(page)
 }
 
 /// The quotes that belong to the link at `index`: paired with it
@@ -137,7 +133,7 @@ fn belonging(x: &Extraction, quotes: &[crate::verify::QuoteOutcome], index: usiz
 /// Every source of the run with what its capture must hold and the dates
 /// it is looked for near.
 fn sources(
-    config: &Config,
+    config: (&ArchiveSettings, &Checks),
     settings: &PreserveSettings,
     today: &str,
     memos: &[MemoRun],
@@ -149,7 +145,7 @@ fn sources(
             continue;
         };
         let mut near = Vec::new();
-        match archive::timestamp(&config.archive, x) {
+        match archive::timestamp(config.0, x) {
             Some(date) => {
                 let far = crate::date::unix_of_timestamp(&date)
                     .is_none_or(|t| t.abs_diff(now) > settings.within.as_secs());
@@ -195,8 +191,8 @@ fn sources(
 /// Look up every source's captures, save those none counts for, and read
 /// the new captures.
 fn fates(
-    network: &Network,
-    config: &Config,
+    network: &Network<'_>,
+    archiving: &ArchiveSettings,
     settings: &PreserveSettings,
     sources: HashMap<Url, Source>,
 ) -> HashMap<Url, Fate> {
@@ -210,15 +206,8 @@ fn fates(
             })
         })
         .collect();
-    let deadline = Instant::now() + config.archive.budget;
-    let found = archive::look_up(
-        network,
-        None,
-        config,
-        &demands,
-        Some(settings.within),
-        deadline,
-    );
+    let deadline = Instant::now() + archiving.budget;
+    let found = archive::look_up(network, None, &demands, Some(settings.within), deadline);
     let mut fates = HashMap::new();
     let mut saves = Vec::new();
     for (page, source) in &sources {
@@ -248,7 +237,7 @@ fn fates(
     let fetcher = network.table.fetcher().clone();
     let saved = network.runtime.block_on(save_all(
         &fetcher,
-        &config.archive.archives.wayback,
+        &archiving.archives.wayback,
         settings,
         saves,
     ));
@@ -257,7 +246,7 @@ fn fates(
         let fate = match result.and_then(|ts| {
             let ts = CaptureTime::parse(&ts)
                 .ok_or_else(|| format!("Save Page Now gave {ts:?}, which is no timestamp"))?;
-            wayback::capture(&config.archive.archives.wayback, &page, ts)
+            wayback::capture(&archiving.archives.wayback, &page, ts)
         }) {
             Ok(capture) => {
                 created.push((page.clone(), capture));
@@ -274,11 +263,11 @@ fn fates(
             (capture.raw_url.clone(), needs)
         })
         .collect();
-    let deadline = Instant::now() + config.archive.budget;
-    let copies = archive::fetch_all(network, None, config, asks, deadline);
+    let deadline = Instant::now() + archiving.budget;
+    let copies = archive::fetch_all(network, None, asks, deadline);
     for (page, capture) in created {
         let digest = match copies.get(&capture.raw_url) {
-            Some(copy) => archive::copy_of(copy, &sources[&page].read, &config.accept),
+            Some(copy) => archive::copy_of(copy, &sources[&page].read, network.settings.accept),
             None => Err("the new archived copy could not be fetched in time".to_owned()),
         };
         fates.insert(page, Fate::Created(capture, digest));
@@ -510,7 +499,11 @@ async fn submit(fetcher: &Fetcher, base: &Url, call: &Call) -> Result<String, St
 
 /// Attach each source's fate to the links that cite it and their
 /// quotes; the counts.
-fn attach(config: &Config, memos: &mut [MemoRun], fates: &HashMap<Url, Fate>) -> Preservation {
+fn attach(
+    config: (&ArchiveSettings, &Checks),
+    memos: &mut [MemoRun],
+    fates: &HashMap<Url, Fate>,
+) -> Preservation {
     let mut summary = Preservation::default();
     for fate in fates.values() {
         match fate {
@@ -578,7 +571,7 @@ fn attach(config: &Config, memos: &mut [MemoRun], fates: &HashMap<Url, Fate>) ->
                     quote,
                     QuoteId::new(index, q),
                     &[(page.clone(), &found)],
-                    config.quote_threshold,
+                    config.1.quote_threshold,
                 );
             }
         }

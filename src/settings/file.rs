@@ -53,6 +53,7 @@ impl FileConfig {
     /// per-host settings.
     pub fn apply(&self, config: &mut Config) {
         config
+            .checks
             .severity
             .extend(self.severity.iter().map(|(v, s)| (*v, *s)));
         for (host, settings) in &self.hosts {

@@ -120,14 +120,8 @@ pub struct Config {
     pub fail_on: Severity,
     /// How pages are fetched.
     pub fetch: FetchSettings,
-    /// Statuses that count as fine.
-    pub accept: Accept,
-    /// Links whose URL matches one of these are not checked.
-    pub exclude: Vec<regex::Regex>,
-    /// Similarity from which an inexact quote is `approximate`.
-    pub quote_threshold: f64,
-    /// Severities that replace a verdict's default.
-    pub severity: std::collections::HashMap<Verdict, Severity>,
+    /// How verdicts are reached and weighed.
+    pub checks: Checks,
     /// Whether and where archived copies are looked up, and within what.
     pub archive: crate::archive::ArchiveSettings,
     /// Preserve the sources with Save Page Now, when asked to.
@@ -150,10 +144,7 @@ impl Default for Config {
             output: OutputSettings::default(),
             fail_on: Severity::Error,
             fetch: FetchSettings::default(),
-            accept: Accept::default(),
-            exclude: Vec::new(),
-            quote_threshold: DEFAULT_QUOTE_THRESHOLD,
-            severity: Default::default(),
+            checks: Checks::default(),
             archive: Default::default(),
             shard: None,
             preserve: None,
@@ -175,17 +166,33 @@ pub struct PreserveSettings {
     pub wait: std::time::Duration,
 }
 
-impl Config {
-    /// The statuses that count as fine for a URL's host.
-    pub fn accept_for(&self, url: &url::Url) -> &Accept {
-        let host = url.host_str().unwrap_or_default();
-        self.fetch
-            .hosts
-            .get(host)
-            .and_then(|settings| settings.accept.as_ref())
-            .unwrap_or(&self.accept)
-    }
+/// How verdicts are reached and weighed: the settings of verification
+/// and of the severities the report gives.
+#[derive(Debug, Clone)]
+pub struct Checks {
+    /// Statuses that count as fine where a host has no list of its own
+    /// (`FetchSettings::hosts`).
+    pub accept: Accept,
+    /// Links whose URL matches one of these are not checked.
+    pub exclude: Vec<regex::Regex>,
+    /// Similarity from which an inexact quote is `approximate`.
+    pub quote_threshold: f64,
+    /// Severities that replace a verdict's default.
+    pub severity: std::collections::HashMap<Verdict, Severity>,
+}
 
+impl Default for Checks {
+    fn default() -> Self {
+        Self {
+            accept: Accept::default(),
+            exclude: Vec::new(),
+            quote_threshold: DEFAULT_QUOTE_THRESHOLD,
+            severity: Default::default(),
+        }
+    }
+}
+
+impl Checks {
     /// A verdict's severity: the configured one, else its default.
     pub fn severity_of(&self, verdict: Verdict) -> Severity {
         self.severity
@@ -209,6 +216,13 @@ mod tests {
             ..Default::default()
         };
         let mut config = Config::default();
+        let accept_for = |config: &Config, url: &url::Url| {
+            config
+                .fetch
+                .hosts
+                .accept_for(url, &config.checks.accept)
+                .clone()
+        };
         for order in [
             ["news.test", "www.news.test"],
             ["www.news.test", "news.test"],
@@ -225,22 +239,11 @@ mod tests {
                 })
                 .collect();
             let url = |u: &str| url::Url::parse(u).unwrap();
-            assert!(
-                !config
-                    .accept_for(&url("https://www.news.test/a"))
-                    .contains(403)
-            );
-            assert!(config.accept_for(&url("https://news.test/a")).contains(403));
-            assert!(
-                config
-                    .accept_for(&url("https://m.news.test/a"))
-                    .contains(403)
-            );
-            assert!(
-                !config
-                    .accept_for(&url("https://other.test/a"))
-                    .contains(403)
-            );
+            let accepts_403 = |u: &str| accept_for(&config, &url(u)).contains(403);
+            assert!(!accepts_403("https://www.news.test/a"));
+            assert!(accepts_403("https://news.test/a"));
+            assert!(accepts_403("https://m.news.test/a"));
+            assert!(!accepts_403("https://other.test/a"));
         }
     }
 }

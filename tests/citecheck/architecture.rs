@@ -190,3 +190,25 @@ fn the_top_of_src_stays_short() {
         .collect();
     assert!(loose.len() <= 6, "{loose:?}");
 }
+
+/// The whole `Config` stops at `run::run`: the run's stages (its other
+/// files) take the settings they use, never the `Config`.
+#[test]
+fn only_the_run_itself_takes_the_whole_config() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = BTreeSet::new();
+    sources(&root.join("src/run"), root, &mut files);
+    assert!(files.len() > 3, "{files:?}");
+    for file in files.iter().filter(|f| !f.ends_with("run/mod.rs")) {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let code: String = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(!code.contains("Config"), "{file} takes the whole Config");
+    }
+    let run = std::fs::read_to_string(root.join("src/run/mod.rs")).unwrap();
+    let whole = run.matches("config: &Config").count();
+    assert_eq!(whole, 1, "only run::run takes the Config in src/run/mod.rs");
+}

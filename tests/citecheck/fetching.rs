@@ -424,8 +424,11 @@ fn too_many_redirects_exclusions_and_accepted_statuses() {
     let config = Config {
         paths: vec![memo],
         fetch: settings(),
-        accept: citecheck::settings::Accept::parse("200-299,418").unwrap(),
-        exclude: vec![regex::Regex::new("/private/").unwrap()],
+        checks: citecheck::settings::Checks {
+            accept: citecheck::settings::Accept::parse("200-299,418").unwrap(),
+            exclude: vec![regex::Regex::new("/private/").unwrap()],
+            ..Default::default()
+        },
         archive: citecheck::archive::ArchiveSettings {
             enabled: false,
             ..Default::default()
