@@ -27,7 +27,8 @@ seed() {
     case "$target" in
         extract_text | quote_match) cp ../fixtures/memos/*.txt "$dir"/ 2>/dev/null || true ;;
         extract_markdown) cp ../fixtures/memos/*.md "$dir"/ 2>/dev/null || true ;;
-        extract_html | page_text | charset) cp ../fixtures/memos/*.html "$dir"/ 2>/dev/null || true ;;
+        extract_html | charset) cp ../fixtures/memos/*.html "$dir"/ 2>/dev/null || true ;;
+        page_text) cp ../fixtures/memos/*.html ../fixtures/attribution/*.html "$dir"/ 2>/dev/null || true ;;
         extract_pdf) cp ../fixtures/pdf/*.pdf "$dir"/ ;;
         extract_office) cp ../fixtures/memos/office/*.docx ../fixtures/memos/office/*.odt "$dir"/ ;;
         archive_answers) printf '\000[["timestamp","original","statuscode"],["20080401000000","http://a.org/x?y=1","200"]]' > "$dir/cdx.json"

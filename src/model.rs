@@ -856,6 +856,13 @@ impl Accept {
     }
 }
 
+/// Particles that stand inside personal names in lower case (`Jaap de
+/// Hoop Scheffer`, `Ursula von der Leyen`, `Ibn Khaldun`).
+pub const NAME_PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "den", "del", "della", "di", "da", "du", "dos", "das", "la", "le",
+    "ter", "ten", "al", "el", "bin", "ibn", "ben", "zu", "af", "y",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,10 @@
-//! The page reader: any HTML gives anchors, title and visible text, and
-//! its text normalises with a map back to the original that stays inside.
+//! The page reader: any HTML gives anchors, title, visible text and who
+//! the page names (its comments' places inside the text), its text
+//! normalises with a map back to the original that stays inside, and an
+//! attribution checked anywhere in it gives a verdict.
 #![no_main]
 
+use citecheck::verify::attribution::{self, Speaker};
 use citecheck::verify::normalize::normalize_mapped;
 use citecheck::verify::page::PageFacts;
 use libfuzzer_sys::fuzz_target;
@@ -10,5 +13,14 @@ fuzz_target!(|data: &[u8]| {
     let html = String::from_utf8_lossy(data);
     let facts = PageFacts::from_html(&html, true);
     let text = facts.text.unwrap_or_default();
+    if let Some(people) = facts.people.as_deref() {
+        for comment in &people.comments {
+            assert!(comment.span.start <= comment.span.end, "{comment:?}");
+            assert!(comment.span.end <= text.len(), "{comment:?}");
+        }
+        let speaker = Speaker::personal("Dr. Jörg de Rühe").unwrap();
+        let at = text.len() / 2;
+        let _ = attribution::check(&speaker, &text, at..text.len(), Some(people));
+    }
     let _ = normalize_mapped(&text);
 });

@@ -407,7 +407,13 @@ impl Word<'_> {
     }
 
     fn is_name_part(&self) -> bool {
-        let mut chars = self.text.chars();
+        // A particle joined to a name (`al-Assad`, `d'Estaing`) is part of
+        // it.
+        let text = ["al-", "el-", "ad-", "as-", "ash-", "d'", "d’"]
+            .iter()
+            .find_map(|p| self.text.strip_prefix(p))
+            .unwrap_or(self.text);
+        let mut chars = text.chars();
         let starts_upper = chars.next().is_some_and(char::is_uppercase);
         starts_upper
             && self
@@ -419,6 +425,54 @@ impl Word<'_> {
     fn lower(&self) -> String {
         self.bare().to_lowercase()
     }
+
+    /// A name particle (`de`, `van`, `al`), which stands inside a name in
+    /// lower case.
+    fn is_particle(&self) -> bool {
+        crate::model::NAME_PARTICLES.contains(&self.text)
+    }
+}
+
+/// How many words of `ws` from the start are a name: name words, and
+/// particles between them (`Jaap de Hoop Scheffer`).
+fn name_run(ws: &[Word<'_>]) -> usize {
+    let mut n = 0;
+    while n < ws.len() {
+        let particles = ws[n..].iter().take_while(|w| w.is_particle()).count();
+        if ws[n].is_name_part() {
+            n += 1;
+        } else if n > 0 && particles > 0 && ws.get(n + particles).is_some_and(Word::is_name_part) {
+            n += particles + 1;
+        } else {
+            break;
+        }
+    }
+    n
+}
+
+/// Where the name ending at `end` (exclusive) in `ws` starts: back over
+/// name words, and particles between them.
+fn name_start(ws: &[Word<'_>], end: usize) -> usize {
+    let mut start = end;
+    while start > 0 {
+        let particles = ws[..start]
+            .iter()
+            .rev()
+            .take_while(|w| w.is_particle())
+            .count();
+        if ws[start - 1].is_name_part() {
+            start -= 1;
+        } else if start < end
+            && particles > 0
+            && start > particles
+            && ws[start - particles - 1].is_name_part()
+        {
+            start -= particles + 1;
+        } else {
+            break;
+        }
+    }
+    start
 }
 
 fn words(text: &str) -> Vec<Word<'_>> {
@@ -488,17 +542,16 @@ fn after_rule(after: &str, quote_ends_sentence: bool) -> Option<String> {
     let ws = words(after);
     let first = ws.first()?;
     if is_speech_verb(first.text) && first.text.starts_with(char::is_lowercase) {
-        let run: Vec<_> = ws[1..].iter().take_while(|w| w.is_name_part()).collect();
-        if run.is_empty() {
+        let run = name_run(&ws[1..]);
+        if run == 0 {
             return None;
         }
-        let owned: Vec<Word<'_>> = run.iter().map(|w| Word { text: w.text }).collect();
-        return name_from(&owned);
+        return name_from(&ws[1..1 + run]);
     }
     if quote_ends_sentence {
         return None;
     }
-    let run_len = ws.iter().take_while(|w| w.is_name_part()).count();
+    let run_len = name_run(&ws);
     if run_len > 0 && ws.get(run_len).is_some_and(|w| is_speech_verb(w.text)) {
         return name_from(&ws[..run_len]);
     }
@@ -512,13 +565,9 @@ fn before_rule(before: &str) -> Option<String> {
         .windows(2)
         .rposition(|p| p[0].lower() == "according" && p[1].lower() == "to")
     {
-        let run: Vec<Word<'_>> = ws[at + 2..]
-            .iter()
-            .take_while(|w| w.is_name_part())
-            .map(|w| Word { text: w.text })
-            .collect();
-        if !run.is_empty() {
-            return name_from(&run);
+        let run = name_run(&ws[at + 2..]);
+        if run > 0 {
+            return name_from(&ws[at + 2..at + 2 + run]);
         }
     }
     let verb = ws
@@ -538,10 +587,7 @@ fn before_rule(before: &str) -> Option<String> {
         end -= 1;
         skipped += 1;
     }
-    let start = ws[..end]
-        .iter()
-        .rposition(|w| !w.is_name_part())
-        .map_or(0, |i| i + 1);
+    let start = name_start(&ws, end);
     if start == end {
         return None;
     }
@@ -608,6 +654,33 @@ fn is_sentence_end(text: &str, i: usize, c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_with_particles_are_read_whole() {
+        let speaker = |text: &str| {
+            let open = text.find('“').unwrap();
+            let close = text.find('”').unwrap() + '”'.len_utf8();
+            let inner = &text[open + '“'.len_utf8()..close - '”'.len_utf8()];
+            attribution(text, open..close, inner)
+        };
+        assert_eq!(
+            speaker("Jaap de Hoop Scheffer declared: “We stand together.”").as_deref(),
+            Some("Jaap de Hoop Scheffer")
+        );
+        assert_eq!(
+            speaker("“The door is open,” said Ursula von der Leyen in Brussels.").as_deref(),
+            Some("Ursula von der Leyen")
+        );
+        assert_eq!(
+            speaker("According to Bashar al-Assad, “the war is over.”").as_deref(),
+            Some("Bashar al-Assad")
+        );
+        // A particle opening the sentence is no part of a name.
+        assert_eq!(
+            speaker("De Gaulle warned: “Europe will be made.”").as_deref(),
+            Some("De Gaulle")
+        );
+    }
 
     #[test]
     fn a_no_break_space_before_a_word_is_no_trouble() {

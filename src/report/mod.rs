@@ -16,6 +16,7 @@ pub mod terminal;
 
 use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity, Verdict};
 use crate::verify::Reason;
+use crate::verify::attribution::AttributionCheck;
 use crate::verify::{ArchivedQuote, LinkOutcome, PreservedCapture, QuoteOutcome, Suggestion};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -346,6 +347,11 @@ pub struct QuoteResult {
     /// it is missing or drifted and an archived copy was found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<ArchivedQuote>,
+    /// Whether the source names the person the memo attributes the quote
+    /// to where the quote stands: for found and approximate quotes with a
+    /// personal speaker.
+    #[serde(default)]
+    pub attribution_check: Option<AttributionCheck>,
     /// The memo's own sentence around the quotation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
@@ -409,6 +415,11 @@ impl QuoteResult {
     /// as reports show them ([`shown_urls`]), which the quote's candidates
     /// index.
     pub fn new(quote: &Quote, links: &[Arc<str>], outcome: QuoteOutcome) -> Self {
+        let mut reason = outcome.reason;
+        let speaker = quote.attribution.as_deref().unwrap_or_default();
+        if let Some(note) = outcome.attribution.as_ref().and_then(|c| c.note(speaker)) {
+            reason.add(&note);
+        }
         Self {
             text: quote.text.clone(),
             segments: quote
@@ -434,8 +445,9 @@ impl QuoteResult {
                 .collect(),
             pairing: quote.pairing,
             note: quote.note.clone(),
-            reason: outcome.reason,
+            reason,
             archived: outcome.archived,
+            attribution_check: outcome.attribution,
             context: quote.context.clone(),
         }
     }

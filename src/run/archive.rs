@@ -229,6 +229,14 @@ pub(super) fn attach_quote(
                 "the archived copy of {} {says} ({page})",
                 capture.date()
             ));
+            // A quote the live pages do not hold is checked in the copy
+            // that does.
+            if outcome.attribution.is_none() {
+                outcome.attribution = there.attribution.clone().map(|mut check| {
+                    check.evidence = format!("in the archived copy, {}", check.evidence);
+                    check
+                });
+            }
             outcome.archived = Some(ArchivedQuote {
                 url: capture.view_url.to_string(),
                 page: page.to_string(),

@@ -18,6 +18,7 @@ use crate::extract::ExtractOptions;
 use crate::fetch::Hosts;
 use crate::input::{self, MemoInput};
 use crate::interrupt::Interrupt;
+use crate::model::Verdict;
 use crate::model::{
     Extraction, Link, LinkVerdict, MemoFormat, Quote, QuoteId, QuoteVerdict, Severity, Target,
 };
@@ -264,8 +265,13 @@ impl MemoRun {
         let shown = crate::report::shown_urls(&extraction.links);
         for (quote, outcome) in extraction.quotes.iter().zip(outcomes.quotes) {
             let mut result = QuoteResult::new(quote, &shown, outcome);
-            result.severity =
-                (config.checks).severity_of(crate::model::Verdict::Quote(result.verdict));
+            result.severity = config.checks.severity_of(Verdict::Quote(result.verdict));
+            // A quote put in the wrong mouth needs an editor's eye,
+            // whatever its verdict's severity.
+            let check = result.attribution_check.as_ref();
+            if check.is_some_and(|c| c.verdict.is_doubtful()) {
+                result.severity = result.severity.max(Severity::Warning);
+            }
             if config.offline {
                 // Not checking was asked for: nothing to warn about.
                 result.severity = Severity::Info;
@@ -274,8 +280,7 @@ impl MemoRun {
         }
         for (link, outcome) in extraction.links.iter().zip(outcomes.links) {
             let mut result = LinkResult::new(link, outcome);
-            result.severity =
-                (config.checks).severity_of(crate::model::Verdict::Link(result.verdict));
+            result.severity = config.checks.severity_of(Verdict::Link(result.verdict));
             memo.links.push(result);
         }
         memo

@@ -222,6 +222,7 @@ impl Table {
                     text: None,
                     script_built: f.script_built,
                     script_text: None,
+                    people: None,
                 }),
             unreadable: whole.unreadable.clone(),
             challenge: whole.challenge.clone(),

@@ -97,13 +97,14 @@ pub struct CacheSettings {
 }
 
 /// The schema this version writes.
-pub(crate) const SCHEMA_VERSION: i64 = 6;
+pub(crate) const SCHEMA_VERSION: i64 = 7;
 /// The versions whose [`PageRead`] gained a field. Records are positional
 /// (postcard), so a store migrated past one drops the pages and probes
 /// read before: a cache, refetched.
 ///  5: whether scripts build the page, and their data's text;
-///  6: whether it was rendered in a browser (`--render`).
-const READ_CHANGES: [i64; 2] = [5, 6];
+///  6: whether it was rendered in a browser (`--render`);
+///  7: who the page names as authors (its byline, its comments').
+const READ_CHANGES: [i64; 3] = [5, 6, 7];
 /// Records from this size on are compressed.
 const COMPRESS_FROM: usize = 4096;
 

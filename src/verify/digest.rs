@@ -3,9 +3,11 @@
 //! PDF), its fragments and candidate quotes are checked, and the body is
 //! dropped: a run's memory holds digests, not pages.
 
+use super::attribution;
 use super::challenge;
 use super::fragment::{self, FragmentCheck};
 use super::page::PageFacts;
+use super::people::People;
 use super::quote::{self, PageText, PreparedQuote, QuoteMatch};
 use super::soft404::{self, ProbeFacts};
 use crate::fetch::{Page, Response};
@@ -152,6 +154,8 @@ pub(crate) struct PageDigest {
 pub(crate) struct Deferred {
     /// The page's visible text.
     text: String,
+    /// Who the page names, for the attributions of what is found.
+    people: Option<Arc<People>>,
     /// The quotes demanded of the page and not found on it word for word.
     quotes: Vec<(QuoteId, Arc<PreparedQuote>)>,
     /// The run's quotes found word for word (on any page).
@@ -199,7 +203,8 @@ impl PageDigest {
         }
         let text = PageText::new(deferred.text);
         let quotes: Vec<&PreparedQuote> = wanted.iter().map(|(_, q)| &**q).collect();
-        let found = quote::find_all(&quotes, &text);
+        let mut found = quote::find_all(&quotes, &text);
+        attribute(&quotes, &mut found, text.raw(), deferred.people.as_deref());
         matches.extend(
             wanted
                 .iter()
@@ -488,7 +493,8 @@ pub(crate) fn answer(
         (Some(why), _) => QuoteChecks::Unreadable(why),
         (None, None) => QuoteChecks::Unreadable("the page has no text".to_owned()),
         (None, Some(text)) => {
-            let (found, deferred) = find_quotes(demand, text);
+            let people = read.facts.as_ref().and_then(|f| f.people.clone());
+            let (found, deferred) = find_quotes(demand, text, people);
             digest.deferred = deferred;
             if script_data.is_some() {
                 digest.in_script_data = only_in_script_data(read.text(), &found);
@@ -546,13 +552,16 @@ fn only_in_script_data(text: Option<&str>, found: &[(QuoteId, QuoteMatch)]) -> V
 fn find_quotes(
     demand: &Demand,
     text: PageText,
+    people: Option<Arc<People>>,
 ) -> (Vec<(QuoteId, QuoteMatch)>, Option<Box<Deferred>>) {
     let quotes: Vec<&PreparedQuote> = demand.quotes.iter().map(|(_, q)| &**q).collect();
     let Some(exact) = &demand.exact else {
-        let found = quote::find_all(&quotes, &text);
+        let mut found = quote::find_all(&quotes, &text);
+        attribute(&quotes, &mut found, text.raw(), people.as_deref());
         return (matched(demand, found), None);
     };
-    let found = quote::find_all_exact(&quotes, &text);
+    let mut found = quote::find_all_exact(&quotes, &text);
+    attribute(&quotes, &mut found, text.raw(), people.as_deref());
     let pending: Vec<(QuoteId, Arc<PreparedQuote>)> = demand
         .quotes
         .iter()
@@ -567,11 +576,27 @@ fn find_quotes(
     let deferred = (!pending.is_empty()).then(|| {
         Box::new(Deferred {
             text: text.into_raw(),
+            people,
             quotes: pending,
             exact: exact.clone(),
         })
     });
     (matches, deferred)
+}
+
+/// Check, for each quote found that names a personal speaker, that the
+/// page names the speaker where the quote is.
+fn attribute(
+    quotes: &[&PreparedQuote],
+    found: &mut [Option<QuoteMatch>],
+    text: &str,
+    people: Option<&People>,
+) {
+    for (quote, found) in quotes.iter().zip(found) {
+        if let (Some(speaker), Some(m)) = (quote.speaker(), found.as_mut()) {
+            m.attribution = Some(attribution::check(speaker, text, m.at.clone(), people));
+        }
+    }
 }
 
 /// The demanded quotes with a match, in [`QuoteId`] order (demands are

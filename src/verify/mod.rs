@@ -2,11 +2,15 @@
 //! function here takes data and returns data; the network is the fetch
 //! layer's business (verification reads the `Page`s it hands over).
 
+pub mod attribution;
 pub(crate) mod challenge;
+
+use attribution::AttributionCheck;
 pub(crate) mod digest;
 pub(crate) mod fragment;
 pub mod normalize;
 pub mod page;
+pub mod people;
 pub mod quote;
 mod reason;
 pub(crate) mod soft404;
@@ -138,6 +142,8 @@ pub struct QuoteOutcome {
     pub reason: Reason,
     /// The quote checked on an archived copy of its source.
     pub archived: Option<ArchivedQuote>,
+    /// Whether the source that holds the quote names its speaker there.
+    pub attribution: Option<AttributionCheck>,
 }
 
 impl QuoteOutcome {
@@ -150,6 +156,7 @@ impl QuoteOutcome {
             matched_text: None,
             reason: Reason::of(reason),
             archived: None,
+            attribution: None,
         }
     }
 

@@ -37,7 +37,7 @@ pub struct Normalized {
 
 impl Normalized {
     /// The original offset of the character at normalised byte `at`.
-    fn origin(&self, at: usize) -> usize {
+    pub(crate) fn origin(&self, at: usize) -> usize {
         if at >= self.text.len() {
             return self.original_len;
         }

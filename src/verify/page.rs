@@ -3,9 +3,11 @@
 //! streaming HTML tokenizer (html5gum; no tree is built, which keeps a
 //! page's reading several times cheaper than a DOM parse).
 
+use super::people::{People, PeopleReader};
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::{Span, Tokenizer};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Elements whose content a reader never sees.
 const INVISIBLE: &[&[u8]] = &[b"script", b"style", b"noscript", b"template", b"title"];
@@ -94,6 +96,10 @@ pub struct PageFacts {
     /// On such a page, the text in its script data (JSON strings decoded,
     /// HTML inside them reduced to text), when the text was asked for.
     pub script_text: Option<String>,
+    /// Who the page names as the authors of its words (byline, metadata,
+    /// each comment's author and place in `text`), when the text was
+    /// asked for and the page names anyone.
+    pub people: Option<Arc<People>>,
 }
 
 impl PageFacts {
@@ -237,6 +243,8 @@ struct Reader {
     script_text: String,
     /// Whether an element is a client-rendered site's root.
     app_root: bool,
+    /// Who the page names, read when the text is.
+    people: PeopleReader,
 }
 
 impl Reader {
@@ -247,12 +255,16 @@ impl Reader {
                 self.tag.extend_from_slice(name);
                 self.script_type.clear();
                 self.script_id.clear();
+                self.people.open_tag();
             }
             CallbackEvent::AttributeName { name } => {
                 self.attribute.clear();
                 self.attribute.extend_from_slice(name);
             }
             CallbackEvent::AttributeValue { value } => {
+                if self.want_text {
+                    self.people.attribute(&self.attribute, value);
+                }
                 if self.tag == b"script" && self.attribute == b"type" {
                     self.script_type = value.to_ascii_lowercase();
                 }
@@ -288,6 +300,7 @@ impl Reader {
                 }
                 if self.want_text && self.hidden.is_empty() && !self.in_head {
                     self.text.push_str(&value);
+                    self.people.text(&value);
                 }
             }
             _ => {}
@@ -316,12 +329,20 @@ impl Reader {
         if BREAKS.contains(&tag.as_slice()) {
             self.text.push(' ');
         }
+        if self.want_text {
+            self.people.start_tag(&tag, self.text.len());
+        }
         self.tag = tag;
     }
 
     fn end_tag(&mut self, name: &[u8]) {
         if name == b"script" {
             if let Some((json, data)) = self.script.take() {
+                if json && self.script_type.ends_with(b"ld+json") {
+                    if let Ok(value) = serde_json::from_str(data.trim()) {
+                        self.people.json_ld(&value);
+                    }
+                }
                 script_data_text(json, &data, &mut self.script_text);
             }
         }
@@ -340,6 +361,9 @@ impl Reader {
         if BREAKS.contains(&name) {
             self.text.push(' ');
         }
+        if self.want_text {
+            self.people.end_tag(name, self.text.len());
+        }
     }
 
     fn finish(mut self) -> PageFacts {
@@ -357,6 +381,7 @@ impl Reader {
             if self.facts.script_built && data > 0 {
                 self.facts.script_text = Some(self.script_text);
             }
+            self.facts.people = self.people.finish(self.text.len()).map(Arc::new);
             self.facts.text = Some(self.text);
         }
         self.facts
@@ -489,6 +514,47 @@ mod tests {
         );
         assert_eq!(facts.title.as_deref(), Some("Old page"));
         assert_eq!(normalize(facts.text.as_deref().unwrap()), "body text");
+    }
+
+    /// Comments with their authors and places; a lone `post` is the
+    /// article; list items HTML closes without an end tag close here too.
+    #[test]
+    fn people_the_page_names() {
+        let facts = PageFacts::from_html(
+            "<head><meta name=author content='Mary Jones'></head>\
+             <article class='post' id='post-1'><p>Body text.</p></article>\
+             <ul><li id=comment-7 class=comment><span class=author>Ann Lee</span> first\
+             <li id=comment-8 class=comment><cite>Bo Chan</cite> says: second</ul>",
+            true,
+        );
+        let text = facts.text.unwrap();
+        let people = facts.people.unwrap();
+        assert_eq!(people.authors, ["Mary Jones"]);
+        let comments: Vec<(&str, Option<&str>, &str)> = people
+            .comments
+            .iter()
+            .map(|c| {
+                (
+                    c.number.as_deref().unwrap(),
+                    c.author.as_deref(),
+                    text[c.span.clone()].trim(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            comments,
+            [
+                ("comment 7", Some("Ann Lee"), "Ann Lee first"),
+                ("comment 8", Some("Bo Chan"), "Bo Chan says: second"),
+            ]
+        );
+        let plain = PageFacts::from_html("<p>Nobody named.</p>", true);
+        assert!(plain.people.is_none());
+        assert!(
+            PageFacts::from_html("<meta name=author content=X>", false)
+                .people
+                .is_none()
+        );
     }
 
     #[test]

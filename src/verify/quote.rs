@@ -17,6 +17,7 @@
 //! (`[of]`) may be present or absent. A number that differs between quote
 //! and page is reported and keeps the verdict from `found`.
 
+use super::attribution::{AttributionCheck, Speaker};
 use super::normalize::{Normalized, normalize_mapped};
 use crate::model::{Piece, Quote};
 use memchr::memmem;
@@ -96,6 +97,8 @@ struct PreparedSegment {
 #[derive(Debug, Clone)]
 pub struct PreparedQuote {
     segments: Vec<PreparedSegment>,
+    /// The person the memo says spoke it, when it names one.
+    speaker: Option<Speaker>,
 }
 
 impl PreparedQuote {
@@ -129,7 +132,13 @@ impl PreparedQuote {
             })
             .filter(|s| !s.readings[0].text().is_empty())
             .collect();
-        Self { segments }
+        let speaker = quote.attribution.as_deref().and_then(Speaker::personal);
+        Self { segments, speaker }
+    }
+
+    /// The person the memo says spoke the quote, when it names one.
+    pub fn speaker(&self) -> Option<&Speaker> {
+        self.speaker.as_ref()
     }
 
     /// A quote from plain segments (no editorial insertions).
@@ -142,6 +151,7 @@ impl PreparedQuote {
                 })
                 .filter(|s| !s.readings[0].text().is_empty())
                 .collect(),
+            speaker: None,
         }
     }
 
@@ -175,6 +185,11 @@ impl PageText {
         self.normalized.text.is_empty()
     }
 
+    /// The text as the page has it.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
     /// The page's own wording of normalised `start..end`.
     fn original(&self, start: usize, end: usize) -> &str {
         self.normalized.original(&self.raw, start, end)
@@ -205,6 +220,13 @@ pub struct QuoteMatch {
     pub differences: Vec<String>,
     /// Numbers that differ: those in the quote, those on the page.
     pub numbers: Option<Numbers>,
+    /// Where the passage is in the page's text as the page has it (bytes,
+    /// first segment to last).
+    pub at: std::ops::Range<usize>,
+    /// Whether the page names the quote's speaker there, when the memo
+    /// names a personal one (filled in by the digest, which knows who the
+    /// page names).
+    pub attribution: Option<AttributionCheck>,
 }
 
 /// Find `quote` in `page`: the best match, or `None` when the page shares
@@ -257,6 +279,7 @@ fn find_one<'a>(
     let mut differences = Vec::new();
     let mut quote_numbers = Vec::new();
     let mut page_numbers = Vec::new();
+    let mut span: Option<(usize, usize)> = None;
     for (i, segment) in quote.segments.iter().enumerate() {
         let region = from..limit.min(text.len());
         let best = segment
@@ -290,6 +313,7 @@ fn find_one<'a>(
         total_len += alignment.quote_chars;
         weakest = weakest.min(alignment.similarity());
         passages.push(page.original(alignment.start, alignment.end).to_owned());
+        span = Some((span.map_or(alignment.start, |s| s.0), alignment.end));
         let (diffs, numbers) = word_differences(reading, page, &alignment);
         differences.extend(diffs);
         if let Some((q, p)) = numbers {
@@ -310,6 +334,10 @@ fn find_one<'a>(
         differences,
         numbers: (!quote_numbers.is_empty() || !page_numbers.is_empty())
             .then_some((quote_numbers, page_numbers)),
+        at: span.map_or(0..0, |(start, end)| {
+            page.normalized.origin(start)..page.normalized.origin(end)
+        }),
+        attribution: None,
     })
 }
 

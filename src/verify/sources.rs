@@ -88,13 +88,16 @@ fn matched(
         matched_text: Some(m.matched_text.clone()),
         reason: Reason::default(),
         archived: None,
+        attribution: None,
     };
     if m.exact {
         outcome.verdict = QuoteVerdict::Found;
+        outcome.attribution = m.attribution.clone();
         return outcome;
     }
     if m.similarity >= threshold && m.weakest_segment >= threshold {
         outcome.verdict = QuoteVerdict::Approximate;
+        outcome.attribution = m.attribution.clone();
         outcome.reason = Reason::of(format!(
             "close but not exact (similarity {:.2}); {}",
             m.similarity,
@@ -187,6 +190,8 @@ mod tests {
                 vec!["Kyiv → Kiev".into()]
             },
             numbers: None,
+            at: 0..4,
+            attribution: None,
         }
     }
 
@@ -257,6 +262,8 @@ mod tests {
             matched_text: "30 percent of the budget".into(),
             differences: vec!["40 → 30".into()],
             numbers: Some((vec!["40".into()], vec!["30".into()])),
+            at: 0..24,
+            attribution: None,
         };
         let check = QuoteCheck::Read(Some(&check));
         let a = u("http://a.test/");

@@ -4,6 +4,7 @@
 mod action;
 mod architecture;
 mod archive;
+mod attribution;
 mod bad_input;
 mod cache;
 mod cli;
