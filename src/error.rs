@@ -42,6 +42,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The reports given to merge are not the parts of one run.
+    #[error("cannot merge the reports: {0}")]
+    Merge(String),
     /// A report to merge could not be read.
     #[error("cannot read the report {path}: {reason}")]
     ReadReport {

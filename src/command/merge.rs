@@ -25,9 +25,9 @@ pub fn run(args: &MergeArgs, terminal: Terminal) -> Result<Checked, Error> {
                     reason,
                 }
             })?;
-        parts.push(part);
+        parts.push((path.display().to_string(), part));
     }
-    let report = crate::report::json::merge(parts);
+    let report = crate::report::json::merge(parts).map_err(Error::Merge)?;
     let output = OutputSettings {
         outputs: outputs(args.format.clone(), args.output.clone())?,
         show: if args.verbose {

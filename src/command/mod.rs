@@ -41,7 +41,7 @@ impl From<crate::report::Status> for Exit {
         match status {
             Status::Clean => Self::Clean,
             Status::Findings => Self::Findings,
-            Status::InputError => Self::Trouble,
+            Status::InputError | Status::NoNetwork => Self::Trouble,
             Status::Interrupted => Self::Interrupted,
         }
     }

@@ -233,6 +233,28 @@ pub enum FailureKind {
     /// The host asked (429 with `Retry-After`) to wait longer than
     /// `--max-retry-wait`: it is not asked again this run (never cached).
     RateLimited,
+    /// The run's own network failed: the resolver could not be reached
+    /// (a temporary failure in name resolution) or the network is
+    /// unreachable. Says nothing of the site (never cached).
+    Network,
+}
+
+impl FailureKind {
+    /// Whether the failure is on the way to the site (a name, a
+    /// connection, TLS): what a run whose own network is down gives for
+    /// every host alike.
+    pub fn is_connection(self) -> bool {
+        matches!(
+            self,
+            Self::Dns
+                | Self::Refused
+                | Self::Reset
+                | Self::Timeout
+                | Self::Tls
+                | Self::Other
+                | Self::Network
+        )
+    }
 }
 
 /// A failure with its message.
@@ -281,12 +303,15 @@ pub struct Page {
 impl Page {
     /// Whether the page says something about its source that a later run
     /// may reuse: not when the run was interrupted before it, nor when its
-    /// host was given up for this run.
+    /// host was given up for this run, nor when the run's own network
+    /// failed.
     pub fn is_storable(&self) -> bool {
-        !self
-            .result
-            .as_ref()
-            .is_err_and(|f| matches!(f.kind, FailureKind::Interrupted | FailureKind::RateLimited))
+        !self.result.as_ref().is_err_and(|f| {
+            matches!(
+                f.kind,
+                FailureKind::Interrupted | FailureKind::RateLimited | FailureKind::Network
+            )
+        })
     }
 
     /// A page about to be fetched: no hops, no request, no result yet.
@@ -689,6 +714,7 @@ impl Attempt {
                     | FailureKind::Refused
                     | FailureKind::Reset
                     | FailureKind::Other
+                    | FailureKind::Network
             )
             .then_some(None),
             Ok(_) => self
@@ -814,6 +840,16 @@ fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Fail
         (
             FailureKind::Timeout,
             format!("timed out after {} s", settings.timeout.as_secs_f64()),
+        )
+    } else if lower.contains("temporary failure in name resolution")
+        || lower.contains("network is unreachable")
+    {
+        (
+            FailureKind::Network,
+            format!(
+                "this machine's network could not reach {host}: {}",
+                cause.to_lowercase()
+            ),
         )
     } else if lower.contains("dns error")
         || lower.contains("failed to lookup")

@@ -25,6 +25,11 @@ pub struct Read {
     notices: Vec<String>,
     #[serde(default)]
     interrupted: bool,
+    #[serde(default)]
+    network_unreachable: Option<String>,
+    /// The part of a sharded run (`K/N`).
+    #[serde(default)]
+    shard: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,19 +62,22 @@ pub fn read(text: &str, name: &str) -> Result<Read, String> {
 /// elapsed time is the longest part's (shards run side by side),
 /// preservation counts and skipped files added up (the files in path order
 /// too), notices each once.
-pub fn merge(parts: Vec<Read>) -> Report {
+pub fn merge(parts: Vec<(String, Read)>) -> Result<Report, String> {
+    check_parts(&parts)?;
     let elapsed = parts
         .iter()
-        .map(|p| p.summary.elapsed_ms)
+        .map(|(_, p)| p.summary.elapsed_ms)
         .max()
         .unwrap_or(0);
     let mut notices: Vec<String> = Vec::new();
     let mut interrupted = false;
     let mut preservation: Option<Preservation> = None;
     let mut skipped: Option<Skipped> = None;
+    let mut network_unreachable = None;
     let mut memos = Vec::new();
-    for part in parts {
+    for (_, part) in parts {
         interrupted |= part.interrupted;
+        network_unreachable = network_unreachable.or(part.network_unreachable);
         // A part's skipped-files notice speaks for that part: the merged
         // report gets one for all (below).
         let own = part.summary.skipped.as_ref().map(Skipped::notice);
@@ -104,7 +112,7 @@ pub fn merge(parts: Vec<Read>) -> Report {
         notices.insert(0, skipped.notice());
     }
     memos.sort_by(|a, b| std::path::Path::new(&a.path).cmp(std::path::Path::new(&b.path)));
-    Report::new(
+    Ok(Report::new(
         memos,
         RunFacts {
             elapsed_ms: elapsed,
@@ -112,6 +120,78 @@ pub fn merge(parts: Vec<Read>) -> Report {
             interrupted,
             preservation,
             skipped,
+            network_unreachable,
+            shard: None,
         },
-    )
+    ))
+}
+
+/// Whether `parts` (each with its name) are the parts of one run: no memo
+/// in two of them, and, when they are shards (`--shard K/N` recorded in
+/// each), every shard of the same count there once.
+fn check_parts(parts: &[(String, Read)]) -> Result<(), String> {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (name, part) in parts {
+        for memo in &part.memos {
+            if let Some(other) = seen.insert(&memo.path, name) {
+                return Err(if other == name {
+                    format!("{name} is given twice (it holds {})", memo.path)
+                } else {
+                    format!(
+                        "{} is in both {other} and {name} (the same report given twice, or \
+                         shards of different runs?)",
+                        memo.path
+                    )
+                });
+            }
+        }
+    }
+    let shards: Vec<(&str, Option<(u32, u32)>)> = parts
+        .iter()
+        .map(|(name, part)| (name.as_str(), part.shard.as_deref().and_then(parse_shard)))
+        .collect();
+    if shards.iter().all(|(_, s)| s.is_none()) {
+        return Ok(());
+    }
+    if let Some((name, _)) = shards.iter().find(|(_, s)| s.is_none()) {
+        return Err(format!(
+            "{name} is the report of a whole run, the others of shards"
+        ));
+    }
+    let counts: std::collections::BTreeSet<u32> =
+        shards.iter().filter_map(|(_, s)| Some((*s)?.1)).collect();
+    if counts.len() > 1 {
+        let counts: Vec<String> = counts.iter().map(|c| format!("/{c}")).collect();
+        return Err(format!(
+            "the reports are shards of runs split differently ({})",
+            counts.join(", ")
+        ));
+    }
+    let count = counts.into_iter().next().unwrap_or(0);
+    let mut have: Vec<u32> = shards.iter().filter_map(|(_, s)| Some((*s)?.0)).collect();
+    have.sort_unstable();
+    if let Some(w) = have.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!("shard {}/{count} is given twice", w[0]));
+    }
+    let missing: Vec<String> = (1..=count)
+        .filter(|k| !have.contains(k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        let got: Vec<String> = have.iter().map(|k| format!("{k}/{count}")).collect();
+        return Err(format!(
+            "shard{} {} {} missing (merge got {})",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" },
+            got.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// `K/N` as numbers.
+fn parse_shard(text: &str) -> Option<(u32, u32)> {
+    let (k, n) = text.split_once('/')?;
+    Some((k.trim().parse().ok()?, n.trim().parse().ok()?))
 }

@@ -44,6 +44,14 @@ pub struct Report {
     /// checked everything; absent when it was not.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
+    /// Why the run's own network could not be reached, when it could not
+    /// (nothing was checked); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_unreachable: Option<String>,
+    /// The part of a sharded run this report covers (`K/N`, from
+    /// `--shard`); absent for a whole run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
 }
 
 /// The tool that wrote a report.
@@ -496,6 +504,8 @@ pub enum Status {
     InputError,
     /// The run was interrupted.
     Interrupted,
+    /// The run's own network could not be reached: nothing was checked.
+    NoNetwork,
 }
 
 /// What a run says of itself, beside its memos' results: the one input
@@ -512,6 +522,10 @@ pub struct RunFacts {
     pub preservation: Option<Preservation>,
     /// Files passed over in the folders given.
     pub skipped: Option<Skipped>,
+    /// Why the run's own network could not be reached, if it could not.
+    pub network_unreachable: Option<String>,
+    /// The part of a sharded run it was (`K/N`).
+    pub shard: Option<String>,
 }
 
 impl Report {
@@ -524,6 +538,8 @@ impl Report {
             interrupted,
             preservation,
             skipped,
+            network_unreachable,
+            shard,
         } = run;
         let mut summary = Summary {
             memos: memos.len(),
@@ -589,6 +605,8 @@ impl Report {
             memos,
             notices,
             interrupted,
+            network_unreachable,
+            shard,
         }
     }
 
@@ -602,6 +620,8 @@ impl Report {
             interrupted: self.interrupted,
             preservation: self.summary.preservation,
             skipped: self.summary.skipped,
+            network_unreachable: self.network_unreachable,
+            shard: self.shard,
         };
         (self.memos, run)
     }
@@ -611,6 +631,9 @@ impl Report {
     pub fn status(&self, fail_on: Severity) -> Status {
         if self.interrupted {
             return Status::Interrupted;
+        }
+        if self.network_unreachable.is_some() {
+            return Status::NoNetwork;
         }
         if self.memos.iter().any(|m| m.io_failed) {
             return Status::InputError;

@@ -56,7 +56,7 @@ pub(super) fn suggest(
     checks: &Checks,
     memos: &mut [MemoRun],
 ) {
-    let demands = demands(archive, &checks.exclude, memos);
+    let (demands, needed) = demands(archive, &checks.exclude, memos);
     if demands.is_empty() {
         return;
     }
@@ -64,13 +64,14 @@ pub(super) fn suggest(
         return;
     };
     let deadline = tokio::time::Instant::now() + archive.budget;
-    let found = look_up(network, store, &demands, None, deadline);
+    let found = look_up(network, store, &demands, &needed, None, deadline);
     for memo in memos {
         let index = memo.index;
         let Some((x, outcomes)) = memo.checked_mut() else {
             continue;
         };
         let when = timestamp(archive, x);
+        let looked_up = memo_pages(x, outcomes, &checks.exclude, archive.quote_pages);
         for (link, outcome) in x.links.iter().zip(outcomes.links.iter_mut()) {
             let Some(page) =
                 fetched_page(link, &checks.exclude).filter(|_| wants_capture(outcome.verdict))
@@ -87,7 +88,14 @@ pub(super) fn suggest(
             }
             let outcome = &outcomes.quotes[i];
             let limit = archive.quote_pages;
-            let pages = quote_sources(x, &outcomes.links, (quote, outcome), &checks.exclude, limit);
+            let mut pages =
+                quote_sources(x, &outcomes.links, (quote, outcome), &checks.exclude, limit);
+            // Then every other capture the memo's lookups fetched.
+            for page in &looked_up {
+                if !pages.contains(page) {
+                    pages.push(page.clone());
+                }
+            }
             let found: Vec<(Url, &Found)> = pages
                 .into_iter()
                 .filter_map(|page| {
@@ -101,19 +109,55 @@ pub(super) fn suggest(
     }
 }
 
+/// Every page whose capture a memo's lookups fetch, in memo order: its
+/// dead or blocked links' pages, then its drifted quotes' sources.
+fn memo_pages(
+    x: &Extraction,
+    outcomes: &super::Outcomes,
+    exclude: &[regex::Regex],
+    limit: usize,
+) -> Vec<Url> {
+    let mut pages: Vec<Url> = Vec::new();
+    let mut add = |page: Url| {
+        if !pages.contains(&page) {
+            pages.push(page);
+        }
+    };
+    for (link, outcome) in x.links.iter().zip(&outcomes.links) {
+        if let Some(page) = fetched_page(link, exclude).filter(|_| wants_capture(outcome.verdict)) {
+            add(page);
+        }
+    }
+    for (quote, outcome) in x.quotes.iter().zip(&outcomes.quotes) {
+        if is_drifted(outcome.verdict) {
+            for page in quote_sources(x, &outcomes.links, (quote, outcome), exclude, limit) {
+                add(page);
+            }
+        }
+    }
+    pages
+}
+
 /// What the archive is asked: for each (page, date), the anchors of dead
-/// links and the drifted quotes it may hold.
+/// links and the drifted quotes it may hold (what a capture must hold to
+/// count, the second map), and what each capture fetched is read for
+/// (the first): that, and every drifted quote of the same memo, so a
+/// capture fetched for one question serves every open question of its
+/// memo.
 fn demands(
     archive: &ArchiveSettings,
     exclude: &[regex::Regex],
     memos: &[MemoRun],
-) -> HashMap<Key, Demand> {
+) -> (HashMap<Key, Demand>, HashMap<Key, Demand>) {
     let mut demands: HashMap<Key, Demand> = HashMap::new();
+    // The drifted quotes of each memo and its lookups' pages.
+    let mut beside = Vec::new();
     for memo in memos {
         let Some((x, outcomes)) = memo.checked() else {
             continue;
         };
         let when = timestamp(archive, x);
+        let mut drifted = Vec::new();
         for (link, outcome) in x.links.iter().zip(&outcomes.links) {
             let Some(page) = fetched_page(link, exclude).filter(|_| wants_capture(outcome.verdict))
             else {
@@ -139,9 +183,27 @@ fn demands(
                     .quotes
                     .push((QuoteId::new(memo.index, i), prepared.clone()));
             }
+            drifted.push((QuoteId::new(memo.index, i), prepared.clone()));
+        }
+        if !drifted.is_empty() {
+            let pages = memo_pages(x, outcomes, exclude, archive.quote_pages);
+            beside.push((drifted, when, pages));
         }
     }
-    demands
+    let needed = demands.clone();
+    for (drifted, when, pages) in beside {
+        for page in pages {
+            let Some(demand) = demands.get_mut(&(page, when.clone())) else {
+                continue;
+            };
+            for (id, prepared) in &drifted {
+                if !demand.quotes.iter().any(|(known, _)| known == id) {
+                    demand.quotes.push((*id, prepared.clone()));
+                }
+            }
+        }
+    }
+    (demands, needed)
 }
 
 /// A dead or blocked link's capture: its suggestion when the capture
@@ -307,6 +369,7 @@ pub(super) fn look_up(
     network: &Network<'_>,
     mut store: Option<&mut Store>,
     demands: &HashMap<Key, Demand>,
+    needed: &HashMap<Key, Demand>,
     window: Option<std::time::Duration>,
     deadline: tokio::time::Instant,
 ) -> HashMap<Key, Found> {
@@ -372,7 +435,7 @@ pub(super) fn look_up(
         let mut next = Vec::new();
         for ((key, left), result) in pending.into_iter().zip(tried) {
             let holds = match &result {
-                Ok(Some((_, digest))) => holds(digest, &demands[&key]),
+                Ok(Some((_, digest))) => needed.get(&key).is_none_or(|n| holds(digest, n)),
                 _ => false,
             };
             // The nearest capture that holds what is needed; when none

@@ -66,11 +66,13 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     } else {
         fetch(&mut network, &config.checks.exclude, &memos, store.as_mut())
     };
+    let unreachable = network.started().and_then(pages::Network::unreachable);
     let verifying = Verifying {
         checks: &config.checks,
         hosts: &config.fetch.hosts,
         extract: &config.extract,
         offline: config.offline,
+        unreachable: unreachable.is_some(),
     };
     let mut local_files = local::LocalFiles::default();
     for memo in &mut memos {
@@ -80,7 +82,9 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     // report is built.
     drop(pages);
     let interrupted = interrupt.is_requested();
-    if config.archive.enabled && !config.offline && !interrupted {
+    // Without a network, no archive can be asked either.
+    let reachable = !config.offline && unreachable.is_none();
+    if config.archive.enabled && reachable && !interrupted {
         let archive = &config.archive;
         archive::suggest(
             &mut network,
@@ -91,7 +95,7 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
         );
     }
     let preservation = match &config.preserve {
-        Some(settings) if config.archive.enabled && !config.offline && !interrupted => {
+        Some(settings) if config.archive.enabled && reachable && !interrupted => {
             let archive = &config.archive;
             let checks = &config.checks;
             Some(preserve::preserve(
@@ -109,9 +113,10 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
         .into_iter()
         .map(|memo| memo.into_report(verifying))
         .collect();
-    // An interrupted run's "unchecked" says nothing about its sources:
-    // it is not history.
-    if let (Some(store), Some(cache), false) = (store.as_mut(), &config.cache, interrupted) {
+    // An interrupted run's "unchecked" says nothing about its sources,
+    // nor does a run without a network: neither is history.
+    let history = !interrupted && unreachable.is_none();
+    if let (Some(store), Some(cache), true) = (store.as_mut(), &config.cache, history) {
         if let Err(why) = record(store, cache.keep_history, &mut reports) {
             notices.push(why.to_string());
         }
@@ -123,6 +128,12 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
                 .to_owned(),
         );
     }
+    if let Some(why) = &unreachable {
+        notices.push(format!(
+            "{why}: nothing was checked, cached or recorded; check this machine's network, \
+             DNS or proxy and run again"
+        ));
+    }
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Report::new(
         reports,
@@ -132,6 +143,8 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
             interrupted,
             preservation,
             skipped,
+            network_unreachable: unreachable,
+            shard: config.shard.map(|s| format!("{}/{}", s.index, s.count)),
         },
     )
 }
@@ -145,6 +158,9 @@ struct Verifying<'a> {
     hosts: &'a Hosts,
     extract: &'a ExtractOptions,
     offline: bool,
+    /// The run's own network could not be reached: failures on the way
+    /// say nothing of the pages.
+    unreachable: bool,
 }
 
 impl Verifying<'_> {
@@ -688,6 +704,16 @@ fn link_outcome(link: &Link, config: Verifying<'_>, pages: &Result<Pages, String
         Err(e) => return LinkOutcome::new(LinkVerdict::Unchecked, format!("not fetched: {e}")),
     };
     match pages.get(&crate::model::page_of(url)).map(|entry| &**entry) {
+        Some((fetched, _)) if config.unreachable && fetched.page.result.is_err() => {
+            let why = match &fetched.page.result {
+                Err(failure) => failure.message.as_str(),
+                Ok(_) => "",
+            };
+            LinkOutcome::new(
+                LinkVerdict::Unchecked,
+                format!("not checked: the network could not be reached ({why})"),
+            )
+        }
         Some((fetched, digest)) => status::link_outcome(
             &fetched.page,
             digest,

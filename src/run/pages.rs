@@ -6,10 +6,10 @@ use super::table::{Fetched, LARGE_BODY, Needs, Table};
 use super::{Pages, Stage};
 use crate::archive::Archives;
 use crate::fetch::FetchSettings;
-use crate::fetch::Fetcher;
 use crate::fetch::render::RenderSettings;
 use crate::fetch::render::mode_at;
 use crate::fetch::render::{RenderMode, Renderer};
+use crate::fetch::{Failure, FailureKind, Fetcher};
 use crate::interrupt::Interrupt;
 use crate::settings::{Accept, CacheSettings};
 use crate::store::fleet::{Claim, Fleet};
@@ -103,6 +103,9 @@ pub(super) struct Network<'a> {
     fleet: Option<Arc<Fleet>>,
     /// Why the fleet could not be joined, if it could not.
     not_joined: Option<String>,
+    /// Why the run's own network was down, when the fetch stage found it
+    /// so ([`NetworkWatch`]).
+    unreachable: Mutex<Option<String>>,
 }
 
 impl<'a> Network<'a> {
@@ -155,7 +158,14 @@ impl<'a> Network<'a> {
             runtime,
             fleet,
             not_joined,
+            unreachable: Mutex::new(None),
         })
+    }
+
+    /// Why the run's own network was down, if the fetch stage found it so:
+    /// the failures say nothing of the sites.
+    pub(super) fn unreachable(&self) -> Option<String> {
+        self.unreachable.lock().clone()
     }
 
     /// What the report should say of the fleet: it could not be joined,
@@ -213,6 +223,7 @@ impl<'a> Network<'a> {
             };
             let mut fetched = Vec::new();
             let mut deferred = DeferredTexts::default();
+            let mut watch = NetworkWatch::default();
             loop {
                 while tasks.len() < window {
                     let Some((url, demand)) = schedule.next(&per_host) else {
@@ -246,6 +257,7 @@ impl<'a> Network<'a> {
                 };
                 let page = &read_page.fetched.page;
                 stage.advance(page.result.as_ref().map_or(true, |r| r.status >= 400));
+                watch.see(page);
                 let storable = page.is_storable();
                 let kept = self
                     .table
@@ -269,8 +281,10 @@ impl<'a> Network<'a> {
             if let Some(fleet) = &self.fleet {
                 fleet.flush().await;
             }
+            *self.unreachable.lock() = watch.down();
             fetched
         });
+        let down = self.unreachable.lock().is_some();
         if let (Some(store), Some(settings)) = (store, config.cache) {
             // A cache that cannot be written costs the next run time,
             // never this run's results.
@@ -281,6 +295,9 @@ impl<'a> Network<'a> {
             let records: Vec<(&str, CachedRef<'_>)> = fetched
                 .iter()
                 .filter(|(.., published)| !published || fleet_lost)
+                // A run whose network was down learnt nothing of the
+                // sites it could not reach.
+                .filter(|(_, fetched, ..)| !(down && fetched.page.result.is_err()))
                 .map(|(url, fetched, soft_404, _)| {
                     (
                         url.as_str(),
@@ -289,9 +306,63 @@ impl<'a> Network<'a> {
                 })
                 .collect();
             let _ = store.put_all(&records, settings, now);
-            let _ = store.put_probes(&probes.outcomes(), now);
+            if !down {
+                let _ = store.put_probes(&probes.outcomes(), now);
+            }
         }
         pages
+    }
+}
+
+/// What the fetches of a run say of its own network. It is down when not
+/// one page answered and either the network itself failed
+/// ([`FailureKind::Network`]) or every one of at least
+/// [`DOWN_FROM_HOSTS`] hosts failed on the way alike (the same kind: every
+/// name unresolved, every connection refused, as through a dead proxy):
+/// those failures say nothing of the sites, and are neither cached nor
+/// reported as broken links.
+#[derive(Default)]
+struct NetworkWatch {
+    answered: bool,
+    /// The first failure of each host.
+    failed: HashMap<String, Failure>,
+}
+
+/// The fewest hosts failing alike that say the run's network is down.
+const DOWN_FROM_HOSTS: usize = 3;
+
+impl NetworkWatch {
+    fn see(&mut self, page: &crate::fetch::Page) {
+        match &page.result {
+            Ok(_) => self.answered = true,
+            Err(failure) => {
+                let host = page.url.host_str().unwrap_or_default().to_owned();
+                self.failed.entry(host).or_insert_with(|| failure.clone());
+            }
+        }
+    }
+
+    /// Why the run's network was down, if it was.
+    fn down(&self) -> Option<String> {
+        if self.answered {
+            return None;
+        }
+        let first = self.failed.values().next()?;
+        let network = self
+            .failed
+            .values()
+            .find(|f| f.kind == FailureKind::Network);
+        let alike = self.failed.len() >= DOWN_FROM_HOSTS
+            && first.kind.is_connection()
+            && self.failed.values().all(|f| f.kind == first.kind);
+        let why = network.or(alike.then_some(first))?;
+        Some(format!(
+            "the network could not be reached: every request failed before any answer \
+             ({} host{}; {})",
+            self.failed.len(),
+            if self.failed.len() == 1 { "" } else { "s" },
+            why.message
+        ))
     }
 }
 
@@ -487,9 +558,15 @@ async fn fetch_and_read(
     };
     let mut stored = Stored::No;
     if let (Some(shared), true) = (&shared, claimed) {
-        let record = fetched
+        // A failure on the way is published only at the end of the stage,
+        // once it is known not to be the run's own network's
+        // ([`NetworkWatch`]).
+        let on_the_way = fetched
             .page
-            .is_storable()
+            .result
+            .as_ref()
+            .is_err_and(|f| f.kind.is_connection());
+        let record = (fetched.page.is_storable() && !on_the_way)
             .then(|| CachedRef::new(&fetched.page, &fetched.read, soft_404.as_deref()));
         if shared.fleet.publish(url.as_str(), record, &shared.settings) {
             stored = Stored::Published;

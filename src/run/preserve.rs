@@ -207,7 +207,14 @@ fn fates(
         })
         .collect();
     let deadline = Instant::now() + archiving.budget;
-    let found = archive::look_up(network, None, &demands, Some(settings.within), deadline);
+    let found = archive::look_up(
+        network,
+        None,
+        &demands,
+        &demands,
+        Some(settings.within),
+        deadline,
+    );
     let mut fates = HashMap::new();
     let mut saves = Vec::new();
     for (page, source) in &sources {

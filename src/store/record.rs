@@ -30,7 +30,7 @@ use std::sync::Arc;
 use url::Url;
 
 /// Failure kinds by their code in a record (the position).
-pub(super) const FAILURE_KINDS: [FailureKind; 12] = [
+pub(super) const FAILURE_KINDS: [FailureKind; 13] = [
     FailureKind::Guard,
     FailureKind::Dns,
     FailureKind::Refused,
@@ -43,6 +43,7 @@ pub(super) const FAILURE_KINDS: [FailureKind; 12] = [
     FailureKind::Other,
     FailureKind::Interrupted,
     FailureKind::RateLimited,
+    FailureKind::Network,
 ];
 
 /// A failure kind's code.

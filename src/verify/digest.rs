@@ -142,6 +142,10 @@ pub(crate) struct PageDigest {
     /// The quotes found only in the page's script data (not in its
     /// visible text), in [`QuoteId`] order.
     pub in_script_data: Vec<QuoteId>,
+    /// Why a quote the page does not hold word for word is no verdict,
+    /// when the page was cut at the body limit (only its first part was
+    /// read).
+    pub cut: Option<String>,
 }
 
 /// A page's text kept for the approximate search of the quotes it does
@@ -230,11 +234,15 @@ impl PageDigest {
                     .binary_search_by_key(&id, |(q, _)| *q)
                     .ok()
                     .map(|at| &found[at].1);
-                match (matched, &self.script_built) {
+                match (matched, &self.script_built, &self.cut) {
+                    (Some(m), ..) if m.exact => Some(QuoteCheck::Read(Some(m))),
                     // Not all of a script-built page's text was read: what
                     // it shares nothing with is unknown, not absent.
-                    (None, Some(why)) => Some(QuoteCheck::Unreadable(why)),
-                    (m, _) => Some(QuoteCheck::Read(m)),
+                    (None, Some(why), _) => Some(QuoteCheck::Unreadable(why)),
+                    // Only the first part of a page cut at the body limit
+                    // was read: the quote may be further on.
+                    (_, _, Some(why)) => Some(QuoteCheck::Unreadable(why)),
+                    (m, ..) => Some(QuoteCheck::Read(m)),
                 }
             }
         }
@@ -462,6 +470,11 @@ pub(crate) fn answer(
             None => SCRIPT_BUILT.to_owned(),
         }),
         scripts: scripts_note(read, script_built),
+        cut: read.truncated.then(|| {
+            "only its first part was read (the body limit, --max-body): the quote may be \
+             further on"
+                .to_owned()
+        }),
         ..PageDigest::default()
     };
     for fragment in &demand.fragments {

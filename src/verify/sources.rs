@@ -46,16 +46,78 @@ pub(crate) fn quote_outcome(sources: &[(&Url, SourceCheck<'_>)], threshold: f64)
             }
         )
     };
-    if let Some((url, m)) = best_match(sources) {
+    let best = best_match(sources);
+    if let Some((url, m)) = best.filter(|(_, m)| m.exact) {
         return matched(url, m, threshold, searched);
     }
-    if read > 0 {
-        return QuoteOutcome::new(
-            QuoteVerdict::Missing,
-            format!("{}: no passage shares its wording", searched()),
-        );
+    if read == 0 {
+        return unreadable(sources);
     }
-    unreadable(sources)
+    // `missing` and `approximate` say what the sources hold: only once
+    // every one of them was read whole. Else the quote may be in what was
+    // not read.
+    if unread > 0 {
+        let mut outcome = unreadable(sources);
+        let read_whole = format!(
+            "not in the {read} source{} read whole",
+            if read == 1 { "" } else { "s" }
+        );
+        let so_far = match best {
+            Some((url, m)) => {
+                let closest = matched(url, m, threshold, String::new);
+                let so_far = match closest.verdict {
+                    QuoteVerdict::Approximate => format!(
+                        "{read_whole} word for word; in {url}: {}",
+                        closest.reason.whole().unwrap_or_default()
+                    ),
+                    _ => format!(
+                        "{read_whole} (the closest passage, similarity {:.2}, is at {url})",
+                        m.similarity
+                    ),
+                };
+                outcome.similarity = closest.similarity;
+                outcome.source = closest.source;
+                outcome.matched_text = closest.matched_text;
+                so_far
+            }
+            None => read_whole,
+        };
+        outcome.reason = Reason::of(format!(
+            "{so_far}; {unread} more could not be read, and it may be there ({})",
+            unread_list(sources)
+        ));
+        return outcome;
+    }
+    if let Some((url, m)) = best {
+        return matched(url, m, threshold, searched);
+    }
+    QuoteOutcome::new(
+        QuoteVerdict::Missing,
+        format!("{}: no passage shares its wording", searched()),
+    )
+}
+
+/// The sources not read whole, the first three, with why.
+fn unread_list(sources: &[(&Url, SourceCheck<'_>)]) -> String {
+    let unread: Vec<String> = sources
+        .iter()
+        .filter_map(|(url, check)| match check {
+            SourceCheck::Checked(QuoteCheck::Read(_)) => None,
+            SourceCheck::Checked(QuoteCheck::Unreadable(why)) | SourceCheck::NotRead(why) => {
+                Some(format!("{url}: {why}"))
+            }
+        })
+        .collect();
+    let mut list = unread
+        .iter()
+        .take(3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if unread.len() > 3 {
+        list.push_str(&format!("; and {} more", unread.len() - 3));
+    }
+    list
 }
 
 /// The best match among the sources read (the first of equals).
@@ -228,6 +290,8 @@ mod tests {
         assert!(o.reason.whole().unwrap().contains("Kyiv → Kiev"));
         let o = quote_outcome(&[(&a, SourceCheck::Checked(far))], 0.85);
         assert_eq!(o.verdict, QuoteVerdict::Missing);
+        // Not in the source read, and another could not be read: it may be
+        // there, so not `missing`.
         let o = quote_outcome(
             &[
                 (&a, SourceCheck::Checked(none)),
@@ -235,7 +299,44 @@ mod tests {
             ],
             0.85,
         );
-        assert_eq!(o.verdict, QuoteVerdict::Missing);
+        assert_eq!(o.verdict, QuoteVerdict::Unverifiable);
+        assert_eq!(
+            o.reason.whole().unwrap(),
+            "not in the 1 source read whole; 1 more could not be read, and it may be there \
+             (http://b.test/: the page answered HTTP 404)"
+        );
+        // Close on one, the other excluded: not `approximate` either, but
+        // the close match is kept.
+        let o = quote_outcome(
+            &[
+                (&a, SourceCheck::Checked(close)),
+                (&b, SourceCheck::NotRead("matches --exclude b.test")),
+            ],
+            0.85,
+        );
+        assert_eq!(o.verdict, QuoteVerdict::Unverifiable);
+        assert_eq!(o.similarity, Some(0.9));
+        let reason = o.reason.whole().unwrap();
+        assert!(
+            reason.starts_with(
+                "not in the 1 source read whole word for word; in http://a.test/: close but not \
+                 exact (similarity 0.90)"
+            ),
+            "{reason}"
+        );
+        assert!(
+            reason.ends_with("(http://b.test/: matches --exclude b.test)"),
+            "{reason}"
+        );
+        // Found word for word is found, whatever else was not read.
+        let o = quote_outcome(
+            &[
+                (&a, SourceCheck::NotRead("interrupted")),
+                (&b, SourceCheck::Checked(found)),
+            ],
+            0.85,
+        );
+        assert_eq!(o.verdict, QuoteVerdict::Found);
         let o = quote_outcome(
             &[
                 (&a, SourceCheck::NotRead("blocked")),

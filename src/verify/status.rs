@@ -22,6 +22,9 @@ pub(crate) fn link_outcome(
             let verdict = match failure.kind {
                 FailureKind::Guard => LinkVerdict::Excluded,
                 FailureKind::Interrupted => LinkVerdict::Unchecked,
+                // The run's own network failed: nothing is known of the
+                // page.
+                FailureKind::Network => LinkVerdict::Unchecked,
                 // It answered 429 and asked to wait too long: it refuses
                 // automated clients for now, which says nothing of the page.
                 FailureKind::RateLimited => LinkVerdict::Blocked,

@@ -15,6 +15,7 @@ mod fix;
 mod fleet;
 mod hostile;
 mod interrupt;
+mod no_network;
 mod office;
 mod office_writer;
 mod pdf;

@@ -232,3 +232,53 @@ fn quotes_are_checked_in_pdf_and_plain_text_sources() {
         "{reason}"
     );
 }
+
+/// `missing` only after every candidate was read whole: a page cut at the
+/// body limit, a source excluded or interrupted leaves a quote not found
+/// `unverifiable`, saying why.
+#[test]
+fn a_quote_past_the_body_limit_or_in_an_excluded_source_is_not_missing() {
+    let long = format!(
+        "<html><body><p>{}</p><p>The quote stands far down the page.</p></body></html>",
+        "Filler words before the quote. ".repeat(4000)
+    );
+    let server = Server::start(move |path, _| match path {
+        "/long" => Reply::html(200, &long),
+        "/short" => Reply::html(200, "<p>Nothing quoted here at all.</p>"),
+        _ => Reply::html(404, ""),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.md");
+    std::fs::write(
+        &memo,
+        format!(
+            "He wrote: “the quote stands far down the page” ([long]({})).\n\n\
+             She wrote: “nothing of this appears anywhere at all” ([short]({}), [other]({}))\n",
+            server.url("/long"),
+            server.url("/short"),
+            server.url("/excluded/page"),
+        ),
+    )
+    .unwrap();
+    let (report, _) = check(&memo, &["--max-body", "64k", "--exclude", "/excluded/"]);
+    let cut = quote_on(&report, 1);
+    assert_eq!(cut["verdict"], "unverifiable", "{cut:#}");
+    assert!(
+        cut["reason"]
+            .as_str()
+            .unwrap()
+            .contains("only its first part was read"),
+        "{cut:#}"
+    );
+    let excluded = quote_on(&report, 3);
+    assert_eq!(excluded["verdict"], "unverifiable", "{excluded:#}");
+    let reason = excluded["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("not in the 1 source read whole; 1 more could not be read"),
+        "{reason}"
+    );
+    assert!(reason.contains("matches --exclude /excluded/"), "{reason}");
+    // Read whole, the same page gives its verdict.
+    let (whole, _) = check(&memo, &["--exclude", "/excluded/"]);
+    assert_eq!(quote_on(&whole, 1)["verdict"], "found");
+}

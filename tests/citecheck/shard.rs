@@ -121,6 +121,38 @@ fn shards_cover_every_memo_once_and_merge_into_one_run() {
     assert_eq!(comparable(merged), comparable(whole.clone()));
     let markdown = std::fs::read_to_string(&merged_md).unwrap();
     assert!(markdown.contains("14 memos"), "{markdown}");
+    // Each shard's report says which it is; merge takes a set with every
+    // shard once, and names what is wrong with any other.
+    let shard_of = |file: &Path| -> Value {
+        serde_json::from_slice::<Value>(&std::fs::read(file).unwrap()).unwrap()["shard"].clone()
+    };
+    assert_eq!(shard_of(&parts[2]), "3/4");
+    let merge = |files: &[&Path]| {
+        let mut args = vec!["merge".to_owned()];
+        args.extend(files.iter().map(|f| f.display().to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = citecheck(&args, None);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = merge(&[&parts[0], &parts[1], &parts[3]]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("shard 3/4 is missing (merge got 1/4, 2/4, 4/4)"),
+        "{err}"
+    );
+    let (code, err) = merge(&[&parts[0], &parts[1], &parts[2], &parts[3], &parts[1]]);
+    assert_eq!(code, Some(2), "{err}");
+    let twice = err.contains("shard-2.json is given twice")
+        || err.contains("shard 2/4 is given twice");
+    assert!(twice, "{err}");
+    let copy = dir.path().join("copy-of-1.json");
+    std::fs::copy(&parts[0], &copy).unwrap();
+    let (code, err) = merge(&[&parts[0], &parts[1], &parts[2], &parts[3], &copy]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is in both") && err.contains("copy-of-1.json"), "{err}");
 }
 
 #[test]
