@@ -856,6 +856,31 @@ impl Accept {
     }
 }
 
+/// Titles that may open a personal name, lower case, without their full
+/// stop (`Dr.`, `Sen.`, `President`); a run of them alone is not a name.
+pub const NAME_TITLES: &[&str] = &[
+    "dr",
+    "prof",
+    "mr",
+    "mrs",
+    "ms",
+    "sen",
+    "rep",
+    "gen",
+    "col",
+    "sir",
+    "lord",
+    "dame",
+    "amb",
+    "gov",
+    "president",
+    "senator",
+    "minister",
+    "ambassador",
+    "professor",
+    "general",
+];
+
 /// Particles that stand inside personal names in lower case (`Jaap de
 /// Hoop Scheffer`, `Ursula von der Leyen`, `Ibn Khaldun`).
 pub const NAME_PARTICLES: &[&str] = &[

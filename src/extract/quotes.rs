@@ -197,28 +197,7 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 /// Titles that may open a name.
-const TITLES: &[&str] = &[
-    "dr",
-    "prof",
-    "mr",
-    "mrs",
-    "ms",
-    "sen",
-    "rep",
-    "gen",
-    "col",
-    "sir",
-    "lord",
-    "dame",
-    "amb",
-    "gov",
-    "president",
-    "senator",
-    "minister",
-    "ambassador",
-    "professor",
-    "general",
-];
+use crate::model::NAME_TITLES as TITLES;
 
 /// Capitalised words that do not start a name.
 const NOT_NAMES: &[&str] = &[

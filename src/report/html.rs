@@ -506,13 +506,16 @@ fn links_table(index: usize, memo: &MemoReport, out: &mut impl Write) -> io::Res
                  <td>{}</td><td>{}</td><td>{replacement}</td></tr>",
                 xml(&at),
                 url_cell(&l.url),
-                match &l.scripts {
-                    Some(scripts) => format!(
-                        "{}<br><small>page {}</small>",
-                        reason_cell(&l.reason),
-                        xml(scripts)
-                    ),
-                    None => reason_cell(&l.reason),
+                {
+                    let mut cell = reason_cell(&l.reason);
+                    if let Some(scripts) = &l.scripts {
+                        cell.push_str(&format!("<br><small>page {}</small>", xml(scripts)));
+                    }
+                    if let Some(at) = &l.cached_at {
+                        let at = xml(at);
+                        cell.push_str(&format!("<br><small>from the cache, fetched {at}</small>"));
+                    }
+                    cell
                 },
                 v = l.verdict.name(),
                 sev = severity_class(l.severity),

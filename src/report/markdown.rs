@@ -68,6 +68,9 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
                 let (first, _) = super::short_reason(reason);
                 write!(out, " — {}", md(&shorten(&first, 400)))?;
             }
+            if let Some(at) = f.cached_at() {
+                write!(out, " — from the cache, fetched {}", md(at))?;
+            }
             if let Some(url) = f.replacement() {
                 write!(
                     out,

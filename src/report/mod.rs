@@ -287,6 +287,10 @@ pub struct LinkResult {
     /// Chromium, or read from its script data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scripts: Option<String>,
+    /// When the page was fetched, if a run before this one did: the
+    /// verdict comes from the cache (an HTTP date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_at: Option<String>,
     /// The memo's own sentence around the link, when it stands in prose.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
@@ -398,6 +402,7 @@ impl LinkResult {
             suggestion: outcome.suggestion,
             capture: outcome.capture,
             scripts: outcome.scripts,
+            cached_at: outcome.cached_at.map(crate::date::http_date),
             context: link.context.clone(),
         }
     }
@@ -736,11 +741,29 @@ impl<'a> Finding<'a> {
         (!reason.is_empty()).then_some(reason)
     }
 
+    /// When the page was fetched, for a link whose verdict comes from the
+    /// cache.
+    pub fn cached_at(&self) -> Option<&'a str> {
+        match self.item {
+            Item::Link(l) => l.cached_at.as_deref(),
+            _ => None,
+        }
+    }
+
     /// A replacement URL: a link's suggestion, or a quote's archived copy.
     pub fn replacement(&self) -> Option<&'a str> {
         match self.item {
-            Item::Link(l) => l.suggestion.as_ref().map(|s| s.url.as_str()),
-            Item::Quote(q) => q.archived.as_ref().map(|a| a.url.as_str()),
+            // Only what `citecheck fix` would write.
+            Item::Link(l) => l
+                .suggestion
+                .as_ref()
+                .filter(|s| s.held.is_none())
+                .map(|s| s.url.as_str()),
+            Item::Quote(q) => q
+                .archived
+                .as_ref()
+                .filter(|a| a.verdict == QuoteVerdict::Found)
+                .map(|a| a.url.as_str()),
             Item::Problem(_) => None,
         }
     }
@@ -772,6 +795,9 @@ impl<'a> Finding<'a> {
                 reason.whole().unwrap_or_default()
             };
             text.push_str(&format!(" ({})", markup::shorten(&reason, 600)));
+        }
+        if let Some(at) = self.cached_at() {
+            text.push_str(&format!("; from the cache, fetched {at}"));
         }
         if let Some(url) = self.replacement() {
             text.push_str(&format!("; use {url}"));

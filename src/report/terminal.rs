@@ -204,6 +204,9 @@ fn link_line(
     if let Some(scripts) = &link.scripts {
         line.push_str(&format!("\n      page {}", clean(scripts)));
     }
+    if let Some(at) = &link.cached_at {
+        line.push_str(&format!("\n      from the cache: fetched {}", clean(at)));
+    }
     if let Some(text) = link.text.as_ref().filter(|t| **t != link.url) {
         line.push_str(&format!(
             "\n      on the words “{}”",

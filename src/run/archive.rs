@@ -226,6 +226,7 @@ fn attach_capture(link: &Link, outcome: &mut LinkOutcome, found: &Found) {
                     source: SuggestionSource::Archive,
                     timestamp: Some(capture.timestamp.to_string()),
                     archive: Some(capture.archive.clone()),
+                    held: None,
                 });
                 let what = if link.fragment.is_some() {
                     "has the anchor"
@@ -653,6 +654,7 @@ pub(super) fn fetch_all(
                 page: cached.page,
                 read: Arc::new(cached.read),
                 released: false,
+                cached_at: Some(cached.fetched_at),
             };
             fetched.serves(left[at].1).then(|| Arc::new(fetched))
         });

@@ -113,6 +113,9 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
         .into_iter()
         .map(|memo| memo.into_report(verifying))
         .collect();
+    for memo in &mut reports {
+        hold_unfixable(memo);
+    }
     // An interrupted run's "unchecked" says nothing about its sources,
     // nor does a run without a network: neither is history.
     let history = !interrupted && unreachable.is_none();
@@ -498,6 +501,26 @@ fn fetched_page(link: &Link, exclude: &[regex::Regex]) -> Option<Url> {
     }
 }
 
+/// Mark each suggestion `citecheck fix` would not write, with why, so no
+/// report offers as a replacement what `fix` would leave alone.
+fn hold_unfixable(memo: &mut MemoReport) {
+    for fix in crate::repair::plan(memo, None) {
+        let replaces = matches!(
+            fix.kind,
+            crate::model::FixKind::Redirect | crate::model::FixKind::Archive
+        );
+        let (true, false, Some(why)) = (replaces, fix.applied, fix.reason) else {
+            continue;
+        };
+        let Some(link) = memo.links.get_mut(fix.link) else {
+            continue;
+        };
+        if let Some(suggestion) = link.suggestion.as_mut().filter(|s| s.url != link.url) {
+            suggestion.held = Some(why);
+        }
+    }
+}
+
 /// Record the run in the history and give each memo its changes since
 /// the previous run that checked it.
 fn record(
@@ -719,7 +742,8 @@ fn link_outcome(link: &Link, config: Verifying<'_>, pages: &Result<Pages, String
             digest,
             link.fragment.as_ref(),
             config.accept_for(url),
-        ),
+        )
+        .cached(fetched.cached_at),
         None => LinkOutcome::new(LinkVerdict::Unchecked, "not fetched"),
     }
 }

@@ -599,12 +599,17 @@ fn answer_cached(
     demand: &Demand,
     accept: &Accept,
 ) -> (Arc<Fetched>, PageDigest) {
-    let CachedPage { page, read } = cached;
+    let CachedPage {
+        page,
+        read,
+        fetched_at,
+    } = cached;
     let digest = digest::answer_page(&page, &read, read.soft_404.as_deref(), demand, accept);
     let fetched = Arc::new(Fetched {
         page,
         read: Arc::new(PageRead::default()),
         released: true,
+        cached_at: Some(fetched_at),
     });
     (fetched, digest)
 }

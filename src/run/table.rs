@@ -40,6 +40,9 @@ pub(super) struct Fetched {
     /// Whether its anchors and text were dropped once its cited page had
     /// its answer (without the cache, to keep a large run's memory down).
     pub(super) released: bool,
+    /// When it was fetched, if a run before this one did (it comes from
+    /// the store; Unix seconds).
+    pub(super) cached_at: Option<i64>,
 }
 
 impl Fetched {
@@ -233,6 +236,7 @@ impl Table {
             page: fetched.page.clone(),
             read: Arc::new(read),
             released: true,
+            cached_at: fetched.cached_at,
         });
         state
             .entries
@@ -410,6 +414,7 @@ impl Table {
             page: page.clone(),
             read: read.clone(),
             released: false,
+            cached_at: None,
         });
         self.publish(&page, &read, owned);
         fetched
@@ -478,6 +483,7 @@ impl Table {
             page,
             read: fetched.read.clone(),
             released: fetched.released,
+            cached_at: fetched.cached_at,
         })
     }
 
@@ -495,6 +501,7 @@ impl Table {
                 },
                 read: read.clone(),
                 released: false,
+                cached_at: None,
             });
             state.entries.insert(url, Entry::Done(fetched.clone()));
             // No one waiting is fine: the entry serves later askers.

@@ -115,6 +115,8 @@ pub(crate) struct CachedPage {
     pub page: Page,
     /// What reading it gave.
     pub read: PageRead,
+    /// When it was fetched (Unix seconds).
+    pub fetched_at: i64,
 }
 
 /// A page to store, borrowed from the run: the fetch, what reading its
@@ -363,8 +365,10 @@ impl Store {
                         chunk
                             .iter()
                             .filter_map(|(at, record)| {
-                                let page = decode::<record::PageIn>(&mut inflate, &record.blob)?
-                                    .into_cached()?;
+                                let mut page =
+                                    decode::<record::PageIn>(&mut inflate, &record.blob)?
+                                        .into_cached()?;
+                                page.fetched_at = record.fetched_at;
                                 Some((*at, answer(*at, page)?))
                             })
                             .collect()
@@ -612,6 +616,7 @@ mod tests {
                 status,
                 ..PageRead::default()
             },
+            fetched_at: 0,
         }
     }
 

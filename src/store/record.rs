@@ -110,6 +110,8 @@ impl PageIn {
         Some(CachedPage {
             page: self.page.into_page()?,
             read: self.read.into_read(),
+            // The store's row, not the record, says when.
+            fetched_at: 0,
         })
     }
 }
@@ -562,6 +564,7 @@ mod tests {
                     refused: vec!["tracker.test".to_owned()],
                 }),
             },
+            fetched_at: 0,
         };
         let mut large = page.clone();
         large.page.result = Ok(Response {
@@ -585,6 +588,7 @@ mod tests {
                 requests: 3,
             },
             read: PageRead::default(),
+            fetched_at: 0,
         }));
         out
     }

@@ -19,44 +19,22 @@
 
 use super::people::People;
 use crate::model::NAME_PARTICLES as PARTICLES;
+use crate::model::NAME_TITLES;
 use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
 
-/// How far around a quote in an article its speaker may be named, in
-/// bytes of visible text (the paragraph before, the quote's, the one
-/// after).
-const AROUND: usize = 600;
-
-/// Titles and roles that may precede a personal name.
-const TITLES: &[&str] = &[
-    "dr",
-    "prof",
-    "mr",
-    "mrs",
-    "ms",
+/// Roles and ranks that may precede a personal name, beside
+/// [`NAME_TITLES`]: speakers named by them alone ("the Secretary General")
+/// are roles, not persons.
+const ROLE_TITLES: &[&str] = &[
     "mx",
-    "sen",
-    "rep",
-    "gen",
-    "col",
     "capt",
     "lt",
     "maj",
     "adm",
-    "sir",
-    "lord",
     "lady",
-    "dame",
-    "amb",
-    "gov",
     "rev",
     "hon",
-    "president",
-    "senator",
-    "minister",
-    "ambassador",
-    "professor",
-    "general",
     "governor",
     "chancellor",
     "secretary",
@@ -92,6 +70,11 @@ const TITLES: &[&str] = &[
     "former",
     "late",
 ];
+
+/// How far around a quote in an article its speaker may be named, in
+/// bytes of visible text (the paragraph before, the quote's, the one
+/// after).
+const AROUND: usize = 600;
 
 /// Words that make a speaker an organisation, a document or a role.
 const NOT_PERSONAL: &[&str] = &[
@@ -271,9 +254,10 @@ impl Speaker {
             return None;
         }
         let bare = |w: &str| w.trim_end_matches('.').to_lowercase();
-        let start = words
-            .iter()
-            .position(|w| !TITLES.contains(&bare(w).as_str()))?;
+        let start = words.iter().position(|w| {
+            let w = bare(w);
+            !NAME_TITLES.contains(&w.as_str()) && !ROLE_TITLES.contains(&w.as_str())
+        })?;
         let name = &words[start..];
         for word in name {
             let lower = bare(word);

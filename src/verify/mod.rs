@@ -46,6 +46,11 @@ pub struct Suggestion {
     /// Memento archive's host).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<String>,
+    /// Why `citecheck fix` would not write it (the capture lacks a quote
+    /// taken from the page, the redirect's end lacks the anchor): then no
+    /// report offers it as a replacement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<String>,
 }
 
 /// An archived copy that preserves a link's page (`--preserve`): one made
@@ -98,9 +103,19 @@ pub struct LinkOutcome {
     /// How its page was read when scripts build it (rendered in a browser,
     /// or from its script data).
     pub scripts: Option<String>,
+    /// When its page was fetched, if a run before this one did (the
+    /// verdict comes from the store; Unix seconds).
+    pub cached_at: Option<i64>,
 }
 
 impl LinkOutcome {
+    /// The outcome, answered from a page a run before this one fetched
+    /// at `at` (Unix seconds), when it was.
+    pub fn cached(mut self, at: Option<i64>) -> Self {
+        self.cached_at = at;
+        self
+    }
+
     /// An outcome with only a verdict and a reason.
     pub fn new(verdict: LinkVerdict, reason: impl Into<String>) -> Self {
         Self {
@@ -112,6 +127,7 @@ impl LinkOutcome {
             suggestion: None,
             capture: None,
             scripts: None,
+            cached_at: None,
         }
     }
 

@@ -45,6 +45,7 @@ pub(crate) fn link_outcome(
         suggestion: None,
         capture: None,
         scripts: digest.scripts.clone(),
+        cached_at: None,
     };
     if let Some(challenge) = &digest.challenge {
         outcome.verdict = LinkVerdict::Blocked;
@@ -81,6 +82,7 @@ pub(crate) fn link_outcome(
             source: SuggestionSource::Redirect,
             timestamp: None,
             archive: None,
+            held: None,
         });
     }
     if let Some(fragment) = fragment {

@@ -49,10 +49,14 @@ fn report(out: &Output) -> Value {
     json
 }
 
-/// The report without the history's `changes` (which grow run by run).
+/// The report without what only a rerun has: the history's changes, and
+/// when each page answered from the cache was fetched.
 fn verdicts_only(mut json: Value) -> Value {
     for memo in json["memos"].as_array_mut().unwrap() {
         memo.as_object_mut().unwrap().remove("changes");
+        for link in memo["links"].as_array_mut().unwrap() {
+            link.as_object_mut().unwrap().remove("cached_at");
+        }
     }
     json
 }
@@ -85,7 +89,27 @@ fn a_rerun_makes_no_request_and_gives_the_same_report(cache: &TestStore) {
     assert!(hits >= 3, "{hits}");
     let second = report(&run(&memo, cache, &[]));
     assert_eq!(total_hits(&server), hits, "the rerun made no request");
+    // Each verdict answered from the cache says so, with when the page
+    // was fetched; the first run's came from the web.
+    let fetched_at = |report: &Value| -> Vec<Value> {
+        report["memos"][0]["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["cached_at"].clone())
+            .collect()
+    };
+    assert!(fetched_at(&first).iter().all(Value::is_null), "{first:#}");
+    for at in fetched_at(&second) {
+        let at = at.as_str().unwrap_or_else(|| panic!("{second:#}"));
+        assert!(at.ends_with(" GMT"), "{at}");
+    }
     assert_eq!(first, verdicts_only(second));
+    let terminal = command(&memo, cache, &["--max-retries", "0", "-v"])
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&terminal.stdout);
+    assert!(terminal.contains("from the cache: fetched "), "{terminal}");
 
     // A quote the first runs did not check needs the page's text: that
     // page is fetched again (once), the others are not.

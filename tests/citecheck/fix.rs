@@ -175,6 +175,20 @@ fn fix_rewrites_only_what_it_verified_and_nothing_else() {
             .contains("does not hold the quote"),
         "{quoted:?}"
     );
+    // And no report offers it as a replacement: the suggestion says why
+    // it is held.
+    let held = report["memos"][0]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["url"] == format!("{base}/gone-quote"))
+        .unwrap();
+    assert!(
+        held["suggestion"]["held"]
+            .as_str()
+            .is_some_and(|why| why.contains("does not hold the quote")),
+        "{held}"
+    );
     // A live page whose words changed: the capture that holds them beside.
     let live = by_old(&format!("{base}/live"));
     assert_eq!(live[0]["kind"], "archive-beside");

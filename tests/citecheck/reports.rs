@@ -79,6 +79,7 @@ pub fn fixed_report() -> Report {
                 source: SuggestionSource::Redirect,
                 timestamp: None,
                 archive: None,
+                held: None,
             });
         }
         if verdict == LinkVerdict::Broken {
@@ -87,6 +88,7 @@ pub fn fixed_report() -> Report {
                 source: SuggestionSource::Archive,
                 timestamp: Some("20080401000000".into()),
                 archive: Some("wayback".into()),
+                held: None,
             });
         }
         let mut result = LinkResult::new(link, outcome);

@@ -310,12 +310,16 @@ fn rendered_pages_are_cached_like_fetched_ones() {
     );
     let hits = |site: &Server| -> usize { site.paths().iter().map(|p| site.hits(p)).sum() };
     let before = hits(&site);
-    let second = run();
+    let mut second = run();
     assert_eq!(
         hits(&site),
         before,
         "the rerun asked the site (or rendered) again"
     );
+    // The same report, but that the rerun's verdict says it came from the
+    // cache.
+    let link = second["memos"][0]["links"][0].as_object_mut().unwrap();
+    assert!(link.remove("cached_at").is_some_and(|at| at.is_string()));
     assert_eq!(first, second);
 }
 

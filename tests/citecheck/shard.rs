@@ -145,14 +145,17 @@ fn shards_cover_every_memo_once_and_merge_into_one_run() {
     );
     let (code, err) = merge(&[&parts[0], &parts[1], &parts[2], &parts[3], &parts[1]]);
     assert_eq!(code, Some(2), "{err}");
-    let twice = err.contains("shard-2.json is given twice")
-        || err.contains("shard 2/4 is given twice");
+    let twice =
+        err.contains("shard-2.json is given twice") || err.contains("shard 2/4 is given twice");
     assert!(twice, "{err}");
     let copy = dir.path().join("copy-of-1.json");
     std::fs::copy(&parts[0], &copy).unwrap();
     let (code, err) = merge(&[&parts[0], &parts[1], &parts[2], &parts[3], &copy]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("is in both") && err.contains("copy-of-1.json"), "{err}");
+    assert!(
+        err.contains("is in both") && err.contains("copy-of-1.json"),
+        "{err}"
+    );
 }
 
 #[test]
