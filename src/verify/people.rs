@@ -137,9 +137,21 @@ pub struct PeopleReader {
 }
 
 impl PeopleReader {
-    /// A start tag opens: forget the previous tag's attributes.
+    /// A start tag opens: forget the previous tag's attributes (keeping
+    /// their room: a page has thousands of tags).
     pub fn open_tag(&mut self) {
-        self.attributes = Attributes::default();
+        let a = &mut self.attributes;
+        for slot in [
+            &mut a.class,
+            &mut a.id,
+            &mut a.itemprop,
+            &mut a.rel,
+            &mut a.name,
+            &mut a.property,
+            &mut a.content,
+        ] {
+            slot.clear();
+        }
     }
 
     /// One attribute of the start tag being read.
@@ -154,7 +166,8 @@ impl PeopleReader {
             b"content" => &mut self.attributes.content,
             _ => return,
         };
-        *slot = String::from_utf8_lossy(value).into_owned();
+        slot.clear();
+        slot.push_str(&String::from_utf8_lossy(value));
     }
 
     /// The start tag `name` is complete; `at` is the visible text's length.
@@ -255,12 +268,12 @@ impl PeopleReader {
 
     fn role_of(&mut self, name: &[u8], at: usize) -> Role {
         let a = &self.attributes;
-        let classes: Vec<String> = a
-            .class
-            .split_ascii_whitespace()
-            .map(str::to_ascii_lowercase)
-            .collect();
-        let class = |c: &str| classes.iter().any(|k| k == c);
+        // Most tags have neither class nor id: nothing to allocate.
+        let class = |c: &str| {
+            a.class
+                .split_ascii_whitespace()
+                .any(|k| k.eq_ignore_ascii_case(c))
+        };
         let id = a.id.to_ascii_lowercase();
         let strong = class("comment") || class("reply") || comment_number(&id).is_some();
         let weak = class("post") || post_number(&id).is_some();
@@ -279,12 +292,11 @@ impl PeopleReader {
         if self.capture.is_some() {
             return Role::Plain;
         }
-        let marks_author = classes.iter().any(|c| {
-            c == "fn"
-                || c.contains("author")
-                || c.contains("username")
-                || c.contains("user-name")
-                || c.contains("byline")
+        let marks_author = a.class.split_ascii_whitespace().any(|c| {
+            c.eq_ignore_ascii_case("fn")
+                || ["author", "username", "user-name", "byline"]
+                    .iter()
+                    .any(|part| contains_ignoring_case(c, part))
         }) || a.itemprop.eq_ignore_ascii_case("author")
             || a.itemprop.eq_ignore_ascii_case("creator")
             || a.rel.eq_ignore_ascii_case("author")
@@ -309,8 +321,10 @@ impl PeopleReader {
 
     /// Close the open elements from `i` up.
     fn close_from(&mut self, i: usize, at: usize) {
-        let closed: Vec<Open> = self.stack.drain(i..).collect();
-        for open in closed.into_iter().rev() {
+        while self.stack.len() > i {
+            let Some(open) = self.stack.pop() else {
+                break;
+            };
             match open.role {
                 Role::Comment(c) => self.people.comments[c].span.end = at,
                 Role::Author => {
@@ -337,6 +351,13 @@ impl PeopleReader {
             authors.push(name);
         }
     }
+}
+
+/// Whether `hay` contains `needle` (ASCII lower case), in any case.
+fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The number of a comment id: `comment-897`, `comment897`,
