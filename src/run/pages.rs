@@ -318,7 +318,8 @@ impl<'a> Network<'a> {
 /// one page answered and either the network itself failed
 /// ([`FailureKind::Network`]) or every one of at least
 /// [`DOWN_FROM_HOSTS`] hosts failed on the way alike (the same kind: every
-/// name unresolved, every connection refused, as through a dead proxy):
+/// connection refused, as through a dead proxy, or timed out; not every
+/// name unknown, which a working resolver says of dead domains):
 /// those failures say nothing of the sites, and are neither cached nor
 /// reported as broken links.
 #[derive(Default)]
@@ -352,8 +353,11 @@ impl NetworkWatch {
             .failed
             .values()
             .find(|f| f.kind == FailureKind::Network);
+        // A name that does not exist is a working resolver's answer about
+        // that site: a memo citing only dead domains is not offline.
         let alike = self.failed.len() >= DOWN_FROM_HOSTS
             && first.kind.is_connection()
+            && first.kind != FailureKind::Dns
             && self.failed.values().all(|f| f.kind == first.kind);
         let why = network.or(alike.then_some(first))?;
         Some(format!(
@@ -825,6 +829,54 @@ impl Probes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Which failures say the run's own network is down: not one answer,
+    /// and the network itself failing, or three hosts failing alike on
+    /// the way; never names a working resolver says do not exist.
+    #[test]
+    fn the_network_is_down_only_when_every_host_fails_alike_and_none_answers() {
+        let watch = |failures: &[(&str, FailureKind)], answered: bool| {
+            let mut watch = NetworkWatch::default();
+            for (host, kind) in failures {
+                let mut page =
+                    crate::fetch::Page::new(&Url::parse(&format!("http://{host}/")).unwrap());
+                page.result = Err(Failure {
+                    kind: *kind,
+                    message: format!("{kind:?}"),
+                });
+                watch.see(&page);
+            }
+            if answered {
+                let mut page = crate::fetch::Page::new(&Url::parse("http://up.test/").unwrap());
+                page.result = Ok(crate::fetch::Response::default());
+                watch.see(&page);
+            }
+            watch.down()
+        };
+        use FailureKind::{Dns, Network, Refused, Timeout};
+        let refused = [
+            ("a.test", Refused),
+            ("b.test", Refused),
+            ("c.test", Refused),
+        ];
+        let why = watch(&refused, false).unwrap();
+        assert!(why.contains("3 hosts") && why.contains("Refused"), "{why}");
+        assert_eq!(watch(&refused, true), None, "one answer: the network works");
+        assert_eq!(watch(&refused[..2], false), None, "two hosts say little");
+        let unknown = [("a.test", Dns), ("b.test", Dns), ("c.test", Dns)];
+        assert_eq!(
+            watch(&unknown, false),
+            None,
+            "dead domains, a working resolver"
+        );
+        let mixed = [
+            ("a.test", Refused),
+            ("b.test", Timeout),
+            ("c.test", Refused),
+        ];
+        assert_eq!(watch(&mixed, false), None);
+        assert!(watch(&[("a.test", Network)], false).is_some());
+    }
 
     #[test]
     fn the_schedule_takes_hosts_in_turn_and_holds_back_a_full_one() {
