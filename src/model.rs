@@ -881,6 +881,10 @@ pub const NAME_TITLES: &[&str] = &[
     "general",
 ];
 
+/// Particles written joined to the name they open (`al-Assad`,
+/// `d'Estaing`): the name is what follows.
+pub const JOINED_PARTICLES: &[&str] = &["al-", "el-", "ad-", "as-", "ash-", "d'", "d’"];
+
 /// Particles that stand inside personal names in lower case (`Jaap de
 /// Hoop Scheffer`, `Ursula von der Leyen`, `Ibn Khaldun`).
 pub const NAME_PARTICLES: &[&str] = &[

@@ -388,7 +388,7 @@ impl Word<'_> {
     fn is_name_part(&self) -> bool {
         // A particle joined to a name (`al-Assad`, `d'Estaing`) is part of
         // it.
-        let text = ["al-", "el-", "ad-", "as-", "ash-", "d'", "d’"]
+        let text = crate::model::JOINED_PARTICLES
             .iter()
             .find_map(|p| self.text.strip_prefix(p))
             .unwrap_or(self.text);

@@ -18,6 +18,7 @@
 //!   `absent` as above.
 
 use super::people::People;
+use crate::model::JOINED_PARTICLES;
 use crate::model::NAME_PARTICLES as PARTICLES;
 use crate::model::NAME_TITLES;
 use std::ops::Range;
@@ -502,7 +503,7 @@ fn name_words(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
 /// Whether `word` is a particle joined to a name (`al-Assad`, `d'Estaing`).
 fn is_prefixed_particle(word: &str) -> bool {
     let lower = word.to_lowercase();
-    ["al-", "el-", "ad-", "as-", "ash-", "d'", "d’"]
+    JOINED_PARTICLES
         .iter()
         .any(|p| lower.starts_with(p) && lower.len() > p.len())
 }
@@ -512,7 +513,7 @@ fn is_prefixed_particle(word: &str) -> bool {
 /// (`al-Assad` → `assad`), apostrophes and hyphens kept out.
 pub(crate) fn fold_name(word: &str) -> String {
     let lower = word.to_lowercase();
-    let lower = ["al-", "el-", "ad-", "as-", "ash-", "d'", "d’"]
+    let lower = JOINED_PARTICLES
         .iter()
         .find_map(|p| lower.strip_prefix(p).filter(|rest| !rest.is_empty()))
         .unwrap_or(&lower);
