@@ -26,8 +26,9 @@ pub(super) fn parse(memo: &PdfMemo, options: &ExtractOptions) -> Parsed {
     let (text, pages, line_starts) = memo_text(memo);
     let annotations = annotations(memo, &line_starts);
     let uris: Vec<&str> = annotations.iter().map(|a| a.uri.as_str()).collect();
-    let printed = printed_urls(&text, &uris);
-    let (mut links, warnings) = merge(annotations, printed);
+    let shapes = LineShapes::of(memo, &line_starts);
+    let printed = printed_urls(&text, &uris, &shapes);
+    let (mut links, warnings) = merge(annotations, printed, &text);
     links.sort_by_key(|(link, _)| link.offset);
     let (note_refs, note_spans) = notes(memo, &line_starts);
     let notes = note_spans
@@ -101,6 +102,47 @@ fn memo_text(memo: &PdfMemo) -> (String, Vec<(usize, u32)>, Vec<Vec<usize>>) {
         line_starts.push(starts);
     }
     (text, pages, line_starts)
+}
+
+/// Each line of the memo's text with the size of its glyphs and where its
+/// first word starts: what tells whether two lines are one note or list
+/// item (a URL cut at the first goes on on the second).
+#[derive(Default)]
+struct LineShapes {
+    /// (offset in the text, glyph size, left edge), in text order.
+    lines: Vec<(usize, f32, f32)>,
+}
+
+impl LineShapes {
+    fn of(memo: &PdfMemo, line_starts: &[Vec<usize>]) -> Self {
+        let mut lines = Vec::new();
+        let mut last = None;
+        for (page, starts) in memo.pages.iter().zip(line_starts) {
+            for (line, &start) in page.lines.iter().zip(starts) {
+                // A page's foot number left out of the text starts where
+                // the next line does: the next line stands for the offset.
+                if last == Some(start) {
+                    lines.pop();
+                }
+                let left = line.words.first().map_or(0.0, |w| w.rect.x0);
+                lines.push((start, line.size, left));
+                last = Some(start);
+            }
+        }
+        Self { lines }
+    }
+
+    /// Whether the line holding offset `at` and the line starting at
+    /// `next` are one note or list item: lines next to each other, set in
+    /// the same size, the second not left of the first.
+    fn one_item(&self, at: usize, next: usize) -> bool {
+        let line = |offset: usize| self.lines.partition_point(|l| l.0 <= offset).checked_sub(1);
+        let (Some(a), Some(b)) = (line(at), line(next)) else {
+            return false;
+        };
+        let ((_, size_a, left_a), (start_b, size_b, left_b)) = (self.lines[a], self.lines[b]);
+        b == a + 1 && start_b == next && (size_a - size_b).abs() < 0.5 && left_b >= left_a - 1.0
+    }
 }
 
 /// Whether a line is only a page number (`7`, `- 7 -`, `Page 7`,
@@ -240,6 +282,7 @@ type OnWords = (RawLink, Option<Vec<Range<usize>>>);
 fn merge(
     annotations: Vec<Placed>,
     mut printed: Vec<(String, Range<usize>)>,
+    text: &str,
 ) -> (Vec<OnWords>, Vec<(usize, String)>) {
     let mut warnings = Vec::new();
     let mut links: Vec<OnWords> = Vec::new();
@@ -266,7 +309,19 @@ fn merge(
         let over = printed
             .iter()
             .position(|(_, span)| overlaps(&annotation.spans, span));
+        // A printed URL the reader could not follow to its end (cut at a
+        // line's end) that the annotation over it goes on from is the
+        // annotation's own printing, not a second link.
+        let cut_short = |(written, span): &(String, Range<usize>)| {
+            let after = text[span.end..].trim_start_matches(['.', ',', ';', ':']);
+            after.starts_with('\n') && annotation.uri.starts_with(written.as_str())
+        };
         let (written, offset) = match over {
+            Some(i) if cut_short(&printed[i]) => {
+                let (_, span) = printed.remove(i);
+                taken.push((span.clone(), links.len()));
+                (annotation.uri, span.start)
+            }
             Some(i) if same_target(&annotation.uri, &printed[i].0) => {
                 // One occurrence: the printed URL, known to be a link.
                 let (written, span) = printed.remove(i);
@@ -413,7 +468,7 @@ fn next_word(memo: &PdfMemo, a: WordAt, b: WordAt) -> bool {
 /// takes the start of the next line when an annotation's URI says so, or
 /// when the URL ends as only a cut URL does (`/`, `-`, `?`, `=`…) or the
 /// next line starts with a path-like word (`2019.pdf`, `a/b`, `x=1`).
-fn printed_urls(text: &str, uris: &[&str]) -> Vec<(String, Range<usize>)> {
+fn printed_urls(text: &str, uris: &[&str], shapes: &LineShapes) -> Vec<(String, Range<usize>)> {
     let found: Vec<(String, Range<usize>, Vec<usize>)> = urls::find_urls(text)
         .into_iter()
         .map(|range| {
@@ -423,12 +478,35 @@ fn printed_urls(text: &str, uris: &[&str]) -> Vec<(String, Range<usize>)> {
             // or the URL's own, which the other printings may tell.
             let mut breaks = Vec::new();
             // A URL may run over several lines (a narrow column).
-            while let Some((piece, len)) = continuation(&url, &text[end..], uris) {
+            loop {
+                let rest = &text[end..];
+                let next = |dot: usize| {
+                    let at = end + dot + 1;
+                    text[at..]
+                        .starts_with(|c: char| c.is_ascii_digit())
+                        .then(|| shapes.one_item(end, at))
+                        .unwrap_or(false)
+                };
+                let joined = match continuation(&url, rest, uris, next(0)) {
+                    Some(joined) => Some((joined, 0)),
+                    // A dot the URL's own at the line's end reads as the
+                    // sentence's (`www.example-review.` / `org/…`): it
+                    // goes on only into a path or an annotation's URI.
+                    None if rest.starts_with(".\n") => {
+                        continuation(&format!("{url}."), &rest[1..], uris, next(1))
+                            .filter(|(_, _, why)| *why != Why::Cut)
+                            .map(|joined| (joined, 1))
+                    }
+                    None => None,
+                };
+                let Some(((piece, len, _), dot)) = joined else {
+                    break;
+                };
                 if url.ends_with('-') && piece.starts_with(url.as_str()) {
                     breaks.push(url.len() - 1);
                 }
                 url = piece;
-                end += 1 + len;
+                end += dot + 1 + len;
             }
             (url, range.start..end, breaks)
         })
@@ -494,9 +572,27 @@ fn readings(url: &str, breaks: &[usize]) -> Vec<Reading> {
     out
 }
 
+/// Why a URL goes on onto the next line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Why {
+    /// An annotation's URI says so.
+    Annotated,
+    /// The URL ends as only a cut URL does (`/`, `-`, `=`…).
+    Cut,
+    /// The next line starts with a path-like word (`2019.pdf`, `a/b`).
+    PathLike,
+}
+
 /// The URL `url` joined with the start of the next line, when that
-/// plainly goes on with it, and how much of the text it took.
-fn continuation(url: &str, rest: &str, uris: &[&str]) -> Option<(String, usize)> {
+/// plainly goes on with it, how much of the text it took, and why.
+/// `same_item`: the next line is in the same note or list item, so a lone
+/// number after a cut (`…#section-` / `4`) goes on too.
+fn continuation(
+    url: &str,
+    rest: &str,
+    uris: &[&str],
+    same_item: bool,
+) -> Option<(String, usize, Why)> {
     let mut next = rest.strip_prefix('\n')?;
     // A page's number at its foot stands between the pieces of a URL
     // that goes on on the next page: it is stepped over, never joined.
@@ -509,10 +605,13 @@ fn continuation(url: &str, rest: &str, uris: &[&str]) -> Option<(String, usize)>
     }
     let len = urls::continuation_len(next);
     let piece = &next[..len];
-    // The next line's own URL is not a continuation, nor a lone number.
+    let cut = url.ends_with(['/', '-', '_', '.', '?', '=', '&', '#', '%', '~']);
+    // The next line's own URL is not a continuation, nor a lone number
+    // (a page or list number) unless the line is the same item's.
     let own_url = urls::find_urls(piece).first().is_some_and(|r| r.start == 0);
     let number = piece.bytes().all(|b| b.is_ascii_digit());
-    if len == 0 || own_url || number {
+    let numbered_item = number && !(cut && same_item && skipped == 0 && lone_token(next, len));
+    if len == 0 || own_url || numbered_item {
         return None;
     }
     let len = len + skipped;
@@ -523,18 +622,37 @@ fn continuation(url: &str, rest: &str, uris: &[&str]) -> Option<(String, usize)>
         if uris.iter().any(|u| same_target(u, &unhyphenated))
             && !uris.iter().any(|u| same_target(u, &joined))
         {
-            return Some((unhyphenated, len));
+            return Some((unhyphenated, len, Why::Annotated));
         }
     }
     let annotated = uris
         .iter()
         .any(|u| same_target(u, &joined) || u.starts_with(joined.as_str()));
-    let cut = url.ends_with(['/', '-', '_', '.', '?', '=', '&', '#', '%', '~']);
     let path_like = piece.contains(['/', '=', '?', '&', '#', '_', '%', '~'])
         || piece
             .split_once('.')
             .is_some_and(|(a, b)| !a.is_empty() && b.starts_with(char::is_alphanumeric));
-    (annotated || cut || path_like).then_some((joined, len))
+    let why = if annotated {
+        Why::Annotated
+    } else if path_like {
+        Why::PathLike
+    } else if cut {
+        Why::Cut
+    } else {
+        return None;
+    };
+    Some((joined, len, why))
+}
+
+/// Whether the token of `len` bytes at the start of `line` is all the
+/// line holds but sentence punctuation (`4.`), not a list's number
+/// before its words (`4. Another source`).
+fn lone_token(line: &str, len: usize) -> bool {
+    let line = line.split('\n').next().unwrap_or_default();
+    line[len..]
+        .trim()
+        .chars()
+        .all(|c| matches!(c, '.' | ',' | ';' | ':' | ')'))
 }
 
 /// Whether two written URLs name the same target (a trailing slash and
@@ -561,7 +679,7 @@ mod tests {
                     https://www.atlantic-community.org/index/Vision\n\
                     and https://a.org/well-\nknown/x\n\
                     https://b.org/east-\nwest and https://b.org/east-\nwest\n";
-        let urls: Vec<String> = printed_urls(text, &[])
+        let urls: Vec<String> = printed_urls(text, &[], &LineShapes::default())
             .into_iter()
             .map(|(u, _)| u)
             .collect();
@@ -578,6 +696,50 @@ mod tests {
         );
     }
 
+    /// A URL cut after `#section-` goes on onto a lone number on the next
+    /// line of the same note (same size, not left of it), never onto a
+    /// list's next number or a line of another size; one cut after its own
+    /// dot goes on into a path, never into the next sentence.
+    #[test]
+    fn cut_urls_go_on_onto_a_number_of_the_same_item_and_past_their_own_dot() {
+        let urls = |text: &str, shapes: &[(usize, f32, f32)]| -> Vec<String> {
+            let shapes = LineShapes {
+                lines: shapes.to_vec(),
+            };
+            printed_urls(text, &[], &shapes)
+                .into_iter()
+                .map(|(u, _)| u)
+                .collect()
+        };
+        let note = "https://r.org/review#section-\n4.\n";
+        assert_eq!(
+            urls(note, &[(0, 8.0, 80.0), (30, 8.0, 80.0)]),
+            ["https://r.org/review#section-4"]
+        );
+        // The body's size on the next line: another block.
+        assert_eq!(
+            urls(note, &[(0, 8.0, 80.0), (30, 11.0, 80.0)]),
+            ["https://r.org/review#section-"]
+        );
+        // A list's next item: its number, then its words.
+        let list = "3. https://r.org/review#section-\n4. Another source\n";
+        assert_eq!(
+            urls(list, &[(0, 8.0, 72.0), (33, 8.0, 72.0)]),
+            ["https://r.org/review#section-"]
+        );
+        assert_eq!(
+            urls(
+                "see http://www.example-review.\norg/reports/a.html now\n",
+                &[]
+            ),
+            ["http://www.example-review.org/reports/a.html"]
+        );
+        assert_eq!(
+            urls("see https://a.org/x.\nThe next sentence.\n", &[]),
+            ["https://a.org/x"]
+        );
+    }
+
     #[test]
     fn page_numbers() {
         for yes in ["7", "- 7 -", "– 12 –", "Page 3", "3 of 12", "page 2 of 9"] {
@@ -591,7 +753,7 @@ mod tests {
     #[test]
     fn cut_urls_are_rejoined_only_when_they_go_on() {
         let urls = |text: &str, uris: &[&str]| -> Vec<String> {
-            printed_urls(text, uris)
+            printed_urls(text, uris, &LineShapes::default())
                 .into_iter()
                 .map(|(u, _)| u)
                 .collect()

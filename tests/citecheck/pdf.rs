@@ -582,6 +582,38 @@ fn real_producers_pdfs_read_as_their_source_documents() {
     }
 }
 
+/// URLs the producers break where the reader must not end them:
+/// LibreOffice breaks a footnote's URL after `#section-`, before the
+/// number (`4.` on the next line); pdfLaTeX's `\url` breaks a source
+/// list's URL after `www.example-review.`, the dot the URL's own. Each is
+/// read whole and once, as in the source document.
+#[test]
+fn urls_wrapped_after_a_hyphen_or_a_dot_read_whole_and_once() {
+    let source =
+        crate::support::extract_fixture("memos/producers/wraps.md", &ExtractOptions::default());
+    let (links, _) = essentials(&source);
+    assert_eq!(
+        links,
+        [
+            "https://www.examplereview.org/reports/2019/energysecurityreviewfinaldraftver#section-4",
+            "http://www.example-review.org/reports/2019/energy-security.html",
+            "https://www.example.org/outlook/2019",
+        ]
+    );
+    for producer in ["libreoffice", "pdflatex"] {
+        let path = fixture(&format!("memos/producers/wraps-{producer}.pdf"));
+        let memo = citecheck::pdf::read_memo(&std::fs::read(&path).unwrap()).unwrap();
+        let x = extract_pdf(&memo, &ExtractOptions::default());
+        let (mut pdf_links, _) = essentials(&x);
+        // The footnote is the page's last text: it comes last in the PDF.
+        pdf_links.sort();
+        let mut want = links.clone();
+        want.sort();
+        assert_eq!(pdf_links, want, "wraps-{producer}");
+        assert!(x.problems.is_empty(), "wraps-{producer}: {:?}", x.problems);
+    }
+}
+
 /// The same PDFs as *sources*: a quote of their words is `found` in
 /// each, across line breaks and hyphenation.
 #[test]
