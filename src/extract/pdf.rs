@@ -482,10 +482,7 @@ fn printed_urls(text: &str, uris: &[&str], shapes: &LineShapes) -> Vec<(String, 
                 let rest = &text[end..];
                 let next = |dot: usize| {
                     let at = end + dot + 1;
-                    text[at..]
-                        .starts_with(|c: char| c.is_ascii_digit())
-                        .then(|| shapes.one_item(end, at))
-                        .unwrap_or(false)
+                    text[at..].starts_with(|c: char| c.is_ascii_digit()) && shapes.one_item(end, at)
                 };
                 let joined = match continuation(&url, rest, uris, next(0)) {
                     Some(joined) => Some((joined, 0)),

@@ -2,7 +2,7 @@
 //! for all that the memos ask of it, with the random-path probes that tell
 //! soft 404s shared per host and parent path.
 
-use super::table::{Fetched, LARGE_BODY, Needs, Table};
+use super::table::{Fetched, LARGE_BODY, Needs, Shared, Table};
 use super::{Pages, Stage};
 use crate::archive::Archives;
 use crate::fetch::FetchSettings;
@@ -145,12 +145,19 @@ impl<'a> Network<'a> {
                 settings.archives.clone(),
             )
         });
+        let shared = match (&fleet, settings.cache) {
+            (Some(fleet), Some(cache)) => Some(Arc::new(Shared {
+                fleet: Arc::clone(fleet),
+                settings: cache.clone(),
+            })),
+            _ => None,
+        };
         let table = Table::new(
             fetcher,
             text_wanted,
             settings.cache.is_some(),
-            settings.archives.clone(),
-            renderer,
+            (settings.archives.clone(), renderer),
+            shared,
         );
         Ok(Self {
             settings,
@@ -195,13 +202,7 @@ impl<'a> Network<'a> {
         if let (Some(store), Some(settings)) = (store.as_deref(), config.cache) {
             probes.seed(store.probes(&Probes::keys(demands.keys()), settings, now));
         }
-        let shared = match (&self.fleet, config.cache) {
-            (Some(fleet), Some(settings)) => Some(Arc::new(Shared {
-                fleet: fleet.clone(),
-                settings: settings.clone(),
-            })),
-            _ => None,
-        };
+        let shared = self.table.shared().cloned();
         let fetched = self.runtime.block_on(async {
             let mut tasks = tokio::task::JoinSet::new();
             let mut hosts_of = HashMap::new();
@@ -458,12 +459,6 @@ pub(super) fn settle(pages: &mut Pages) {
             scope.spawn(move || chunk.iter_mut().for_each(|digest| digest.settle()));
         }
     });
-}
-
-/// The fleet and the settings its records are kept and read under.
-struct Shared {
-    fleet: Arc<Fleet>,
-    settings: CacheSettings,
 }
 
 /// Whether a page read for the run is in the store already.

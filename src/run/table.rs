@@ -13,6 +13,12 @@
 //! itself on. A fetch whose text was not kept is made again only for a
 //! late asker that needs the text, the one case a second request is made.
 //!
+//! A site's home page is read with its text whoever asks first (the
+//! redirects of a site's dead pages land there), and the last pages
+//! released keep their whole read for a while
+//! ([`KEPT_AFTER_RELEASE`]), so a redirect that lands on a page already
+//! read takes it in a run without the cache too.
+//!
 //! Two chains that redirect into each other would wait for each other: a
 //! join that would close such a circle is not made, and the task fetches
 //! the URL itself (and finds the loop).
@@ -20,6 +26,9 @@
 use crate::archive::Archives;
 use crate::fetch::render::{RenderMode, Renderer, Served};
 use crate::fetch::{Answer, Failure, Fetcher, Page, Response, follow_hop};
+use crate::settings::CacheSettings;
+use crate::store::fleet::{Claim, Fleet};
+use crate::store::{CachedPage, CachedRef};
 use crate::verify::digest::{self, PageRead, Rendering};
 use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
@@ -46,6 +55,16 @@ pub(super) struct Fetched {
 }
 
 impl Fetched {
+    /// A stored record's fetch (another process's, or an earlier run's).
+    fn from_cached(cached: CachedPage) -> Self {
+        Self {
+            page: cached.page,
+            read: Arc::new(cached.read),
+            released: false,
+            cached_at: Some(cached.fetched_at),
+        }
+    }
+
     /// Whether this fetch serves an asker that needs the page's text (or
     /// its anchors, which a released entry no longer has).
     pub(super) fn serves(&self, needs: Needs) -> bool {
@@ -106,6 +125,46 @@ enum Entry {
 struct State {
     entries: HashMap<Url, Entry>,
     waits: HashMap<u64, Url>,
+    /// The last pages released whole, newest last, within
+    /// [`KEPT_AFTER_RELEASE`] bytes of text: a redirect that lands on one
+    /// of them later (a dead page sent to the site's home page, which the
+    /// memo cites too) takes it instead of fetching it again.
+    kept: std::collections::VecDeque<(Url, Arc<Fetched>)>,
+    kept_bytes: usize,
+}
+
+/// Whether `url` is its site's home page (`/`, no query).
+fn is_home(url: &Url) -> bool {
+    url.path() == "/" && url.query().is_none()
+}
+
+/// How much page text the table keeps after release, for redirects that
+/// land on released pages: the pages of one host are fetched together,
+/// so the pages a host's redirects land on are among its last ones.
+const KEPT_AFTER_RELEASE: usize = 8 << 20;
+
+/// The bytes a kept read holds (its text, the script-built text, its
+/// anchors).
+fn weight(read: &PageRead) -> usize {
+    read.facts.as_ref().map_or(0, |f| {
+        f.text.as_ref().map_or(0, String::len)
+            + f.script_text.as_ref().map_or(0, String::len)
+            + f.anchors.joined().len()
+    })
+}
+
+/// The fleet of processes sharing a PostgreSQL store, and the settings
+/// its records are kept and read under: every page a chain fetches, cited
+/// or a redirect's hop, is fetched under a claim by one process.
+pub(super) struct Shared {
+    pub(super) fleet: Arc<Fleet>,
+    pub(super) settings: CacheSettings,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Shared")
+    }
 }
 
 /// Every URL fetched in a run, by URL without fragment.
@@ -124,6 +183,8 @@ pub(super) struct Table {
     archives: Archives,
     /// The browser pages built by scripts are rendered in (`--render`).
     renderer: Option<Renderer>,
+    /// The fleet the run shares its store with, if it does.
+    shared: Option<Arc<Shared>>,
     /// A std `Mutex`: held to look up or change an entry, never across an
     /// `.await` (waiting is on each slot's channel).
     state: Mutex<State>,
@@ -150,8 +211,8 @@ impl Table {
         fetcher: Fetcher,
         text_wanted: HashSet<Url>,
         keep_reads: bool,
-        archives: Archives,
-        renderer: Option<Renderer>,
+        (archives, renderer): (Archives, Option<Renderer>),
+        shared: Option<Arc<Shared>>,
     ) -> Self {
         Self {
             fetcher,
@@ -159,6 +220,7 @@ impl Table {
             text_wanted,
             archives,
             renderer,
+            shared,
             state: Mutex::new(State::default()),
             chains: AtomicU64::new(1),
         }
@@ -168,6 +230,11 @@ impl Table {
     /// API).
     pub(super) fn fetcher(&self) -> &Fetcher {
         &self.fetcher
+    }
+
+    /// The fleet the run shares its store with, if it does.
+    pub(super) fn shared(&self) -> Option<&Arc<Shared>> {
+        self.shared.as_ref()
     }
 
     /// Whether `url` is a capture of the run's archive, cited as people
@@ -238,6 +305,18 @@ impl Table {
             released: true,
             cached_at: fetched.cached_at,
         });
+        let whole = weight(&fetched.read);
+        if whole <= KEPT_AFTER_RELEASE {
+            let whole_fetch = fetched.clone();
+            state.kept.push_back((url.clone(), whole_fetch));
+            state.kept_bytes += whole;
+            while state.kept_bytes > KEPT_AFTER_RELEASE {
+                let Some((_, old)) = state.kept.pop_front() else {
+                    break;
+                };
+                state.kept_bytes -= weight(&old.read);
+            }
+        }
         state
             .entries
             .insert(url.clone(), Entry::Done(released.clone()));
@@ -251,7 +330,14 @@ impl Table {
             Some(Entry::Done(fetched)) if fetched.serves(needs) => {
                 return Step::Take(fetched.clone());
             }
-            Some(Entry::Done(_)) => return Step::Alone,
+            Some(Entry::Done(_)) => {
+                // Released: its whole read may still be kept.
+                let kept = state.kept.iter().rev().find(|(kept, _)| kept == url);
+                return match kept {
+                    Some((_, whole)) if whole.serves(needs) => Step::Take(whole.clone()),
+                    _ => Step::Alone,
+                };
+            }
             Some(Entry::Pending(slot)) => {
                 if closes_circle(&state, chain, slot.owner) {
                     return Step::Alone;
@@ -295,7 +381,26 @@ impl Table {
             if !alone {
                 match self.step(chain, &here, needs) {
                     Step::Own(sender) => {
-                        owned.push((here.clone(), sender, page.requests, page.hops.len()));
+                        // A redirect's hop is claimed in the fleet like a
+                        // cited page (the cited page's own claim is its
+                        // asker's): another process's record is taken.
+                        let claim = match &self.shared {
+                            Some(shared) if here != *url => {
+                                let usable =
+                                    |cached: &CachedPage| !needs.text || cached.read.has_text();
+                                shared
+                                    .fleet
+                                    .claim(here.as_str(), &shared.settings, usable)
+                                    .await
+                            }
+                            _ => Claim::Alone,
+                        };
+                        let mine = matches!(claim, Claim::Mine);
+                        owned.push((here.clone(), sender, page.requests, page.hops.len(), mine));
+                        if let Claim::Theirs(cached) = claim {
+                            let fetched = Fetched::from_cached(*cached);
+                            return self.finish_with(page, owned, &fetched);
+                        }
                     }
                     Step::Take(fetched) => return self.finish_with(page, owned, &fetched),
                     Step::Join(slot) => match self.wait(slot, needs).await {
@@ -349,7 +454,10 @@ impl Table {
         needs_text: bool,
     ) -> Arc<Fetched> {
         // Close the joins: whoever joined by now is read for.
-        let mut wants_text = needs_text || self.text_wanted.contains(&page.final_url);
+        // A site's home page is where its dead pages' redirects land: its
+        // text is kept for them whoever asked first (one page per host).
+        let mut wants_text =
+            needs_text || self.text_wanted.contains(&page.final_url) || is_home(&page.final_url);
         {
             let state = self.lock();
             for (url, ..) in &owned {
@@ -487,10 +595,12 @@ impl Table {
         })
     }
 
-    /// Every URL the chain owns gets the fetch from itself on.
+    /// Every URL the chain owns gets the fetch from itself on; the hops
+    /// it claimed in the fleet are published there.
     fn publish(&self, page: &Page, read: &Arc<PageRead>, owned: Vec<Owned>) {
+        let mut claimed = Vec::new();
         let mut state = self.lock();
-        for (url, sender, requests_before, hops_before) in owned {
+        for (url, sender, requests_before, hops_before, mine) in owned {
             let fetched = Arc::new(Fetched {
                 page: Page {
                     url: url.clone(),
@@ -504,15 +614,36 @@ impl Table {
                 cached_at: None,
             });
             state.entries.insert(url, Entry::Done(fetched.clone()));
+            if mine {
+                claimed.push(fetched.clone());
+            }
             // No one waiting is fine: the entry serves later askers.
             let _ = sender.send(Some(fetched));
+        }
+        drop(state);
+        if let Some(shared) = &self.shared {
+            for fetched in claimed {
+                // A failure on the way says nothing of the page (it may
+                // be the run's own network): the claim is let go unstored.
+                let on_the_way = fetched
+                    .page
+                    .result
+                    .as_ref()
+                    .is_err_and(|f| f.kind.is_connection());
+                let record = (fetched.page.is_storable() && !on_the_way)
+                    .then(|| CachedRef::new(&fetched.page, &fetched.read, None));
+                shared
+                    .fleet
+                    .publish(fetched.page.url.as_str(), record, &shared.settings);
+            }
         }
     }
 }
 
-/// A URL a chain owns: its publisher, and the requests made and hops
-/// taken before the chain reached it.
-type Owned = (Url, watch::Sender<Option<Arc<Fetched>>>, u32, usize);
+/// A URL a chain owns: its publisher, the requests made and hops taken
+/// before the chain reached it, and whether the chain claimed it in the
+/// fleet.
+type Owned = (Url, watch::Sender<Option<Arc<Fetched>>>, u32, usize, bool);
 
 /// Whether a page read as `read` is rendered in a browser under `mode`:
 /// `auto`, a page built by scripts; `always`, any HTML page; either only

@@ -101,6 +101,47 @@ fn four_processes_sharing_a_store_fetch_each_page_once() {
     assert_eq!(page_hits(&alone, n).iter().sum::<usize>(), 120);
 }
 
+/// A redirect's hop is claimed like a cited page: a page one process
+/// reaches through a redirect and another cites directly is fetched once
+/// across them, whichever comes first.
+#[test]
+fn a_page_reached_by_a_redirect_in_one_process_and_cited_in_another_is_fetched_once() {
+    let n = 24;
+    let server = Server::start(|path, _| match path {
+        p if p.starts_with("/p/") => Reply::After(Duration::from_millis(30), Box::new(page(p))),
+        p if p.starts_with("/old/") => Reply::redirect(301, &p.replace("/old/", "/p/")),
+        _ => Reply::html(404, "<title>Not found</title>"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    // Memo k cites page i through its old address when i + k is even,
+    // directly when odd: every page is reached both ways.
+    let memos: Vec<PathBuf> = (0..4)
+        .map(|k| {
+            let links: Vec<String> = (0..n)
+                .map(|i| match (i + k) % 2 {
+                    0 => server.url(&format!("/old/{i}")),
+                    _ => server.url(&format!("/p/{i}")),
+                })
+                .collect();
+            let path = dir.path().join(format!("memo-{k}.txt"));
+            std::fs::write(&path, links.join("\n")).unwrap();
+            path
+        })
+        .collect();
+    let store = TestStore::postgres();
+    let options = ["--host-concurrency", "8", "--host-interval", "0"];
+    let children: Vec<Child> = memos.iter().map(|m| spawn(m, &store, &options)).collect();
+    for child in children {
+        let json = report(child);
+        let verdicts = &json["summary"]["links_by_verdict"];
+        assert_eq!(verdicts["ok"], n / 2, "{json}");
+        assert_eq!(verdicts["redirected"], n / 2, "{json}");
+    }
+    assert_eq!(page_hits(&server, n), vec![1; n], "each page fetched once");
+    let old: Vec<usize> = (0..n).map(|i| server.hits(&format!("/old/{i}"))).collect();
+    assert_eq!(old, vec![1; n], "each old address asked once");
+}
+
 #[test]
 fn the_host_cap_and_interval_hold_across_processes() {
     let n = 32;
