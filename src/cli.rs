@@ -142,8 +142,10 @@ pub enum CacheAction {
 /// Options of `citecheck check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Memo files, directories (searched recursively), or - for standard input.
-    #[arg(required = true, value_name = "PATH")]
+    /// Memo files, directories (searched recursively), glob patterns
+    /// (`'memos/**/*.md'`), or - for standard input; without any, the
+    /// settings file's `paths`.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Read settings from this file (default: citecheck.toml in the current
@@ -211,7 +213,7 @@ pub struct CheckArgs {
     /// The most time archive lookups may add to a run (`60s`, `5m`): what
     /// is still waiting then is reported as "the archive did not answer in
     /// time".
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = values::seconds, help_heading = "Archive")]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = values::duration, help_heading = "Archive")]
     pub archive_budget: Duration,
 
     /// For a drifted quote, the archived copies of at most this many of
@@ -236,25 +238,24 @@ pub struct CheckArgs {
 
     /// A capture counts as preserving a source when it is this close to
     /// the memo's date (to today for an undated memo).
-    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = values::seconds, help_heading = "Archive")]
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = values::duration, help_heading = "Archive")]
     pub preserve_within: Duration,
 
     /// How long to wait for Save Page Now's captures to finish: a capture
     /// not done by then is reported as not preserved ("Save Page Now did not finish in time").
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = values::seconds, help_heading = "Archive")]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = values::duration, help_heading = "Archive")]
     pub preserve_wait: Duration,
 
     /// Requests in flight per host.
-    #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_HOST_CONCURRENCY, help_heading = "Network")]
+    #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_HOST_CONCURRENCY, value_parser = values::count, help_heading = "Network")]
     pub host_concurrency: usize,
 
-    /// Minimum interval between requests to one host (`100ms`, `1s`; a bare
-    /// number is milliseconds).
-    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = values::millis, help_heading = "Network")]
+    /// Minimum interval between requests to one host (`100ms`, `1s`; `0` for none).
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = values::duration, help_heading = "Network")]
     pub host_interval: Duration,
 
     /// Requests in flight over all hosts.
-    #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_MAX_CONCURRENCY, help_heading = "Network")]
+    #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_MAX_CONCURRENCY, value_parser = values::count, help_heading = "Network")]
     pub max_concurrency: usize,
 
     /// Retries for timeouts, connection errors, 408, 429 and 5xx (never
@@ -262,16 +263,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_MAX_RETRIES, help_heading = "Network")]
     pub max_retries: u32,
 
-    /// Longest wait for one `Retry-After` (a bare number is seconds).
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = values::seconds, help_heading = "Network")]
+    /// Longest wait for one `Retry-After`.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = values::duration, help_heading = "Network")]
     pub max_retry_wait: Duration,
 
-    /// Timeout of a whole request (a bare number is seconds).
-    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = values::seconds, help_heading = "Network")]
+    /// Timeout of a whole request.
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = values::positive_duration, help_heading = "Network")]
     pub timeout: Duration,
 
-    /// Timeout of connecting (a bare number is seconds).
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::seconds, help_heading = "Network")]
+    /// Timeout of connecting.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = values::positive_duration, help_heading = "Network")]
     pub connect_timeout: Duration,
 
     /// Largest body read, after decompression (bytes; `k` and `M` suffixes).
@@ -300,9 +301,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH", help_heading = "Rendering")]
     pub browser: Option<PathBuf>,
 
-    /// The most time rendering one page may take (a bare number is
-    /// seconds); a page that takes longer is read as the server sent it.
-    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = values::seconds, help_heading = "Rendering")]
+    /// The most time rendering one page may take ; a page that takes longer is read as the server sent it.
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = values::positive_duration, help_heading = "Rendering")]
     pub render_timeout: Duration,
 
     /// Pages rendered at once.
@@ -310,6 +310,7 @@ pub struct CheckArgs {
         long,
         value_name = "N",
         default_value_t = 2,
+        value_parser = values::count,
         help_heading = "Rendering"
     )]
     pub render_concurrency: usize,
@@ -357,7 +358,7 @@ pub struct CheckArgs {
 
     /// With a shared store: how long a page another process is fetching
     /// is waited for (the life of its claim) before this one fetches it.
-    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = values::seconds, help_heading = "Cache")]
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = values::positive_duration, help_heading = "Cache")]
     pub claim_ttl: Duration,
 
     /// Neither read nor write the cache.
@@ -365,15 +366,15 @@ pub struct CheckArgs {
     pub no_cache: bool,
 
     /// How long a fine page stays fresh in the cache (`24h`, `30m`, `2d`).
-    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = values::seconds, help_heading = "Cache")]
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = values::duration, help_heading = "Cache")]
     pub cache_ttl: Duration,
 
     /// How long a failure, an error status or a bot challenge stays fresh.
-    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = values::seconds, help_heading = "Cache")]
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = values::duration, help_heading = "Cache")]
     pub cache_failure_ttl: Duration,
 
     /// Forget recorded runs older than this.
-    #[arg(long, value_name = "DURATION", default_value = "365d", value_parser = values::seconds, help_heading = "Cache")]
+    #[arg(long, value_name = "DURATION", default_value = "365d", value_parser = values::duration, help_heading = "Cache")]
     pub keep_history: Duration,
 
     /// Show only errors and no summary.

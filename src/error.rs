@@ -56,6 +56,12 @@ pub enum Error {
     /// The store (the page cache and history) cannot be used.
     #[error(transparent)]
     Cache(#[from] crate::store::StoreError),
+    /// No memo was named, on the command line or in the settings file.
+    #[error(
+        "no memo to check: name files or folders (citecheck check memos/), - for standard input, \
+         or list them in citecheck.toml as paths = [\"memos/\"]"
+    )]
+    NoPaths,
     /// An option's value is unusable.
     #[error("invalid value for {option}: {reason}")]
     InvalidOption {

@@ -813,13 +813,15 @@ impl Default for Accept {
 #[non_exhaustive]
 pub enum AcceptError {
     /// A part that is no number or range of numbers.
-    #[error("{0:?} is not a status or range")]
+    #[error("{0:?} is not a status or range (as 200-299,403)")]
     NotAStatus(String),
-    /// A range that is empty or outside 100–999.
-    #[error("{0:?} is not a range of HTTP statuses")]
+    /// A status or range that is empty or outside 100–599.
+    #[error(
+        "{0:?} is not an HTTP status or range of them: statuses run from 100 to 599 (as 200-299,403)"
+    )]
     NotARange(String),
     /// Nothing at all.
-    #[error("no status given")]
+    #[error("no status given (as 200-299,403)")]
     Empty,
 }
 
@@ -839,7 +841,7 @@ impl Accept {
                 .trim()
                 .parse()
                 .map_err(|_| AcceptError::NotAStatus(part.to_owned()))?;
-            if lo > hi || !(100..=999).contains(&lo) || hi > 999 {
+            if lo > hi || !(100..=599).contains(&lo) || hi > 599 {
                 return Err(AcceptError::NotARange(part.to_owned()));
             }
             ranges.push(lo..=hi);

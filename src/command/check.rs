@@ -58,7 +58,7 @@ pub fn run(
         .iter()
         .any(|o| o.path.is_none() && o.format == ReportFormat::Terminal);
     let mut stderr = Vec::new();
-    if !terminal_on_stdout && config.output.show < Severity::Error {
+    if !terminal_on_stdout && !config.output.quiet && config.output.show < Severity::Error {
         stderr.extend(report.notices.iter().map(|n| format!("note: {n}")));
         stderr.push(crate::report::terminal::summary_line(&report));
     }
@@ -79,9 +79,13 @@ pub fn config(
     file: Option<&FileConfig>,
     terminal: Terminal,
 ) -> Result<Config, Error> {
+    if args.paths.is_empty() {
+        return Err(Error::NoPaths);
+    }
     let outputs = outputs(args.format.clone(), args.output.clone())?;
+    // Quiet shows what fails the run, and nothing else.
     let show = if args.quiet {
-        Severity::Error
+        args.fail_on
     } else if args.verbose {
         Severity::Info
     } else {
@@ -98,6 +102,7 @@ pub fn config(
         output: OutputSettings {
             outputs,
             show,
+            quiet: args.quiet,
             color: terminal.color,
             reports_to_stderr: false,
         },

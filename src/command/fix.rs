@@ -47,18 +47,17 @@ pub fn run(
         .memos
         .iter()
         .filter(|m| !m.fixes.is_empty())
-        .map(|m| {
-            let applied = m.fixes.iter().filter(|f| f.applied).count();
-            let verb = if args.dry_run { "would fix" } else { "fixed" };
-            format!(
-                "{}: {verb} {applied} of {} link{}",
-                m.path,
-                m.fixes.len(),
-                if m.fixes.len() == 1 { "" } else { "s" }
-            )
-        })
+        .map(|m| fixes_line(m, args.dry_run))
         .collect();
-    stderr.push(crate::report::terminal::summary_line(&fixed));
+    // One summary: the terminal report's, or here when there is none.
+    let terminal_report = config
+        .output
+        .outputs
+        .iter()
+        .any(|o| o.path.is_none() && o.format == crate::settings::ReportFormat::Terminal);
+    if !terminal_report && !config.output.quiet {
+        stderr.push(crate::report::terminal::summary_line(&fixed));
+    }
     crate::command::output::write_all(&fixed, &config.output)?;
     let exit = Exit::from(fixed.status(config.fail_on));
     Ok(Fixed {
@@ -69,6 +68,30 @@ pub fn run(
         },
         diff,
     })
+}
+
+/// `memo.md: fixed 2 of 3 links`, and why the others were held back.
+fn fixes_line(memo: &MemoReport, dry_run: bool) -> String {
+    let applied = memo.fixes.iter().filter(|f| f.applied).count();
+    let verb = if dry_run { "would fix" } else { "fixed" };
+    let total = memo.fixes.len();
+    let mut line = format!(
+        "{}: {verb} {applied} of {total} link{}",
+        memo.path,
+        if total == 1 { "" } else { "s" }
+    );
+    let mut why: Vec<&str> = memo
+        .fixes
+        .iter()
+        .filter(|f| !f.applied)
+        .filter_map(|f| f.reason.as_deref())
+        .collect();
+    why.sort_unstable();
+    why.dedup();
+    if !why.is_empty() {
+        line.push_str(&format!(" ({})", why.join("; ")));
+    }
+    line
 }
 
 /// Plan and apply one memo's fixes; write it (atomically) unless
@@ -93,7 +116,8 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
     };
     match written {
         Err(why) => {
-            if dry_run && format == Some(MemoFormat::Pdf) {
+            // What cannot be written is listed for the editor to carry over.
+            if dry_run {
                 diff.extend(corrections(memo, &fixes).into_bytes());
             }
             for fix in fixes.iter_mut().filter(|f| f.applied) {
@@ -152,6 +176,8 @@ fn corrections(memo: &MemoReport, fixes: &[crate::model::Fix]) -> String {
         };
         let note = if pdf {
             " (PDF memos are not rewritten)"
+        } else if memo.path == "-" {
+            " (a memo read from standard input is not rewritten)"
         } else {
             ""
         };

@@ -35,6 +35,7 @@ pub fn run(args: &MergeArgs, terminal: Terminal) -> Result<Checked, Error> {
         } else {
             Severity::Warning
         },
+        quiet: false,
         color: terminal.color,
         reports_to_stderr: false,
     };

@@ -48,7 +48,8 @@ fn write_one(report: &Report, output: &Output, settings: &OutputSettings) -> Res
     let terminal = TerminalOptions {
         color: settings.color && output.path.is_none(),
         min_severity: settings.show,
-        summary: true,
+        summary: !settings.quiet,
+        quiet: settings.quiet,
     };
     match &output.path {
         None if settings.reports_to_stderr => {

@@ -453,6 +453,19 @@ fn quotes_in_block(
                 };
                 push_quote(block, lines, options, scope, quote, out);
             }
+            quotes::Found::TooLong { open, inner } => {
+                let position = lines.position(block.map.to_source(open));
+                let words = block.text[inner].split_whitespace().count();
+                out.problems.push(Problem::at(
+                    Severity::Warning,
+                    position,
+                    format!(
+                        "a quotation of {words} words is too long to check (the longest \
+                         checked is {} characters): quote a shorter passage to have it checked",
+                        quotes::MAX_QUOTE_BYTES
+                    ),
+                ));
+            }
             quotes::Found::Unterminated { open } => {
                 let position = lines.position(block.map.to_source(open));
                 out.problems.push(Problem::at(

@@ -5,9 +5,13 @@
 use crate::model::{Piece, Segment};
 use std::ops::Range;
 
-/// Longest span, in bytes, that a quotation may cover before its opening
-/// mark is taken to be unterminated.
-const MAX_QUOTE_BYTES: usize = 6000;
+/// Longest quotation, in bytes, that is checked against its sources; a
+/// longer one that closes is reported as too long to check.
+pub(super) const MAX_QUOTE_BYTES: usize = 6000;
+
+/// How far past its opening mark a closing mark is looked for (within the
+/// paragraph): beyond it, the mark is taken to be unterminated.
+const MAX_SCAN_BYTES: usize = 64 * 1024;
 
 /// A quotation mark span found in a block of prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +28,21 @@ pub(super) enum Found {
         /// Byte offset of the opening mark.
         open: usize,
     },
+    /// A quotation that closes, longer than [`MAX_QUOTE_BYTES`].
+    TooLong {
+        /// Byte offset of the opening mark.
+        open: usize,
+        /// The text between the marks.
+        inner: Range<usize>,
+    },
+}
+
+/// Where a closing mark was found after an opening one.
+enum Closing {
+    /// After this many bytes.
+    At(usize),
+    /// None before the paragraph (or the scan) ended, this many bytes on.
+    Never(usize),
 }
 
 /// Find double-quoted spans (“…”, "…", «…», „…“, »…«) in `text`. A quote
@@ -32,6 +51,8 @@ pub(super) fn scan(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     let mut iter = text.char_indices().peekable();
     let mut prev: Option<char> = None;
+    // Per set of closers, where the last fruitless search for one ended.
+    let mut dead: Vec<(&[char], usize)> = Vec::new();
     while let Some((at, c)) = iter.next() {
         let closers: &[char] = match c {
             '“' => &['”'],
@@ -51,42 +72,54 @@ pub(super) fn scan(text: &str) -> Vec<Found> {
             continue;
         }
         let body = at + c.len_utf8();
+        // An opening mark inside a stretch already seen to hold none of
+        // its closers is unterminated at once (no quadratic rescans).
+        if dead.iter().any(|(c, end)| *c == closers && body < *end) {
+            out.push(Found::Unterminated { open: at });
+            continue;
+        }
         match find_closer(&text[body..], closers) {
-            Some(len) => {
-                out.push(Found::Quote {
-                    open: at,
-                    inner: body..body + len,
+            Closing::At(len) => {
+                let inner = body..body + len;
+                out.push(if len > MAX_QUOTE_BYTES {
+                    Found::TooLong { open: at, inner }
+                } else {
+                    Found::Quote { open: at, inner }
                 });
                 // Resume after the closing mark.
                 while iter.peek().is_some_and(|&(i, _)| i <= body + len) {
                     prev = iter.next().map(|(_, ch)| ch);
                 }
             }
-            None => out.push(Found::Unterminated { open: at }),
+            Closing::Never(len) => {
+                dead.retain(|(c, _)| *c != closers);
+                dead.push((closers, body + len));
+                out.push(Found::Unterminated { open: at });
+            }
         }
     }
     out
 }
 
-/// Length of the text before the first closer, unless a blank line or the
-/// length limit comes first.
-fn find_closer(text: &str, closers: &[char]) -> Option<usize> {
+/// The text before the first closer, unless a blank line or the scan's
+/// limit comes first.
+fn find_closer(text: &str, closers: &[char]) -> Closing {
     let mut newline_seen = false;
     for (i, c) in text.char_indices() {
-        if i > MAX_QUOTE_BYTES {
-            return None;
+        if i > MAX_SCAN_BYTES {
+            return Closing::Never(i);
         }
         if closers.contains(&c) {
-            return Some(i);
+            return Closing::At(i);
         }
         match c {
-            '\n' if newline_seen => return None,
+            '\n' if newline_seen => return Closing::Never(i),
             '\n' => newline_seen = true,
             ' ' | '\t' | '\r' => {}
             _ => newline_seen = false,
         }
     }
-    None
+    Closing::Never(text.len())
 }
 
 /// The quoted text as written, with line breaks and runs of white space
@@ -710,6 +743,7 @@ mod tests {
             .map(|f| match f {
                 Found::Quote { inner, .. } => text[inner].to_owned(),
                 Found::Unterminated { open } => format!("UNTERMINATED@{open}"),
+                Found::TooLong { open, .. } => format!("TOO-LONG@{open}"),
             })
             .collect()
     }
@@ -742,6 +776,19 @@ mod tests {
         assert_eq!(quotes("a “b c\n\nd” e"), ["UNTERMINATED@2"]);
         assert_eq!(quotes("x “never closed"), ["UNTERMINATED@2"]);
         assert_eq!(quotes("“ok” and “broken"), ["ok", "UNTERMINATED@13"]);
+    }
+
+    /// A long quotation that closes is too long to check, not
+    /// unterminated; openers in a long paragraph without closers are each
+    /// unterminated without rescanning it.
+    #[test]
+    fn a_long_quotation_that_closes_is_too_long_not_unterminated() {
+        let long = "word ".repeat(3000);
+        assert_eq!(quotes(&format!("a “{long}” b")), ["TOO-LONG@2"]);
+        let openers = "“x ".repeat(20_000);
+        let found = quotes(&openers);
+        assert_eq!(found.len(), 20_000);
+        assert!(found.iter().all(|f| f.starts_with("UNTERMINATED@")));
     }
 
     #[test]

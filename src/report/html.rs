@@ -101,14 +101,10 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
          style-src 'unsafe-inline'; script-src 'sha256-{hash}'\">\
          <meta name=\"viewport\" content=\"width=device-width\">\
          <title>citecheck report</title><style>{STYLE}</style></head><body>\n<header>\
-         <h1>citecheck report</h1><p>{} memos, {} links to {} pages, {} quotes: \
-         <b>{} errors</b>, {} warnings ({} {}, {:.1} s).</p>",
-        s.memos,
-        s.links,
-        s.unique_pages,
-        s.quotes,
-        s.errors,
-        s.warnings,
+         <h1>citecheck report</h1><p>{}: <b>{}</b>, {} ({} {}, {:.1} s).</p>",
+        xml(&s.scope()),
+        super::count(s.errors, "error"),
+        super::count(s.warnings, "warning"),
         report.tool.name,
         report.tool.version,
         s.elapsed_ms as f64 / 1000.0

@@ -10,22 +10,11 @@ use std::io::{self, Write};
 pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
     let s = &report.summary;
     writeln!(out, "## citecheck\n")?;
-    writeln!(
-        out,
-        "{} memo{}, {} link{} to {} page{}, {} quote{}: **{} error{}**, {} warning{}.\n",
-        s.memos,
-        plural(s.memos),
-        s.links,
-        plural(s.links),
-        s.unique_pages,
-        plural(s.unique_pages),
-        s.quotes,
-        plural(s.quotes),
-        s.errors,
-        plural(s.errors),
-        s.warnings,
-        plural(s.warnings)
-    )?;
+    let (errors, warnings) = (
+        super::count(s.errors, "error"),
+        super::count(s.warnings, "warning"),
+    );
+    writeln!(out, "{}: **{errors}**, {warnings}.\n", s.scope())?;
     writeln!(out, "| | verdict | count |\n|---|---|---:|")?;
     for (name, count) in s.links_by_verdict.iter().filter(|(_, n)| **n > 0) {
         writeln!(out, "| links | `{name}` | {count} |")?;

@@ -63,6 +63,38 @@ pub struct Tool {
     pub version: &'static str,
 }
 
+/// `n thing` or `n things`.
+pub fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+impl Summary {
+    /// What the run looked at, in the words every format uses: `2 memos,
+    /// 65 links to 32 pages, 4 quotes`.
+    pub fn scope(&self) -> String {
+        format!(
+            "{}, {} to {}, {}",
+            count(self.memos, "memo"),
+            count(self.links, "link"),
+            count(self.unique_pages, "page"),
+            count(self.quotes, "quote")
+        )
+    }
+
+    /// Its findings: `1 error, 3 warnings`.
+    pub fn findings(&self) -> String {
+        format!(
+            "{}, {}",
+            count(self.errors, "error"),
+            count(self.warnings, "warning")
+        )
+    }
+}
+
 /// Counts over the whole run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {

@@ -17,6 +17,9 @@ pub struct TerminalOptions {
     pub min_severity: Severity,
     /// Print the summary line.
     pub summary: bool,
+    /// Only the findings shown, each on its line (no memo headings,
+    /// history or notes but the one that the run's network was down).
+    pub quiet: bool,
 }
 
 impl Default for TerminalOptions {
@@ -25,6 +28,7 @@ impl Default for TerminalOptions {
             color: false,
             min_severity: Severity::Warning,
             summary: true,
+            quiet: false,
         }
     }
 }
@@ -60,7 +64,11 @@ pub fn render(report: &Report, out: &mut impl Write, options: TerminalOptions) -
     let painter = Painter {
         color: options.color,
     };
-    for notice in &report.notices {
+    let notices = report
+        .notices
+        .iter()
+        .filter(|_| !options.quiet || report.network_unreachable.is_some());
+    for notice in notices {
         writeln!(
             out,
             "{}: {}",
@@ -117,13 +125,19 @@ fn render_memo(
         return Ok(());
     }
     lines.sort_by_key(|(place, _)| *place);
+    if options.quiet {
+        for (_, line) in lines {
+            writeln!(out, "{line}")?;
+        }
+        return Ok(());
+    }
     writeln!(
         out,
-        "{} ({}): {} links, {} quotes",
+        "{} ({}): {}, {}",
         painter.bold(&memo.path),
         memo.format,
-        memo.links.len(),
-        memo.quotes.len()
+        super::count(memo.links.len(), "link"),
+        super::count(memo.quotes.len(), "quote")
     )?;
     for (_, line) in lines {
         writeln!(out, "{line}")?;
@@ -315,22 +329,28 @@ pub fn summary_line(report: &Report) -> String {
             format!(" ({})", parts.join(", "))
         }
     };
+    // After `fix`: how many of the links counted were fixed (their
+    // findings, fixed, are no longer errors or warnings).
+    let fixed: usize = report
+        .memos
+        .iter()
+        .flat_map(|m| &m.fixes)
+        .filter(|f| f.applied)
+        .count();
+    let fixed = if fixed > 0 {
+        format!(", {fixed} with a verified fix")
+    } else {
+        String::new()
+    };
     format!(
-        "{} memo{}, {} link{} to {} URL{}{}, {} quote{}{}; {} error{}, {} warning{}; {:.2} s",
-        s.memos,
-        plural(s.memos),
-        s.links,
-        plural(s.links),
-        s.unique_urls,
-        plural(s.unique_urls),
+        "{}, {} to {}{}{fixed}, {}{}; {}; {:.2} s",
+        super::count(s.memos, "memo"),
+        super::count(s.links, "link"),
+        super::count(s.unique_pages, "page"),
         by(&s.links_by_verdict),
-        s.quotes,
-        plural(s.quotes),
+        super::count(s.quotes, "quote"),
         by(&s.quotes_by_verdict),
-        s.errors,
-        plural(s.errors),
-        s.warnings,
-        plural(s.warnings),
+        s.findings(),
         s.elapsed_ms as f64 / 1000.0
     ) + &preservation_line(report)
 }
@@ -354,8 +374,4 @@ fn preservation_line(report: &Report) -> String {
         line.push_str(&format!(" ({})", why.join("; ")));
     }
     line
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

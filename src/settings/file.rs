@@ -105,7 +105,14 @@ pub fn parse(
                 let arg = check
                     .get_arguments()
                     .find(|a| a.get_long() == Some(name) && name != "config")
-                    .ok_or_else(|| err(key.span(), name, format!("unknown key {name:?}")))?;
+                    .ok_or_else(|| {
+                        let longs = check
+                            .get_arguments()
+                            .filter_map(clap::Arg::get_long)
+                            .filter(|l| *l != "config");
+                        let known: Vec<&str> = longs.chain(SECTIONS.iter().copied()).collect();
+                        err(key.span(), name, unknown_key(name, &known))
+                    })?;
                 let flag = format!("--{name}");
                 if matches!(arg.get_action(), clap::ArgAction::SetTrue) {
                     match value.get_ref() {
@@ -148,6 +155,31 @@ pub fn parse(
 }
 
 /// 1-based line of a byte offset.
+/// The file's own sections, beside the options.
+const SECTIONS: &[&str] = &["severity", "hosts", "paths"];
+
+/// The keys of a `[hosts."…"]` table.
+const HOST_KEYS: &[&str] = &["concurrency", "interval", "accept", "headers"];
+
+/// "unknown key" with the key meant, when one is close (`fail_on` for
+/// `fail-on`, `host-concurency`), else the keys there are.
+fn unknown_key(name: &str, known: &[&str]) -> String {
+    let hyphenated = name.replace('_', "-");
+    let close = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&hyphenated, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match close {
+        Some((_, meant)) => format!("unknown key {name:?}: did you mean {meant:?}?"),
+        None => {
+            let mut sorted = known.to_vec();
+            sorted.sort_unstable();
+            format!("unknown key {name:?} (the keys: {})", sorted.join(", "))
+        }
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> u32 {
     let offset = offset.min(text.len());
     1 + text.as_bytes()[..offset]
@@ -211,7 +243,22 @@ fn severities(
                 path: path.to_owned(),
                 line: line_of(text, key.span().start),
                 key: full.clone(),
-                message: format!("{name:?} is not a verdict"),
+                message: {
+                    let names = crate::model::LinkVerdict::ALL
+                        .iter()
+                        .map(|v| v.name())
+                        .chain(crate::model::QuoteVerdict::ALL.iter().map(|v| v.name()));
+                    let names: Vec<&str> = names.collect();
+                    match unknown_key(name, &names).split_once(": did you mean ") {
+                        Some((_, meant)) => {
+                            format!("{name:?} is not a verdict: did you mean {meant}")
+                        }
+                        None => format!(
+                            "{name:?} is not a verdict (the verdicts: {})",
+                            names.join(", ")
+                        ),
+                    }
+                },
             });
         };
         let severity = match scalar(v.get_ref()).as_deref() {
@@ -257,7 +304,8 @@ fn hosts(
                 "interval" => {
                     let text = value.ok_or_else(|| fail("expected a duration".into()))?;
                     parsed.interval = Some(
-                        crate::settings::values::millis(&text).map_err(|e| fail(e.to_string()))?,
+                        crate::settings::values::duration(&text)
+                            .map_err(|e| fail(e.to_string()))?,
                     );
                 }
                 "accept" => {
@@ -283,9 +331,7 @@ fn hosts(
                         path: path.to_owned(),
                         line: line_of(text, key.span().start),
                         key: full.clone(),
-                        message: format!(
-                            "unknown key {name:?} (concurrency, interval, accept, headers)"
-                        ),
+                        message: unknown_key(name, HOST_KEYS),
                     });
                 }
             }

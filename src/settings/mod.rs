@@ -82,6 +82,10 @@ pub struct OutputSettings {
     pub reports_to_stderr: bool,
     /// Terminal reports show items at this severity and above.
     pub show: Severity,
+    /// `-q`: terminal reports show the findings that fail the run and
+    /// nothing else (no summary, memo headings, history or notes, but the
+    /// note that the run's own network was down, which fails it too).
+    pub quiet: bool,
     /// Whether terminal reports on standard output use colour.
     pub color: bool,
 }
@@ -95,6 +99,7 @@ impl Default for OutputSettings {
             }],
             reports_to_stderr: false,
             show: Severity::Warning,
+            quiet: false,
             color: false,
         }
     }

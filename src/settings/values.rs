@@ -11,11 +11,20 @@ use std::time::Duration;
 #[non_exhaustive]
 pub enum ValueError {
     /// Not a number with a unit.
-    #[error("{0:?} is not a duration")]
+    #[error("{0:?} is not a duration (a number and its unit: 500ms, 20s, 5m, 24h, 30d)")]
     NotADuration(String),
+    /// A number other than 0 without its unit.
+    #[error("{0:?} needs a unit ({0}s or {0}ms; units: ms, s, m, h, d)")]
+    NoUnit(String),
     /// A duration's unit citecheck does not know.
-    #[error("unknown unit {0:?} (use ms, s, m, h or d)")]
+    #[error("unknown unit {0:?} (use ms, s, m, h or d, as 500ms or 20s)")]
     UnknownUnit(String),
+    /// A duration of zero where it would end every wait at once.
+    #[error("{0:?} would give up at once: it must be more than 0 (as 20s)")]
+    Zero(String),
+    /// A count below 1.
+    #[error("{0:?} is not a number of at least 1 (as 4)")]
+    NotACount(String),
     /// Not a number from 0 to 1.
     #[error("{0:?} is not a number from 0 to 1")]
     NotAFraction(String),
@@ -59,9 +68,10 @@ pub enum ValueError {
     UnsetVariable(String),
 }
 
-/// A duration: a number with `ms`, `s`, `m`, `h` or `d`, or a bare number
-/// in `unit`.
-fn duration(text: &str, unit: Duration) -> Result<Duration, ValueError> {
+/// A duration: a number with `ms`, `s`, `m`, `h` or `d`. A bare number
+/// other than 0 is refused (`5` could mean seconds or milliseconds), with
+/// both readings as examples.
+pub(crate) fn duration(text: &str) -> Result<Duration, ValueError> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -71,7 +81,8 @@ fn duration(text: &str, unit: Duration) -> Result<Duration, ValueError> {
         .parse()
         .map_err(|_| ValueError::NotADuration(text.to_owned()))?;
     let unit = match suffix.trim() {
-        "" => unit,
+        "" if value == 0.0 => Duration::ZERO,
+        "" => return Err(ValueError::NoUnit(text.to_owned())),
         "ms" => Duration::from_millis(1),
         "s" => Duration::from_secs(1),
         "m" | "min" => Duration::from_secs(60),
@@ -82,14 +93,21 @@ fn duration(text: &str, unit: Duration) -> Result<Duration, ValueError> {
     Ok(unit.mul_f64(value))
 }
 
-/// A duration where a bare number is milliseconds.
-pub(crate) fn millis(text: &str) -> Result<Duration, ValueError> {
-    duration(text, Duration::from_millis(1))
+/// A duration more than zero (a timeout: zero would fail every request).
+pub(crate) fn positive_duration(text: &str) -> Result<Duration, ValueError> {
+    match duration(text)? {
+        d if d.is_zero() => Err(ValueError::Zero(text.trim().to_owned())),
+        d => Ok(d),
+    }
 }
 
-/// A duration where a bare number is seconds.
-pub(crate) fn seconds(text: &str) -> Result<Duration, ValueError> {
-    duration(text, Duration::from_secs(1))
+/// A count of at least 1 (requests in flight, pages rendered at once).
+pub(crate) fn count(text: &str) -> Result<usize, ValueError> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ValueError::NotACount(text.to_owned()))
 }
 
 /// A number from 0 to 1.
@@ -170,13 +188,24 @@ mod tests {
 
     #[test]
     fn durations_sizes_and_fractions() {
-        assert_eq!(millis("250"), Ok(Duration::from_millis(250)));
-        assert_eq!(millis("1s"), Ok(Duration::from_secs(1)));
-        assert_eq!(seconds("20"), Ok(Duration::from_secs(20)));
-        assert_eq!(seconds("2d"), Ok(Duration::from_secs(172_800)));
-        assert_eq!(seconds("1.5m"), Ok(Duration::from_secs(90)));
-        assert!(seconds("soon").is_err());
-        assert!(seconds("3 weeks").is_err());
+        assert_eq!(duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(duration("1s"), Ok(Duration::from_secs(1)));
+        assert_eq!(duration("0"), Ok(Duration::ZERO));
+        assert_eq!(duration("2d"), Ok(Duration::from_secs(172_800)));
+        assert_eq!(duration("1.5m"), Ok(Duration::from_secs(90)));
+        assert!(duration("soon").is_err());
+        assert!(duration("3 weeks").is_err());
+        // A bare number means different things to different people.
+        assert_eq!(duration("5"), Err(ValueError::NoUnit("5".into())));
+        assert_eq!(
+            duration("5").unwrap_err().to_string(),
+            "\"5\" needs a unit (5s or 5ms; units: ms, s, m, h, d)"
+        );
+        assert_eq!(positive_duration("0"), Err(ValueError::Zero("0".into())));
+        assert_eq!(positive_duration("0s"), Err(ValueError::Zero("0s".into())));
+        assert_eq!(count("2"), Ok(2));
+        assert!(count("0").is_err());
+        assert!(count("-1").is_err());
         assert_eq!(size("10M"), Ok(10 * 1024 * 1024));
         assert_eq!(size("64k"), Ok(64 * 1024));
         assert_eq!(size("100"), Ok(100));
