@@ -7,8 +7,12 @@ use crate::store::Store;
 
 /// Do what was asked; the text to show.
 pub fn run(args: &CacheArgs) -> Result<String, Error> {
-    let (mut store, notices) =
-        Store::open(&StoreLocation::of(args.store.as_deref(), &args.cache_dir))?;
+    let location = StoreLocation::of(args.store.as_deref(), &args.cache_dir);
+    // Looking creates nothing.
+    if let Some(file) = Store::missing(&location) {
+        return Ok(format!("{}\n", crate::report::store::no_store(&file)));
+    }
+    let (mut store, notices) = Store::open(&location)?;
     let shown = match args.action {
         CacheAction::Stats => {
             let stats = store.stats(crate::date::now())?;

@@ -11,7 +11,11 @@ use crate::store::Store;
 pub fn run(args: &HistoryArgs) -> Result<String, Error> {
     // `--since` was checked as a date by its parser.
     let since = args.since.as_deref().and_then(crate::date::unix_end_of_day);
-    let (store, notices) = Store::open(&StoreLocation::of(args.store.as_deref(), &args.cache_dir))?;
+    let location = StoreLocation::of(args.store.as_deref(), &args.cache_dir);
+    if let Some(file) = Store::missing(&location) {
+        return Ok(format!("{}\n", crate::report::store::no_store(&file)));
+    }
+    let (store, notices) = Store::open(&location)?;
     let memos: Vec<MemoHistory> = store
         .memos()
         .into_iter()
@@ -26,6 +30,6 @@ pub fn run(args: &HistoryArgs) -> Result<String, Error> {
         })
         .collect();
     Ok(super::to_text(|out| {
-        crate::report::store::render_history(&notices, &memos, out)
+        crate::report::store::render_history(&notices, store.name(), &memos, out)
     }))
 }

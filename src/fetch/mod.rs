@@ -887,16 +887,39 @@ fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Fail
         || lower.contains("unexpected eof")
         || lower.contains("broken pipe")
     {
+        // In plain words first; the HTTP library's own chain after, a
+        // note of its own (`-v` and the JSON show it).
+        let plain = if lower.contains("reset") {
+            "the server reset the connection"
+        } else if lower.contains("broken pipe") {
+            "the server closed the connection while the request was sent"
+        } else {
+            "the server closed the connection before its answer was complete"
+        };
         (
             FailureKind::Reset,
-            format!("connection reset or closed early: {chain}"),
+            format!("{plain}; the HTTP library said: {chain}"),
         )
     } else if is_tls(error)
         || lower.contains("certificate")
         || lower.contains("tls")
         || lower.contains("handshake")
     {
-        (FailureKind::Tls, format!("TLS error with {host}: {cause}"))
+        let plain = if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+            format!("TLS error: the certificate is not for {host}")
+        } else if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
+            format!(
+                "TLS error: {host}'s certificate is signed by an authority this machine does not trust"
+            )
+        } else if lower.contains("expired") {
+            format!("TLS error: {host}'s certificate has expired")
+        } else {
+            format!("TLS error with {host}: the secure connection could not be set up")
+        };
+        (
+            FailureKind::Tls,
+            format!("{plain}; the TLS library said: {cause}"),
+        )
     } else {
         (
             FailureKind::Other,

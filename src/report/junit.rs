@@ -38,7 +38,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             let name = format!(
                 "{at}{} {}",
                 f.kind(),
-                super::markup::shorten(f.subject(), 200)
+                super::markup::shorten_subject(f.subject(), 200)
             );
             write!(
                 out,

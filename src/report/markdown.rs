@@ -55,7 +55,11 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             write!(out, "- {icon} {at} **{}** {subject}", f.verdict())?;
             if let Some(reason) = f.reason() {
                 let (first, _) = super::short_reason(reason);
-                write!(out, " — {}", md(&shorten(&first, 400)))?;
+                write!(
+                    out,
+                    " — {}",
+                    md(&super::markup::shorten_clause(&first, 400))
+                )?;
             }
             if let Some(at) = f.cached_at() {
                 write!(out, " — from the cache, fetched {}", md(at))?;

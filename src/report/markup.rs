@@ -73,6 +73,77 @@ pub fn shorten(text: &str, max: usize) -> String {
     cut
 }
 
+/// A URL or other long subject cut in the middle to at most `max`
+/// characters: its start and its end stay (where URLs that share a start
+/// differ: `…#comment897`).
+pub fn shorten_middle(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let keep = max.saturating_sub(1);
+    let tail = keep * 2 / 5;
+    let head = keep - tail;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
+/// What a finding is about, shortened for a line: a URL in the middle, a
+/// quotation or a path at its end.
+pub fn shorten_subject(text: &str, max: usize) -> String {
+    if text.starts_with("http://") || text.starts_with("https://") {
+        shorten_middle(text, max)
+    } else {
+        shorten(text, max)
+    }
+}
+
+/// A reason cut to at most `max` characters at a clause's end (`, `,
+/// `; `, `: `, ` — `, `. `), never inside parentheses left open, with
+/// `…` when anything was left out.
+pub fn shorten_clause(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let limit = text
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i);
+    let mut depth = 0i32;
+    let mut best = None;
+    for (i, c) in text[..limit].char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ',' | ';' | ':' | '.' | '—' if depth <= 0 => {
+                let after = i + c.len_utf8();
+                if text[after..].starts_with(' ') && i > 0 {
+                    // `—` ends the clause before it; the others after.
+                    best = Some(if c == '—' { i } else { after });
+                }
+            }
+            _ => {}
+        }
+    }
+    // No clause ends in reach: cut at a word, outside parentheses.
+    let cut = best.unwrap_or_else(|| {
+        let mut depth = 0i32;
+        let mut last = None;
+        for (i, c) in text[..limit].char_indices() {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                ' ' if depth <= 0 => last = Some(i),
+                _ => {}
+            }
+        }
+        last.unwrap_or(limit)
+    });
+    let kept = text[..cut].trim_end_matches([' ', ',', ';', ':', '—']);
+    format!("{kept} …")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +158,23 @@ mod tests {
         assert_eq!(workflow_data("50%\nnext"), "50%25%0Anext");
         assert_eq!(workflow_property("a:b,c"), "a%3Ab%2Cc");
         assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+
+    /// URLs that share their start keep what tells them apart; reasons
+    /// end at a clause, never inside an open parenthesis.
+    #[test]
+    fn subjects_keep_their_ends_and_reasons_their_clauses() {
+        let a = "https://www.atlantic-community.org/app/webroot/comments/view/1893#comment897";
+        let b = "https://www.atlantic-community.org/app/webroot/comments/view/1893#comment905";
+        assert_ne!(shorten_subject(a, 40), shorten_subject(b, 40));
+        assert!(shorten_subject(a, 40).ends_with("#comment897"));
+        assert_eq!(shorten_subject(a, 40).chars().count(), 40);
+        assert_eq!(shorten_subject("“a long quote”", 6), "“a lo…");
+        let reason = "the page reads as a not-found page, like what \
+                      https://a.org/zz-probe answers (title “Page not found”, the same heading)";
+        let cut = shorten_clause(reason, 80);
+        assert_eq!(cut, "the page reads as a not-found page …");
+        assert!(!shorten_clause("one (two three four five six seven)", 20).contains('('));
+        assert_eq!(shorten_clause("short", 80), "short");
     }
 }

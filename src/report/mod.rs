@@ -814,7 +814,7 @@ impl<'a> Finding<'a> {
     fn message_with(&self, brief: bool) -> String {
         let subject = match self.item {
             Item::Quote(q) => format!("“{}”", markup::shorten(&q.text, 200)),
-            _ => markup::shorten(self.subject(), 300),
+            _ => markup::shorten_subject(self.subject(), 300),
         };
         let mut text = match self.item {
             Item::Problem(_) => subject,
@@ -826,7 +826,7 @@ impl<'a> Finding<'a> {
             } else {
                 reason.whole().unwrap_or_default()
             };
-            text.push_str(&format!(" ({})", markup::shorten(&reason, 600)));
+            text.push_str(&format!(" ({})", markup::shorten_clause(&reason, 600)));
         }
         if let Some(at) = self.cached_at() {
             text.push_str(&format!("; from the cache, fetched {at}"));

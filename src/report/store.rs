@@ -3,7 +3,7 @@
 //! terminal cleaning as the `check` report.
 
 use super::history::Changes;
-use super::markup::{shorten, terminal as clean};
+use super::markup::{shorten_subject, terminal as clean};
 use std::io::{self, Write};
 
 /// Counts for `citecheck cache stats`.
@@ -43,6 +43,15 @@ pub struct MemoHistory {
     pub changes: Option<Changes>,
 }
 
+/// What a read-only command says where no store is: where it looked.
+pub fn no_store(file: &std::path::Path) -> String {
+    format!(
+        "no store at {} (each `citecheck check` with the cache keeps one there; \
+         --cache-dir or --store names another)",
+        clean(&file.display().to_string())
+    )
+}
+
 /// `citecheck cache`'s text.
 pub fn render_cache(
     notices: &[String],
@@ -72,6 +81,7 @@ pub fn render_cache(
 /// each new finding.
 pub fn render_history(
     notices: &[String],
+    store: &str,
     memos: &[MemoHistory],
     out: &mut impl Write,
 ) -> io::Result<()> {
@@ -79,7 +89,12 @@ pub fn render_history(
         writeln!(out, "{}", clean(notice))?;
     }
     if memos.is_empty() {
-        writeln!(out, "no recorded runs")?;
+        writeln!(
+            out,
+            "no recorded runs in {} (each `citecheck check` with the cache records one; \
+             --cache-dir or --store names another store)",
+            clean(store)
+        )?;
     }
     for memo in memos {
         writeln!(
@@ -92,14 +107,14 @@ pub fn render_history(
             writeln!(out, "  no earlier run to compare with")?;
             continue;
         };
-        writeln!(out, "{}", super::terminal::changes_text(changes))?;
+        writeln!(out, "{}", super::terminal::changes_text(changes, true))?;
         for new in &changes.new_findings {
             writeln!(
                 out,
                 "    new: {} {} {} (was {})",
                 new.verdict.name(),
                 new.kind,
-                clean(&shorten(&new.subject, 100)),
+                clean(&shorten_subject(&new.subject, 100)),
                 new.was.map_or("not checked", crate::model::Verdict::name)
             )?;
         }

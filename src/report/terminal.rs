@@ -1,7 +1,7 @@
 //! The terminal report: findings grouped by memo, each as
 //! `path:line:column  verdict  what  (reason)`, then one summary line.
 
-use super::markup::{shorten, terminal as clean};
+use super::markup::{shorten, shorten_subject, terminal as clean};
 use super::{LinkResult, MemoReport, Place, QuoteResult, Report};
 use crate::model::ItemKind;
 use crate::model::Problem;
@@ -142,8 +142,13 @@ fn render_memo(
     for (_, line) in lines {
         writeln!(out, "{line}")?;
     }
-    if let Some(changes) = &memo.changes {
-        writeln!(out, "{}", changes_text(changes))?;
+    // Only what changed, once per memo.
+    if let Some(changes) = memo
+        .changes
+        .as_ref()
+        .filter(|c| !c.new_findings.is_empty() || !c.fixed.is_empty())
+    {
+        writeln!(out, "{}", changes_text(changes, false))?;
     }
     Ok(())
 }
@@ -200,6 +205,7 @@ fn link_line(
     if !link.reason.is_empty() {
         line.push_str(&format!("  ({})", reason_text(&link.reason, whole)));
     }
+    line.push_str(&failing_mark(memo, ItemKind::Link, subject));
     if let Some(s) = &link.suggestion {
         let what = match &s.timestamp {
             Some(ts) => format!("archived copy of {}", crate::date::of_timestamp(ts)),
@@ -253,6 +259,7 @@ fn quote_line(
     if let Some(note) = &quote.note {
         line.push_str(&format!(" (note {})", clean(note)));
     }
+    line.push_str(&failing_mark(memo, ItemKind::Quote, &quote.text));
     if !quote.reason.is_empty() {
         line.push_str(&format!("\n      {}", reason_text(&quote.reason, whole)));
     }
@@ -278,8 +285,12 @@ fn quote_line(
     (place, line)
 }
 
-/// What changed since the previous run, in a few lines.
-pub fn changes_text(changes: &crate::report::history::Changes) -> String {
+/// What changed since the previous run, in a few lines: how many
+/// findings are new and fixed, each fixed one (the findings themselves
+/// are listed above it, new ones marked `NEW`, the others with since when
+/// they fail), and, with `failing`, since when each finding has failed
+/// (`citecheck history`, which lists no findings).
+pub fn changes_text(changes: &crate::report::history::Changes, failing: bool) -> String {
     let mut text = format!(
         "  since the run of {}: {} new, {} fixed",
         changes.since_run,
@@ -290,19 +301,32 @@ pub fn changes_text(changes: &crate::report::history::Changes) -> String {
         text.push_str(&format!(
             "\n    fixed: {} {} (was {})",
             fixed.kind,
-            clean(&shorten(&fixed.subject, 100)),
+            clean(&shorten_subject(&fixed.subject, 100)),
             fixed.was.map_or("-", crate::model::Verdict::name)
         ));
     }
-    for failing in &changes.failing_since {
+    for failing in changes.failing_since.iter().filter(|_| failing) {
         text.push_str(&format!(
             "\n    failing since {}: {} {}",
             failing.since,
             failing.kind,
-            clean(&shorten(&failing.subject, 100))
+            clean(&shorten_subject(&failing.subject, 100))
         ));
     }
     text
+}
+
+/// ` (failing since …)` after a finding an earlier run had too.
+fn failing_mark(memo: &MemoReport, kind: ItemKind, subject: &str) -> String {
+    let since = memo.changes.as_ref().and_then(|c| {
+        c.failing_since
+            .iter()
+            .find(|f| f.kind == kind && f.subject == subject)
+    });
+    match since {
+        Some(f) if !memo.is_new(kind, subject) => format!("  [failing since {}]", f.since),
+        _ => String::new(),
+    }
 }
 
 /// `NEW ` before a finding the previous recorded run did not have.

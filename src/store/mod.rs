@@ -316,6 +316,19 @@ impl Store {
         ))
     }
 
+    /// Where a store at `location` would be, when there is none there yet
+    /// (a folder without the store's file): read-only commands say so
+    /// rather than create one. A server's store is taken to be there.
+    pub(crate) fn missing(location: &StoreLocation) -> Option<std::path::PathBuf> {
+        match location {
+            StoreLocation::Folder(dir) => {
+                let file = dir.join(sqlite::FILE_NAME);
+                (!file.exists()).then_some(file)
+            }
+            StoreLocation::Postgres(_) => None,
+        }
+    }
+
     /// The store as people name it: the file, or the server's URL without
     /// its password.
     pub(crate) fn name(&self) -> &str {

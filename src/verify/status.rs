@@ -30,9 +30,12 @@ pub(crate) fn link_outcome(
                 FailureKind::RateLimited => LinkVerdict::Blocked,
                 _ => LinkVerdict::Broken,
             };
+            // A failure's message may hold notes of its own (plain words,
+            // then what the HTTP library said).
             return LinkOutcome {
                 final_url,
-                ..LinkOutcome::new(verdict, failure.message.clone())
+                reason: crate::verify::Reason::from_whole(&failure.message),
+                ..LinkOutcome::new(verdict, "")
             };
         }
     };

@@ -37,6 +37,12 @@ fn read_head(stream: &mut TcpStream) -> String {
     String::from_utf8_lossy(&head).into_owned()
 }
 
+/// Reads the request, then closes without a word.
+fn hangs_up(mut s: TcpStream) {
+    read_head(&mut s);
+    drop(s);
+}
+
 fn endless_chunks(mut s: TcpStream) {
     read_head(&mut s);
     let _ = s.write_all(
@@ -175,6 +181,11 @@ fn every_hostile_server_ends_as_a_precise_result() {
             "body cut at the size limit",
         ),
         (chain.url("/hop/0"), "broken", "more than 10 redirects"),
+        (
+            http(&raw_server(hangs_up)),
+            "broken",
+            "the server closed the connection before its answer was complete",
+        ),
     ];
     // Everything a server sends is made before the run starts.
     bomb();
@@ -213,5 +224,11 @@ fn every_hostile_server_ends_as_a_precise_result() {
         let why = l["reason"].as_str().unwrap_or_default();
         assert!(!why.is_empty(), "{url}: no reason in {l}");
         assert!(why.contains(reason), "{url}: {why:?} lacks {reason:?}");
+        // The HTTP library's words come after the plain ones, never first.
+        let first = why.split("; ").next().unwrap_or_default();
+        assert!(
+            !first.contains("SendRequest") && !first.contains("hyper"),
+            "{url}: {why:?}"
+        );
     }
 }

@@ -27,3 +27,4 @@ mod script_pages;
 mod server;
 mod shard;
 mod support;
+mod words;

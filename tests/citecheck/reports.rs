@@ -164,6 +164,7 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
         color: false,
         min_severity: Severity::Info,
         summary: true,
+        quiet: false,
     };
     String::from_utf8(citecheck::command::output::render(report, format, options)).unwrap()
 }
