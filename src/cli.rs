@@ -288,6 +288,19 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Network")]
     pub allow_private: bool,
 
+    /// The most redirects followed for one link; a longer chain is
+    /// `broken` ("more than N redirects").
+    #[arg(long, value_name = "N", default_value_t = fetch::DEFAULT_MAX_REDIRECTS, help_heading = "Network")]
+    pub max_redirects: usize,
+
+    /// Send a header to one site: `HOST=NAME: VALUE`, as
+    /// `intranet.example.org=Authorization: Bearer …` (that host and its
+    /// subdomains only, so never to another site, not even through a
+    /// redirect). Repeatable; `[hosts."HOST"].headers` in citecheck.toml
+    /// says the same.
+    #[arg(long = "header", value_name = "HOST=NAME: VALUE", value_parser = values::host_header, help_heading = "Network")]
+    pub headers: Vec<(String, String, String)>,
+
     /// Render pages in headless Chromium, for pages that build their text
     /// with scripts: `auto` renders those recognised as such (and their
     /// site's soft-404 probe), `always` every HTML page, `never` none (such

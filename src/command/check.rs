@@ -83,6 +83,7 @@ pub fn config(
         return Err(Error::NoPaths);
     }
     let outputs = outputs(args.format.clone(), args.output.clone())?;
+    let headers = args.headers.clone();
     // Quiet shows what fails the run, and nothing else.
     let show = if args.quiet {
         args.fail_on
@@ -144,6 +145,10 @@ pub fn config(
     if let Some(file) = file {
         file.apply(&mut config);
     }
+    // After the file's hosts, which they add to.
+    for (host, name, value) in headers {
+        config.fetch.hosts.add_header(&host, (name, value));
+    }
     Ok(config)
 }
 
@@ -195,6 +200,7 @@ fn fetch_settings(args: &CheckArgs) -> FetchSettings {
             .proxy
             .clone()
             .map(|proxy| (proxy, args.no_proxy.clone())),
+        max_redirects: args.max_redirects,
         ..FetchSettings::default()
     }
 }

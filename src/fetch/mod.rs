@@ -32,7 +32,7 @@ pub const DEFAULT_CONNECT_TIMEOUT_S: u64 = 10;
 /// Default cap on a body after decompression, in bytes.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 /// Redirects followed before giving up.
-pub const MAX_REDIRECTS: usize = 10;
+pub const DEFAULT_MAX_REDIRECTS: usize = 10;
 /// Bodies of error responses are read only this far (enough for a title).
 const ERROR_BODY_CAP: usize = 64 * 1024;
 
@@ -75,6 +75,8 @@ pub struct FetchSettings {
     pub proxy: Option<(Url, String)>,
     /// Settings for particular hosts (and their subdomains).
     pub hosts: Hosts,
+    /// The most redirects followed for one page (`--max-redirects`).
+    pub max_redirects: usize,
 }
 
 /// What a host gets instead of the general settings (`[hosts."name"]` in
@@ -104,6 +106,21 @@ impl Hosts {
     pub fn insert(&mut self, key: String, settings: HostSettings) {
         self.0.retain(|(k, _)| !k.eq_ignore_ascii_case(&key));
         self.0.push((key, settings));
+    }
+
+    /// Send `header` (name, value) with every request to `key` and its
+    /// subdomains, beside what the key's settings hold already.
+    pub fn add_header(&mut self, key: &str, header: (String, String)) {
+        match self.0.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            Some((_, settings)) => settings.headers.push(header),
+            None => self.0.push((
+                key.to_ascii_lowercase(),
+                HostSettings {
+                    headers: vec![header],
+                    ..HostSettings::default()
+                },
+            )),
+        }
     }
 
     /// The settings for `host`: the most specific key's.
@@ -165,6 +182,7 @@ impl Default for FetchSettings {
             allow_private: false,
             proxy: None,
             hosts: Hosts::default(),
+            max_redirects: DEFAULT_MAX_REDIRECTS,
         }
     }
 }
@@ -221,7 +239,7 @@ pub enum FailureKind {
     Tls,
     /// A redirect led back to a URL already visited.
     RedirectLoop,
-    /// More than [`MAX_REDIRECTS`] redirects.
+    /// More redirects than `--max-redirects` allows.
     TooManyRedirects,
     /// A redirect without a usable `Location`.
     BadRedirect,
@@ -404,6 +422,11 @@ impl Fetcher {
     pub(crate) fn with_shared_limits(self, shared: Arc<dyn pool::SharedLimits>) -> Self {
         self.pool.share(shared);
         self
+    }
+
+    /// The settings it fetches with.
+    pub(crate) fn settings(&self) -> &FetchSettings {
+        &self.settings
     }
 
     /// The interruption this fetcher stops on.
@@ -629,8 +652,8 @@ pub(crate) enum Answer {
 pub(crate) fn follow_hop(
     page: &mut Page,
     visited: &mut HashSet<Url>,
-    status: u16,
-    location: Option<String>,
+    (status, location): (u16, Option<String>),
+    max_redirects: usize,
 ) -> Result<(), Failure> {
     let fail = |kind, message: String| Err(Failure { kind, message });
     let Some(location) = location else {
@@ -666,10 +689,13 @@ pub(crate) fn follow_hop(
             format!("redirect loop: {next_page} was already visited"),
         );
     }
-    if page.hops.len() > MAX_REDIRECTS {
+    if page.hops.len() > max_redirects {
         return fail(
             FailureKind::TooManyRedirects,
-            format!("more than {MAX_REDIRECTS} redirects"),
+            format!(
+                "more than {max_redirects} redirect{} (--max-redirects)",
+                if max_redirects == 1 { "" } else { "s" }
+            ),
         );
     }
     page.final_url = next_page;

@@ -422,7 +422,10 @@ impl Table {
             match answer {
                 Ok(Answer::Final(response)) => break Ok(response),
                 Ok(Answer::Redirect { status, location }) => {
-                    if let Err(failure) = follow_hop(&mut page, &mut visited, status, location) {
+                    let max = self.fetcher.settings().max_redirects;
+                    if let Err(failure) =
+                        follow_hop(&mut page, &mut visited, (status, location), max)
+                    {
                         break Err(failure);
                     }
                 }

@@ -60,6 +60,11 @@ pub enum ValueError {
         /// The formats there are, comma-separated.
         known: String,
     },
+    /// Not `HOST=NAME: VALUE`.
+    #[error(
+        "{0:?} is not HOST=NAME: VALUE (as intranet.example.org=Authorization: Bearer abc): a header names the site it is for, so that it is never sent to another"
+    )]
+    NotAHostHeader(String),
     /// A header value's `${` with no `}`.
     #[error("an unclosed ${{ in a header")]
     UnclosedVariable,
@@ -166,6 +171,22 @@ pub(crate) fn size(text: &str) -> Result<usize, ValueError> {
         .map_err(|_| ValueError::NotASize(text.to_owned()))
 }
 
+/// A header for one site: `HOST=NAME: VALUE`, as host, name and value.
+pub(crate) fn host_header(text: &str) -> Result<(String, String, String), ValueError> {
+    let bad = || ValueError::NotAHostHeader(text.to_owned());
+    let (host, header) = text.split_once('=').ok_or_else(bad)?;
+    let (name, value) = header.split_once(':').ok_or_else(bad)?;
+    let (host, name, value) = (host.trim(), name.trim(), value.trim());
+    let usable_host =
+        !host.is_empty() && !host.contains(['/', ' ', ':']) && url::Host::parse(host).is_ok();
+    let usable = reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_ok()
+        && reqwest::header::HeaderValue::from_str(value).is_ok();
+    if !usable_host || !usable {
+        return Err(bad());
+    }
+    Ok((host.to_ascii_lowercase(), name.to_owned(), value.to_owned()))
+}
+
 /// A shared store's URL (`postgres://…` or `postgresql://…`).
 pub(crate) fn store_url(text: &str) -> Result<String, ValueError> {
     let scheme = text.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
@@ -203,6 +224,12 @@ mod tests {
         );
         assert_eq!(positive_duration("0"), Err(ValueError::Zero("0".into())));
         assert_eq!(positive_duration("0s"), Err(ValueError::Zero("0s".into())));
+        assert_eq!(
+            host_header("a.org=Authorization: Bearer x"),
+            Ok(("a.org".into(), "Authorization".into(), "Bearer x".into()))
+        );
+        assert!(host_header("Authorization: Bearer x").is_err());
+        assert!(host_header("a.org=no colon").is_err());
         assert_eq!(count("2"), Ok(2));
         assert!(count("0").is_err());
         assert!(count("-1").is_err());

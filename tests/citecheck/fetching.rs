@@ -438,7 +438,7 @@ fn too_many_redirects_exclusions_and_accepted_statuses() {
     let report = citecheck::run::run(&config, &citecheck::interrupt::Interrupt::new());
     let got = verdicts(&report);
     assert_eq!(got[0].1, "broken");
-    assert_eq!(got[0].2, "more than 10 redirects");
+    assert_eq!(got[0].2, "more than 10 redirects (--max-redirects)");
     assert_eq!(server.hits("/chain/10"), 1);
     assert_eq!(server.hits("/chain/11"), 0);
     assert_eq!(got[1].1, "ok", "418 was accepted");

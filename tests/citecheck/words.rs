@@ -357,3 +357,60 @@ fn a_long_quotation_that_closes_is_too_long_to_check_not_unterminated() {
     );
     assert!(!stdout.contains("unterminated"), "{stdout}");
 }
+
+/// `--header HOST=NAME: VALUE` goes to that site only, never through a
+/// redirect to another; `--max-redirects` bounds a chain.
+#[test]
+fn headers_go_to_their_site_only_and_redirects_are_bounded() {
+    let other = Server::start(|_, _| Reply::html(200, "<title>Other</title><p>Other.</p>"));
+    let elsewhere = other.url("/there").replace("127.0.0.1", "localhost");
+    let site = Server::start(move |path, _| match path {
+        "/go" => Reply::redirect(302, &elsewhere),
+        "/a" => Reply::redirect(302, "/b"),
+        "/b" => Reply::redirect(302, "/c"),
+        _ => Reply::html(200, "<title>Fine</title><p>Fine.</p>"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("m.txt"),
+        format!("{}\n{}\n", site.url("/go"), site.url("/a")),
+    )
+    .unwrap();
+    let mut args = vec!["check", "m.txt", "-f", "json"];
+    args.extend_from_slice(&NETWORK);
+    args.extend_from_slice(&[
+        "--header",
+        "127.0.0.1=X-Token: s3cret",
+        "--max-redirects",
+        "1",
+    ]);
+    let out = run_in(dir.path(), &args, None);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    let sent = site.head("/go").unwrap().to_ascii_lowercase();
+    assert!(sent.contains("x-token: s3cret"), "{sent}");
+    let there = other.head("/there").unwrap().to_ascii_lowercase();
+    assert!(!there.contains("x-token"), "{there}");
+    let links = json["memos"][0]["links"].as_array().unwrap();
+    let chain = links.iter().find(|l| l["url"] == site.url("/a")).unwrap();
+    assert_eq!(chain["verdict"], "broken", "{chain}");
+    assert!(
+        chain["reason"]
+            .as_str()
+            .unwrap()
+            .contains("more than 1 redirect (--max-redirects)"),
+        "{chain}"
+    );
+    // A header with no site is refused, saying why.
+    let out = run_in(
+        dir.path(),
+        &["check", "m.txt", "--offline", "--header", "X-Token: s3cret"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("a header names the site it is for"),
+        "{}",
+        text(&out.stderr)
+    );
+}
