@@ -480,9 +480,13 @@ fn printed_urls(text: &str, uris: &[&str], shapes: &LineShapes) -> Vec<(String, 
             // A URL may run over several lines (a narrow column).
             loop {
                 let rest = &text[end..];
+                // Whether the line after the break (`dot` bytes on, then a
+                // line feed) starts with a digit in the same note or item.
                 let next = |dot: usize| {
                     let at = end + dot + 1;
-                    text[at..].starts_with(|c: char| c.is_ascii_digit()) && shapes.one_item(end, at)
+                    text.get(end + dot..).is_some_and(|r| r.starts_with('\n'))
+                        && text[at..].starts_with(|c: char| c.is_ascii_digit())
+                        && shapes.one_item(end, at)
                 };
                 let joined = match continuation(&url, rest, uris, next(0)) {
                     Some(joined) => Some((joined, 0)),

@@ -66,14 +66,18 @@ pub fn render_cache(
     match view {
         CacheView::Stats(s) => writeln!(
             out,
-            "{store}: {} pages ({} fresh, {} failures), {:.1} kB of records, {:.1} kB on disk",
-            s.pages,
+            "{store}: {} ({} fresh, {}), {:.1} kB of records, {:.1} kB on disk",
+            super::count(s.pages as usize, "page"),
             s.fresh,
-            s.failures,
+            super::count(s.failures as usize, "failure"),
             s.bytes as f64 / 1024.0,
             s.file_bytes as f64 / 1024.0
         ),
-        CacheView::Cleared(n) => writeln!(out, "{store}: {n} pages forgotten"),
+        CacheView::Cleared(n) => writeln!(
+            out,
+            "{store}: {} forgotten",
+            super::count(*n as usize, "page")
+        ),
     }
 }
 

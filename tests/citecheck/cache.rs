@@ -136,7 +136,7 @@ fn a_rerun_makes_no_request_and_gives_the_same_report(cache: &TestStore) {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&stats.stdout);
-    assert!(text.contains("3 pages (3 fresh, 1 failures)"), "{text}");
+    assert!(text.contains("3 pages (3 fresh, 1 failure)"), "{text}");
     let clear = Command::new(env!("CARGO_BIN_EXE_citecheck"))
         .args(["cache", "clear"])
         .args(cache.args())
