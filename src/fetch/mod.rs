@@ -858,7 +858,9 @@ fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Fail
     let host = url.host_str().unwrap_or_default();
     // The innermost cause says most; the outer layers repeat the URL.
     let cause = chain.rsplit(": ").next().unwrap_or_default().to_owned();
-    let lower = chain.to_lowercase();
+    // Classified by what the layers say, not by the URL they name
+    // (`/reset` is no reset).
+    let lower = chain.replace(url.as_str(), "").to_lowercase();
     let (kind, message) = if lower.contains("address guard") {
         let at = lower.find("address guard").unwrap_or(0);
         (FailureKind::Guard, chain[at..].to_owned())

@@ -822,7 +822,11 @@ impl<'a> Finding<'a> {
         };
         if let Some(reason) = self.reason() {
             let reason = if brief {
-                short_reason(reason).0
+                // What is left out is marked, never silently dropped.
+                match short_reason(reason) {
+                    (first, Some(_)) => format!("{first}; …"),
+                    (first, None) => first,
+                }
             } else {
                 reason.whole().unwrap_or_default()
             };
