@@ -556,20 +556,13 @@ async fn fetch_and_read(
             .unwrap_or_default()
     };
     let mut stored = Stored::No;
-    if let (Some(shared), true) = (&shared, claimed) {
-        // A failure on the way is published only at the end of the stage,
-        // once it is known not to be the run's own network's
-        // ([`NetworkWatch`]).
-        let on_the_way = fetched
-            .page
-            .result
-            .as_ref()
-            .is_err_and(|f| f.kind.is_connection());
-        let record = (fetched.page.is_storable() && !on_the_way)
-            .then(|| CachedRef::new(&fetched.page, &fetched.read, soft_404.as_deref()));
-        if shared.fleet.publish(url.as_str(), record, &shared.settings) {
-            stored = Stored::Published;
-        }
+    // A failure on the way is published only at the end of the stage,
+    // once it is known not to be the run's own network's
+    // ([`NetworkWatch`]).
+    if let (Some(shared), true) = (&shared, claimed)
+        && shared.publish(&url, &fetched, soft_404.as_deref())
+    {
+        stored = Stored::Published;
     }
     let read = ReadPage {
         stored,

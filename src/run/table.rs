@@ -13,9 +13,9 @@
 //! itself on. A fetch whose text was not kept is made again only for a
 //! late asker that needs the text, the one case a second request is made.
 //!
-//! A site's home page is read with its text whoever asks first (the
-//! redirects of a site's dead pages land there), and the last pages
-//! released keep their whole read for a while
+//! A site's home page is read with its text whoever asks first and keeps
+//! it (the redirects of a site's dead pages land there), and the last
+//! pages released keep their whole read for a while
 //! ([`KEPT_AFTER_RELEASE`]), so a redirect that lands on a page already
 //! read takes it in a run without the cache too.
 //!
@@ -141,7 +141,7 @@ fn is_home(url: &Url) -> bool {
 /// How much page text the table keeps after release, for redirects that
 /// land on released pages: the pages of one host are fetched together,
 /// so the pages a host's redirects land on are among its last ones.
-const KEPT_AFTER_RELEASE: usize = 8 << 20;
+const KEPT_AFTER_RELEASE: usize = 1 << 20;
 
 /// The bytes a kept read holds (its text, the script-built text, its
 /// anchors).
@@ -159,6 +159,23 @@ fn weight(read: &PageRead) -> usize {
 pub(super) struct Shared {
     pub(super) fleet: Arc<Fleet>,
     pub(super) settings: CacheSettings,
+}
+
+impl Shared {
+    /// Publish the page fetched under this process's claim of `url` (with
+    /// its soft-404 evidence) and let the claim go; whether a record was
+    /// published. A failure on the way says nothing of the page (it may be
+    /// the run's own network): the claim is let go unstored.
+    pub(super) fn publish(&self, url: &Url, fetched: &Fetched, soft_404: Option<&str>) -> bool {
+        let on_the_way = fetched
+            .page
+            .result
+            .as_ref()
+            .is_err_and(|f| f.kind.is_connection());
+        let record = (fetched.page.is_storable() && !on_the_way)
+            .then(|| CachedRef::new(&fetched.page, &fetched.read, soft_404));
+        self.fleet.publish(url.as_str(), record, &self.settings)
+    }
 }
 
 impl std::fmt::Debug for Shared {
@@ -272,7 +289,9 @@ impl Table {
         let Some(Entry::Done(fetched)) = state.entries.get(url) else {
             return None;
         };
-        if self.keep_reads || fetched.released {
+        // A home page keeps its read (one per host): dead pages' redirects
+        // land there.
+        if self.keep_reads || fetched.released || is_home(url) {
             return Some(fetched.clone());
         }
         // Only the small fields are copied: the anchors and text stay
@@ -626,18 +645,7 @@ impl Table {
         drop(state);
         if let Some(shared) = &self.shared {
             for fetched in claimed {
-                // A failure on the way says nothing of the page (it may
-                // be the run's own network): the claim is let go unstored.
-                let on_the_way = fetched
-                    .page
-                    .result
-                    .as_ref()
-                    .is_err_and(|f| f.kind.is_connection());
-                let record = (fetched.page.is_storable() && !on_the_way)
-                    .then(|| CachedRef::new(&fetched.page, &fetched.read, None));
-                shared
-                    .fleet
-                    .publish(fetched.page.url.as_str(), record, &shared.settings);
+                shared.publish(&fetched.page.url, &fetched, None);
             }
         }
     }
