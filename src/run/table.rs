@@ -141,14 +141,14 @@ fn is_home(url: &Url) -> bool {
 /// How much page text the table keeps after release, for redirects that
 /// land on released pages: the pages of one host are fetched together,
 /// so the pages a host's redirects land on are among its last ones.
-const KEPT_AFTER_RELEASE: usize = 1 << 20;
+const KEPT_AFTER_RELEASE: usize = 512 << 10;
 
 /// The bytes a kept read holds (its text, the script-built text, its
 /// anchors).
 fn weight(read: &PageRead) -> usize {
     read.facts.as_ref().map_or(0, |f| {
-        f.text.as_ref().map_or(0, String::len)
-            + f.script_text.as_ref().map_or(0, String::len)
+        f.text.as_ref().map_or(0, String::capacity)
+            + f.script_text.as_ref().map_or(0, String::capacity)
             + f.anchors.joined().len()
     })
 }
