@@ -858,6 +858,20 @@ impl Accept {
     }
 }
 
+/// The list as `--accept` takes it (`200-299,403`).
+impl std::fmt::Display for Accept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, range) in self.0.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "," };
+            match (range.start(), range.end()) {
+                (lo, hi) if lo == hi => write!(f, "{sep}{lo}")?,
+                (lo, hi) => write!(f, "{sep}{lo}-{hi}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Titles that may open a personal name, lower case, without their full
 /// stop (`Dr.`, `Sen.`, `President`); a run of them alone is not a name.
 pub const NAME_TITLES: &[&str] = &[
@@ -901,6 +915,7 @@ mod tests {
     #[test]
     fn accept_lists() {
         let a = Accept::parse("200-299, 304,403").unwrap();
+        assert_eq!(a.to_string(), "200-299,304,403");
         assert!(a.contains(204) && a.contains(304) && a.contains(403) && !a.contains(404));
         assert!(Accept::parse("abc").is_err());
         assert!(Accept::parse("300-200").is_err());

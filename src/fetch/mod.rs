@@ -132,6 +132,13 @@ impl Hosts {
             .map(|(_, s)| s)
     }
 
+    /// Each host key with a list of accepted statuses of its own.
+    pub fn accept_lists(&self) -> impl Iterator<Item = (&str, &crate::model::Accept)> {
+        self.0
+            .iter()
+            .filter_map(|(key, s)| Some((key.as_str(), s.accept.as_ref()?)))
+    }
+
     /// The statuses that count as fine for `url`: its host's list, else
     /// `default`.
     pub fn accept_for<'a>(

@@ -143,11 +143,13 @@ fn render_memo(
         writeln!(out, "{line}")?;
     }
     // Only what changed, once per memo.
-    if let Some(changes) = memo
-        .changes
-        .as_ref()
-        .filter(|c| !c.new_findings.is_empty() || !c.fixed.is_empty())
-    {
+    if let Some(changes) = memo.changes.as_ref().filter(|c| {
+        !c.new_findings.is_empty()
+            || !c.fixed.is_empty()
+            || c.settings_changed
+                .as_ref()
+                .is_some_and(|s| !s.no_longer_failing.is_empty() || !s.now_failing.is_empty())
+    }) {
         writeln!(out, "{}", changes_text(changes, false))?;
     }
     Ok(())
@@ -288,8 +290,9 @@ fn quote_line(
 /// What changed since the previous run, in a few lines: how many
 /// findings are new and fixed, each fixed one (the findings themselves
 /// are listed above it, new ones marked `NEW`, the others with since when
-/// they fail), and, with `failing`, since when each finding has failed
-/// (`citecheck history`, which lists no findings).
+/// they fail), what a change of settings changed, and, with `failing`,
+/// since when each finding has failed (`citecheck history`, which lists
+/// no findings).
 pub fn changes_text(changes: &crate::report::history::Changes, failing: bool) -> String {
     let mut text = format!(
         "  since the run of {}: {} new, {} fixed",
@@ -304,6 +307,29 @@ pub fn changes_text(changes: &crate::report::history::Changes, failing: bool) ->
             clean(&shorten_subject(&fixed.subject, 100)),
             fixed.was.map_or("-", crate::model::Verdict::name)
         ));
+    }
+    if let Some(settings) = &changes.settings_changed {
+        text.push_str(&format!(
+            "\n    settings changed ({}): {} no longer failing, {} now failing",
+            settings.settings.join(", "),
+            settings.no_longer_failing.len(),
+            settings.now_failing.len()
+        ));
+        let lists = [
+            ("no longer failing", &settings.no_longer_failing),
+            ("now failing", &settings.now_failing),
+        ];
+        for (what, list) in lists {
+            for change in list {
+                text.push_str(&format!(
+                    "\n      {what}: {} {} ({}, was {})",
+                    change.kind,
+                    clean(&shorten_subject(&change.subject, 100)),
+                    change.verdict.name(),
+                    change.was.map_or("-", crate::model::Verdict::name)
+                ));
+            }
+        }
     }
     for failing in changes.failing_since.iter().filter(|_| failing) {
         text.push_str(&format!(

@@ -120,7 +120,8 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     // nor does a run without a network: neither is history.
     let history = !interrupted && unreachable.is_none();
     if let (Some(store), Some(cache), true) = (store.as_mut(), &config.cache, history) {
-        if let Err(why) = record(store, cache.keep_history, &mut reports) {
+        let settings = config.checks.fingerprint(&config.fetch.hosts);
+        if let Err(why) = record(store, cache.keep_history, &settings, &mut reports) {
             notices.push(why.to_string());
         }
     }
@@ -521,11 +522,12 @@ fn hold_unfixable(memo: &mut MemoReport) {
     }
 }
 
-/// Record the run in the history and give each memo its changes since
-/// the previous run that checked it.
+/// Record the run, weighed with `settings`, in the history and give each
+/// memo its changes since the previous run that checked it.
 fn record(
     store: &mut Store,
     keep_history: std::time::Duration,
+    settings: &str,
     memos: &mut [MemoReport],
 ) -> Result<(), crate::store::StoreError> {
     let now = crate::date::now();
@@ -534,11 +536,18 @@ fn record(
         .filter(|m| !m.io_failed)
         .map(|m| (m.path.clone(), m.recorded()))
         .collect();
-    let (_, records) = store.record_run(&readable, now, keep_history)?;
+    let (_, records) = store.record_run(&readable, now, keep_history, Some(settings))?;
     for (memo, record) in memos.iter_mut().filter(|m| !m.io_failed).zip(records) {
-        memo.changes = record
-            .previous
-            .map(|(at, before)| crate::report::history::changes(&record.now, &before, at));
+        memo.changes = record.previous.map(|earlier| {
+            crate::report::history::changes(
+                &record.now,
+                crate::report::history::Earlier {
+                    results: &earlier.items,
+                    at: earlier.at,
+                    settings: earlier.settings.as_deref().map(|before| (before, settings)),
+                },
+            )
+        });
     }
     Ok(())
 }

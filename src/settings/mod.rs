@@ -198,6 +198,40 @@ impl Default for Checks {
 }
 
 impl Checks {
+    /// What the run history records of these settings and of `hosts`'
+    /// accepted statuses, so that a later run tells a verdict the
+    /// settings changed from one the web did
+    /// ([`crate::report::history::settings_fingerprint`]).
+    pub fn fingerprint(&self, hosts: &crate::fetch::Hosts) -> String {
+        let mut pairs = vec![
+            ("accept".to_owned(), self.accept.to_string()),
+            (
+                "exclude".to_owned(),
+                self.exclude
+                    .iter()
+                    .map(regex::Regex::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            (
+                "quote-threshold".to_owned(),
+                self.quote_threshold.to_string(),
+            ),
+        ];
+        pairs.extend(self.severity.iter().map(|(verdict, severity)| {
+            (
+                format!("severity.{}", verdict.name()),
+                severity.name().to_owned(),
+            )
+        }));
+        pairs.extend(
+            hosts
+                .accept_lists()
+                .map(|(host, accept)| (format!("host.{host}.accept"), accept.to_string())),
+        );
+        crate::report::history::settings_fingerprint(&pairs)
+    }
+
     /// A verdict's severity: the configured one, else its default.
     pub fn severity_of(&self, verdict: Verdict) -> Severity {
         self.severity

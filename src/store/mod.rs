@@ -97,13 +97,15 @@ pub struct CacheSettings {
 }
 
 /// The schema this version writes.
-pub(crate) const SCHEMA_VERSION: i64 = 7;
+pub(crate) const SCHEMA_VERSION: i64 = 8;
 /// The versions whose [`PageRead`] gained a field. Records are positional
 /// (postcard), so a store migrated past one drops the pages and probes
 /// read before: a cache, refetched.
 ///  5: whether scripts build the page, and their data's text;
 ///  6: whether it was rendered in a browser (`--render`);
 ///  7: who the page names as authors (its byline, its comments').
+///
+/// Version 8 added the settings each run was weighed with (`runs`).
 const READ_CHANGES: [i64; 3] = [5, 6, 7];
 /// Records from this size on are compressed.
 const COMPRESS_FROM: usize = 4096;
@@ -196,9 +198,12 @@ pub(crate) trait Backend: Send + std::fmt::Debug {
         memos: &[(String, Vec<Recorded>)],
         now: i64,
         keep: Duration,
+        settings: Option<&str>,
     ) -> Result<(i64, Vec<MemoRecord>), StoreError>;
     /// The latest run before `run` (at or before `at`) that checked `memo`.
     fn previous_run(&self, memo: &str, run: i64, at: Option<i64>) -> Option<(i64, i64)>;
+    /// The settings `run` was weighed with, when recorded.
+    fn run_settings(&self, run: i64) -> Option<String>;
     /// The spans that cover `run` for `memo`, as read.
     fn results(&self, run: i64, memo: &str) -> Vec<Recorded>;
     /// Every memo the history holds, in order.
@@ -469,17 +474,19 @@ impl Store {
         self.backend.clear()
     }
 
-    /// Record a run at `now`: each memo's links and quotes (the first
-    /// occurrence of each URL or quotation), and forget runs older than
-    /// `keep`. Returns the run's id and, for each memo in order, what was
-    /// recorded and what the run before found.
+    /// Record a run at `now`, weighed with `settings`
+    /// ([`crate::settings::Checks::fingerprint`]): each memo's links and
+    /// quotes (the first occurrence of each URL or quotation), and forget
+    /// runs older than `keep`. Returns the run's id and, for each memo in
+    /// order, what was recorded and what the run before found.
     pub(crate) fn record_run(
         &mut self,
         memos: &[(String, Vec<Recorded>)],
         now: i64,
         keep: Duration,
+        settings: Option<&str>,
     ) -> Result<(i64, Vec<MemoRecord>), StoreError> {
-        self.backend.record_run(memos, now, keep)
+        self.backend.record_run(memos, now, keep, settings)
     }
 
     /// The latest run before `run` (and at or before `at`, when given)
@@ -513,10 +520,21 @@ impl Store {
         since: Option<i64>,
     ) -> Option<crate::report::history::Changes> {
         let (previous, at) = self.previous_run(memo, run, since)?;
+        let settings = (
+            self.backend.run_settings(previous),
+            self.backend.run_settings(run),
+        );
+        let before = self.results(previous, memo);
         Some(crate::report::history::changes(
             &self.results(run, memo),
-            &self.results(previous, memo),
-            at,
+            crate::report::history::Earlier {
+                results: &before,
+                at,
+                settings: match &settings {
+                    (Some(before), Some(now)) => Some((before, now)),
+                    _ => None,
+                },
+            },
         ))
     }
 }

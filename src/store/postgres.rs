@@ -44,7 +44,8 @@ const TABLES: &str = "
     );
     CREATE TABLE IF NOT EXISTS runs (
         id BIGSERIAL PRIMARY KEY,
-        at BIGINT NOT NULL
+        at BIGINT NOT NULL,
+        settings TEXT
     );
     CREATE TABLE IF NOT EXISTS memo_runs (
         memo TEXT NOT NULL,
@@ -358,9 +359,13 @@ fn prepare(client: &mut postgres::Client) -> Result<(), Prepared> {
     if version < SCHEMA_VERSION {
         if version == 0 {
             tx.batch_execute(TABLES)?;
-        } else if READ_CHANGES.iter().any(|&v| v > version) {
-            // Records read before a change of `PageRead` cannot be read.
-            tx.batch_execute("DELETE FROM pages; DELETE FROM probes;")?;
+        } else {
+            if READ_CHANGES.iter().any(|&v| v > version) {
+                // Records read before a change of `PageRead` cannot be read.
+                tx.batch_execute("DELETE FROM pages; DELETE FROM probes;")?;
+            }
+            // Version 8: the settings each run was weighed with.
+            tx.batch_execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS settings TEXT")?;
         }
         tx.execute(
             "INSERT INTO meta (name, value) VALUES ('schema_version', $1)
@@ -434,6 +439,7 @@ impl Backend for Postgres {
         memos: &[(String, Vec<Recorded>)],
         now: i64,
         keep: Duration,
+        settings: Option<&str>,
     ) -> Result<(i64, Vec<MemoRecord>), StoreError> {
         let label = self.label();
         let fail = |e| StoreError::database(Doing::Record, &label, e);
@@ -441,7 +447,7 @@ impl Backend for Postgres {
         let mut tx = client.transaction().map_err(fail)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&HISTORY_LOCK])
             .map_err(fail)?;
-        let recorded = runs::record_run(&mut tx, memos, now, keep).map_err(fail)?;
+        let recorded = runs::record_run(&mut tx, memos, now, keep, settings).map_err(fail)?;
         tx.commit().map_err(fail)?;
         Ok(recorded)
     }
@@ -457,6 +463,13 @@ impl Backend for Postgres {
             )
             .ok()??;
         Some((row.get(0), row.get(1)))
+    }
+
+    fn run_settings(&self, run: i64) -> Option<String> {
+        self.client()
+            .query_opt("SELECT settings FROM runs WHERE id = $1", &[&run])
+            .ok()??
+            .get(0)
     }
 
     fn results(&self, run: i64, memo: &str) -> Vec<Recorded> {
@@ -495,9 +508,12 @@ impl Backend for Postgres {
 impl SpanStore for postgres::Transaction<'_> {
     type Error = postgres::Error;
 
-    fn add_run(&mut self, at: i64) -> Result<i64, postgres::Error> {
+    fn add_run(&mut self, at: i64, settings: Option<&str>) -> Result<i64, postgres::Error> {
         Ok(self
-            .query_one("INSERT INTO runs (at) VALUES ($1) RETURNING id", &[&at])?
+            .query_one(
+                "INSERT INTO runs (at, settings) VALUES ($1, $2) RETURNING id",
+                &[&at, &settings],
+            )?
             .get(0))
     }
 
@@ -511,14 +527,15 @@ impl SpanStore for postgres::Transaction<'_> {
         .map(drop)
     }
 
-    fn last_run(&mut self, memo: &str) -> Result<Option<(i64, i64)>, postgres::Error> {
+    fn last_run(&mut self, memo: &str) -> Result<Option<runs::LastRun>, postgres::Error> {
         Ok(self
             .query_opt(
-                "SELECT memo_runs.run, runs.at FROM memo_runs JOIN runs ON runs.id = memo_runs.run
+                "SELECT memo_runs.run, runs.at, runs.settings
+                 FROM memo_runs JOIN runs ON runs.id = memo_runs.run
                  WHERE memo_runs.memo = $1 ORDER BY memo_runs.run DESC LIMIT 1",
                 &[&memo],
             )?
-            .map(|r| (r.get(0), r.get(1))))
+            .map(|r| (r.get(0), r.get(1), r.get(2))))
     }
 
     fn open_spans(&mut self, memo: &str) -> Result<Vec<OpenSpan>, postgres::Error> {

@@ -26,8 +26,20 @@ pub(crate) struct MemoRecord {
     /// Those items in this run, with since when those at error level have
     /// been so.
     pub now: Vec<Recorded>,
-    /// The run before that checked it: when it was, and those items then.
-    pub previous: Option<(i64, Vec<Recorded>)>,
+    /// The run before that checked it.
+    pub previous: Option<Previous>,
+}
+
+/// The run before the one recorded that checked a memo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Previous {
+    /// When it was (Unix time).
+    pub at: i64,
+    /// The items of [`MemoRecord::now`] as it found them.
+    pub items: Vec<Recorded>,
+    /// The settings it was weighed with, when recorded
+    /// ([`crate::settings::Checks::fingerprint`]).
+    pub settings: Option<String>,
 }
 
 /// An open span as the next run finds it.
@@ -45,13 +57,13 @@ pub(super) struct OpenSpan {
 pub(super) trait SpanStore {
     /// The backend's error.
     type Error;
-    /// Add a run at time `at`; its id.
-    fn add_run(&mut self, at: i64) -> Result<i64, Self::Error>;
+    /// Add a run at time `at`, weighed with `settings`; its id.
+    fn add_run(&mut self, at: i64, settings: Option<&str>) -> Result<i64, Self::Error>;
     /// Forget runs before `cutoff`, and the closed spans no kept run saw
     /// (open ones always stay).
     fn prune(&mut self, cutoff: i64) -> Result<(), Self::Error>;
-    /// The latest run that checked `memo`: its id and time.
-    fn last_run(&mut self, memo: &str) -> Result<Option<(i64, i64)>, Self::Error>;
+    /// The latest run that checked `memo`: its id, time and settings.
+    fn last_run(&mut self, memo: &str) -> Result<Option<LastRun>, Self::Error>;
     /// The memo's open spans.
     fn open_spans(&mut self, memo: &str) -> Result<Vec<OpenSpan>, Self::Error>;
     /// End span `id` at run `last_run`.
@@ -63,16 +75,20 @@ pub(super) trait SpanStore {
     fn checked(&mut self, memo: &str, run: i64) -> Result<(), Self::Error>;
 }
 
-/// Record a run at `now` in `tx`: each memo's items, then forget runs
-/// older than `keep`. The run's id and, for each memo in order, what was
-/// recorded and what the run before found.
+/// A run as [`SpanStore::last_run`] gives it: id, time, settings.
+pub(super) type LastRun = (i64, i64, Option<String>);
+
+/// Record a run at `now`, weighed with `settings`, in `tx`: each memo's
+/// items, then forget runs older than `keep`. The run's id and, for each
+/// memo in order, what was recorded and what the run before found.
 pub(super) fn record_run<S: SpanStore>(
     tx: &mut S,
     memos: &[(String, Vec<Recorded>)],
     now: i64,
     keep: std::time::Duration,
+    settings: Option<&str>,
 ) -> Result<(i64, Vec<MemoRecord>), S::Error> {
-    let run = tx.add_run(now)?;
+    let run = tx.add_run(now, settings)?;
     let records = memos
         .iter()
         .map(|(memo, items)| record_memo(tx, memo, run, now, items))
@@ -93,7 +109,7 @@ pub(super) fn record_memo<S: SpanStore>(
     let last = tx.last_run(memo)?;
     // No earlier run left (pruned): spans closed now end before this one
     // all the same.
-    let previous = last.map_or(0, |(id, _)| id);
+    let previous = last.as_ref().map_or(0, |(id, _, _)| *id);
     // By kind, then subject: looked up by `&str`, with no key to build.
     let mut open: HashMap<String, HashMap<String, OpenSpan>> = HashMap::new();
     for span in tx.open_spans(memo)? {
@@ -152,7 +168,11 @@ pub(super) fn record_memo<S: SpanStore>(
     tx.checked(memo, run)?;
     Ok(MemoRecord {
         now,
-        previous: last.map(|(_, at)| (at, before)),
+        previous: last.map(|(_, at, settings)| Previous {
+            at,
+            items: before,
+            settings,
+        }),
     })
 }
 
@@ -219,7 +239,7 @@ pub(super) mod tests {
             let mut ids = Vec::new();
             for (at, items) in &runs {
                 let (id, records) = store
-                    .record_run(&[("m".to_owned(), items.clone())], *at, keep)
+                    .record_run(&[("m".to_owned(), items.clone())], *at, keep, None)
                     .unwrap();
                 // What recording gives back is what reading the run gives, for
                 // the items that can make a change; and the changes are the
@@ -232,14 +252,22 @@ pub(super) mod tests {
                         .filter(|r| r.error)
                         .all(|r| record.now.contains(r))
                 );
-                if let (Some(&previous), Some((at, before))) = (ids.last(), &record.previous) {
+                if let (Some(&previous), Some(earlier)) = (ids.last(), &record.previous) {
                     let then = store.results(previous, "m");
-                    assert!(before.iter().all(|r| then.contains(r)));
+                    assert!(earlier.items.iter().all(|r| then.contains(r)));
+                    let compared = |results| crate::report::history::Earlier {
+                        results,
+                        at: earlier.at,
+                        settings: None,
+                    };
                     assert_eq!(
-                        crate::report::history::changes(&record.now, before, *at),
-                        crate::report::history::changes(&read, &then, *at)
+                        crate::report::history::changes(&record.now, compared(&earlier.items)),
+                        crate::report::history::changes(&read, compared(&then))
                     );
-                    assert_eq!(store.previous_run("m", id, None), Some((previous, *at)));
+                    assert_eq!(
+                        store.previous_run("m", id, None),
+                        Some((previous, earlier.at))
+                    );
                 }
                 ids.push(id);
             }
@@ -271,13 +299,13 @@ pub(super) mod tests {
             let spans = |store: &Store| store.backend.count("spans");
             let before = spans(&store);
             store
-                .record_run(&[("m".to_owned(), runs[3].1.clone())], 500, keep)
+                .record_run(&[("m".to_owned(), runs[3].1.clone())], 500, keep, None)
                 .unwrap();
             assert_eq!(spans(&store), before);
 
             // Pruning forgets what only old runs saw, never what holds now.
             store
-                .record_run(&[("m".to_owned(), runs[3].1.clone())], 20_000, keep)
+                .record_run(&[("m".to_owned(), runs[3].1.clone())], 20_000, keep, None)
                 .unwrap();
             assert_eq!(spans(&store), 3, "only the open spans are left");
             assert_eq!(store.previous_run("m", i64::MAX, Some(450)), None);

@@ -323,6 +323,7 @@ impl Backend for Sqlite {
         memos: &[(String, Vec<Recorded>)],
         now: i64,
         keep: Duration,
+        settings: Option<&str>,
     ) -> Result<(i64, Vec<MemoRecord>), StoreError> {
         let label = self.label();
         let fail = |e| StoreError::database(Doing::Record, &label, e);
@@ -330,7 +331,7 @@ impl Backend for Sqlite {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(fail)?;
-        let recorded = runs::record_run(&mut tx, memos, now, keep).map_err(fail)?;
+        let recorded = runs::record_run(&mut tx, memos, now, keep, settings).map_err(fail)?;
         tx.commit().map_err(fail)?;
         Ok(recorded)
     }
@@ -345,6 +346,14 @@ impl Backend for Sqlite {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
+            .ok()?
+    }
+
+    fn run_settings(&self, run: i64) -> Option<String> {
+        self.conn
+            .query_row("SELECT settings FROM runs WHERE id = ?1", [run], |r| {
+                r.get(0)
+            })
             .ok()?
     }
 
@@ -394,8 +403,11 @@ impl Backend for Sqlite {
 impl SpanStore for Transaction<'_> {
     type Error = rusqlite::Error;
 
-    fn add_run(&mut self, at: i64) -> rusqlite::Result<i64> {
-        self.execute("INSERT INTO runs (at) VALUES (?1)", params![at])?;
+    fn add_run(&mut self, at: i64, settings: Option<&str>) -> rusqlite::Result<i64> {
+        self.execute(
+            "INSERT INTO runs (at, settings) VALUES (?1, ?2)",
+            params![at, settings],
+        )?;
         Ok(self.last_insert_rowid())
     }
 
@@ -409,12 +421,13 @@ impl SpanStore for Transaction<'_> {
         .map(drop)
     }
 
-    fn last_run(&mut self, memo: &str) -> rusqlite::Result<Option<(i64, i64)>> {
+    fn last_run(&mut self, memo: &str) -> rusqlite::Result<Option<runs::LastRun>> {
         self.query_row(
-            "SELECT memo_runs.run, runs.at FROM memo_runs JOIN runs ON runs.id = memo_runs.run
+            "SELECT memo_runs.run, runs.at, runs.settings
+             FROM memo_runs JOIN runs ON runs.id = memo_runs.run
              WHERE memo_runs.memo = ?1 ORDER BY memo_runs.run DESC LIMIT 1",
             params![memo],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()
     }
@@ -514,6 +527,8 @@ fn migrate(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
         // idempotent (the old table is replayed only while it exists).
         let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(HISTORY)?;
+        // Replaying reads the runs as version 8 has them.
+        add_run_settings(&tx)?;
         migrate_from_results(&mut tx)?;
         tx.pragma_update(None, "user_version", 3)?;
         tx.commit()?;
@@ -536,6 +551,27 @@ fn migrate(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
         if version < read_changed {
             drop_reads(conn, read_changed)?;
         }
+    }
+    if version < 8 {
+        // Version 8: the settings each run was weighed with.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        add_run_settings(&tx)?;
+        tx.pragma_update(None, "user_version", 8)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Give `runs` its `settings` column unless it has it (another run may
+/// have migrated the store meanwhile).
+fn add_run_settings(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let has: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'settings'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has == 0 {
+        tx.execute_batch("ALTER TABLE runs ADD COLUMN settings TEXT")?;
     }
     Ok(())
 }

@@ -289,6 +289,87 @@ fn history_across_three_runs(cache: &TestStore) {
     );
 }
 
+/// A change of the settings that weigh verdicts is recorded with the run:
+/// what it explains reads "settings changed", never "fixed" or "new",
+/// while a link repaired on the web meanwhile is still "fixed".
+fn settings_changes_are_not_fixes(cache: &TestStore) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let repaired = Arc::new(AtomicBool::new(false));
+    let seen = repaired.clone();
+    let server = Server::start(move |path, _| match path {
+        "/gone" | "/dropped" => Reply::html(404, "<title>Not found</title>"),
+        "/moved" => Reply::redirect(301, "/new"),
+        "/new" => Reply::html(200, "<title>New</title><p>Here now.</p>"),
+        "/mended" if seen.load(Ordering::SeqCst) => Reply::html(200, "<title>Back</title>"),
+        _ => Reply::html(404, ""),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join("memo.txt");
+    let urls = ["/gone", "/dropped", "/moved", "/mended"].map(|p| server.url(p));
+    std::fs::write(&memo, urls.join("\n")).unwrap();
+    let fresh = ["--cache-ttl", "0s", "--cache-failure-ttl", "0s"];
+    let config = dir.path().join("citecheck.toml");
+    std::fs::write(&config, "[severity]\nredirected = \"error\"\n").unwrap();
+    let config_arg = ["--config", config.to_str().unwrap()];
+    let first = report(&run(&memo, cache, &[&fresh[..], &config_arg].concat()));
+    assert_eq!(first["summary"]["errors"], 4, "{first}");
+
+    // The next run drops the severity override, excludes /dropped, and
+    // /mended is back on the web.
+    std::fs::write(&config, "exclude = [\"/dropped$\"]\n").unwrap();
+    repaired.store(true, Ordering::SeqCst);
+    let second = report(&run(&memo, cache, &[&fresh[..], &config_arg].concat()));
+    let changes = &second["memos"][0]["changes"];
+    let subjects = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["subject"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(subjects(&changes["fixed"]), [urls[3].clone()], "{changes}");
+    assert!(subjects(&changes["new_findings"]).is_empty(), "{changes}");
+    let settings = &changes["settings_changed"];
+    assert_eq!(
+        settings["settings"],
+        serde_json::json!(["exclude", "severity.redirected"]),
+        "{changes}"
+    );
+    assert_eq!(
+        subjects(&settings["no_longer_failing"]),
+        [urls[1].clone(), urls[2].clone()]
+    );
+
+    // The terminal and `citecheck history` say so in words.
+    std::fs::write(&config, "[severity]\nredirected = \"error\"\n").unwrap();
+    let out = command(&memo, cache, &[&fresh[..], &config_arg].concat())
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        terminal.contains(
+            "settings changed (exclude, severity.redirected): 0 no longer failing, 2 now failing"
+        ),
+        "{terminal}"
+    );
+    assert!(!terminal.contains("NEW"), "{terminal}");
+    let history = Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["history"])
+        .args(cache.args())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&history.stdout);
+    assert!(text.contains("0 new, 0 fixed"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "now failing: link {} (redirected, was redirected)",
+            urls[2]
+        )),
+        "{text}"
+    );
+}
+
 /// A rerun within the TTL sends no request at all, to the cited sites or
 /// the archive, even with failures, soft 404s, a quote whose candidates
 /// failed and archive lookups in the memo; and it gives the same report,
@@ -492,6 +573,7 @@ on_both_stores!(
     entries_expire_and_failures_sooner,
     two_runs_at_once_share_the_store,
     history_across_three_runs,
+    settings_changes_are_not_fixes,
     a_rerun_with_failures_soft_404s_and_lookups_makes_no_request,
     history_prints_no_control_characters,
     probes_are_kept_for_the_next_run,
