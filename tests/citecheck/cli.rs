@@ -282,19 +282,6 @@ fn verbose_terminal_shows_every_item_with_locations() {
 }
 
 /// Run `citecheck` in `dir` (where a `citecheck.toml` may be).
-fn citecheck_in(
-    dir: &std::path::Path,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> std::process::Output {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_citecheck"));
-    cmd.args(args).current_dir(dir).env_remove("NO_COLOR");
-    crate::support::no_internet(&mut cmd);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
 
 #[test]
 fn a_config_file_sets_options_and_the_command_line_overrides_it() {
@@ -327,7 +314,7 @@ fn a_config_file_sets_options_and_the_command_line_overrides_it() {
     .unwrap();
     let env = [("CITECHECK_TEST_TOKEN", "s3cret")];
     // The file alone: Markdown, the redirect at error level, 403 accepted.
-    let out = citecheck_in(dir.path(), &["check"], &env);
+    let out = crate::support::citecheck_in(dir.path(), &["check"], None, &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("## citecheck"), "{stdout}");
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -342,16 +329,17 @@ fn a_config_file_sets_options_and_the_command_line_overrides_it() {
     let head = server.head("/private").unwrap().to_ascii_lowercase();
     assert!(head.contains("authorization: bearer s3cret"), "{head}");
     // The command line overrides the file's format and adds to nothing else.
-    let out = citecheck_in(
+    let out = crate::support::citecheck_in(
         dir.path(),
         &["check", "-f", "json", "--fail-on", "warning"],
+        None,
         &env,
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     crate::support::assert_valid_report(&json);
     assert_eq!(json["summary"]["links_by_verdict"]["redirected"], 1);
     // A missing secret is a configuration error naming the file and key.
-    let out = citecheck_in(dir.path(), &["check"], &[]);
+    let out = crate::support::citecheck_in(dir.path(), &["check"], None, &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -360,9 +348,10 @@ fn a_config_file_sets_options_and_the_command_line_overrides_it() {
     );
     // --config names another file; a bad key in it is an error with its line.
     std::fs::write(dir.path().join("other.toml"), "offline = true\nspeed = 3\n").unwrap();
-    let out = citecheck_in(
+    let out = crate::support::citecheck_in(
         dir.path(),
         &["check", "--config", "other.toml", "memo.txt"],
+        None,
         &env,
     );
     assert_eq!(out.status.code(), Some(2));

@@ -4,7 +4,6 @@
 //! check with the link named.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// The arguments `scripts/check-docs.sh` gives citecheck (after `--`).
 fn script_args(root: &Path) -> Vec<String> {
@@ -57,14 +56,8 @@ fn copy(from: &Path, to: &Path) {
 }
 
 fn check(dir: &Path, args: &[String]) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
-    cmd.args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    crate::support::no_internet(&mut cmd);
-    let out = cmd.output().unwrap();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = crate::support::citecheck_in(dir, &args, None, &[]);
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap(), text)

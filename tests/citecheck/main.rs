@@ -22,6 +22,7 @@ mod pdf;
 mod pdf_writer;
 mod preserve;
 mod quotes;
+mod readme;
 mod reports;
 mod script_pages;
 mod server;

@@ -3,7 +3,7 @@
 
 use citecheck::extract::{ExtractOptions, extract};
 use citecheck::model::{Extraction, Fragment, MemoFormat, Target};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// A file under `fixtures/`.
@@ -99,13 +99,25 @@ pub fn no_internet(cmd: &mut Command) {
     cmd.env("CITECHECK_NO_CACHE", "1");
 }
 
-/// Run the binary with arguments and optional standard input.
+/// Run the binary with arguments and optional standard input, in the
+/// crate's folder.
 pub fn citecheck(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    citecheck_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin, &[])
+}
+
+/// Run the binary in `dir` with arguments, optional standard input and
+/// `env` set (beside [`no_internet`]'s; `("CITECHECK_NO_CACHE", "0")`
+/// gives it the store in `dir`).
+pub fn citecheck_in(
+    dir: &Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
-    cmd.args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR");
+    cmd.args(args).current_dir(dir).env_remove("NO_COLOR");
     no_internet(&mut cmd);
+    cmd.envs(env.iter().copied());
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {

@@ -6,32 +6,12 @@
 
 use crate::server::{Reply, Server};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 /// `citecheck ARGS` in `dir`, with `stdin`, no network beyond loopback.
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citecheck"));
-    cmd.args(args).current_dir(dir).env_remove("NO_COLOR");
-    crate::support::no_internet(&mut cmd);
-    cmd.env_remove("CITECHECK_NO_CACHE");
-    cmd.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    })
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    if let Some(text) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
+    let keep_cache = [("CITECHECK_NO_CACHE", "0")];
+    crate::support::citecheck_in(dir, args, stdin.map(str::as_bytes), &keep_cache)
 }
 
 fn text(bytes: &[u8]) -> String {
