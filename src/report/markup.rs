@@ -110,36 +110,26 @@ pub fn shorten_clause(text: &str, max: usize) -> String {
         .char_indices()
         .nth(max.saturating_sub(1))
         .map_or(text.len(), |(i, _)| i);
-    let mut depth = 0i32;
-    let mut best = None;
+    // One pass, outside brackets: the last clause end in reach, else the
+    // last space.
+    let (mut depth, mut clause, mut word) = (0i32, None, None);
     for (i, c) in text[..limit].char_indices() {
         match c {
             '(' | '[' => depth += 1,
             ')' | ']' => depth -= 1,
-            ',' | ';' | ':' | '.' | '—' if depth <= 0 => {
+            _ if depth > 0 => {}
+            ' ' => word = Some(i),
+            ',' | ';' | ':' | '.' | '—' => {
                 let after = i + c.len_utf8();
                 if text[after..].starts_with(' ') && i > 0 {
                     // `—` ends the clause before it; the others after.
-                    best = Some(if c == '—' { i } else { after });
+                    clause = Some(if c == '—' { i } else { after });
                 }
             }
             _ => {}
         }
     }
-    // No clause ends in reach: cut at a word, outside parentheses.
-    let cut = best.unwrap_or_else(|| {
-        let mut depth = 0i32;
-        let mut last = None;
-        for (i, c) in text[..limit].char_indices() {
-            match c {
-                '(' | '[' => depth += 1,
-                ')' | ']' => depth -= 1,
-                ' ' if depth <= 0 => last = Some(i),
-                _ => {}
-            }
-        }
-        last.unwrap_or(limit)
-    });
+    let cut = clause.or(word).unwrap_or(limit);
     let kept = text[..cut].trim_end_matches([' ', ',', ';', ':', '—']);
     format!("{kept} …")
 }
@@ -176,5 +166,12 @@ mod tests {
         assert_eq!(cut, "the page reads as a not-found page …");
         assert!(!shorten_clause("one (two three four five six seven)", 20).contains('('));
         assert_eq!(shorten_clause("short", 80), "short");
+        // A soft 404's reason says why first, so a short cut keeps it.
+        let reason = "the site answers every path with this page (it reads the same as a \
+                      made-up URL, https://a.org/articles/zz-probe-5d1c, similarity 0.97)";
+        assert_eq!(
+            shorten_clause(reason, 80),
+            "the site answers every path with this page …"
+        );
     }
 }

@@ -297,15 +297,15 @@ pub(crate) fn probe_evidence(
     }
     if final_url == &probe.final_url && final_url != cited {
         return Some(format!(
-            "it ends at {final_url}, where a made-up URL ({}) ends too",
+            "the site sends every path to {final_url} (a made-up URL, {}, ends there too)",
             probe.url
         ));
     }
     let s = similarity(page_shingles, &probe.shingles);
     (s >= SHINGLE_SIMILARITY).then(|| {
         format!(
-            "it reads the same as a made-up URL on the site ({}; similarity {s:.2}): \
-             the site answers every path with this page",
+            "the site answers every path with this page (it reads the same as a made-up \
+             URL, {}, similarity {s:.2})",
             probe.url
         )
     })
