@@ -113,3 +113,40 @@ pub fn archive_answers(data: &[u8]) {
         }
     }
 }
+
+/// What a memo site publishes: a sitemap (gzipped or not), a feed, a
+/// robots.txt, or any answer to tell apart (the first byte says which).
+/// Any body is a listing or an error, never a panic; a listing holds at
+/// most the entries asked for, each with a URL, and `--since` only drops.
+pub fn listings(data: &[u8]) {
+    use citecheck::input::{feed, published, robots, sitemap};
+    let Some((&which, body)) = data.split_first() else {
+        return;
+    };
+    let limit = 50;
+    let listing = match which % 4 {
+        0 => sitemap::parse(body, limit),
+        1 => feed::parse(body, limit),
+        2 => {
+            let rules = robots::Rules::of(Ok((200, body)));
+            for path in ["/", "/memos/a", "/robots.txt", "/a%20b?c=*"] {
+                let url = url::Url::parse(&format!("https://example.org{path}")).unwrap();
+                let _ = rules.allows(&url);
+            }
+            assert!(rules.crawl_delay() <= Some(robots::MAX_CRAWL_DELAY));
+            return;
+        }
+        _ => {
+            let url = url::Url::parse("https://example.org/memos/a.pdf").unwrap();
+            let _ = published::kind_of(&url, Some("text/xml"), body);
+            let _ = published::kind_of(&url, None, body);
+            return;
+        }
+    };
+    if let Ok(listing) = listing {
+        assert!(listing.entries.len() <= limit);
+        assert!(listing.entries.iter().all(|e| !e.url.is_empty()));
+        let all = listing.entries.len();
+        assert!(listing.since("2012-01-01").entries.len() <= all);
+    }
+}

@@ -34,6 +34,12 @@ seed() {
         archive_answers) printf '\000[["timestamp","original","statuscode"],["20080401000000","http://a.org/x?y=1","200"]]' > "$dir/cdx.json"
             printf '\001<http://archive.test/wayback/20080401000000/http://a.org/x>; rel="memento"; datetime="Tue, 01 Apr 2008 00:00:00 GMT"' > "$dir/timemap.txt"
             printf '\002{"status": "success", "timestamp": "20080401000000"}' > "$dir/spn.json" ;;
+        listings) printf '\000<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.org/m?x=1&amp;y=2</loc><lastmod>2012-03-01</lastmod></url></urlset>' > "$dir/sitemap.xml"
+            printf '\000<sitemapindex><sitemap><loc>https://a.org/s1.xml.gz</loc></sitemap></sitemapindex>' > "$dir/index.xml"
+            printf '\001<rss version="2.0"><channel><item><link>https://a.org/m</link><pubDate>Thu, 01 Mar 2012 10:00:00 +0000</pubDate></item><item><guid>https://a.org/g</guid></item></channel></rss>' > "$dir/rss.xml"
+            printf '\001<feed xmlns="http://www.w3.org/2005/Atom"><entry><link rel="alternate" href="https://a.org/m"/><published>2012-03-01T00:00:00Z</published></entry></feed>' > "$dir/atom.xml"
+            printf '\002User-agent: *\nDisallow: /drafts/\nAllow: /drafts/p*$\nCrawl-delay: 2\nSitemap: https://a.org/s.xml\n' > "$dir/robots.txt"
+            printf '\003<!DOCTYPE html><html><body><article>memo</article></body></html>' > "$dir/page.html" ;;
         config) cp ../fixtures/config/*.toml "$dir"/ 2>/dev/null || printf 'timeout = "5s"\n[hosts."a.org"]\nconcurrency = 2\n' > "$dir/seed.toml" ;;
     esac
 }

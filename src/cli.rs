@@ -143,9 +143,10 @@ pub enum CacheAction {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Memo files, directories (searched recursively), glob patterns
-    /// (`'memos/**/*.md'`), or - for standard input; without any, the
-    /// settings file's `paths`.
-    #[arg(value_name = "PATH")]
+    /// (`'memos/**/*.md'`), - for standard input, or URLs of published
+    /// memos, sitemaps and feeds; without any, the settings file's
+    /// `paths`.
+    #[arg(value_name = "PATH|URL")]
     pub paths: Vec<PathBuf>,
 
     /// Read settings from this file (default: citecheck.toml in the current
@@ -187,6 +188,22 @@ pub struct CheckArgs {
     /// Resolve relative links against this URL.
     #[arg(long, value_name = "URL", value_parser = absolute_url)]
     pub base_url: Option<Url>,
+
+    /// Of the pages a sitemap or feed lists, only those modified or
+    /// published on or after this day (`YYYY-MM-DD`); undated ones are
+    /// kept.
+    #[arg(long, value_name = "DATE", value_parser = values::date, help_heading = "Published memos")]
+    pub since: Option<String>,
+
+    /// On a memo page read from the web, the element that is the memo
+    /// (CSS, as `div.post-body`); default: its article, main element or
+    /// densest block of prose.
+    #[arg(long, value_name = "CSS", help_heading = "Published memos")]
+    pub content_selector: Option<String>,
+
+    /// Read at most this many memo pages from sitemaps and feeds.
+    #[arg(long, value_name = "N", default_value_t = crate::settings::DEFAULT_CRAWL_LIMIT, value_parser = values::count, help_heading = "Published memos")]
+    pub crawl_limit: usize,
 
     /// Check only quotations of at least this many words.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_QUOTE_WORDS)]

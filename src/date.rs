@@ -24,6 +24,37 @@ pub(crate) fn end_of_day(date: &str) -> Option<String> {
     Some(format!("{year}{month}{dom}235959"))
 }
 
+/// The day a published date names, as `YYYY-MM-DD` (or `YYYY-MM`,
+/// `YYYY` when that is all it says): ISO 8601 and RFC 3339 as sitemaps,
+/// Atom and page metadata write them, and RFC 822 as RSS does (`Tue, 10
+/// Jun 2003 04:00:00 GMT`, the zone ignored: a day is what a memo's date
+/// is for). `None` when it is neither.
+pub(crate) fn day_of(text: &str) -> Option<String> {
+    let text = text.trim();
+    if end_of_day(text).is_some() {
+        let day = text.get(..10).unwrap_or(text);
+        return Some(day.to_owned());
+    }
+    // RFC 822: an optional weekday, then day, month name, year.
+    let rest = text.split_once(',').map_or(text, |(_, rest)| rest);
+    let mut words = rest.split_whitespace();
+    let day: u32 = words.next()?.parse().ok()?;
+    let month = words.next()?.get(..3)?.to_ascii_lowercase();
+    let year: u32 = words.next()?.parse().ok()?;
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    // Two-digit years, as RFC 822 allowed.
+    let year = match year {
+        0..=49 => 2000 + year,
+        50..=99 => 1900 + year,
+        _ => year,
+    };
+    let day_text = format!("{year:04}-{month:02}-{day:02}");
+    end_of_day(&day_text).map(|_| day_text)
+}
+
 /// `s` when it is `len` ASCII digits.
 fn digits(s: &str, len: usize) -> Option<&str> {
     (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
@@ -139,6 +170,26 @@ mod tests {
         assert_eq!(timestamp_of_unix(unix_of_timestamp(t).unwrap()), t);
         assert_eq!(unix_of_timestamp("2008"), None);
         assert_eq!(unix_of_timestamp("2008-05-12"), None);
+    }
+
+    #[test]
+    fn published_dates_become_days() {
+        assert_eq!(
+            day_of("2012-03-01T10:00:00+02:00").as_deref(),
+            Some("2012-03-01")
+        );
+        assert_eq!(day_of("2012-03").as_deref(), Some("2012-03"));
+        assert_eq!(
+            day_of("Tue, 10 Jun 2003 04:00:00 GMT").as_deref(),
+            Some("2003-06-10")
+        );
+        assert_eq!(
+            day_of("1 Feb 99 00:00 +0100").as_deref(),
+            Some("1999-02-01")
+        );
+        assert_eq!(day_of("Sat, 31 Foo 2003").as_deref(), None);
+        assert_eq!(day_of("32 Jan 2003").as_deref(), None);
+        assert_eq!(day_of("yesterday"), None);
     }
 
     #[test]

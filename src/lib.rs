@@ -45,6 +45,7 @@ pub mod run;
 pub mod settings;
 mod store;
 pub mod verify;
+mod xml;
 
 pub use error::Error;
 

@@ -98,6 +98,7 @@ pub fn config(
         extract: ExtractOptions {
             base_url: args.base_url.clone(),
             min_quote_words: args.min_quote_words,
+            main_content: None,
         },
         offline: args.offline,
         output: OutputSettings {
@@ -141,6 +142,13 @@ pub fn config(
         },
         progress: terminal.progress && !args.quiet,
         paths: args.paths,
+        published: crate::settings::PublishedSettings {
+            content: crate::extract::main_content::MainContent {
+                selector: args.content_selector.clone(),
+            },
+            since: args.since.clone(),
+            limit: args.crawl_limit,
+        },
     };
     if let Some(file) = file {
         file.apply(&mut config);

@@ -60,8 +60,20 @@ const BLOCKS: &[&str] = &[
     "blockquote",
 ];
 
+/// Elements read outside a web memo's main content: the head, for the
+/// title, base and metadata.
+const HEAD: &[&str] = &["html", "head", "title", "base", "meta"];
+
 pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
     let html = Html::parse_document(src);
+    // A web memo is its main content; the rest of the page is read only
+    // for its head and anchors.
+    let content = options
+        .main_content
+        .as_ref()
+        .map(|how| super::main_content::choose(&html, how));
+    let content_node = content.as_ref().and_then(|c| c.node);
+    let mut inside = content_node.is_none();
     let mut walk = Walk {
         locator: Locator::new(src),
         doc: Document {
@@ -81,7 +93,18 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
         ids: Vec::new(),
         sup_depth: 0,
         open_ref: Vec::new(),
+        date_rank: u8::MAX,
+        in_content: inside,
     };
+    if let Some(content) = &content {
+        walk.doc.problems.push(crate::model::Problem::new(
+            crate::model::Severity::Info,
+            format!(
+                "the memo is the page's main content: {}",
+                content.description
+            ),
+        ));
+    }
     let mut skip: Option<ego_tree::NodeId> = None;
     for edge in html.tree.root().traverse() {
         match edge {
@@ -89,7 +112,26 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
                 if skip.is_some() {
                     continue;
                 }
+                if content_node == Some(node.id()) {
+                    inside = true;
+                    walk.in_content = true;
+                }
                 match node.value() {
+                    Node::Element(el) if el.name() == "script" => {
+                        if el
+                            .attr("type")
+                            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+                        {
+                            walk.json_ld(node);
+                        }
+                        skip = Some(node.id());
+                    }
+                    Node::Element(el) if !inside && !HEAD.contains(&el.name()) => {
+                        walk.outside(el);
+                    }
+                    Node::Text(text) if !inside && !walk.in_head => {
+                        walk.locator.text(text);
+                    }
                     Node::Element(el) if SKIPPED.contains(&el.name()) => {
                         // Links inside `pre`/`code` still count; their text does not.
                         if matches!(el.name(), "pre" | "code") {
@@ -111,7 +153,13 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
                     continue;
                 }
                 if let Node::Element(el) = node.value() {
-                    walk.close(el);
+                    if inside || HEAD.contains(&el.name()) {
+                        walk.close(el);
+                    }
+                }
+                if content_node == Some(node.id()) {
+                    inside = false;
+                    walk.in_content = false;
                 }
             }
         }
@@ -143,7 +191,27 @@ struct Walk<'a> {
     /// For each open `a`: its link, when it is a note reference (its label
     /// is the link's text, known when it closes).
     open_ref: Vec<Option<usize>>,
+    /// The rank of the source of the date found so far ([`DATE_SOURCES`]).
+    date_rank: u8,
+    /// Whether the walk is inside the memo's content (always, for a memo
+    /// file; inside the main content, for a web memo).
+    in_content: bool,
 }
+
+/// Where a memo's date is read from, most trusted first: the rank of
+/// each. A page's own publication metadata beats the dates its body
+/// shows, which beat generic metadata.
+const DATE_SOURCES: &[&str] = &[
+    "article:published_time",
+    "json-ld",
+    "time",
+    "date",
+    "dc.date",
+    "dcterms.created",
+    "dcterms.issued",
+    "dc.date.issued",
+    "citation_publication_date",
+];
 
 /// Whether a fragment names a note as word processors and converters
 /// write them (`fn1`, `_ftn1`, `ftnt1`, `_edn2`, `endnote-3`, LibreOffice's
@@ -185,6 +253,11 @@ impl Walk<'_> {
                 }
             }
             "meta" => self.meta(el),
+            "time" if self.in_content => {
+                if let Some(datetime) = el.attr("datetime") {
+                    self.date_from("time", datetime);
+                }
+            }
             _ => {}
         }
         if BLOCKS.contains(&name) {
@@ -432,12 +505,66 @@ impl Walk<'_> {
         let Some(content) = el.attr("content") else {
             return;
         };
-        if matches!(
-            key.to_ascii_lowercase().as_str(),
-            "date" | "dc.date" | "citation_publication_date" | "article:published_time"
-        ) {
-            self.doc.meta.date = Some(content.trim().to_owned());
+        self.date_from(&key.to_ascii_lowercase(), content);
+    }
+
+    /// Take `value` as the memo's date when it comes from a source more
+    /// trusted than the one before ([`DATE_SOURCES`]) and is a date.
+    fn date_from(&mut self, source: &str, value: &str) {
+        let Some(rank) = DATE_SOURCES.iter().position(|s| *s == source) else {
+            return;
+        };
+        let rank = rank as u8;
+        if rank < self.date_rank && crate::date::end_of_day(value.trim()).is_some() {
+            self.date_rank = rank;
+            self.doc.meta.date = Some(value.trim().to_owned());
         }
+    }
+
+    /// A JSON-LD block: its `datePublished`, wherever it is (a graph, a
+    /// list of things).
+    fn json_ld(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        let text: String = node
+            .children()
+            .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+            .collect();
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return;
+        };
+        if let Some(date) = find_key(&value, "datePublished", 0) {
+            self.date_from("json-ld", &date);
+        }
+    }
+
+    /// An element outside a web memo's main content: only its anchor
+    /// counts (the memo's own links to `#part` may name it), and the
+    /// locator moves past it.
+    fn outside(&mut self, el: &scraper::node::Element) {
+        self.locator.tag(el.name());
+        let anchor = el
+            .attr("id")
+            .into_iter()
+            .chain(el.attr("name").filter(|_| el.name() == "a"));
+        self.doc
+            .anchors
+            .get_or_insert_with(Vec::new)
+            .extend(anchor.map(str::to_owned));
+    }
+}
+
+/// The first string under `key` in a JSON value, depth first (at most 16
+/// levels: JSON-LD is shallow).
+fn find_key(value: &serde_json::Value, key: &str, depth: usize) -> Option<String> {
+    if depth > 16 {
+        return None;
+    }
+    match value {
+        serde_json::Value::Object(map) => map
+            .get(key)
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .or_else(|| map.values().find_map(|v| find_key(v, key, depth + 1))),
+        serde_json::Value::Array(items) => items.iter().find_map(|v| find_key(v, key, depth + 1)),
+        _ => None,
     }
 }
 

@@ -10,6 +10,7 @@
 mod fragment;
 mod html;
 mod lines;
+pub mod main_content;
 mod markdown;
 mod office;
 mod pdf;
@@ -38,6 +39,10 @@ pub struct ExtractOptions {
     pub base_url: Option<Url>,
     /// Quotes with fewer words are not checked.
     pub min_quote_words: usize,
+    /// For an HTML memo read from the web: take only its main content
+    /// (the memo, not the site around it), chosen so. `None` reads the
+    /// whole document, as for a memo file.
+    pub main_content: Option<main_content::MainContent>,
 }
 
 impl Default for ExtractOptions {
@@ -45,6 +50,7 @@ impl Default for ExtractOptions {
         Self {
             base_url: None,
             min_quote_words: DEFAULT_MIN_QUOTE_WORDS,
+            main_content: None,
         }
     }
 }

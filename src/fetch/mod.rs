@@ -5,6 +5,7 @@
 //! `Retry-After`, bodies streamed up to a cap.
 
 pub mod charset;
+pub(crate) mod document;
 pub(crate) mod guard;
 pub(crate) mod pool;
 pub mod render;
@@ -226,6 +227,22 @@ pub struct Response {
     pub pdf: Option<Vec<u8>>,
     /// Whether the body was cut at the cap.
     pub truncated: bool,
+    /// The body as it came, of any type, when the call asked for it
+    /// ([`Call::raw`]: a memo read from the web); `text` and `pdf` are
+    /// then left empty.
+    pub raw: Option<Vec<u8>>,
+    /// `ETag` and `Last-Modified`, for a conditional request next time.
+    pub validators: Validators,
+}
+
+/// What a server said to revalidate a response with: sent back as
+/// `If-None-Match` and `If-Modified-Since`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Validators {
+    /// `ETag`.
+    pub etag: Option<String>,
+    /// `Last-Modified`.
+    pub last_modified: Option<String>,
 }
 
 /// Why no response came back.
@@ -296,6 +313,7 @@ impl Response {
     pub fn without_body(mut self) -> Self {
         self.text = None;
         self.pdf = None;
+        self.raw = None;
         self
     }
 }
@@ -446,6 +464,16 @@ impl Fetcher {
         self.send(url, &Call::default(), requests).await
     }
 
+    /// [`Fetcher::request`] made as `call` says (its headers, a raw body).
+    pub(crate) async fn request_with(
+        &self,
+        url: &Url,
+        call: &Call,
+        requests: &mut u32,
+    ) -> Result<Answer, Failure> {
+        self.send(url, call, requests).await
+    }
+
     /// A call to a service's API (an archive's, not a cited page): `call`
     /// says its method, form and headers; redirects are not followed (a
     /// redirect is a failure), and a form sent by `POST` is sent again
@@ -590,10 +618,14 @@ impl Fetcher {
             content_type: header("content-type"),
             server: header("server"),
             cf_mitigated: header("cf-mitigated"),
+            validators: Validators {
+                etag: header("etag"),
+                last_modified: header("last-modified"),
+            },
             ..Response::default()
         };
         let kind = BodyKind::of(result.content_type.as_deref());
-        if kind == BodyKind::Skip {
+        if kind == BodyKind::Skip && !call.raw {
             return Attempt::answered(Answer::Final(result), retry_after.as_deref());
         }
         let cap = if (200..300).contains(&status) {
@@ -606,7 +638,9 @@ impl Fetcher {
             Err(e) => return Attempt::failed(classify(&e, &self.settings, url)),
         };
         result.truncated = truncated;
-        if kind == BodyKind::Pdf || crate::pdf::is_pdf(&bytes) {
+        if call.raw {
+            result.raw = Some(bytes);
+        } else if kind == BodyKind::Pdf || crate::pdf::is_pdf(&bytes) {
             result.pdf = Some(bytes);
         } else if kind == BodyKind::Text || looks_like_html(&bytes) {
             result.html = match result.content_type.as_deref() {
@@ -628,6 +662,8 @@ pub(crate) struct Call {
     pub(crate) form: Option<Vec<(String, String)>>,
     /// Headers to send.
     pub(crate) headers: Vec<(&'static str, reqwest::header::HeaderValue)>,
+    /// Keep the body as it came, whatever its type (`Response::raw`).
+    pub(crate) raw: bool,
 }
 
 impl Call {
@@ -636,6 +672,7 @@ impl Call {
         Self {
             form: None,
             headers,
+            raw: false,
         }
     }
 }

@@ -4,11 +4,18 @@
 //! per-memo problem, never an abort.
 //!
 //! [`files`] turns paths into memos to read, [`decode`] bytes into text,
-//! [`local`] looks at the files memos link to.
+//! [`local`] looks at the files memos link to. Memos published on the web
+//! are fetched by the run (`run::published`); what their answers are is
+//! decided here, purely: [`published`] (a memo, a sitemap, a feed),
+//! [`sitemap`], [`feed`] and [`robots`].
 
 mod decode;
+pub mod feed;
 mod files;
 pub(crate) mod local;
+pub mod published;
+pub mod robots;
+pub mod sitemap;
 
 pub use decode::decode;
 pub use files::collect;
@@ -27,16 +34,60 @@ pub enum MemoSource {
     File(PathBuf),
     /// Standard input (`-`).
     Stdin,
+    /// A page published on the web, as fetched.
+    Web(Box<WebMemo>),
+}
+
+/// A memo published on the web, fetched whole (`run::published`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebMemo {
+    /// The URL as given or listed: the memo's name in reports.
+    pub url: url::Url,
+    /// Where its redirects ended: what its relative links resolve
+    /// against.
+    pub final_url: url::Url,
+    /// Its `Content-Type`.
+    pub content_type: Option<String>,
+    /// The body as it came.
+    pub body: Vec<u8>,
+    /// The date a sitemap or feed gave it: its date when the page gives
+    /// none.
+    pub listed_date: Option<String>,
 }
 
 impl MemoSource {
-    /// The name shown in reports: the path as given, or `-`.
+    /// The name shown in reports: the path as given, `-`, or the URL.
     pub fn display(&self) -> String {
         match self {
             Self::File(path) => path.display().to_string(),
             Self::Stdin => "-".to_owned(),
+            Self::Web(memo) => memo.url.to_string(),
         }
     }
+}
+
+/// The paths that are URLs (`http://`, `https://`): memos published on
+/// the web, sitemaps and feeds; and the others, in order.
+pub fn urls_among(paths: &[PathBuf]) -> (Vec<url::Url>, Vec<InputProblem>, Vec<PathBuf>) {
+    let (mut urls, mut problems, mut files) = (Vec::new(), Vec::new(), Vec::new());
+    for path in paths {
+        let text = path.to_string_lossy();
+        let lower = text.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            files.push(path.clone());
+            continue;
+        }
+        match url::Url::parse(&text) {
+            Ok(url) if !urls.contains(&url) => urls.push(url),
+            Ok(_) => {}
+            Err(e) => problems.push(InputProblem {
+                path: text.to_string(),
+                problem: Problem::new(Severity::Error, format!("{text} is not a valid URL: {e}")),
+                io: true,
+            }),
+        }
+    }
+    (urls, problems, files)
 }
 
 /// One memo to check, before it is read.
@@ -148,6 +199,30 @@ pub fn read(input: &MemoInput) -> Result<MemoText, ReadFailure> {
                 .read_to_end(&mut buf)
                 .map(|_| buf)
         }),
+        MemoSource::Web(memo) => {
+            if input.format.is_binary() {
+                return Ok(MemoText {
+                    text: String::new(),
+                    pdf: Some(memo.body.clone()),
+                    warnings: Vec::new(),
+                });
+            }
+            // A page is decoded as its charset says (header, BOM, meta).
+            let text = crate::fetch::charset::decode(&memo.body, memo.content_type.as_deref());
+            let warnings = if text.trim().is_empty() {
+                vec![Problem::new(
+                    Severity::Warning,
+                    format!("{name}: memo is empty"),
+                )]
+            } else {
+                Vec::new()
+            };
+            return Ok(MemoText {
+                text,
+                pdf: None,
+                warnings,
+            });
+        }
     };
     let bytes = bytes.map_err(|e| ReadFailure {
         problem: Problem::new(

@@ -10,10 +10,9 @@
 //! are numbered in the order the body first refers to them, as Word
 //! shows them; a note nothing refers to is not read.
 
-use super::{
-    Building, Edit, OfficeMemo, Paragraph, attribute, attribute_range, entity, part, resolve_part,
-};
+use super::{Building, Edit, OfficeMemo, Paragraph, attribute_range, part, resolve_part};
 use crate::model::Part;
+use crate::xml::{attribute, entity};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;

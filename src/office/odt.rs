@@ -6,8 +6,9 @@
 //! `text:tracked-changes`, which is left out, so the text is the document
 //! as it now reads; comments (`office:annotation`) are not memo text.
 
-use super::{Building, Edit, OfficeMemo, Paragraph, attribute, attribute_range, entity, part};
+use super::{Building, Edit, OfficeMemo, Paragraph, attribute_range, part};
 use crate::model::Part;
+use crate::xml::{attribute, entity};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 

@@ -105,7 +105,7 @@ fn edits_of(
             let stored = part_text(archive, parts, &first.part)?
                 .get(first.range.clone())
                 .ok_or_else(|| format!("{} changed since it was read", first.part))?;
-            let stored = super::unescape(stored);
+            let stored = crate::xml::unescape(stored);
             new_target(&stored, &link.target, &change.new)?
         }
     };

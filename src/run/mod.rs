@@ -11,6 +11,7 @@ mod cited;
 mod local;
 mod pages;
 mod preserve;
+mod published;
 mod table;
 
 use crate::extract;
@@ -42,9 +43,24 @@ use url::Url;
 /// requests; the report is still built).
 pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     let started = Instant::now();
-    let inputs = (&config.paths[..], config.input_format, config.shard);
-    let (mut memos, skipped) = read_memos(inputs, &config.extract);
-    let mut notices = Vec::new();
+    let (urls, url_problems, files) = input::urls_among(&config.paths);
+    let mut web = if urls.is_empty() {
+        published::Gathered::default()
+    } else if config.offline {
+        let mut offline = published::Gathered::default();
+        offline.notices.push(format!(
+            "offline: {} not fetched, so not checked",
+            crate::report::count(urls.len(), "memo URL")
+        ));
+        offline
+    } else {
+        let settings = &config.published;
+        published::gather(&urls, settings, &config.fetch, config.shard, interrupt)
+    };
+    web.problems.splice(0..0, url_problems);
+    let mut notices = std::mem::take(&mut web.notices);
+    let inputs = (&files[..], config.input_format, config.shard);
+    let (mut memos, skipped) = read_memos(inputs, web, config);
     let skipped = Skipped::of(&skipped);
     notices.extend(skipped.as_ref().map(Skipped::notice));
     // Offline, the store is not read either: nothing is checked.
@@ -317,9 +333,14 @@ fn read_memos(
         Option<MemoFormat>,
         Option<input::Shard>,
     ),
-    extract: &ExtractOptions,
+    web: published::Gathered,
+    config: &Config,
 ) -> (Vec<MemoRun>, Vec<std::path::PathBuf>) {
     let mut collected = input::collect(paths, format);
+    // Memos from the web were sharded as they were listed; a URL given
+    // is sharded here like a path.
+    collected.problems.extend(web.problems);
+    collected.memos.extend(web.memos);
     if let Some(shard) = shard {
         collected = collected.shard(shard);
     }
@@ -340,7 +361,7 @@ fn read_memos(
         .collect();
     let first = memos.len();
     memos.extend(on_every_core(&inputs, |i, memo| {
-        read_memo(first + i, memo, extract)
+        read_memo(first + i, memo, config)
     }));
     (memos, skipped)
 }
@@ -388,8 +409,22 @@ fn on_every_core<T: Sync, R: Send>(items: &[T], work: impl Fn(usize, &T) -> R + 
     done.into_iter().map(|(_, result)| result).collect()
 }
 
-fn read_memo(index: usize, memo_input: &MemoInput, extract: &ExtractOptions) -> MemoRun {
+fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
     let mut memo = MemoReport::new(memo_input.source.display(), memo_input.format);
+    // A memo from the web: its links resolve against where it was found,
+    // and an HTML page is its main content.
+    let web_options;
+    let extract = match &memo_input.source {
+        input::MemoSource::Web(web) => {
+            web_options = ExtractOptions {
+                base_url: Some(web.final_url.clone()),
+                main_content: Some(config.published.content.clone()),
+                ..config.extract.clone()
+            };
+            &web_options
+        }
+        _ => &config.extract,
+    };
     let text = match input::read(memo_input) {
         Ok(text) => text,
         Err(failure) => {
@@ -420,8 +455,13 @@ fn read_memo(index: usize, memo_input: &MemoInput, extract: &ExtractOptions) -> 
             return MemoRun::unread(index, memo);
         }
     };
-    if let input::MemoSource::File(path) = &memo_input.source {
-        local::resolve(&mut extraction, path);
+    match &memo_input.source {
+        input::MemoSource::File(path) => local::resolve(&mut extraction, path),
+        input::MemoSource::Web(web) if extraction.meta.date.is_none() => {
+            // The page gives no date: the listing's, as the last resort.
+            extraction.meta.date = web.listed_date.clone();
+        }
+        _ => {}
     }
     let prepared = extraction
         .quotes

@@ -348,6 +348,7 @@ async fn save_all(
                         let call = Call {
                             form: Some(spn::save_form(&page, not_within)),
                             headers: headers.clone(),
+                            raw: false,
                         };
                         match submit(fetcher, base, &call).await {
                             Ok(id) => jobs.push(Job {

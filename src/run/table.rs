@@ -582,8 +582,8 @@ impl Table {
             cf_mitigated: None,
             text: Some(rendered.html),
             html: true,
-            pdf: None,
             truncated: false,
+            ..Response::default()
         };
         let reading = tokio::task::spawn_blocking(move || digest::read(&response, wants_text));
         match reading.await {

@@ -109,8 +109,11 @@ impl Default for OutputSettings {
 /// few the run itself decides by.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Files, directories, or `-` for standard input.
+    /// Files, directories, `-` for standard input, or URLs of published
+    /// memos, sitemaps and feeds.
     pub paths: Vec<PathBuf>,
+    /// How memos published on the web (URLs among `paths`) are read.
+    pub published: PublishedSettings,
     /// Read every memo in this format instead of guessing from extensions.
     pub input_format: Option<MemoFormat>,
     /// Check only this part of the memos (`--shard`).
@@ -143,6 +146,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             paths: Vec::new(),
+            published: PublishedSettings::default(),
             input_format: None,
             extract: ExtractOptions::default(),
             offline: false,
@@ -169,6 +173,30 @@ pub struct PreserveSettings {
     pub within: std::time::Duration,
     /// How long to wait for the captures asked for.
     pub wait: std::time::Duration,
+}
+
+/// The most memo pages read from sitemaps and feeds, by default.
+pub const DEFAULT_CRAWL_LIMIT: usize = 1000;
+
+/// How memos published on the web are found and read.
+#[derive(Debug, Clone)]
+pub struct PublishedSettings {
+    /// Which part of a memo page is the memo.
+    pub content: crate::extract::main_content::MainContent,
+    /// Only listed pages dated on or after this day (`--since`).
+    pub since: Option<String>,
+    /// The most memo pages read from listings (`--crawl-limit`).
+    pub limit: usize,
+}
+
+impl Default for PublishedSettings {
+    fn default() -> Self {
+        Self {
+            content: Default::default(),
+            since: None,
+            limit: DEFAULT_CRAWL_LIMIT,
+        }
+    }
 }
 
 /// How verdicts are reached and weighed: the settings of verification

@@ -229,8 +229,8 @@ impl ResponseIn {
             cf_mitigated: self.cf_mitigated,
             text: None,
             html: self.html,
-            pdf: None,
             truncated: self.truncated,
+            ..Response::default()
         }
     }
 }
@@ -541,6 +541,7 @@ mod tests {
                     html: true,
                     pdf: None,
                     truncated: false,
+                    ..Response::default()
                 }),
                 requests: 2,
             },

@@ -133,7 +133,8 @@ fn retried(page: &Page) -> String {
     }
 }
 
-fn reason_phrase(status: u16) -> &'static str {
+/// The standard phrase of an HTTP status (`Not Found`), or nothing.
+pub(crate) fn reason_phrase(status: u16) -> &'static str {
     reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())

@@ -128,6 +128,7 @@ fn fuzz_regressions_stay_fixed() {
                 "extract_pdf" => checks::pdf(&data),
                 "quote_match" => checks::quote_match(&data),
                 "archive_answers" => checks::archive_answers(&data),
+                "listings" => checks::listings(&data),
                 other => panic!("no regression runner for fuzz target {other}"),
             }
         }

@@ -422,3 +422,76 @@ fn a_quote_pairs_with_the_link_of_its_sentence_first() {
         );
     }
 }
+
+/// A memo read from the web is its main content: the site's navigation,
+/// related memos and footer are not citations, its links resolve against
+/// its URL, and its date comes from the page's metadata, most trusted
+/// first.
+#[test]
+fn a_web_memo_is_its_main_content_with_its_published_date() {
+    use citecheck::extract::main_content::MainContent;
+    let page = r#"<!DOCTYPE html><html><head><title>Gas transit</title>
+        <meta name="date" content="2011-01-01">
+        <meta property="article:published_time" content="2012-03-01T09:00:00Z">
+        <script type="application/ld+json">{"@graph": [{"datePublished": "2010-05-05"}]}</script>
+        </head><body>
+        <nav><a href="/">Home</a> <a href="/memos/">Memos</a></nav>
+        <article><h1>Gas transit</h1><time datetime="2009-09-09">9 Sept</time>
+        <p>The minister said that “the pipeline will be finished by the end of the year”
+        (<a href="/sources/interview">interview</a>), see also
+        <a href="https://news.test/story#c1">the story</a>.</p></article>
+        <aside><a href="/memos/other">Related memo</a></aside>
+        <footer><a href="https://twitter.test/share">Share</a></footer></body></html>"#;
+    let options = ExtractOptions {
+        base_url: Some("https://institute.test/memos/2012/gas".parse().unwrap()),
+        main_content: Some(MainContent::default()),
+        ..ExtractOptions::default()
+    };
+    let x = extract(page, MemoFormat::Html, &options);
+    let urls: Vec<String> = x.links.iter().map(|l| l.display_url()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://institute.test/sources/interview",
+            "https://news.test/story#c1"
+        ]
+    );
+    assert_eq!(x.quotes.len(), 1);
+    assert_eq!(x.meta.date.as_deref(), Some("2012-03-01T09:00:00Z"));
+    assert!(
+        x.problems.iter().any(|p| p
+            .message
+            .contains("main content: <article>, the page's article")),
+        "{:?}",
+        x.problems
+    );
+    // Without article:published_time, JSON-LD; without that, the article's
+    // <time>; then <meta name="date">.
+    let less = page.replace("article:published_time", "x");
+    assert_eq!(
+        extract(&less, MemoFormat::Html, &options)
+            .meta
+            .date
+            .as_deref(),
+        Some("2010-05-05")
+    );
+    let less = less.replace("datePublished", "x");
+    assert_eq!(
+        extract(&less, MemoFormat::Html, &options)
+            .meta
+            .date
+            .as_deref(),
+        Some("2009-09-09")
+    );
+    let less = less.replace("<time", "<span");
+    assert_eq!(
+        extract(&less, MemoFormat::Html, &options)
+            .meta
+            .date
+            .as_deref(),
+        Some("2011-01-01")
+    );
+    // The same page as a memo file is read whole.
+    let whole = extract(page, MemoFormat::Html, &ExtractOptions::default());
+    assert_eq!(whole.links.len(), 6);
+}

@@ -21,6 +21,7 @@ mod office_writer;
 mod pdf;
 mod pdf_writer;
 mod preserve;
+mod published;
 mod quotes;
 mod readme;
 mod reports;

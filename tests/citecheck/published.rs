@@ -1,0 +1,321 @@
+//! Memos read from a website of our own making on loopback: a sitemap
+//! index with a gzipped part, a feed, memo pages with the site's chrome
+//! around them, a PDF memo, and a robots.txt that disallows a folder the
+//! sitemap lists. Each way in reports exactly the published memos, each
+//! with only its own citations and its date read from the page; no
+//! disallowed page is requested; bad inputs are errors of their own.
+
+use crate::server::{Reply, Server};
+use serde_json::Value;
+use std::io::Write;
+
+/// The site's chrome: navigation, related memos, sharing, a footer. None
+/// of it is a citation.
+fn page(title: &str, head: &str, article: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><title>{title}</title>{head}</head><body>\
+         <header><nav><a href=\"/\">Institute</a> <a href=\"/memos/\">Memos</a> \
+         <a href=\"/about\">About</a></nav></header>\
+         <main><article>{article}</article>\
+         <aside><h2>Related</h2><ul><li><a href=\"/memos/2019/water\">Water</a></li></ul></aside>\
+         </main><footer><a href=\"https://social.test/share\">Share</a> \
+         <a href=\"/privacy\">Privacy</a></footer></body></html>"
+    )
+}
+
+fn xml(body: &str) -> Reply {
+    Reply::Full {
+        status: 200,
+        headers: vec![("content-type", "application/xml".into())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+fn gzip(body: &str) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(body.as_bytes()).unwrap();
+    gz.finish().unwrap()
+}
+
+fn urlset(entries: &[(&str, &str)]) -> String {
+    let urls: String = entries
+        .iter()
+        .map(|(loc, lastmod)| format!("<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>"))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{urls}</urlset>"
+    )
+}
+
+/// The institute's website.
+fn site() -> Server {
+    let pdf = crate::support::pdf_with_lines(&[
+        "Grid memo, 2015",
+        "The report is at /sources/report and the gone one at",
+        "ORIGIN/sources/gone for the record.",
+    ]);
+    let pdf = std::sync::Arc::new(std::sync::Mutex::new(pdf));
+    let served_pdf = pdf.clone();
+    let origin = std::sync::Arc::new(std::sync::OnceLock::<String>::new());
+    let seen_origin = origin.clone();
+    let server = Server::start(move |path, _| {
+        let origin = seen_origin.get().cloned().unwrap_or_default();
+        match path {
+            "/robots.txt" => Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "text/plain".into())],
+                body: b"User-agent: *\nDisallow: /drafts/\n".to_vec(),
+            },
+            "/sitemap.xml" => xml(&format!(
+                "<sitemapindex><sitemap><loc>{origin}/sitemap-memos.xml.gz</loc></sitemap>\
+                 <sitemap><loc>/sitemap-more.xml</loc></sitemap></sitemapindex>"
+            )),
+            "/sitemap-memos.xml.gz" => Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "application/gzip".into())],
+                body: gzip(&urlset(&[
+                    (&format!("{origin}/memos/2012/gas"), "2020-01-01"),
+                    (&format!("{origin}/memos/2015/grid.pdf"), "2015-05-05"),
+                    (&format!("{origin}/drafts/secret"), "2021-01-01"),
+                ])),
+            },
+            "/sitemap-more.xml" => xml(&urlset(&[(
+                &format!("{origin}/memos/2019/water"),
+                "2019-01-03",
+            )])),
+            "/feed.xml" => Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "application/rss+xml".into())],
+                body: format!(
+                    "<rss version=\"2.0\"><channel><title>Memos</title><link>{origin}/</link>\
+                     <item><link>/memos/2019/water</link><pubDate>Thu, 03 Jan 2019 10:00:00 GMT</pubDate></item>\
+                     <item><link>{origin}/memos/2012/gas</link><pubDate>Thu, 01 Mar 2012 10:00:00 GMT</pubDate></item>\
+                     </channel></rss>"
+                )
+                .into_bytes(),
+            },
+            "/memos/2012/gas" => Reply::html(
+                200,
+                &page(
+                    "Gas transit",
+                    "<meta property=\"article:published_time\" content=\"2012-03-01T09:00:00Z\">",
+                    "<h1>Gas transit</h1><p>The minister said that “the pipeline will be \
+                     finished by the end of the year” (<a href=\"../../sources/interview\">interview</a>) \
+                     and the <a href=\"/sources/gone\">old report</a> is gone.</p>",
+                ),
+            ),
+            "/memos/2019/water" => Reply::html(
+                200,
+                &page(
+                    "Water",
+                    "<script type=\"application/ld+json\">{\"@type\": \"Article\", \
+                     \"datePublished\": \"2019-01-02\"}</script>",
+                    "<h1>Water</h1><p>See <a href=\"/sources/report\">the report</a>.</p>",
+                ),
+            ),
+            "/memos/2015/grid.pdf" => Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "application/pdf".into())],
+                body: served_pdf.lock().unwrap().clone(),
+            },
+            "/sources/interview" => Reply::html(
+                200,
+                "<title>Interview</title><p>The minister said that the pipeline will be \
+                 finished by the end of the year.</p>",
+            ),
+            "/sources/report" => Reply::html(200, "<title>Report</title><p>The report.</p>"),
+            "/login" => Reply::html(
+                200,
+                "<title>Sign in</title><form><input type=\"password\" name=\"p\"></form>",
+            ),
+            "/members/memo" => Reply::redirect(302, "/login"),
+            "/empty-feed.xml" => xml("<rss><channel><title>Nothing yet</title></channel></rss>"),
+            "/broken-sitemap.xml" => xml("<urlset><url><loc>/a</loc></url"),
+            _ => Reply::html(404, "<title>Not found</title><p>No such page.</p>"),
+        }
+    });
+    origin
+        .set(server.url("").trim_end_matches('/').to_owned())
+        .unwrap();
+    // The PDF names the site by its address, known only now.
+    let text = crate::support::pdf_with_lines(&[
+        "Grid memo, 2015",
+        &format!(
+            "The report is at {} and the gone one at",
+            server.url("/sources/report")
+        ),
+        &format!("{} for the record.", server.url("/sources/gone")),
+    ]);
+    *pdf.lock().unwrap() = text;
+    server
+}
+
+fn check(args: &[&str]) -> (Value, i32, String) {
+    let mut all = vec!["check", "--allow-private", "--no-archive", "-f", "json"];
+    all.extend_from_slice(args);
+    let out = crate::support::citecheck(&all, None);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    crate::support::assert_valid_report(&json);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (json, out.status.code().unwrap(), stderr)
+}
+
+/// A memo's name, date and links (URL and verdict).
+type Seen = (String, Value, Vec<(String, String)>);
+
+/// Each memo's name, date and links.
+fn memos(json: &Value) -> Vec<Seen> {
+    json["memos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let links = m["links"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    let url = l["resolved_url"].as_str().or(l["url"].as_str());
+                    (
+                        url.unwrap().to_owned(),
+                        l["verdict"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            (
+                m["path"].as_str().unwrap().to_owned(),
+                m["date"].clone(),
+                links,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_sitemap_index_gives_the_published_memos_with_their_own_citations() {
+    let site = site();
+    let u = |p: &str| site.url(p);
+    let (json, code, stderr) = check(&["--host-concurrency", "1", &u("/sitemap.xml")]);
+    let memos = memos(&json);
+    let names: Vec<&str> = memos.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            u("/memos/2012/gas"),
+            u("/memos/2015/grid.pdf"),
+            u("/memos/2019/water")
+        ],
+        "{stderr}"
+    );
+    let ok = |p: &str, v: &str| (u(p), v.to_owned());
+    assert_eq!(
+        memos[0].2,
+        [
+            ok("/sources/interview", "ok"),
+            ok("/sources/gone", "broken")
+        ],
+        "only the article's links, resolved against the page's URL"
+    );
+    assert_eq!(memos[0].1, "2012-03-01T09:00:00Z", "the page's own date");
+    assert_eq!(json["memos"][0]["format"], "html");
+    assert_eq!(json["memos"][0]["quotes"][0]["verdict"], "found");
+    assert_eq!(
+        memos[1].2,
+        [ok("/sources/report", "ok"), ok("/sources/gone", "broken")]
+    );
+    assert_eq!(json["memos"][1]["format"], "pdf");
+    assert_eq!(
+        memos[1].1, "2015-05-05",
+        "the sitemap's lastmod, last resort"
+    );
+    assert_eq!(memos[2].2, [ok("/sources/report", "ok")]);
+    assert_eq!(memos[2].1, "2019-01-02", "JSON-LD's datePublished");
+    assert_eq!(code, 1, "a broken citation");
+
+    assert_eq!(site.hits("/drafts/secret"), 0, "robots.txt disallows it");
+    let notices = json["notices"].to_string();
+    assert!(
+        notices.contains("robots.txt of 127.0.0.1 disallows 1 listed page"),
+        "{notices}"
+    );
+    assert!(notices.contains("/drafts/secret"), "{notices}");
+    // Every page once; the site's limit held across memo pages and
+    // sources alike.
+    for path in ["/memos/2012/gas", "/sitemap-memos.xml.gz", "/robots.txt"] {
+        assert_eq!(site.hits(path), 1, "{path}");
+    }
+    assert_eq!(site.max_in_flight(), 1);
+}
+
+#[test]
+fn a_feed_and_since() {
+    let site = site();
+    let u = |p: &str| site.url(p);
+    let (json, _, _) = check(&[&u("/feed.xml")]);
+    let names: Vec<String> = memos(&json).into_iter().map(|m| m.0).collect();
+    assert_eq!(names, [u("/memos/2019/water"), u("/memos/2012/gas")]);
+
+    let (json, _, _) = check(&["--since", "2015-01-01", &u("/sitemap.xml")]);
+    let names: Vec<String> = memos(&json).into_iter().map(|m| m.0).collect();
+    assert_eq!(
+        names,
+        [
+            u("/memos/2012/gas"),
+            u("/memos/2015/grid.pdf"),
+            u("/memos/2019/water")
+        ],
+        "lastmod 2020 for the gas memo: modified since"
+    );
+    let (json, _, _) = check(&["--since", "2019-01-03", &u("/feed.xml")]);
+    let names: Vec<String> = memos(&json).into_iter().map(|m| m.0).collect();
+    assert_eq!(names, [u("/memos/2019/water")]);
+    assert_eq!(site.hits("/robots.txt"), 3, "read once per run");
+}
+
+#[test]
+fn bad_inputs_are_errors_of_their_own_and_the_run_goes_on() {
+    let site = site();
+    let u = |p: &str| site.url(p);
+    let (json, code, _) = check(&[
+        &u("/empty-feed.xml"),
+        &u("/broken-sitemap.xml"),
+        &u("/members/memo"),
+        &u("/memos/2031/future"),
+        &u("/memos/2019/water"),
+    ]);
+    let problem = |i: usize| {
+        json["memos"][i]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(json["memos"].as_array().unwrap().len(), 5);
+    // Inputs that could not be read come first, in order.
+    assert!(
+        problem(0).contains("the feed lists no items"),
+        "{}",
+        problem(0)
+    );
+    assert!(
+        problem(1).starts_with(&format!("{}: not a sitemap", u("/broken-sitemap.xml"))),
+        "{}",
+        problem(1)
+    );
+    assert!(
+        problem(2).contains("answers a login page"),
+        "{}",
+        problem(2)
+    );
+    assert!(problem(3).contains("HTTP 404 Not Found"), "{}", problem(3));
+    assert_eq!(json["memos"][3]["io_failed"], true);
+    assert_eq!(json["memos"][4]["path"], u("/memos/2019/water"));
+    assert_eq!(json["memos"][4]["links"][0]["verdict"], "ok");
+    assert_eq!(code, 2, "a memo URL that cannot be read is an input error");
+    assert_eq!(
+        site.hits("/robots.txt"),
+        0,
+        "named URLs are fetched as asked"
+    );
+}
