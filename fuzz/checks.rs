@@ -115,7 +115,8 @@ pub fn archive_answers(data: &[u8]) {
 }
 
 /// What a memo site publishes: a sitemap (gzipped or not), a feed, a
-/// robots.txt, or any answer to tell apart (the first byte says which).
+/// robots.txt, or any answer to tell apart and a page a crawl walks (the
+/// first byte says which).
 /// Any body is a listing or an error, never a panic; a listing holds at
 /// most the entries asked for, each with a URL, and `--since` only drops.
 pub fn listings(data: &[u8]) {
@@ -140,6 +141,14 @@ pub fn listings(data: &[u8]) {
             let url = url::Url::parse("https://example.org/memos/a.pdf").unwrap();
             let _ = published::kind_of(&url, Some("text/xml"), body);
             let _ = published::kind_of(&url, None, body);
+            // A page a crawl walks: its links, and whether it is a memo.
+            let html = String::from_utf8_lossy(body);
+            let scope = citecheck::input::crawl::Scope::of(&url);
+            for next in citecheck::input::crawl::links(&html, &url) {
+                assert!(next.url.fragment().is_none());
+                let _ = scope.holds(&next.url);
+            }
+            let _ = citecheck::input::crawl::is_memo(&html);
             return;
         }
     };

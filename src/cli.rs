@@ -201,7 +201,18 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CSS", help_heading = "Published memos")]
     pub content_selector: Option<String>,
 
-    /// Read at most this many memo pages from sitemaps and feeds.
+    /// Crawl a memo site from this page: follow its links within its host
+    /// and folder, and check the pages that are memos (articles,
+    /// documents), not the listings walked through. Repeatable.
+    #[arg(long, value_name = "URL", value_parser = http_url, help_heading = "Published memos")]
+    pub crawl: Vec<Url>,
+
+    /// How many links deep a crawl goes from its start (a listing's
+    /// further pages count as no step).
+    #[arg(long, value_name = "N", default_value_t = crate::settings::DEFAULT_CRAWL_DEPTH, help_heading = "Published memos")]
+    pub crawl_depth: usize,
+
+    /// Read at most this many pages from sitemaps, feeds and each crawl.
     #[arg(long, value_name = "N", default_value_t = crate::settings::DEFAULT_CRAWL_LIMIT, value_parser = values::count, help_heading = "Published memos")]
     pub crawl_limit: usize,
 

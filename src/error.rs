@@ -59,7 +59,8 @@ pub enum Error {
     /// No memo was named, on the command line or in the settings file.
     #[error(
         "no memo to check: name files or folders (citecheck check memos/), - for standard input, \
-         or list them in citecheck.toml as paths = [\"memos/\"]"
+         URLs of memos, sitemaps or feeds, a site to crawl (--crawl URL), or list them in \
+         citecheck.toml as paths = [\"memos/\"]"
     )]
     NoPaths,
     /// An option's value is unusable.

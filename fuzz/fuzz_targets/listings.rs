@@ -1,5 +1,6 @@
 //! What a memo site publishes: sitemaps (gzipped or not), RSS and Atom
-//! feeds, robots.txt, and the sniffing that tells a memo from a listing.
+//! feeds, robots.txt, the sniffing that tells a memo from a listing, and
+//! the links a crawl follows from a page.
 //! Any body is a listing or an error, never a panic.
 #![no_main]
 

@@ -79,7 +79,7 @@ pub fn config(
     file: Option<&FileConfig>,
     terminal: Terminal,
 ) -> Result<Config, Error> {
-    if args.paths.is_empty() {
+    if args.paths.is_empty() && args.crawl.is_empty() {
         return Err(Error::NoPaths);
     }
     let outputs = outputs(args.format.clone(), args.output.clone())?;
@@ -148,6 +148,8 @@ pub fn config(
             },
             since: args.since.clone(),
             limit: args.crawl_limit,
+            crawl: args.crawl.clone(),
+            crawl_depth: args.crawl_depth,
         },
     };
     if let Some(file) = file {

@@ -7,8 +7,10 @@
 //! [`local`] looks at the files memos link to. Memos published on the web
 //! are fetched by the run (`run::published`); what their answers are is
 //! decided here, purely: [`published`] (a memo, a sitemap, a feed),
-//! [`sitemap`], [`feed`] and [`robots`].
+//! [`sitemap`], [`feed`], [`robots`] and [`crawl`] (the links a crawl
+//! follows, memo pages told from listings).
 
+pub mod crawl;
 mod decode;
 pub mod feed;
 mod files;

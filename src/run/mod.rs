@@ -44,13 +44,14 @@ use url::Url;
 pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     let started = Instant::now();
     let (urls, url_problems, files) = input::urls_among(&config.paths);
-    let mut web = if urls.is_empty() {
+    let crawls = &config.published.crawl;
+    let mut web = if urls.is_empty() && crawls.is_empty() {
         published::Gathered::default()
     } else if config.offline {
         let mut offline = published::Gathered::default();
         offline.notices.push(format!(
             "offline: {} not fetched, so not checked",
-            crate::report::count(urls.len(), "memo URL")
+            crate::report::count(urls.len() + crawls.len(), "memo URL")
         ));
         offline
     } else {

@@ -9,6 +9,7 @@
 //! that input, and the rest of the run goes on.
 
 use crate::fetch::{FetchSettings, Fetcher, Page, Response, document};
+use crate::input::crawl::{self, Scope};
 use crate::input::published::{self, Entry, ListingKind, Published};
 use crate::input::robots::Rules;
 use crate::input::{InputProblem, MemoInput, MemoSource, Shard, WebMemo, feed, sitemap};
@@ -39,7 +40,8 @@ pub(super) struct Gathered {
     pub notices: Vec<String>,
 }
 
-/// Fetch every URL in `urls` and what their sitemaps and feeds list.
+/// Fetch every URL in `urls` and what their sitemaps and feeds list,
+/// then crawl from each start the settings name.
 pub(super) fn gather(
     urls: &[Url],
     settings: &PublishedSettings,
@@ -72,7 +74,12 @@ pub(super) fn gather(
         budget: settings.limit,
         gathered,
     };
-    runtime.block_on(gatherer.run(urls));
+    runtime.block_on(async {
+        gatherer.run(urls).await;
+        for start in &settings.crawl {
+            gatherer.crawl(start).await;
+        }
+    });
     gatherer.gathered
 }
 
@@ -158,6 +165,124 @@ impl Gatherer<'_> {
                 None => self.not_a_memo(url, answered.content_type.as_deref()),
             }
         }
+    }
+
+    /// Crawl from `start`: breadth first, within its host and folder, to
+    /// `--crawl-depth` links (a listing's further pages are no step
+    /// deeper), at most `--crawl-limit` pages, only where robots.txt
+    /// allows. The pages that are memos are kept; listings are walked
+    /// through.
+    async fn crawl(&mut self, start: &Url) {
+        let page = document::fetch(&self.fetcher, start, None).await;
+        if page.final_url.origin() != start.origin() {
+            self.gathered.problem(
+                start,
+                format!(
+                    "the crawl start {start} redirects off its site, to {}: not crawled",
+                    page.final_url
+                ),
+                true,
+            );
+            return;
+        }
+        let Some(answered) = self.answer(start, page, true) else {
+            return;
+        };
+        let scope = Scope::of(&answered.final_url);
+        self.seen.insert(start.clone());
+        self.seen.insert(answered.final_url.clone());
+        let mut budget = self.settings.limit.saturating_sub(1);
+        let (mut walked, mut memos_found) = (0, 0);
+        let (mut disallowed, mut unreadable) = (Vec::new(), Vec::new());
+        // (the page as reached, its depth, its answer)
+        let mut level = vec![(start.clone(), 0, answered)];
+        while !level.is_empty() {
+            let mut next: Vec<(Url, usize)> = Vec::new();
+            for (url, depth, answered) in level {
+                walked += 1;
+                let kind = answered.kind();
+                let html = String::from_utf8_lossy(&answered.body).into_owned();
+                let is_html = kind == Some(Published::Memo(crate::model::MemoFormat::Html));
+                if is_html {
+                    for link in crawl::links(&html, &answered.final_url) {
+                        let depth = if link.same_listing { depth } else { depth + 1 };
+                        if depth > self.settings.crawl_depth
+                            || !scope.holds(&link.url)
+                            || self.seen.contains(&link.url)
+                        {
+                            continue;
+                        }
+                        self.seen.insert(link.url.clone());
+                        next.push((link.url, depth));
+                    }
+                }
+                let memo = match kind {
+                    Some(Published::Memo(crate::model::MemoFormat::Html)) => crawl::is_memo(&html),
+                    Some(Published::Memo(_)) => true,
+                    _ => false,
+                };
+                if memo && self.shard.is_none_or(|s| s.holds(url.as_str())) {
+                    memos_found += 1;
+                    let format = match kind {
+                        Some(Published::Memo(format)) => format,
+                        _ => unreachable!("a memo has a format"),
+                    };
+                    self.memo(&url, answered, format, None, false);
+                }
+            }
+            // The next level: what robots.txt allows, within the budget.
+            let mut allowed = Vec::new();
+            for (url, depth) in next {
+                if !self.allowed(&url).await {
+                    disallowed.push(url);
+                    continue;
+                }
+                if budget == 0 {
+                    self.gathered.notices.push(format!(
+                        "the crawl from {start} stopped at --crawl-limit {} pages",
+                        self.settings.limit
+                    ));
+                    break;
+                }
+                budget -= 1;
+                allowed.push((url, depth));
+            }
+            let delay = self.rules(start).await.crawl_delay();
+            let fetched = fetch_all(&self.fetcher, allowed.iter().map(|(u, _)| u), delay).await;
+            level = Vec::new();
+            for ((url, depth), page) in allowed.into_iter().zip(fetched) {
+                match answer_of(page) {
+                    Ok(answered) if scope.holds(&answered.final_url) => {
+                        level.push((url, depth, answered));
+                    }
+                    // A link that leaves the site by a redirect.
+                    Ok(_) => {}
+                    Err(why) => unreadable.push(format!("{url} ({why})")),
+                }
+            }
+        }
+        self.disallowed_notice(disallowed, "linked");
+        if !unreadable.is_empty() {
+            let named: Vec<&str> = unreadable.iter().take(NAMED).map(String::as_str).collect();
+            let rest = unreadable.len().saturating_sub(NAMED);
+            self.gathered.notices.push(format!(
+                "the crawl from {start} reached {} it could not read: {}{}",
+                crate::report::count(unreadable.len(), "page"),
+                named.join(", "),
+                if rest > 0 {
+                    format!(" and {rest} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        self.gathered.notices.push(format!(
+            "the crawl from {start} walked {} within {}{} and found {}",
+            crate::report::count(walked, "page"),
+            start.origin().ascii_serialization(),
+            scope.prefix(),
+            crate::report::count(memos_found, "memo")
+        ));
     }
 
     /// A sitemap (or an index of them) at `url`: the pages it lists, read.
@@ -262,12 +387,11 @@ impl Gatherer<'_> {
     /// named in a notice and not fetched; the others are fetched, each
     /// site at its pace.
     async fn read_listed(&mut self, pages: Vec<Listed>) {
-        let mut disallowed: HashMap<String, Vec<Url>> = HashMap::new();
+        let mut disallowed = Vec::new();
         let mut by_site: Vec<(String, Vec<Listed>)> = Vec::new();
         for page in pages {
             if !self.allowed(&page.url).await {
-                let host = page.url.host_str().unwrap_or_default().to_owned();
-                disallowed.entry(host).or_default().push(page.url);
+                disallowed.push(page.url);
                 continue;
             }
             let origin = origin(&page.url);
@@ -276,54 +400,15 @@ impl Gatherer<'_> {
                 None => by_site.push((origin, vec![page])),
             }
         }
-        let mut hosts: Vec<_> = disallowed.into_iter().collect();
-        hosts.sort();
-        for (host, urls) in hosts {
-            let named: Vec<String> = urls.iter().take(NAMED).map(Url::to_string).collect();
-            let rest = urls.len().saturating_sub(NAMED);
-            let more = if rest > 0 {
-                format!(" and {rest} more")
-            } else {
-                String::new()
-            };
-            self.gathered.notices.push(format!(
-                "robots.txt of {host} disallows {} listed page{}, not fetched: {}{more}",
-                urls.len(),
-                if urls.len() == 1 { "" } else { "s" },
-                named.join(", ")
-            ));
-        }
-        // Each site's pages in order; the sites at once. A site that asks
-        // for a pause between requests gets one request at a time.
+        self.disallowed_notice(disallowed, "listed");
+        // Each site's pages in order; the sites at once.
         let mut sites = tokio::task::JoinSet::new();
         for (index, (origin, list)) in by_site.into_iter().enumerate() {
             let fetcher = self.fetcher.clone();
-            let delay = self
-                .robots
-                .get(&origin)
-                .and_then(|rules| rules.crawl_delay());
+            let delay = self.robots.get(&origin).and_then(|r| r.crawl_delay());
             sites.spawn(async move {
-                let mut fetched = Vec::new();
-                match delay {
-                    Some(delay) => {
-                        for (i, page) in list.into_iter().enumerate() {
-                            if i > 0 {
-                                tokio::time::sleep(delay).await;
-                            }
-                            let answer = document::fetch(&fetcher, &page.url, None).await;
-                            fetched.push((page, answer));
-                        }
-                    }
-                    None => {
-                        let answers = futures_util::future::join_all(
-                            list.iter()
-                                .map(|page| document::fetch(&fetcher, &page.url, None)),
-                        )
-                        .await;
-                        fetched.extend(list.into_iter().zip(answers));
-                    }
-                }
-                (index, fetched)
+                let fetched = fetch_all(&fetcher, list.iter().map(|p| &p.url), delay).await;
+                (index, list.into_iter().zip(fetched).collect::<Vec<_>>())
             });
         }
         let mut done = Vec::new();
@@ -352,6 +437,33 @@ impl Gatherer<'_> {
                 ),
                 None => self.not_a_memo(&page.url, answered.content_type.as_deref()),
             }
+        }
+    }
+
+    /// A notice naming the pages (`listed` or `linked`) robots.txt kept
+    /// the run from, by host.
+    fn disallowed_notice(&mut self, urls: Vec<Url>, how: &str) {
+        let mut disallowed: HashMap<String, Vec<Url>> = HashMap::new();
+        for url in urls {
+            let host = url.host_str().unwrap_or_default().to_owned();
+            disallowed.entry(host).or_default().push(url);
+        }
+        let mut hosts: Vec<_> = disallowed.into_iter().collect();
+        hosts.sort();
+        for (host, urls) in hosts {
+            let named: Vec<String> = urls.iter().take(NAMED).map(Url::to_string).collect();
+            let rest = urls.len().saturating_sub(NAMED);
+            let more = if rest > 0 {
+                format!(" and {rest} more")
+            } else {
+                String::new()
+            };
+            self.gathered.notices.push(format!(
+                "robots.txt of {host} disallows {} {how} page{}, not fetched: {}{more}",
+                urls.len(),
+                if urls.len() == 1 { "" } else { "s" },
+                named.join(", ")
+            ));
         }
     }
 
@@ -397,33 +509,14 @@ impl Gatherer<'_> {
     /// The final URL, content type and body of a page that answered 2xx;
     /// else a problem of the input (an I/O problem when the user gave it).
     fn answer(&mut self, url: &Url, page: Page, given: bool) -> Option<Answered> {
-        let Page {
-            final_url, result, ..
-        } = page;
-        let why = match result {
-            Ok(Response {
-                status: 200..=299,
-                content_type,
-                raw,
-                ..
-            }) => {
-                return Some(Answered {
-                    final_url,
-                    content_type,
-                    body: raw.unwrap_or_default(),
-                });
+        match answer_of(page) {
+            Ok(answered) => Some(answered),
+            Err(why) => {
+                self.gathered
+                    .problem(url, format!("cannot read {url}: {why}"), given);
+                None
             }
-            Ok(response) => {
-                let phrase = crate::verify::status::reason_phrase(response.status);
-                format!("HTTP {} {phrase}", response.status)
-                    .trim_end()
-                    .to_owned()
-            }
-            Err(failure) => failure.message,
-        };
-        self.gathered
-            .problem(url, format!("cannot read {url}: {why}"), given);
-        None
+        }
     }
 
     /// A memo page, kept to be read; a login page is a problem instead.
@@ -476,6 +569,54 @@ impl Gatherer<'_> {
             false,
         );
     }
+}
+
+/// A page's answer when it is 2xx; else why not.
+fn answer_of(page: Page) -> Result<Answered, String> {
+    let Page {
+        final_url, result, ..
+    } = page;
+    match result {
+        Ok(Response {
+            status: 200..=299,
+            content_type,
+            raw,
+            ..
+        }) => Ok(Answered {
+            final_url,
+            content_type,
+            body: raw.unwrap_or_default(),
+        }),
+        Ok(response) => {
+            let phrase = crate::verify::status::reason_phrase(response.status);
+            Err(format!("HTTP {} {phrase}", response.status)
+                .trim_end()
+                .to_owned())
+        }
+        Err(failure) => Err(failure.message),
+    }
+}
+
+/// Fetch `urls` (all of one site): at once, as the fetch layer's
+/// per-host limits allow, or one at a time `delay` apart when the site's
+/// robots.txt asks for a `Crawl-delay`. The answers in order.
+async fn fetch_all<'a>(
+    fetcher: &Fetcher,
+    urls: impl Iterator<Item = &'a Url>,
+    delay: Option<std::time::Duration>,
+) -> Vec<Page> {
+    let Some(delay) = delay else {
+        return futures_util::future::join_all(urls.map(|url| document::fetch(fetcher, url, None)))
+            .await;
+    };
+    let mut pages = Vec::new();
+    for (i, url) in urls.enumerate() {
+        if i > 0 {
+            tokio::time::sleep(delay).await;
+        }
+        pages.push(document::fetch(fetcher, url, None).await);
+    }
+    pages
 }
 
 /// `scheme://host:port`, the site robots.txt speaks for.

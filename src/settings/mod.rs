@@ -175,8 +175,11 @@ pub struct PreserveSettings {
     pub wait: std::time::Duration,
 }
 
-/// The most memo pages read from sitemaps and feeds, by default.
+/// The most pages read from sitemaps, feeds and a crawl, by default.
 pub const DEFAULT_CRAWL_LIMIT: usize = 1000;
+
+/// How many links deep a crawl goes, by default.
+pub const DEFAULT_CRAWL_DEPTH: usize = 3;
 
 /// How memos published on the web are found and read.
 #[derive(Debug, Clone)]
@@ -185,8 +188,13 @@ pub struct PublishedSettings {
     pub content: crate::extract::main_content::MainContent,
     /// Only listed pages dated on or after this day (`--since`).
     pub since: Option<String>,
-    /// The most memo pages read from listings (`--crawl-limit`).
+    /// The most pages read from listings and each crawl
+    /// (`--crawl-limit`).
     pub limit: usize,
+    /// Where to start crawling (`--crawl`).
+    pub crawl: Vec<url::Url>,
+    /// How many links deep a crawl goes (`--crawl-depth`).
+    pub crawl_depth: usize,
 }
 
 impl Default for PublishedSettings {
@@ -195,6 +203,8 @@ impl Default for PublishedSettings {
             content: Default::default(),
             since: None,
             limit: DEFAULT_CRAWL_LIMIT,
+            crawl: Vec::new(),
+            crawl_depth: DEFAULT_CRAWL_DEPTH,
         }
     }
 }

@@ -64,7 +64,7 @@ fn site() -> Server {
             "/robots.txt" => Reply::Full {
                 status: 200,
                 headers: vec![("content-type", "text/plain".into())],
-                body: b"User-agent: *\nDisallow: /drafts/\n".to_vec(),
+                body: b"User-agent: *\nDisallow: /drafts/\nDisallow: /memos/drafts/\n".to_vec(),
             },
             "/sitemap.xml" => xml(&format!(
                 "<sitemapindex><sitemap><loc>{origin}/sitemap-memos.xml.gz</loc></sitemap>\
@@ -124,6 +124,26 @@ fn site() -> Server {
                  finished by the end of the year.</p>",
             ),
             "/sources/report" => Reply::html(200, "<title>Report</title><p>The report.</p>"),
+            "/memos/" => Reply::html(
+                200,
+                &page(
+                    "Memos",
+                    "<link rel=\"next\" href=\"/memos/?page=2\">",
+                    "<h1>Memos</h1><ul><li><a href=\"2012/gas\">Gas transit</a></li>\
+                     <li><a href=\"/memos/2019/water#top\">Water</a></li>\
+                     <li><a href=\"drafts/plan\">Plan (draft)</a></li></ul>",
+                ),
+            ),
+            "/memos/?page=2" => Reply::html(
+                200,
+                &page(
+                    "Memos, page 2",
+                    "",
+                    "<ul><li><a href=\"/memos/2015/grid.pdf\">Grid</a></li>\
+                     <li><a href=\"/memos/2010/lost\">Lost</a></li></ul>",
+                ),
+            ),
+            "/offsite" => Reply::redirect(301, &origin.replace("127.0.0.1", "localhost")),
             "/login" => Reply::html(
                 200,
                 "<title>Sign in</title><form><input type=\"password\" name=\"p\"></form>",
@@ -318,4 +338,43 @@ fn bad_inputs_are_errors_of_their_own_and_the_run_goes_on() {
         0,
         "named URLs are fetched as asked"
     );
+}
+
+#[test]
+fn a_crawl_reports_the_memos_it_walks_to_not_the_listings() {
+    let site = site();
+    let u = |p: &str| site.url(p);
+    let (json, code, stderr) = check(&["--crawl", &u("/memos/")]);
+    let memos = memos(&json);
+    let names: Vec<&str> = memos.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            u("/memos/2012/gas"),
+            u("/memos/2019/water"),
+            u("/memos/2015/grid.pdf")
+        ],
+        "the listing and its second page are walked through, not reported: {stderr}"
+    );
+    assert_eq!(memos[0].2.len(), 2, "only the article's links");
+    assert_eq!(memos[0].1, "2012-03-01T09:00:00Z");
+    assert_eq!(code, 1);
+    let notices = json["notices"].to_string();
+    assert!(notices.contains("disallows 1 linked page"), "{notices}");
+    assert!(notices.contains("/memos/2010/lost (HTTP 404 Not Found)"), "{notices}");
+    assert!(notices.contains("walked 5 pages"), "{notices}");
+    assert_eq!(site.hits("/memos/drafts/plan"), 0, "robots.txt disallows it");
+    assert_eq!(site.hits("/about"), 0, "outside the start's folder");
+    assert_eq!(site.hits("/sources/interview"), 1, "a citation, checked once");
+
+    // No deeper than asked: the start and its further pages only.
+    let (json, _, _) = check(&["--crawl-depth", "0", "--crawl", &u("/memos/")]);
+    assert_eq!(json["memos"].as_array().unwrap().len(), 0);
+    assert!(json["notices"].to_string().contains("walked 2 pages"));
+
+    // A start that leaves its site is an error of its own.
+    let (json, code, _) = check(&["--crawl", &u("/offsite")]);
+    let message = json["memos"][0]["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("redirects off its site"), "{message}");
+    assert_eq!(code, 2);
 }
