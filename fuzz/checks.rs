@@ -28,6 +28,19 @@ pub fn extraction(data: &[u8], format: MemoFormat) {
         );
     }
     assert!(x.quotes.iter().all(|q| q.words > 0));
+    if format == MemoFormat::Html {
+        // The same page as a memo from the web: its main content only
+        // (by the rules, and by a selector), never more links.
+        for selector in [None, Some("div.post, article > p".to_owned())] {
+            let options = ExtractOptions {
+                base_url: Some(url::Url::parse("https://example.org/memos/a").unwrap()),
+                main_content: Some(citecheck::extract::main_content::MainContent { selector }),
+                ..ExtractOptions::default()
+            };
+            let web = extract(&text, format, &options);
+            assert!(web.links.len() <= x.links.len());
+        }
+    }
 }
 
 /// PDF bytes read as a memo or as an error, never a panic; what reads

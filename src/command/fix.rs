@@ -107,6 +107,9 @@ fn fix_memo(memo: &mut MemoReport, only: Option<FixKind>, dry_run: bool, diff: &
     let written = match (format, memo.path.as_str()) {
         (Some(MemoFormat::Pdf) | None, _) => Err(repair::PDF_NOT_REWRITTEN.to_owned()),
         (_, "-") => Err("a memo read from standard input is not rewritten".to_owned()),
+        (_, name) if crate::input::is_web(name) => Err(
+            "a memo read from the web is not rewritten: carry the fixes into its source".to_owned(),
+        ),
         (Some(format), _) => std::fs::read(path)
             .map_err(|e| format!("cannot read {} again: {e}", memo.path))
             .map(|bytes| {

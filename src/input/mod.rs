@@ -68,14 +68,20 @@ impl MemoSource {
     }
 }
 
+/// Whether a memo's name (a path as given) is a URL: a memo published on
+/// the web, a sitemap or a feed.
+pub fn is_web(name: &str) -> bool {
+    let lower = name.get(..8).unwrap_or(name).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
 /// The paths that are URLs (`http://`, `https://`): memos published on
 /// the web, sitemaps and feeds; and the others, in order.
 pub fn urls_among(paths: &[PathBuf]) -> (Vec<url::Url>, Vec<InputProblem>, Vec<PathBuf>) {
     let (mut urls, mut problems, mut files) = (Vec::new(), Vec::new(), Vec::new());
     for path in paths {
         let text = path.to_string_lossy();
-        let lower = text.to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        if !is_web(&text) {
             files.push(path.clone());
             continue;
         }

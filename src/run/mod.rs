@@ -61,7 +61,8 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     web.problems.splice(0..0, url_problems);
     let mut notices = std::mem::take(&mut web.notices);
     let inputs = (&files[..], config.input_format, config.shard);
-    let (mut memos, skipped) = read_memos(inputs, web, config);
+    let reading = (&config.extract, &config.published.content);
+    let (mut memos, skipped) = read_memos(inputs, web, reading);
     let skipped = Skipped::of(&skipped);
     notices.extend(skipped.as_ref().map(Skipped::notice));
     // Offline, the store is not read either: nothing is checked.
@@ -335,7 +336,7 @@ fn read_memos(
         Option<input::Shard>,
     ),
     web: published::Gathered,
-    config: &Config,
+    reading: Reading<'_>,
 ) -> (Vec<MemoRun>, Vec<std::path::PathBuf>) {
     let mut collected = input::collect(paths, format);
     // Memos from the web were sharded as they were listed; a URL given
@@ -362,7 +363,7 @@ fn read_memos(
         .collect();
     let first = memos.len();
     memos.extend(on_every_core(&inputs, |i, memo| {
-        read_memo(first + i, memo, config)
+        read_memo(first + i, memo, reading)
     }));
     (memos, skipped)
 }
@@ -410,7 +411,14 @@ fn on_every_core<T: Sync, R: Send>(items: &[T], work: impl Fn(usize, &T) -> R + 
     done.into_iter().map(|(_, result)| result).collect()
 }
 
-fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
+/// How memos are extracted: the options, and for a memo from the web,
+/// how its main content is chosen.
+type Reading<'a> = (
+    &'a ExtractOptions,
+    &'a crate::extract::main_content::MainContent,
+);
+
+fn read_memo(index: usize, memo_input: &MemoInput, (options, content): Reading<'_>) -> MemoRun {
     let mut memo = MemoReport::new(memo_input.source.display(), memo_input.format);
     // A memo from the web: its links resolve against where it was found,
     // and an HTML page is its main content.
@@ -419,12 +427,12 @@ fn read_memo(index: usize, memo_input: &MemoInput, config: &Config) -> MemoRun {
         input::MemoSource::Web(web) => {
             web_options = ExtractOptions {
                 base_url: Some(web.final_url.clone()),
-                main_content: Some(config.published.content.clone()),
-                ..config.extract.clone()
+                main_content: Some(content.clone()),
+                ..options.clone()
             };
             &web_options
         }
-        _ => &config.extract,
+        _ => options,
     };
     let text = match input::read(memo_input) {
         Ok(text) => text,

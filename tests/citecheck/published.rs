@@ -143,6 +143,15 @@ fn site() -> Server {
                      <li><a href=\"/memos/2010/lost\">Lost</a></li></ul>",
                 ),
             ),
+            "/memos/2020/moved" => Reply::html(
+                200,
+                &page(
+                    "Moved",
+                    "",
+                    "<p>See <a href=\"/sources/old-report\">the report</a>.</p>",
+                ),
+            ),
+            "/sources/old-report" => Reply::redirect(301, "/sources/report"),
             "/offsite" => Reply::redirect(301, &origin.replace("127.0.0.1", "localhost")),
             "/login" => Reply::html(
                 200,
@@ -361,11 +370,22 @@ fn a_crawl_reports_the_memos_it_walks_to_not_the_listings() {
     assert_eq!(code, 1);
     let notices = json["notices"].to_string();
     assert!(notices.contains("disallows 1 linked page"), "{notices}");
-    assert!(notices.contains("/memos/2010/lost (HTTP 404 Not Found)"), "{notices}");
+    assert!(
+        notices.contains("/memos/2010/lost (HTTP 404 Not Found)"),
+        "{notices}"
+    );
     assert!(notices.contains("walked 5 pages"), "{notices}");
-    assert_eq!(site.hits("/memos/drafts/plan"), 0, "robots.txt disallows it");
+    assert_eq!(
+        site.hits("/memos/drafts/plan"),
+        0,
+        "robots.txt disallows it"
+    );
     assert_eq!(site.hits("/about"), 0, "outside the start's folder");
-    assert_eq!(site.hits("/sources/interview"), 1, "a citation, checked once");
+    assert_eq!(
+        site.hits("/sources/interview"),
+        1,
+        "a citation, checked once"
+    );
 
     // No deeper than asked: the start and its further pages only.
     let (json, _, _) = check(&["--crawl-depth", "0", "--crawl", &u("/memos/")]);
@@ -377,4 +397,57 @@ fn a_crawl_reports_the_memos_it_walks_to_not_the_listings() {
     let message = json["memos"][0]["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("redirects off its site"), "{message}");
     assert_eq!(code, 2);
+}
+
+#[test]
+fn fix_lists_a_web_memos_fixes_and_shards_split_a_sitemap() {
+    let site = site();
+    let u = |p: &str| site.url(p);
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = crate::support::citecheck(
+        &[
+            "fix",
+            "--dry-run",
+            "--allow-private",
+            "--no-archive",
+            "-f",
+            &format!("json={}", report.display()),
+            &u("/memos/2020/moved"),
+        ],
+        None,
+    );
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains(&u("/sources/report")),
+        "the dry run lists it: {listed}"
+    );
+    let json: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let fix = &json["memos"][0]["fixes"][0];
+    assert_eq!(fix["new"], u("/sources/report"), "{json}");
+    assert_eq!(fix["applied"], false);
+    assert!(
+        fix["reason"]
+            .as_str()
+            .unwrap()
+            .contains("read from the web is not rewritten"),
+        "{fix}"
+    );
+
+    let mut seen = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let (json, _, _) = check(&["--shard", shard, &u("/sitemap.xml")]);
+        seen.extend(memos(&json).into_iter().map(|m| m.0));
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            u("/memos/2012/gas"),
+            u("/memos/2015/grid.pdf"),
+            u("/memos/2019/water")
+        ],
+        "each memo in exactly one shard"
+    );
+    assert_eq!(site.hits("/memos/2012/gas"), 1, "fetched by its shard only");
 }
