@@ -231,8 +231,9 @@ pub struct Response {
     /// ([`Call::raw`]: a memo read from the web); `text` and `pdf` are
     /// then left empty.
     pub raw: Option<Vec<u8>>,
-    /// `ETag` and `Last-Modified`, for a conditional request next time.
-    pub validators: Validators,
+    /// `ETag` and `Last-Modified`, for a conditional request next time
+    /// (kept for whole documents, [`Call::raw`], only).
+    pub validators: Option<Box<Validators>>,
 }
 
 /// What a server said to revalidate a response with: sent back as
@@ -618,10 +619,12 @@ impl Fetcher {
             content_type: header("content-type"),
             server: header("server"),
             cf_mitigated: header("cf-mitigated"),
-            validators: Validators {
-                etag: header("etag"),
-                last_modified: header("last-modified"),
-            },
+            validators: call.raw.then(|| {
+                Box::new(Validators {
+                    etag: header("etag"),
+                    last_modified: header("last-modified"),
+                })
+            }),
             ..Response::default()
         };
         let kind = BodyKind::of(result.content_type.as_deref());

@@ -44,6 +44,10 @@ use url::Url;
 pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
     let started = Instant::now();
     let (urls, url_problems, files) = input::urls_among(&config.paths);
+    // Offline, the store is not read either: nothing is checked.
+    let cache = config.cache.as_ref().filter(|_| !config.offline);
+    let mut opened = Vec::new();
+    let mut store = cache.and_then(|cache| open_store(cache, &mut opened));
     let crawls = &config.published.crawl;
     let mut web = if urls.is_empty() && crawls.is_empty() {
         published::Gathered::default()
@@ -56,18 +60,30 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
         offline
     } else {
         let settings = &config.published;
-        published::gather(&urls, settings, &config.fetch, config.shard, interrupt)
+        let fetching = (&config.fetch, store.as_ref());
+        published::gather(&urls, settings, fetching, config.shard, interrupt)
     };
     web.problems.splice(0..0, url_problems);
     let mut notices = std::mem::take(&mut web.notices);
+    if web.revalidated > 0 {
+        notices.push(format!(
+            "{} unchanged since the last run (304 Not Modified): read from the store",
+            crate::report::count(web.revalidated, "memo page")
+        ));
+    }
+    let documents = std::mem::take(&mut web.documents);
+    if let (Some(store), false) = (store.as_mut(), documents.is_empty()) {
+        if let Err(why) = store.put_documents(&documents, crate::date::now()) {
+            notices.push(format!("memo pages not kept for the next run: {why}"));
+        }
+    }
+    drop(documents);
     let inputs = (&files[..], config.input_format, config.shard);
     let reading = (&config.extract, &config.published.content);
     let (mut memos, skipped) = read_memos(inputs, web, reading);
     let skipped = Skipped::of(&skipped);
     notices.extend(skipped.as_ref().map(Skipped::notice));
-    // Offline, the store is not read either: nothing is checked.
-    let cache = config.cache.as_ref().filter(|_| !config.offline);
-    let mut store = cache.and_then(|cache| open_store(cache, &mut notices));
+    notices.extend(opened);
     let mut network = pages::LazyNetwork::new(
         pages::NetworkSettings {
             fetch: &config.fetch,

@@ -8,7 +8,7 @@
 //! user names is fetched as asked. Whatever goes wrong is a problem of
 //! that input, and the rest of the run goes on.
 
-use crate::fetch::{FetchSettings, Fetcher, Page, Response, document};
+use crate::fetch::{FetchSettings, Fetcher, Page, Response, Validators, document};
 use crate::input::crawl::{self, Scope};
 use crate::input::published::{self, Entry, ListingKind, Published};
 use crate::input::robots::Rules;
@@ -16,6 +16,7 @@ use crate::input::{InputProblem, MemoInput, MemoSource, Shard, WebMemo, feed, si
 use crate::interrupt::Interrupt;
 use crate::model::{Problem, Severity};
 use crate::settings::PublishedSettings;
+use crate::store::{Document, Store};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use url::Url;
@@ -38,6 +39,12 @@ pub(super) struct Gathered {
     /// What the report should say of the gathering (pages robots.txt
     /// disallows, listings cut at the limit).
     pub notices: Vec<String>,
+    /// The memo pages read, by the URL asked for, for the store: the next
+    /// run revalidates them.
+    pub documents: Vec<(String, Document)>,
+    /// How many memo pages answered `304 Not Modified` and were taken
+    /// from the store.
+    pub revalidated: usize,
 }
 
 /// Fetch every URL in `urls` and what their sitemaps and feeds list,
@@ -45,7 +52,7 @@ pub(super) struct Gathered {
 pub(super) fn gather(
     urls: &[Url],
     settings: &PublishedSettings,
-    fetch: &FetchSettings,
+    (fetch, store): (&FetchSettings, Option<&Store>),
     shard: Option<Shard>,
     interrupt: &Arc<Interrupt>,
 ) -> Gathered {
@@ -72,6 +79,8 @@ pub(super) fn gather(
         robots: HashMap::new(),
         seen: HashSet::new(),
         budget: settings.limit,
+        store,
+        stored: HashMap::new(),
         gathered,
     };
     runtime.block_on(async {
@@ -104,6 +113,8 @@ struct Answered {
     final_url: Url,
     content_type: Option<String>,
     body: Vec<u8>,
+    /// What to revalidate it with next time.
+    validators: Option<Box<Validators>>,
 }
 
 impl Answered {
@@ -130,6 +141,10 @@ struct Gatherer<'a> {
     seen: HashSet<Url>,
     /// How many more listed memo pages may be read (`--crawl-limit`).
     budget: usize,
+    /// The store, where memo pages read before are kept.
+    store: Option<&'a Store>,
+    /// The memo pages read before, by URL, looked up before each fetch.
+    stored: HashMap<Url, Document>,
     gathered: Gathered,
 }
 
@@ -139,11 +154,8 @@ impl Gatherer<'_> {
             self.seen.insert(url.clone());
         }
         // The URLs given: fetched as asked, several at once.
-        let given = futures_util::future::join_all(
-            urls.iter()
-                .map(|url| document::fetch(&self.fetcher, url, None)),
-        )
-        .await;
+        let asked = self.with_validators(urls.iter().cloned());
+        let given = fetch_all(&self.fetcher, asked, None).await;
         for (url, page) in urls.iter().zip(given) {
             let Some(answered) = self.answer(url, page, true) else {
                 continue;
@@ -173,7 +185,8 @@ impl Gatherer<'_> {
     /// allows. The pages that are memos are kept; listings are walked
     /// through.
     async fn crawl(&mut self, start: &Url) {
-        let page = document::fetch(&self.fetcher, start, None).await;
+        let asked = self.with_validators(std::iter::once(start.clone()));
+        let page = fetch_all(&self.fetcher, asked, None).await.remove(0);
         if page.final_url.origin() != start.origin() {
             self.gathered.problem(
                 start,
@@ -248,10 +261,11 @@ impl Gatherer<'_> {
                 allowed.push((url, depth));
             }
             let delay = self.rules(start).await.crawl_delay();
-            let fetched = fetch_all(&self.fetcher, allowed.iter().map(|(u, _)| u), delay).await;
+            let asked = self.with_validators(allowed.iter().map(|(u, _)| u.clone()));
+            let fetched = fetch_all(&self.fetcher, asked, delay).await;
             level = Vec::new();
             for ((url, depth), page) in allowed.into_iter().zip(fetched) {
-                match answer_of(page) {
+                match self.take(&url, page) {
                     Ok(answered) if scope.holds(&answered.final_url) => {
                         level.push((url, depth, answered));
                     }
@@ -406,8 +420,9 @@ impl Gatherer<'_> {
         for (index, (origin, list)) in by_site.into_iter().enumerate() {
             let fetcher = self.fetcher.clone();
             let delay = self.robots.get(&origin).and_then(|r| r.crawl_delay());
+            let asked = self.with_validators(list.iter().map(|p| p.url.clone()));
             sites.spawn(async move {
-                let fetched = fetch_all(&fetcher, list.iter().map(|p| &p.url), delay).await;
+                let fetched = fetch_all(&fetcher, asked, delay).await;
                 (index, list.into_iter().zip(fetched).collect::<Vec<_>>())
             });
         }
@@ -509,7 +524,7 @@ impl Gatherer<'_> {
     /// The final URL, content type and body of a page that answered 2xx;
     /// else a problem of the input (an I/O problem when the user gave it).
     fn answer(&mut self, url: &Url, page: Page, given: bool) -> Option<Answered> {
-        match answer_of(page) {
+        match self.take(url, page) {
             Ok(answered) => Some(answered),
             Err(why) => {
                 self.gathered
@@ -517,6 +532,55 @@ impl Gatherer<'_> {
                 None
             }
         }
+    }
+
+    /// `urls` with what to revalidate each with: the store's memo pages
+    /// among them, looked up now (one read for all).
+    fn with_validators(
+        &mut self,
+        urls: impl Iterator<Item = Url>,
+    ) -> Vec<(Url, Option<Validators>)> {
+        let urls: Vec<Url> = urls.collect();
+        if let Some(store) = self.store {
+            let keys: Vec<&str> = urls.iter().map(Url::as_str).collect();
+            // The store's client may block: off the runtime's hands.
+            let found = tokio::task::block_in_place(|| store.documents(&keys));
+            for (url, document) in found {
+                if let Ok(url) = Url::parse(&url) {
+                    self.stored.insert(url, document);
+                }
+            }
+        }
+        urls.into_iter()
+            .map(|url| {
+                let validators = self.stored.get(&url).map(|d| Validators {
+                    etag: d.etag.clone(),
+                    last_modified: d.last_modified.clone(),
+                });
+                (url, validators)
+            })
+            .collect()
+    }
+
+    /// A page's answer: a `304 Not Modified` is the stored page's, else
+    /// as [`answer_of`] reads it.
+    fn take(&mut self, url: &Url, page: Page) -> Result<Answered, String> {
+        let not_modified = matches!(&page.result, Ok(r) if r.status == 304);
+        if let Some(document) = not_modified.then(|| self.stored.remove(url)).flatten() {
+            if let Ok(final_url) = Url::parse(&document.final_url) {
+                self.gathered.revalidated += 1;
+                return Ok(Answered {
+                    final_url,
+                    content_type: document.content_type,
+                    body: document.body,
+                    validators: Some(Box::new(Validators {
+                        etag: document.etag,
+                        last_modified: document.last_modified,
+                    })),
+                });
+            }
+        }
+        answer_of(page)
     }
 
     /// A memo page, kept to be read; a login page is a problem instead.
@@ -532,6 +596,7 @@ impl Gatherer<'_> {
             final_url,
             content_type,
             body,
+            validators,
         } = answered;
         if format == crate::model::MemoFormat::Html && asks_for_password(&body) {
             let moved = if final_url == *url {
@@ -545,6 +610,22 @@ impl Gatherer<'_> {
                 given,
             );
             return;
+        }
+        // Kept for the next run to revalidate, when the server gave a way.
+        if let (Some(_), Some(v)) = (
+            self.store,
+            validators.filter(|v| v.etag.is_some() || v.last_modified.is_some()),
+        ) {
+            self.gathered.documents.push((
+                url.to_string(),
+                Document {
+                    final_url: final_url.to_string(),
+                    content_type: content_type.clone(),
+                    etag: v.etag,
+                    last_modified: v.last_modified,
+                    body: body.clone(),
+                },
+            ));
         }
         self.gathered.memos.push(MemoInput {
             source: MemoSource::Web(Box::new(WebMemo {
@@ -581,11 +662,13 @@ fn answer_of(page: Page) -> Result<Answered, String> {
             status: 200..=299,
             content_type,
             raw,
+            validators,
             ..
         }) => Ok(Answered {
             final_url,
             content_type,
             body: raw.unwrap_or_default(),
+            validators,
         }),
         Ok(response) => {
             let phrase = crate::verify::status::reason_phrase(response.status);
@@ -597,24 +680,28 @@ fn answer_of(page: Page) -> Result<Answered, String> {
     }
 }
 
-/// Fetch `urls` (all of one site): at once, as the fetch layer's
+/// Fetch `urls` (all of one site; each with its validators, when it was
+/// read before): at once, as the fetch layer's
 /// per-host limits allow, or one at a time `delay` apart when the site's
 /// robots.txt asks for a `Crawl-delay`. The answers in order.
-async fn fetch_all<'a>(
+async fn fetch_all(
     fetcher: &Fetcher,
-    urls: impl Iterator<Item = &'a Url>,
+    urls: Vec<(Url, Option<Validators>)>,
     delay: Option<std::time::Duration>,
 ) -> Vec<Page> {
     let Some(delay) = delay else {
-        return futures_util::future::join_all(urls.map(|url| document::fetch(fetcher, url, None)))
-            .await;
+        return futures_util::future::join_all(
+            urls.iter()
+                .map(|(url, v)| document::fetch(fetcher, url, v.as_ref())),
+        )
+        .await;
     };
     let mut pages = Vec::new();
-    for (i, url) in urls.enumerate() {
+    for (i, (url, validators)) in urls.iter().enumerate() {
         if i > 0 {
             tokio::time::sleep(delay).await;
         }
-        pages.push(document::fetch(fetcher, url, None).await);
+        pages.push(document::fetch(fetcher, url, validators.as_ref()).await);
     }
     pages
 }

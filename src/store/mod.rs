@@ -21,6 +21,8 @@ mod error;
 pub(crate) mod fleet;
 mod postgres;
 mod record;
+
+pub(crate) use record::Document;
 mod runs;
 mod sqlite;
 
@@ -97,7 +99,7 @@ pub struct CacheSettings {
 }
 
 /// The schema this version writes.
-pub(crate) const SCHEMA_VERSION: i64 = 8;
+pub(crate) const SCHEMA_VERSION: i64 = 9;
 /// The versions whose [`PageRead`] gained a field. Records are positional
 /// (postcard), so a store migrated past one drops the pages and probes
 /// read before: a cache, refetched.
@@ -105,7 +107,8 @@ pub(crate) const SCHEMA_VERSION: i64 = 8;
 ///  6: whether it was rendered in a browser (`--render`);
 ///  7: who the page names as authors (its byline, its comments').
 ///
-/// Version 8 added the settings each run was weighed with (`runs`).
+/// Version 8 added the settings each run was weighed with (`runs`),
+/// version 9 the memo pages read from the web (`documents`).
 const READ_CHANGES: [i64; 3] = [5, 6, 7];
 /// Records from this size on are compressed.
 const COMPRESS_FROM: usize = 4096;
@@ -188,6 +191,10 @@ pub(crate) trait Backend: Send + std::fmt::Debug {
     fn probes(&self, keys: &[String]) -> Result<Vec<(usize, Record)>, StoreError>;
     /// Write probes (replacing those stored), in one transaction.
     fn put_probes(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError>;
+    /// The stored memo pages among `urls`, each with its index in `urls`.
+    fn documents(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, StoreError>;
+    /// Write memo pages (replacing those stored), in one transaction.
+    fn put_documents(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError>;
     /// Counts over the pages at `now`.
     fn stats(&self, now: i64) -> Result<Stats, StoreError>;
     /// Forget every page; how many there were.
@@ -462,6 +469,43 @@ impl Store {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         self.backend.put_probes(&rows)
+    }
+
+    /// The memo pages read from the web before, among `urls`, to be
+    /// revalidated: each with its final URL, type, validators and body.
+    pub(crate) fn documents(&self, urls: &[&str]) -> Vec<(String, record::Document)> {
+        let mut inflate = flate2::Decompress::new(false);
+        self.backend
+            .documents(urls)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(at, r)| {
+                let document = decode::<record::Document>(&mut inflate, &r.blob)?;
+                Some((urls[at].to_owned(), document))
+            })
+            .collect()
+    }
+
+    /// Store the memo pages read at `now` (by the URL they were asked
+    /// for), in one transaction.
+    pub(crate) fn put_documents(
+        &mut self,
+        documents: &[(String, record::Document)],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let rows = documents
+            .iter()
+            .map(|(url, document)| {
+                Ok(Row {
+                    key: url,
+                    fetched_at: now,
+                    expires_at: now,
+                    failure: false,
+                    blob: self.codec.encode(document)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        self.backend.put_documents(&rows)
     }
 
     /// Counts over the store at `now`.

@@ -42,6 +42,12 @@ const TABLES: &str = "
         failure BOOLEAN NOT NULL,
         record BYTEA NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS documents (
+        key TEXT PRIMARY KEY,
+        fetched_at BIGINT NOT NULL,
+        failure BOOLEAN NOT NULL,
+        record BYTEA NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS runs (
         id BIGSERIAL PRIMARY KEY,
         at BIGINT NOT NULL,
@@ -294,7 +300,9 @@ impl Postgres {
 
     /// Upsert `rows` (pages, or probes) in one transaction, a batch per
     /// statement, in key order ([`last_per_key`]).
-    fn put(&mut self, rows: &[Row<'_>], probes: bool) -> Result<(), StoreError> {
+    /// Write `rows` to `pages`, or with `keyed` to that table of keyed
+    /// records (`probes`, `documents`).
+    fn put(&mut self, rows: &[Row<'_>], keyed: Option<&str>) -> Result<(), StoreError> {
         let mut sorted: Vec<&Row<'_>> = rows.iter().collect();
         last_per_key(&mut sorted, |row| row.key);
         let label = self.label();
@@ -306,12 +314,14 @@ impl Postgres {
             let fetched: Vec<i64> = batch.iter().map(|r| r.fetched_at).collect();
             let failures: Vec<bool> = batch.iter().map(|r| r.failure).collect();
             let blobs: Vec<&[u8]> = batch.iter().map(|r| r.blob.as_slice()).collect();
-            if probes {
+            if let Some(table) = keyed {
                 tx.execute(
-                    "INSERT INTO probes (key, fetched_at, failure, record)
-                     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bool[], $4::bytea[])
-                     ON CONFLICT (key) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
-                         failure = EXCLUDED.failure, record = EXCLUDED.record",
+                    &format!(
+                        "INSERT INTO {table} (key, fetched_at, failure, record)
+                         SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bool[], $4::bytea[])
+                         ON CONFLICT (key) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
+                             failure = EXCLUDED.failure, record = EXCLUDED.record"
+                    ),
                     &[&keys, &fetched, &failures, &blobs],
                 )
                 .map_err(fail)?;
@@ -366,6 +376,15 @@ fn prepare(client: &mut postgres::Client) -> Result<(), Prepared> {
             }
             // Version 8: the settings each run was weighed with.
             tx.batch_execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS settings TEXT")?;
+            // Version 9: memo pages read from the web, to revalidate.
+            tx.batch_execute(
+                "CREATE TABLE IF NOT EXISTS documents (
+                     key TEXT PRIMARY KEY,
+                     fetched_at BIGINT NOT NULL,
+                     failure BOOLEAN NOT NULL,
+                     record BYTEA NOT NULL
+                 )",
+            )?;
         }
         tx.execute(
             "INSERT INTO meta (name, value) VALUES ('schema_version', $1)
@@ -387,7 +406,7 @@ impl Backend for Postgres {
     }
 
     fn put_pages(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError> {
-        self.put(rows, false)
+        self.put(rows, None)
     }
 
     fn probes(&self, keys: &[String]) -> Result<Vec<(usize, Record)>, StoreError> {
@@ -396,7 +415,15 @@ impl Backend for Postgres {
     }
 
     fn put_probes(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError> {
-        self.put(rows, true)
+        self.put(rows, Some("probes"))
+    }
+
+    fn documents(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, StoreError> {
+        self.records("documents", "key", urls)
+    }
+
+    fn put_documents(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError> {
+        self.put(rows, Some("documents"))
     }
 
     fn stats(&self, now: i64) -> Result<Stats, StoreError> {

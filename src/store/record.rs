@@ -494,6 +494,23 @@ struct ProbeFactsIn {
     shingles: HashSet<u64>,
 }
 
+/// A memo page read from the web, kept to be revalidated on the next
+/// run (`If-None-Match`, `If-Modified-Since`): a `304 Not Modified` is
+/// answered with this body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Document {
+    /// Where its redirects ended.
+    pub final_url: String,
+    /// Its `Content-Type`.
+    pub content_type: Option<String>,
+    /// Its `ETag`.
+    pub etag: Option<String>,
+    /// Its `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// The body as it came.
+    pub body: Vec<u8>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Codec, decode};

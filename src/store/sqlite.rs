@@ -287,6 +287,19 @@ impl Backend for Sqlite {
         )
     }
 
+    fn documents(&self, urls: &[&str]) -> Result<Vec<(usize, Record)>, StoreError> {
+        Ok(self.look_up("documents", "key", urls))
+    }
+
+    fn put_documents(&mut self, rows: &[Row<'_>]) -> Result<(), StoreError> {
+        self.put(
+            "INSERT OR REPLACE INTO documents (key, fetched_at, failure, record)
+             VALUES (?1, ?2, ?3, ?4)",
+            rows,
+            true,
+        )
+    }
+
     fn stats(&self, now: i64) -> Result<Stats, StoreError> {
         let mut stats = self
             .conn
@@ -558,6 +571,20 @@ fn migrate(conn: &mut Connection, version: i64) -> rusqlite::Result<()> {
         add_run_settings(&tx)?;
         tx.pragma_update(None, "user_version", 8)?;
         tx.commit()?;
+    }
+    if version < 9 {
+        // Version 9: memo pages read from the web, to revalidate.
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             CREATE TABLE IF NOT EXISTS documents (
+                 key TEXT PRIMARY KEY,
+                 fetched_at INTEGER NOT NULL,
+                 failure INTEGER NOT NULL,
+                 record BLOB NOT NULL
+             );
+             PRAGMA user_version = 9;
+             COMMIT;",
+        )?;
     }
     Ok(())
 }

@@ -451,3 +451,91 @@ fn fix_lists_a_web_memos_fixes_and_shards_split_a_sitemap() {
     );
     assert_eq!(site.hits("/memos/2012/gas"), 1, "fetched by its shard only");
 }
+
+/// A rerun asks the memo pages only for a change (`If-None-Match`,
+/// `If-Modified-Since`); a `304 Not Modified` is answered from the store,
+/// with the same memo and verdicts.
+fn a_rerun_revalidates_the_memo_pages(store: &crate::support::TestStore) {
+    use crate::server::Request;
+    let server = Server::serving("127.0.0.1", |request: &Request| {
+        match request.path.as_str() {
+            "/memo" if request.header("if-none-match") == Some("\"v1\"") => Reply::Full {
+                status: 304,
+                headers: vec![("etag", "\"v1\"".into())],
+                body: Vec::new(),
+            },
+            "/memo" => Reply::html(
+                200,
+                &page("Memo", "", "<p>See <a href=\"/source\">the source</a>.</p>"),
+            )
+            .with("etag", "\"v1\"")
+            .with("last-modified", "Thu, 01 Mar 2012 10:00:00 GMT"),
+            "/source" => Reply::html(200, "<title>Source</title><p>Fine.</p>"),
+            _ => Reply::html(404, "<title>Not found</title>"),
+        }
+    });
+    let memo = server.url("/memo");
+    let run = || {
+        let mut args = vec![
+            "check".to_owned(),
+            "--allow-private".into(),
+            "--no-archive".into(),
+            "-f".into(),
+            "json".into(),
+            memo.clone(),
+        ];
+        args.extend(store.args());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = crate::support::citecheck_in(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+            &args,
+            None,
+            &[("CITECHECK_NO_CACHE", "0")],
+        );
+        let json: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        json
+    };
+    let first = run();
+    assert!(
+        server
+            .head("/memo")
+            .unwrap()
+            .to_ascii_lowercase()
+            .find("if-none-match")
+            .is_none()
+    );
+    let second = run();
+    let head = server.head("/memo").unwrap().to_ascii_lowercase();
+    assert!(head.contains("if-none-match: \"v1\""), "{head}");
+    assert!(
+        head.contains("if-modified-since: thu, 01 mar 2012"),
+        "{head}"
+    );
+    assert_eq!(
+        memos(&second),
+        memos(&first),
+        "the same memo, from the store"
+    );
+    assert_eq!(memos(&second)[0].2.len(), 1);
+    assert!(
+        second["notices"]
+            .to_string()
+            .contains("1 memo page unchanged since the last run"),
+        "{}",
+        second["notices"]
+    );
+}
+
+#[test]
+fn a_rerun_revalidates_the_memo_pages_in_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    a_rerun_revalidates_the_memo_pages(&crate::support::TestStore::Folder(
+        dir.path().join("cache"),
+    ));
+}
+
+#[test]
+fn a_rerun_revalidates_the_memo_pages_in_postgres() {
+    a_rerun_revalidates_the_memo_pages(&crate::support::TestStore::postgres());
+}
