@@ -122,12 +122,9 @@ pub fn parse(bytes: &[u8], limit: usize) -> Result<Listing, String> {
             Event::End(tag) => match tag.local_name().into_inner() {
                 "item" | "entry" => {
                     field = None;
-                    if let Some(entry) = item.take().and_then(Item::entry) {
-                        if listing.entries.len() == limit {
-                            listing.more = true;
-                            break;
-                        }
-                        listing.entries.push(entry);
+                    let entry = item.take().and_then(Item::entry);
+                    if entry.is_some_and(|entry| !listing.push(entry, limit)) {
+                        break;
                     }
                 }
                 _ => field = None,

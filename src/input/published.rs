@@ -39,6 +39,17 @@ pub struct Listing {
 }
 
 impl Listing {
+    /// Add `entry` unless the listing holds `limit` entries already, when
+    /// it is marked as having more; whether it was added.
+    pub fn push(&mut self, entry: Entry, limit: usize) -> bool {
+        if self.entries.len() >= limit {
+            self.more = true;
+            return false;
+        }
+        self.entries.push(entry);
+        true
+    }
+
     /// Only the entries dated on or after `since` (`YYYY-MM-DD`); an
     /// entry with no date is kept (nothing says it is older).
     pub fn since(mut self, since: &str) -> Self {

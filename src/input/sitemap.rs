@@ -92,12 +92,9 @@ pub fn parse(bytes: &[u8], limit: usize) -> Result<Listing, String> {
                 let name = tag.local_name();
                 match name.into_inner() {
                     "url" | "sitemap" => {
-                        if let Some(done) = entry.take().filter(|e| !e.url.is_empty()) {
-                            if listing.entries.len() == limit {
-                                listing.more = true;
-                                break;
-                            }
-                            listing.entries.push(done);
+                        let done = entry.take().filter(|e| !e.url.is_empty());
+                        if done.is_some_and(|done| !listing.push(done, limit)) {
+                            break;
                         }
                     }
                     _ => field = None,

@@ -61,6 +61,16 @@ fn verdicts_only(mut json: Value) -> Value {
     json
 }
 
+/// What `citecheck history` prints for the store in `cache`.
+fn history(cache: &TestStore) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["history"])
+        .args(cache.args())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn total_hits(server: &Server) -> usize {
     server.paths().iter().map(|p| server.hits(p)).sum()
 }
@@ -272,12 +282,7 @@ fn history_across_three_runs(cache: &TestStore) {
     let terminal = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
     assert!(terminal.contains("NEW broken"), "{terminal}");
     assert!(terminal.contains("1 new, 1 fixed"), "{terminal}");
-    let history = Command::new(env!("CARGO_BIN_EXE_citecheck"))
-        .args(["history"])
-        .args(cache.args())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&history.stdout);
+    let text = history(cache);
     assert!(text.contains("memo.txt (last run"), "{text}");
     assert!(
         text.contains(&format!("fixed: link {} (was broken)", server.url("/a"))),
@@ -354,12 +359,7 @@ fn settings_changes_are_not_fixes(cache: &TestStore) {
         "{terminal}"
     );
     assert!(!terminal.contains("NEW"), "{terminal}");
-    let history = Command::new(env!("CARGO_BIN_EXE_citecheck"))
-        .args(["history"])
-        .args(cache.args())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&history.stdout);
+    let text = history(cache);
     assert!(text.contains("0 new, 0 fixed"), "{text}");
     assert!(
         text.contains(&format!(
