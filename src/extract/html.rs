@@ -74,6 +74,7 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
         .map(|how| super::main_content::choose(&html, how));
     let content_node = content.as_ref().and_then(|c| c.node);
     let mut inside = content_node.is_none();
+    let mut linked_ancestors = 0;
     let mut walk = Walk {
         locator: Locator::new(src),
         doc: Document {
@@ -115,6 +116,13 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
                 if content_node == Some(node.id()) {
                     inside = true;
                     walk.in_content = true;
+                    // Content inside a link (HTML that nests a block in an
+                    // `a`) is the link's text, as the whole page reads it.
+                    linked_ancestors = node
+                        .ancestors()
+                        .filter(|a| matches!(a.value(), Node::Element(el) if el.name() == "a"))
+                        .count();
+                    walk.link_depth += linked_ancestors;
                 }
                 match node.value() {
                     Node::Element(el) if el.name() == "script" => {
@@ -160,6 +168,7 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
                 if content_node == Some(node.id()) {
                     inside = false;
                     walk.in_content = false;
+                    walk.link_depth = walk.link_depth.saturating_sub(linked_ancestors);
                 }
             }
         }
