@@ -43,6 +43,9 @@ pub struct PdfMemo {
     pub pages: Vec<PdfPage>,
     /// Pages that could not be read, with why (`page 3: …`).
     pub problems: Vec<String>,
+    /// The day its document information says it was created
+    /// (`/CreationDate`), as `YYYY-MM-DD`.
+    pub created: Option<String>,
 }
 
 /// One page of a PDF memo.
@@ -83,13 +86,42 @@ fn load(bytes: &[u8]) -> Result<lopdf::Document, String> {
     Ok(document)
 }
 
+/// The day of the document information's `/CreationDate`
+/// (`D:YYYYMMDDHHmmSS…`; month and day when given).
+fn created(document: &lopdf::Document) -> Option<String> {
+    let info = match document.trailer.get(b"Info").ok()? {
+        lopdf::Object::Reference(id) => document.get_dictionary(*id).ok()?,
+        lopdf::Object::Dictionary(info) => info,
+        _ => return None,
+    };
+    let lopdf::Object::String(bytes, _) = info.get(b"CreationDate").ok()? else {
+        return None;
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let digits = text.trim().strip_prefix("D:").unwrap_or(text.trim());
+    let field = |range: std::ops::Range<usize>| {
+        digits
+            .get(range)
+            .filter(|f| f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let day = match (field(0..4)?, field(4..6), field(6..8)) {
+        (y, Some(m), Some(d)) => format!("{y}-{m}-{d}"),
+        (y, Some(m), None) => format!("{y}-{m}"),
+        (y, None, _) => y.to_owned(),
+    };
+    crate::date::end_of_day(&day).map(|_| day)
+}
+
 fn memo(bytes: &[u8]) -> Result<PdfMemo, String> {
     let document = load(bytes)?;
     let pages = document.get_pages();
     if pages.is_empty() {
         return Err("the PDF has no pages".to_owned());
     }
-    let mut memo = PdfMemo::default();
+    let mut memo = PdfMemo {
+        created: created(&document),
+        ..PdfMemo::default()
+    };
     for (&number, &id) in &pages {
         let lines = match layout::page_lines(&document, id) {
             Ok(lines) => lines,

@@ -53,6 +53,8 @@ pub struct Doc {
     pub inline: bool,
     /// A user password: the document is encrypted (RC4, 128 bits).
     pub password: Option<String>,
+    /// The document information's `/CreationDate` (`D:20150301120000Z`).
+    pub created: Option<String>,
 }
 
 impl Doc {
@@ -239,6 +241,12 @@ pub fn write(spec: &Doc) -> Vec<u8> {
         "Pages" => pages_id,
     });
     doc.trailer.set("Root", catalog_id);
+    if let Some(created) = &spec.created {
+        let info = doc.add_object(dictionary! {
+            "CreationDate" => Object::string_literal(created.as_str()),
+        });
+        doc.trailer.set("Info", info);
+    }
     if let Some(password) = &spec.password {
         doc.trailer.set(
             "ID",

@@ -79,10 +79,14 @@ fn site() -> Server {
                     (&format!("{origin}/drafts/secret"), "2021-01-01"),
                 ])),
             },
-            "/sitemap-more.xml" => xml(&urlset(&[(
-                &format!("{origin}/memos/2019/water"),
-                "2019-01-03",
-            )])),
+            "/sitemap-more.xml" => xml(&urlset(&[
+                (&format!("{origin}/memos/2019/water"), "2019-01-03"),
+                (&format!("{origin}/memos/2016/undated"), "2016-06-06"),
+            ])),
+            "/memos/2016/undated" => Reply::html(
+                200,
+                &page("Undated", "", "<p>See <a href=\"/sources/report\">the report</a>.</p>"),
+            ),
             "/feed.xml" => Reply::Full {
                 status: 200,
                 headers: vec![("content-type", "application/rss+xml".into())],
@@ -234,7 +238,8 @@ fn a_sitemap_index_gives_the_published_memos_with_their_own_citations() {
         [
             u("/memos/2012/gas"),
             u("/memos/2015/grid.pdf"),
-            u("/memos/2019/water")
+            u("/memos/2019/water"),
+            u("/memos/2016/undated")
         ],
         "{stderr}"
     );
@@ -261,6 +266,10 @@ fn a_sitemap_index_gives_the_published_memos_with_their_own_citations() {
     );
     assert_eq!(memos[2].2, [ok("/sources/report", "ok")]);
     assert_eq!(memos[2].1, "2019-01-02", "JSON-LD's datePublished");
+    assert_eq!(
+        memos[3].1, "2016-06-06",
+        "the sitemap's lastmod, the last resort"
+    );
     assert_eq!(code, 1, "a broken citation");
 
     assert_eq!(site.hits("/drafts/secret"), 0, "robots.txt disallows it");
@@ -293,7 +302,8 @@ fn a_feed_and_since() {
         [
             u("/memos/2012/gas"),
             u("/memos/2015/grid.pdf"),
-            u("/memos/2019/water")
+            u("/memos/2019/water"),
+            u("/memos/2016/undated")
         ],
         "lastmod 2020 for the gas memo: modified since"
     );
@@ -445,6 +455,7 @@ fn fix_lists_a_web_memos_fixes_and_shards_split_a_sitemap() {
         [
             u("/memos/2012/gas"),
             u("/memos/2015/grid.pdf"),
+            u("/memos/2016/undated"),
             u("/memos/2019/water")
         ],
         "each memo in exactly one shard"
