@@ -90,12 +90,17 @@ fn describe(el: ElementRef<'_>) -> String {
 
 /// Words in the paragraphs inside `el` (what prose it holds; lists of
 /// links are not paragraphs).
-fn prose_words(el: ElementRef<'_>) -> usize {
+pub(crate) fn prose_words(el: ElementRef<'_>) -> usize {
+    words_in(el, "p")
+}
+
+/// Words in the text of the `name` elements inside `el`.
+fn words_in(el: ElementRef<'_>, name: &str) -> usize {
     el.descendants()
         .filter_map(ElementRef::wrap)
-        .filter(|p| p.value().name() == "p")
-        .map(|p| {
-            p.text()
+        .filter(|e| e.value().name() == name)
+        .map(|e| {
+            e.text()
                 .map(|t| t.split_whitespace().count())
                 .sum::<usize>()
         })
@@ -119,19 +124,9 @@ fn densest_block(html: &Html) -> Option<ElementRef<'_>> {
         let Some(p) = ElementRef::wrap(node) else {
             continue;
         };
-        let words: usize = p.text().map(|t| t.split_whitespace().count()).sum();
         // Words inside links are navigation more than prose.
-        let linked: usize = p
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .filter(|a| a.value().name() == "a")
-            .map(|a| {
-                a.text()
-                    .map(|t| t.split_whitespace().count())
-                    .sum::<usize>()
-            })
-            .sum();
-        *score.entry(parent.id()).or_default() += words.saturating_sub(linked);
+        let words = words_in(p, "p").saturating_sub(words_in(p, "a"));
+        *score.entry(parent.id()).or_default() += words;
     }
     let (&best, &words) = score.iter().max_by_key(|(id, words)| (**words, **id))?;
     if words < MIN_DENSE_WORDS {

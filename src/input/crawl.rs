@@ -167,16 +167,7 @@ pub fn is_memo(html: &str) -> bool {
     let [article] = articles.as_slice() else {
         return false;
     };
-    let p = select("p");
-    let words: usize = article
-        .select(&p)
-        .map(|p| {
-            p.text()
-                .map(|t| t.split_whitespace().count())
-                .sum::<usize>()
-        })
-        .sum();
-    words >= MIN_MEMO_WORDS
+    crate::extract::main_content::prose_words(*article) >= MIN_MEMO_WORDS
 }
 
 /// Whether a JSON-LD value (or a thing in its graph) is of a writing type.
