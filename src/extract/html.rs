@@ -107,11 +107,39 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
         ));
     }
     let mut skip: Option<ego_tree::NodeId> = None;
+    // Inside a web memo's content, the site's chrome it nests (a share
+    // bar, a tag list) is read as outside it.
+    let web = options.main_content.is_some();
+    let (content_words, site_lists) = if web {
+        let el = content_node
+            .and_then(|id| html.tree.get(id))
+            .and_then(scraper::ElementRef::wrap)
+            .unwrap_or_else(|| html.root_element());
+        (
+            super::main_content::content_words(el),
+            super::main_content::SiteLinkLists::find(el, options.base_url.as_ref()),
+        )
+    } else {
+        (0, super::main_content::SiteLinkLists::default())
+    };
+    let mut chrome: Option<ego_tree::NodeId> = None;
     for edge in html.tree.root().traverse() {
         match edge {
             Edge::Open(node) => {
                 if skip.is_some() {
                     continue;
+                }
+                if web
+                    && inside
+                    && chrome.is_none()
+                    && content_node != Some(node.id())
+                    && scraper::ElementRef::wrap(node).is_some_and(|el| {
+                        super::main_content::is_chrome(el, content_words, &site_lists)
+                    })
+                {
+                    chrome = Some(node.id());
+                    inside = false;
+                    walk.in_content = false;
                 }
                 if content_node == Some(node.id()) {
                     inside = true;
@@ -169,6 +197,11 @@ pub(super) fn parse(src: &str, options: &ExtractOptions) -> Document {
                     inside = false;
                     walk.in_content = false;
                     walk.link_depth = walk.link_depth.saturating_sub(linked_ancestors);
+                }
+                if chrome == Some(node.id()) {
+                    chrome = None;
+                    inside = true;
+                    walk.in_content = true;
                 }
             }
         }

@@ -4,7 +4,10 @@
 //! (`--content-selector`); the page's `<article>` (the one with the most
 //! prose, when there are several); `<main>` or `role="main"`; the block
 //! whose paragraphs hold the most prose (what readability tools call the
-//! densest block); else the whole page. Pure.
+//! densest block); else the whole page. Inside it, the site's chrome that
+//! pages nest in their articles (bylines, share and print tools, tag lists,
+//! related-story boxes, newsletter promotions, comments, advertisements)
+//! is not the memo either ([`is_chrome`]). Pure.
 
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node, Selector};
@@ -86,6 +89,386 @@ fn describe(el: ElementRef<'_>) -> String {
     }
     out.push('>');
     out
+}
+
+/// Element names that are a page's chrome wherever they stand.
+const CHROME_ELEMENTS: &[&str] = &["nav", "aside", "footer", "header", "form", "button", "menu"];
+
+/// ARIA roles of chrome.
+const CHROME_ROLES: &[&str] = &[
+    "navigation",
+    "complementary",
+    "contentinfo",
+    "banner",
+    "search",
+];
+
+/// Words of a class or id that name chrome (`social__item`, `shareInfo`,
+/// `entry-meta`, `ArticleBody-byline`).
+const CHROME_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "also",
+    "author",
+    "authors",
+    "breadcrumb",
+    "breadcrumbs",
+    "byline",
+    "categories",
+    "category",
+    "comment",
+    "comments",
+    "cta",
+    "discussion",
+    "disqus",
+    "email",
+    "follow",
+    "footer",
+    "header",
+    "info",
+    "inset",
+    "keywords",
+    "labels",
+    "livefyre",
+    "menu",
+    "meta",
+    "nav",
+    "navigation",
+    "newsletter",
+    "outbrain",
+    "pager",
+    "pagination",
+    "print",
+    "promo",
+    "rating",
+    "recommended",
+    "related",
+    "share",
+    "sharing",
+    "sidebar",
+    "signup",
+    "social",
+    "sponsor",
+    "sponsored",
+    "submeta",
+    "subscribe",
+    "subscription",
+    "taboola",
+    "tag",
+    "tags",
+    "teaser",
+    "teasers",
+    "toolbar",
+    "tools",
+    "topic",
+    "topics",
+    "unrelated",
+    "widget",
+];
+
+/// Words of a link's own class that name chrome (`a.author`,
+/// `a.twitter-follow-button`); a tag link in the text (`a.textTag`) stays.
+const CHROME_LINK_WORDS: &[&str] = &[
+    "author",
+    "byline",
+    "comment",
+    "comments",
+    "email",
+    "follow",
+    "newsletter",
+    "print",
+    "share",
+    "sharing",
+    "social",
+    "subscribe",
+    "topic",
+];
+
+/// Runs of words of a class or id that name chrome (`rich-link`,
+/// `more_stories`).
+const CHROME_RUNS: &[&str] = &[
+    "mostpopular",
+    "mostread",
+    "morestories",
+    "nextpost",
+    "prevpost",
+    "readmore",
+    "readnext",
+    "richlink",
+];
+
+/// Words of a class or id that name comments, chrome however much prose
+/// they hold.
+const COMMENT_WORDS: &[&str] = &["comment", "comments", "discussion", "disqus", "livefyre"];
+
+/// How the words of a class or id that name the memo's own notes begin;
+/// the notes stay the memo wherever they stand (`<footer
+/// class="footnotes">`, `<ul class="sourcelist">`).
+const NOTE_WORDS: &[&str] = &[
+    "bibliograph",
+    "citation",
+    "endnote",
+    "footnote",
+    "note",
+    "reference",
+    "source",
+];
+
+/// Where share buttons and advertisements lead: a link there is never a
+/// citation.
+const CHROME_LINKS: &[&str] = &[
+    "ad.doubleclick.net/",
+    "api.whatsapp.com/send",
+    "buffer.com/add",
+    "del.icio.us/post",
+    "digg.com/submit",
+    "facebook.com/dialog/share",
+    "facebook.com/share.php",
+    "facebook.com/sharer",
+    "getpocket.com/save",
+    "linkedin.com/cws/share",
+    "linkedin.com/sharearticle",
+    "news.ycombinator.com/submitlink",
+    "newsvine.com/_wine/save",
+    "pinterest.com/pin/create",
+    "pinterest.com/pin/find",
+    "plus.google.com/share",
+    "pubads.g.doubleclick.net/",
+    "reddit.com/submit",
+    "share.flipboard.com/",
+    "stumbleupon.com/submit",
+    "t.me/share",
+    "tumblr.com/share",
+    "twitter.com/intent/",
+    "twitter.com/share",
+    "vk.com/share.php",
+    "web.whatsapp.com/send",
+    "x.com/intent/",
+    "xing.com/spi/shares",
+];
+
+/// Whether `el`, inside a web memo's main content, is the site's chrome
+/// rather than the memo: a `nav`, `aside`, `header`, `footer`, `form`; an
+/// element whose role, class or id says navigation, byline, share, tags,
+/// related, comments, newsletter, advertisement…; a link to a share button
+/// or an ad server. Never chrome: what holds the memo's notes (an element
+/// named for footnotes, references or sources, or one holding such an
+/// element), and what holds half the prose of the content (`content_words`,
+/// its [`prose_words`]) or more: a layout wrapper named `l-sidebar-fixed`
+/// around the article's text is the article (comments excepted).
+pub(crate) fn is_chrome(el: ElementRef<'_>, content_words: usize, lists: &SiteLinkLists) -> bool {
+    let e = el.value();
+    let named = |words: &[String], list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    if e.name() == "a" {
+        // A link is chrome by where it leads or by its own class (`a.author`,
+        // `a.primary-topic`), not by being a link.
+        return e.attr("href").is_some_and(is_chrome_link)
+            || names_of(e).any(|words| named(&words, CHROME_LINK_WORDS));
+    }
+    if lists.0.contains(&el.id()) {
+        return !holds_notes(el);
+    }
+    let mut comments = false;
+    let chrome = CHROME_ELEMENTS.contains(&e.name())
+        || e.attr("role")
+            .is_some_and(|role| CHROME_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
+        || names_of(e).any(|words| {
+            comments |= named(&words, COMMENT_WORDS);
+            named(&words, CHROME_WORDS)
+                || CHROME_RUNS.iter().any(|run| words.concat().contains(run))
+        });
+    if !chrome {
+        return false;
+    }
+    !holds_notes(el) && (comments || prose_words(el) * 2 < content_words)
+}
+
+/// Words of paragraph prose in a web memo's content, outside its
+/// comments: what [`is_chrome`] weighs a wrapper's prose against.
+pub(crate) fn content_words(el: ElementRef<'_>) -> usize {
+    let comments: usize = el
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|d| {
+            names_of(d.value())
+                .any(|words| words.iter().any(|w| COMMENT_WORDS.contains(&w.as_str())))
+                && !d
+                    .ancestors()
+                    .filter_map(ElementRef::wrap)
+                    .take_while(|a| a.id() != el.id())
+                    .any(|a| {
+                        names_of(a.value())
+                            .any(|words| words.iter().any(|w| COMMENT_WORDS.contains(&w.as_str())))
+                    })
+        })
+        .map(prose_words)
+        .sum();
+    prose_words(el).saturating_sub(comments)
+}
+
+/// Whether `el` is or holds an element named for the memo's notes.
+fn holds_notes(el: ElementRef<'_>) -> bool {
+    el.descendants().filter_map(ElementRef::wrap).any(|d| {
+        names_of(d.value()).any(|words| {
+            words
+                .iter()
+                .any(|w| NOTE_WORDS.iter().any(|note| w.starts_with(note)))
+        })
+    })
+}
+
+/// Least links in a list of the site's own links.
+const MIN_LIST_LINKS: usize = 3;
+
+/// The blocks (`ul`, `ol`, `dl`, `div`, `section`, `table`) inside a web
+/// memo's content that are lists of the site's own links: related stories,
+/// topics, sections. Each holds at least three links, every one to the
+/// page's own site (relative, or a host under the same domain), and their
+/// words are at least 70% of its words. A list of sources on other sites is never one. Found in one pass over the content.
+#[derive(Debug, Default)]
+pub(crate) struct SiteLinkLists(std::collections::HashSet<NodeId>);
+
+impl SiteLinkLists {
+    /// The site's link lists inside `root`, for the page at `page`.
+    pub(crate) fn find(root: ElementRef<'_>, page: Option<&url::Url>) -> Self {
+        use ego_tree::iter::Edge;
+        #[derive(Default)]
+        struct Tally {
+            words: usize,
+            link_words: usize,
+            links: usize,
+            foreign: bool,
+        }
+        let site = page.and_then(|p| p.host_str()).map(site_of);
+        let mut found = std::collections::HashSet::new();
+        let mut stack: Vec<Tally> = Vec::new();
+        let mut in_link = 0usize;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(node) => match node.value() {
+                    Node::Element(el) => {
+                        stack.push(Tally::default());
+                        if el.name() == "a" {
+                            in_link += 1;
+                        }
+                    }
+                    Node::Text(text) => {
+                        if let Some(top) = stack.last_mut() {
+                            let words = text.split_whitespace().count();
+                            top.words += words;
+                            if in_link > 0 {
+                                top.link_words += words;
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+                Edge::Close(node) => {
+                    let Node::Element(el) = node.value() else {
+                        continue;
+                    };
+                    let Some(mut tally) = stack.pop() else {
+                        continue;
+                    };
+                    if el.name() == "a" {
+                        in_link = in_link.saturating_sub(1);
+                        if let Some(href) = el.attr("href") {
+                            match page.and_then(|p| p.join(href.trim()).ok()) {
+                                Some(to) if matches!(to.scheme(), "http" | "https") => {
+                                    tally.links += 1;
+                                    tally.foreign |=
+                                        site.is_none() || to.host_str().map(site_of) != site;
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    if matches!(el.name(), "ul" | "ol" | "dl" | "div" | "section" | "table")
+                        && tally.links >= MIN_LIST_LINKS
+                        && !tally.foreign
+                        && tally.link_words * 10 >= tally.words * 7
+                    {
+                        found.insert(node.id());
+                    }
+                    if let Some(parent) = stack.last_mut() {
+                        parent.words += tally.words;
+                        parent.link_words += tally.link_words;
+                        parent.links += tally.links;
+                        parent.foreign |= tally.foreign;
+                    }
+                }
+            }
+        }
+        Self(found)
+    }
+}
+
+/// The site a host belongs to: its last two labels, or three under a
+/// country's second level (`www.bbc.co.uk` → `bbc.co.uk`).
+fn site_of(host: &str) -> &str {
+    let labels: Vec<&str> = host.rsplit('.').collect();
+    let keep = match labels.as_slice() {
+        [country, second, ..]
+            if country.len() == 2
+                && matches!(*second, "co" | "com" | "org" | "net" | "ac" | "gov" | "edu") =>
+        {
+            3
+        }
+        _ => 2,
+    };
+    let cut: usize = labels.iter().take(keep).map(|l| l.len() + 1).sum();
+    &host[host.len().saturating_sub(cut.saturating_sub(1))..]
+}
+
+/// The words of each class and the id of `e`.
+fn names_of(e: &scraper::node::Element) -> impl Iterator<Item = Vec<String>> + '_ {
+    e.attr("class")
+        .into_iter()
+        .chain(e.attr("id"))
+        .flat_map(str::split_whitespace)
+        .map(name_words)
+}
+
+/// Whether `href` leads to a share button or an ad server.
+fn is_chrome_link(href: &str) -> bool {
+    let href = href.trim().to_ascii_lowercase();
+    let Some(rest) = href
+        .strip_prefix("https://")
+        .or_else(|| href.strip_prefix("http://"))
+        .or_else(|| href.strip_prefix("//"))
+    else {
+        return false;
+    };
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    CHROME_LINKS.iter().any(|link| rest.starts_with(link))
+}
+
+/// The words of a class or id, lower case: `shareInfo` → `share`, `info`;
+/// `c-article__footer` → `c`, `article`, `footer`.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut last_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            last_lower = false;
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        if c.is_uppercase() && last_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        last_lower = c.is_lowercase() || c.is_ascii_digit();
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
 }
 
 /// Words in the paragraphs inside `el` (what prose it holds; lists of
@@ -190,5 +573,70 @@ mod tests {
         );
         let bad = taken(&page, Some("div["));
         assert!(bad.contains("is not a CSS selector"), "{bad}");
+    }
+
+    /// The links a web memo reports on `page` (read from `https://site.example/memo`).
+    fn web_links(page: &str) -> Vec<String> {
+        let options = crate::extract::ExtractOptions {
+            base_url: Some(url::Url::parse("https://site.example/memos/m").unwrap()),
+            main_content: Some(MainContent::default()),
+            ..Default::default()
+        };
+        crate::extract::extract(page, crate::model::MemoFormat::Html, &options)
+            .links
+            .iter()
+            .map(|l| l.display_url())
+            .collect()
+    }
+
+    #[test]
+    fn chrome_inside_the_article_is_not_the_memo() {
+        let page = format!(
+            "<body><article>\
+            <header><h1>Gas</h1><p class=byline><a href=/authors/ann>Ann</a></p></header>\
+            <div class=\"l-sidebar-fixed\">{PROSE}<p>As <a href=https://news.example/a>the \
+            paper</a> said.</p></div>\
+            <div class=share-tools><a href=/print>Print</a></div>\
+            <p><a href=\"https://twitter.com/intent/tweet?url=x\">Tweet</a></p>\
+            <ul class=related><li><a href=/memos/1>One</a><li><a href=/memos/2>Two</a>\
+            <li><a href=/memos/3>Three</a></ul>\
+            <ul><li><a href=/memos/4>Four</a><li><a href=https://www.site.example/memos/5>Five</a>\
+            <li><a href=https://blog.site.example/6>Six</a></ul>\
+            <ul><li><a href=/memos/7>Seven</a><li><a href=/memos/8>Eight</a>\
+            <li><a href=https://other.example/9>Nine</a></ul>\
+            <footer class=footnotes><p id=n1><a href=https://source.example/n1>Note</a></p></footer>\
+            <footer><a href=/tags/gas>gas</a></footer>\
+            <section id=comments>{PROSE}{PROSE}{PROSE}<a href=https://spam.example>x</a></section>\
+            </article></body>"
+        );
+        assert_eq!(
+            web_links(&page),
+            [
+                "https://news.example/a",
+                "https://site.example/memos/7",
+                "https://site.example/memos/8",
+                "https://other.example/9",
+                "https://source.example/n1",
+            ],
+            "the text, a list citing another site and the notes stay; the byline, tools, \
+            share link, the site's own link lists, the footer and comments go"
+        );
+    }
+
+    #[test]
+    fn class_and_id_words() {
+        assert_eq!(name_words("shareInfo"), ["share", "info"]);
+        assert_eq!(name_words("c-article__footer"), ["c", "article", "footer"]);
+        assert_eq!(
+            name_words("ArticleBody-byline-10B7D"),
+            ["article", "body", "byline", "10", "b7", "d"]
+        );
+        assert_eq!(site_of("www.bbc.co.uk"), "bbc.co.uk");
+        assert_eq!(site_of("topics.cnn.com"), "cnn.com");
+        assert_eq!(site_of("localhost"), "localhost");
+        assert!(is_chrome_link(
+            "https://www.facebook.com/sharer/sharer.php?u=x"
+        ));
+        assert!(!is_chrome_link("https://www.facebook.com/akramer/posts/1"));
     }
 }
