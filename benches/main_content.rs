@@ -51,6 +51,47 @@ struct Page {
     body: String,
     #[serde(default)]
     not: Option<String>,
+    /// Marked after the rules were written, and reported apart.
+    #[serde(default)]
+    held_out: bool,
+}
+
+/// What the extractors reported on a set of pages, and what was there.
+#[derive(Default)]
+struct Sums {
+    pages: usize,
+    body: usize,
+    chrome: usize,
+    ours: Tally,
+    theirs: Tally,
+}
+
+impl Sums {
+    /// The share of body links and of chrome links `tally` reported.
+    fn shares(&self, tally: Tally) -> (f64, f64) {
+        let share = |n: usize, of: usize| n as f64 / of.max(1) as f64;
+        (
+            share(tally.body_found, self.body),
+            share(tally.chrome_found, self.chrome),
+        )
+    }
+
+    fn print(&self, name: &str) {
+        println!(
+            "{name}: {} pages, {} body links, {} chrome links",
+            self.pages, self.body, self.chrome
+        );
+        for (who, tally) in [("citecheck", self.ours), ("trafilatura", self.theirs)] {
+            let (recall, chrome) = self.shares(tally);
+            println!(
+                "  {who:<12} body links reported {:.1}% ({}), chrome links reported {:.2}% ({})",
+                recall * 100.0,
+                tally.body_found,
+                chrome * 100.0,
+                tally.chrome_found
+            );
+        }
+    }
 }
 
 /// A page's links, split by the marks.
@@ -59,8 +100,8 @@ struct Truth {
     chrome: BTreeSet<String>,
 }
 
-/// What one extractor reported on the corpus.
-#[derive(Default)]
+/// What one extractor reported on a set of pages.
+#[derive(Default, Clone, Copy)]
 struct Tally {
     body_found: usize,
     chrome_found: usize,
@@ -89,8 +130,8 @@ fn main() {
         .unwrap_or_else(|| corpus.join("venv/bin/python"));
     let theirs = trafilatura(&python, root, &corpus, &marks.page);
 
-    let (mut ours_tally, mut theirs_tally) = (Tally::default(), Tally::default());
-    let (mut body_total, mut chrome_total) = (0, 0);
+    // Every page, and the held-out pages alone.
+    let (mut all, mut held_out) = (Sums::default(), Sums::default());
     println!(
         "{:<44} {:>5} {:>6}   {:>9} {:>9}   {:>9} {:>9}",
         "page", "body", "chrome", "cc body", "cc chrome", "tf body", "tf chrome"
@@ -117,50 +158,32 @@ fn main() {
         }
         let (tb, tc) = score(&truth, their);
         println!(
-            "{:<44} {:>5} {:>6}   {:>9} {:>9}   {:>9} {:>9}",
+            "{:<44} {:>5} {:>6}   {:>9} {:>9}   {:>9} {:>9}{}",
             page.file.rsplit('/').next().unwrap_or(&page.file),
             truth.body.len(),
             truth.chrome.len(),
             ob,
             oc,
             tb,
-            tc
+            tc,
+            if page.held_out { "   held out" } else { "" }
         );
-        body_total += truth.body.len();
-        chrome_total += truth.chrome.len();
-        ours_tally.body_found += ob;
-        ours_tally.chrome_found += oc;
-        theirs_tally.body_found += tb;
-        theirs_tally.chrome_found += tc;
+        let sums = [Some(&mut all), page.held_out.then_some(&mut held_out)];
+        for sum in sums.into_iter().flatten() {
+            sum.pages += 1;
+            sum.body += truth.body.len();
+            sum.chrome += truth.chrome.len();
+            sum.ours.body_found += ob;
+            sum.ours.chrome_found += oc;
+            sum.theirs.body_found += tb;
+            sum.theirs.chrome_found += tc;
+        }
     }
-    let share = |n: usize, of: usize| n as f64 / of.max(1) as f64;
-    let (our_recall, our_chrome) = (
-        share(ours_tally.body_found, body_total),
-        share(ours_tally.chrome_found, chrome_total),
-    );
-    let (their_recall, their_chrome) = (
-        share(theirs_tally.body_found, body_total),
-        share(theirs_tally.chrome_found, chrome_total),
-    );
     println!();
-    println!(
-        "{} pages, {body_total} body links, {chrome_total} chrome links",
-        marks.page.len()
-    );
-    println!(
-        "citecheck:   body links reported {:.1}% ({}), chrome links reported {:.1}% ({})",
-        our_recall * 100.0,
-        ours_tally.body_found,
-        our_chrome * 100.0,
-        ours_tally.chrome_found
-    );
-    println!(
-        "trafilatura: body links reported {:.1}% ({}), chrome links reported {:.1}% ({})",
-        their_recall * 100.0,
-        theirs_tally.body_found,
-        their_chrome * 100.0,
-        theirs_tally.chrome_found
-    );
+    held_out.print("held-out pages");
+    all.print("all pages");
+    let (our_recall, our_chrome) = all.shares(all.ours);
+    let (their_recall, their_chrome) = all.shares(all.theirs);
     let mut broken = Vec::new();
     if our_recall < MIN_RECALL {
         broken.push(format!(
@@ -261,12 +284,7 @@ fn normal(page: &Url, href: &str) -> Option<String> {
 
 /// The links citecheck reports for the page read as a memo from the web.
 fn citecheck_links(text: &str, url: &Url) -> BTreeSet<String> {
-    let options = ExtractOptions {
-        base_url: Some(url.clone()),
-        main_content: Some(MainContent::default()),
-        ..ExtractOptions::default()
-    };
-    extract::extract(text, MemoFormat::Html, &options)
+    read_as_web_memo(text, url)
         .links
         .iter()
         .filter_map(|l| match &l.target {
@@ -276,14 +294,19 @@ fn citecheck_links(text: &str, url: &Url) -> BTreeSet<String> {
         .collect()
 }
 
-/// What citecheck took as the page's main content (for `BENCH_VERBOSE`).
-fn content_taken(text: &str, url: &Url) -> String {
+/// The page read as citecheck reads a memo from the web at `url`.
+fn read_as_web_memo(text: &str, url: &Url) -> citecheck::model::Extraction {
     let options = ExtractOptions {
         base_url: Some(url.clone()),
         main_content: Some(MainContent::default()),
         ..ExtractOptions::default()
     };
     extract::extract(text, MemoFormat::Html, &options)
+}
+
+/// What citecheck took as the page's main content (for `BENCH_VERBOSE`).
+fn content_taken(text: &str, url: &Url) -> String {
+    read_as_web_memo(text, url)
         .problems
         .iter()
         .map(|p| p.message.clone())

@@ -92,7 +92,9 @@ fn describe(el: ElementRef<'_>) -> String {
 }
 
 /// Element names that are a page's chrome wherever they stand.
-const CHROME_ELEMENTS: &[&str] = &["nav", "aside", "footer", "header", "form", "button", "menu"];
+const CHROME_ELEMENTS: &[&str] = &[
+    "nav", "aside", "footer", "header", "form", "button", "menu", "noscript",
+];
 
 /// ARIA roles of chrome.
 const CHROME_ROLES: &[&str] = &[
@@ -113,11 +115,13 @@ const CHROME_WORDS: &[&str] = &[
     "also",
     "author",
     "authors",
+    "badge",
     "breadcrumb",
     "breadcrumbs",
     "byline",
     "categories",
     "category",
+    "cats",
     "comment",
     "comments",
     "cta",
@@ -216,14 +220,15 @@ const NOTE_WORDS: &[&str] = &[
     "source",
 ];
 
-/// Where share buttons and advertisements lead: a link there is never a
-/// citation.
+/// Where share buttons, advertisements and the comment service lead: a
+/// link there is never a citation.
 const CHROME_LINKS: &[&str] = &[
     "ad.doubleclick.net/",
     "api.whatsapp.com/send",
     "buffer.com/add",
     "del.icio.us/post",
     "digg.com/submit",
+    "disqus.com",
     "facebook.com/dialog/share",
     "facebook.com/share.php",
     "facebook.com/sharer",
@@ -250,7 +255,8 @@ const CHROME_LINKS: &[&str] = &[
 ];
 
 /// Whether `el`, inside a web memo's main content, is the site's chrome
-/// rather than the memo: a `nav`, `aside`, `header`, `footer`, `form`; an
+/// rather than the memo: a `nav`, `aside`, `header`, `footer`, `form`,
+/// `noscript`; an
 /// element whose role, class or id says navigation, byline, share, tags,
 /// related, comments, newsletter, advertisement…; a link to a share button
 /// or an ad server. Never chrome: what holds the memo's notes (an element
@@ -431,7 +437,8 @@ fn names_of(e: &scraper::node::Element) -> impl Iterator<Item = Vec<String>> + '
         .map(name_words)
 }
 
-/// Whether `href` leads to a share button or an ad server.
+/// Whether `href` leads to a share button, an ad server or a newsletter's
+/// sign-up page.
 fn is_chrome_link(href: &str) -> bool {
     let href = href.trim().to_ascii_lowercase();
     let Some(rest) = href
@@ -442,7 +449,12 @@ fn is_chrome_link(href: &str) -> bool {
         return false;
     };
     let rest = rest.strip_prefix("www.").unwrap_or(rest);
-    CHROME_LINKS.iter().any(|link| rest.starts_with(link))
+    // A newsletter's sign-up page is a promotion, not a source.
+    let sign_up = rest.contains("newsletter")
+        && ["sign", "regist", "subscri"]
+            .iter()
+            .any(|w| rest.contains(w));
+    sign_up || CHROME_LINKS.iter().any(|link| rest.starts_with(link))
 }
 
 /// The words of a class or id, lower case: `shareInfo` → `share`, `info`;
@@ -638,5 +650,9 @@ mod tests {
             "https://www.facebook.com/sharer/sharer.php?u=x"
         ));
         assert!(!is_chrome_link("https://www.facebook.com/akramer/posts/1"));
+        assert!(is_chrome_link("https://threatpost.com/newsletter-sign/"));
+        assert!(!is_chrome_link(
+            "https://institute.example/newsletter/2019-05"
+        ));
     }
 }
