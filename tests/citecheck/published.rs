@@ -23,6 +23,14 @@ fn page(title: &str, head: &str, article: &str) -> String {
     )
 }
 
+/// The gas memo's head, and its text as its author wrote it: on the
+/// site it stands inside an article with a byline, share tools and tags.
+const GAS_HEAD: &str =
+    "<meta property=\"article:published_time\" content=\"2012-03-01T09:00:00Z\">";
+const GAS_ARTICLE: &str = "<p>The minister said that “the pipeline will be finished by the end \
+    of the year” (<a href=\"../../sources/interview\">interview</a>) and the \
+    <a href=\"/sources/gone\">old report</a> is gone.</p>";
+
 fn xml(body: &str) -> Reply {
     Reply::Full {
         status: 200,
@@ -102,10 +110,15 @@ fn site() -> Server {
                 200,
                 &page(
                     "Gas transit",
-                    "<meta property=\"article:published_time\" content=\"2012-03-01T09:00:00Z\">",
-                    "<h1>Gas transit</h1><p>The minister said that “the pipeline will be \
-                     finished by the end of the year” (<a href=\"../../sources/interview\">interview</a>) \
-                     and the <a href=\"/sources/gone\">old report</a> is gone.</p>",
+                    GAS_HEAD,
+                    &format!(
+                        "<header><h1>Gas transit</h1><p class=\"byline\">By \
+                         <a href=\"/people/ann\">Ann</a></p></header>{GAS_ARTICLE}\
+                         <div class=\"share-tools\"><a href=\"https://twitter.com/intent/tweet?u=x\">Tweet</a> \
+                         <a href=\"/memos/2012/gas?print=1\">Print</a></div>\
+                         <ul class=\"tags\"><li><a href=\"/topics/gas\">gas</a></li>\
+                         <li><a href=\"/topics/energy\">energy</a></li></ul>"
+                    ),
                 ),
             ),
             "/memos/2019/water" => Reply::html(
@@ -285,6 +298,42 @@ fn a_sitemap_index_gives_the_published_memos_with_their_own_citations() {
         assert_eq!(site.hits(path), 1, "{path}");
     }
     assert_eq!(site.max_in_flight(), 1);
+}
+
+#[test]
+fn a_web_memo_has_the_verdicts_of_the_same_memo_on_disk() {
+    let site = site();
+    let url = site.url("/memos/2012/gas");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gas.html");
+    std::fs::write(
+        &file,
+        format!(
+            "<html><head>{GAS_HEAD}</head><body><h1>Gas transit</h1>{GAS_ARTICLE}</body></html>"
+        ),
+    )
+    .unwrap();
+    let (web, _, stderr) = check(&[&url]);
+    let (disk, _, _) = check(&["--base-url", &url, file.to_str().unwrap()]);
+    let (web_memos, disk_memos) = (memos(&web), memos(&disk));
+    assert_eq!(web_memos.len(), 1, "{stderr}");
+    assert_eq!(
+        web_memos[0].2, disk_memos[0].2,
+        "the same links, the same verdicts"
+    );
+    assert_eq!(web_memos[0].1, disk_memos[0].1, "the same date");
+    let verdicts = |json: &Value| -> Vec<Value> {
+        json["memos"][0]["quotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["verdict"].clone())
+            .collect()
+    };
+    assert_eq!(verdicts(&web), verdicts(&disk), "the same quote verdicts");
+    assert_eq!(verdicts(&web), ["found"]);
+    assert_eq!(site.hits("/people/ann"), 0, "the byline is not a citation");
+    assert_eq!(site.hits("/topics/gas"), 0, "nor are the tags");
 }
 
 #[test]
