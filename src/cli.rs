@@ -165,7 +165,7 @@ pub struct CheckArgs {
     /// Report format, and optionally the file to write it to
     /// (`FORMAT[=PATH]`, repeatable: `-f json=report.json -f html=report.html
     /// -f terminal`). Formats: terminal, json, markdown, html, junit, sarif,
-    /// github. Default: terminal.
+    /// github, csv. Default: terminal.
     #[arg(short = 'f', long, value_name = "FORMAT[=PATH]", value_parser = Output::parse)]
     pub format: Vec<Output>,
 

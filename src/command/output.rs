@@ -31,6 +31,7 @@ pub fn render_to(
         ReportFormat::Junit => report::junit::render(report, out),
         ReportFormat::Sarif => report::sarif::render(report, out),
         ReportFormat::Github => report::github::render(report, out),
+        ReportFormat::Csv => report::csv::render(report, out),
     }
 }
 

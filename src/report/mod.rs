@@ -3,6 +3,7 @@
 //! JSON contract of `docs/report-schema.md` (schema version 1): fields are
 //! only ever added.
 
+pub mod csv;
 pub mod github;
 pub mod history;
 pub mod html;

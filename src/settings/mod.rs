@@ -37,6 +37,8 @@ pub enum ReportFormat {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// A spreadsheet: one row per link, quote and memo problem (RFC 4180).
+    Csv,
 }
 
 impl Output {

@@ -210,6 +210,7 @@ fn every_format_matches_its_snapshot() {
         (ReportFormat::Junit, "report.junit.xml"),
         (ReportFormat::Sarif, "report.sarif"),
         (ReportFormat::Github, "report.github.txt"),
+        (ReportFormat::Csv, "report.csv"),
     ] {
         snapshot(file, &render(&report, format));
     }
@@ -263,6 +264,72 @@ fn json_and_sarif_reports_are_valid_against_their_schemas() {
         crate::support::assert_valid("fixtures/schemas/sarif-2.1.0-rtm.5.json", &broken)
     });
     assert!(result.is_err());
+}
+
+#[test]
+fn csv_reads_back_one_row_per_item_with_formulas_inert() {
+    let mut report = fixed_report();
+    let formula = "=HYPERLINK(\"https://evil.example\",\"click\")";
+    report.memos[0].add_problem(Problem::new(Severity::Warning, formula.to_owned()));
+    let csv = render(&report, ReportFormat::Csv);
+    assert!(csv.contains("\r\n"), "RFC 4180 line ends");
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "memo",
+            "memo date",
+            "place",
+            "kind",
+            "verdict",
+            "severity",
+            "url or quote",
+            "suggestion",
+            "archived copy",
+            "reason"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), report.findings().count(), "one row per item");
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let broken = rows
+        .iter()
+        .find(|r| &r[col("verdict")] == "broken")
+        .expect("the broken link");
+    assert_eq!(&broken[col("memo")], "memos/memo <1>.txt");
+    assert_eq!(&broken[col("memo date")], "2008-05-12");
+    assert_eq!(&broken[col("url or quote")], "https://a.example/gone");
+    assert_eq!(&broken[col("severity")], "error");
+    assert!(broken[col("reason")].contains("404"), "{broken:?}");
+    let inert = rows
+        .iter()
+        .find(|r| r[col("url or quote")].contains("HYPERLINK"))
+        .expect("the formula-like problem");
+    assert_eq!(
+        &inert[col("url or quote")],
+        format!("'{formula}"),
+        "never a formula"
+    );
+    let hostile = rows
+        .iter()
+        .any(|r| r[col("url or quote")].contains("<script>document.title='pwned'</script>"));
+    assert!(
+        hostile,
+        "hostile text kept as text, quotes and commas intact"
+    );
+    // Every cell that could start a formula is made inert.
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
+        }
+    }
 }
 
 #[test]
