@@ -599,3 +599,54 @@ fn a_rerun_revalidates_the_memo_pages_in_sqlite() {
 fn a_rerun_revalidates_the_memo_pages_in_postgres() {
     a_rerun_revalidates_the_memo_pages(&crate::support::TestStore::postgres());
 }
+
+#[test]
+fn a_crawl_delay_spaces_the_listed_pages() {
+    let origin = std::sync::Arc::new(std::sync::OnceLock::<String>::new());
+    let seen = origin.clone();
+    let site = Server::start(move |path, _| {
+        let origin = seen.get().cloned().unwrap_or_default();
+        match path {
+            "/robots.txt" => Reply::Full {
+                status: 200,
+                headers: vec![("content-type", "text/plain".into())],
+                body: b"User-agent: *\nCrawl-delay: 1\n".to_vec(),
+            },
+            "/sitemap.xml" => xml(&urlset(&[
+                (&format!("{origin}/memos/a"), "2020-01-01"),
+                (&format!("{origin}/memos/b"), "2020-01-02"),
+                (&format!("{origin}/memos/c"), "2020-01-03"),
+            ])),
+            p if p.starts_with("/memos/") => Reply::html(
+                200,
+                &page(
+                    "Memo",
+                    "",
+                    "<p>See <a href=\"/sources/report\">the report</a>.</p>",
+                ),
+            ),
+            "/sources/report" => Reply::html(200, "<title>Report</title><p>The report.</p>"),
+            _ => Reply::html(404, "<title>Not found</title>"),
+        }
+    });
+    origin
+        .set(site.url("").trim_end_matches('/').to_owned())
+        .unwrap();
+    let (json, code, stderr) = check(&[&site.url("/sitemap.xml")]);
+    assert_eq!(memos(&json).len(), 3, "{stderr}");
+    assert_eq!(code, 0, "{stderr}");
+    let mut times: Vec<std::time::Instant> = ["/memos/a", "/memos/b", "/memos/c"]
+        .iter()
+        .flat_map(|p| site.times(p))
+        .collect();
+    times.sort();
+    assert_eq!(times.len(), 3, "each memo page once");
+    // A slow machine only spaces them further: the floor is what counts.
+    for pair in times.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap >= std::time::Duration::from_millis(950),
+            "pages {gap:?} apart, Crawl-delay asks 1 s"
+        );
+    }
+}
