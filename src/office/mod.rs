@@ -61,6 +61,11 @@ pub struct OfficeMemo {
     pub bookmarks: Vec<String>,
     /// Things not read, for the report's warnings.
     pub problems: Vec<String>,
+    /// The day its document properties say it was created (`YYYY-MM-DD`):
+    /// Word's `dcterms:created` in `docProps/core.xml`, OpenDocument's
+    /// `meta:creation-date` in `meta.xml`. A web memo that gives no other
+    /// date is dated so.
+    pub created: Option<String>,
 }
 
 /// One paragraph: its text as a reader sees it, and what stands in it.
@@ -112,10 +117,15 @@ pub struct Edit {
 pub fn read_memo(bytes: &[u8], kind: Kind) -> Result<OfficeMemo, String> {
     let read = || {
         let mut archive = open(bytes)?;
-        match kind {
+        let mut memo = match kind {
             Kind::Docx => docx::read(&mut archive),
             Kind::Odt => odt::read(&mut archive),
-        }
+        }?;
+        memo.created = match kind {
+            Kind::Docx => created(&mut archive, "docProps/core.xml", "created"),
+            Kind::Odt => created(&mut archive, "meta.xml", "creation-date"),
+        };
+        Ok(memo)
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
         .unwrap_or_else(|_| Err("the office document reader failed on this file".to_owned()))
@@ -133,6 +143,31 @@ fn open(bytes: &[u8]) -> Result<zip::ZipArchive<std::io::Cursor<&[u8]>>, String>
     }
     zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a readable office document (its zip archive: {e})"))
+}
+
+/// The day the element `local` (its name without prefix) of the
+/// document-properties part `name` gives, when the part is there and
+/// says one. A damaged or missing part gives none.
+fn created(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+    local: &str,
+) -> Option<String> {
+    use quick_xml::events::Event;
+    let xml = part(archive, name).ok()??;
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut inside = false;
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().into_inner() == local => inside = true,
+            Event::Text(text) if inside => {
+                return crate::date::day_of(text.xml10_content().trim());
+            }
+            Event::End(_) if inside => return None,
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
 }
 
 /// One part of the archive as text, `None` when there is no such part.

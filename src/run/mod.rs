@@ -461,13 +461,15 @@ fn read_memo(index: usize, memo_input: &MemoInput, (options, content): Reading<'
     for warning in text.warnings {
         memo.add_problem(warning);
     }
-    // A PDF's creation date, for a memo from the web that gives no other.
+    // A PDF's or office document's creation date, for a memo from the
+    // web that gives no other.
     let mut created = None;
     let read = match (&text.pdf, office::Kind::of(memo_input.format)) {
         (None, _) => Ok(extract::extract(&text.text, memo_input.format, extract)),
-        (Some(bytes), Some(kind)) => {
-            office::read_memo(bytes, kind).map(|memo| extract::extract_office(&memo, extract))
-        }
+        (Some(bytes), Some(kind)) => office::read_memo(bytes, kind).map(|memo| {
+            created = memo.created.clone();
+            extract::extract_office(&memo, extract)
+        }),
         (Some(bytes), None) => crate::pdf::read_memo(bytes).map(|pdf| {
             created = pdf.created.clone();
             extract::extract_pdf(&pdf, extract)
@@ -486,8 +488,8 @@ fn read_memo(index: usize, memo_input: &MemoInput, (options, content): Reading<'
     match &memo_input.source {
         input::MemoSource::File(path) => local::resolve(&mut extraction, path),
         input::MemoSource::Web(web) if extraction.meta.date.is_none() => {
-            // The page gives no date: a PDF's creation date, else the
-            // listing's, as the last resort.
+            // The page gives no date: a PDF's or office document's
+            // creation date, else the listing's, as the last resort.
             extraction.meta.date = created.or_else(|| web.listed_date.clone());
         }
         _ => {}

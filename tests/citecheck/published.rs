@@ -650,3 +650,46 @@ fn a_crawl_delay_spaces_the_listed_pages() {
         );
     }
 }
+
+#[test]
+fn a_web_office_memo_is_dated_by_its_document_properties() {
+    let office = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/memos/office");
+    let docx = std::fs::read(office.join("policy-libreoffice.docx")).unwrap();
+    let odt = std::fs::read(office.join("policy-libreoffice.odt")).unwrap();
+    let site = Server::start(move |path, _| {
+        let (body, kind) = match path {
+            "/memos/policy.docx" => (
+                docx.clone(),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            "/memos/policy.odt" => (odt.clone(), "application/vnd.oasis.opendocument.text"),
+            _ => return Reply::html(404, "<title>Not found</title>"),
+        };
+        Reply::Full {
+            status: 200,
+            headers: vec![("content-type", kind.into())],
+            body,
+        }
+    });
+    // Its citations are on the real web: excluded, never fetched.
+    let (json, _, stderr) = check(&[
+        "--exclude",
+        ".",
+        &site.url("/memos/policy.docx"),
+        &site.url("/memos/policy.odt"),
+    ]);
+    let dated: Vec<(String, Value)> = json["memos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["format"].as_str().unwrap().to_owned(), m["date"].clone()))
+        .collect();
+    assert_eq!(
+        dated,
+        [
+            ("docx".to_owned(), Value::from("2026-12-04")),
+            ("odt".to_owned(), Value::from("2026-12-04"))
+        ],
+        "Word's dcterms:created and OpenDocument's meta:creation-date (LibreOffice's own files) {stderr}"
+    );
+}
