@@ -114,7 +114,7 @@ fn site() -> Server {
                     &format!(
                         "<header><h1>Gas transit</h1><p class=\"byline\">By \
                          <a href=\"/people/ann\">Ann</a></p></header>{GAS_ARTICLE}\
-                         <div class=\"share-tools\"><a href=\"https://twitter.com/intent/tweet?u=x\">Tweet</a> \
+                         <div class=\"share-tools\"><a href=\"https://social.test/intent/tweet?u=x\">Tweet</a> \
                          <a href=\"/memos/2012/gas?print=1\">Print</a></div>\
                          <ul class=\"tags\"><li><a href=\"/topics/gas\">gas</a></li>\
                          <li><a href=\"/topics/energy\">energy</a></li></ul>"
