@@ -276,19 +276,19 @@ pub(crate) fn is_chrome(el: ElementRef<'_>, content_words: usize, lists: &SiteLi
     if lists.0.contains(&el.id()) {
         return !holds_notes(el);
     }
-    let mut comments = false;
     let chrome = CHROME_ELEMENTS.contains(&e.name())
         || e.attr("role")
             .is_some_and(|role| CHROME_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
         || names_of(e).any(|words| {
-            comments |= named(&words, COMMENT_WORDS);
             named(&words, CHROME_WORDS)
                 || CHROME_RUNS.iter().any(|run| words.concat().contains(run))
         });
-    if !chrome {
-        return false;
-    }
-    !holds_notes(el) && (comments || prose_words(el) * 2 < content_words)
+    chrome && !holds_notes(el) && (is_comments(e) || prose_words(el) * 2 < content_words)
+}
+
+/// Whether a class or the id of `e` names comments.
+fn is_comments(e: &scraper::node::Element) -> bool {
+    names_of(e).any(|words| words.iter().any(|w| COMMENT_WORDS.contains(&w.as_str())))
 }
 
 /// Words of paragraph prose in a web memo's content, outside its
@@ -298,16 +298,13 @@ pub(crate) fn content_words(el: ElementRef<'_>) -> usize {
         .descendants()
         .filter_map(ElementRef::wrap)
         .filter(|d| {
-            names_of(d.value())
-                .any(|words| words.iter().any(|w| COMMENT_WORDS.contains(&w.as_str())))
+            // The outermost comments element only.
+            is_comments(d.value())
                 && !d
                     .ancestors()
                     .filter_map(ElementRef::wrap)
                     .take_while(|a| a.id() != el.id())
-                    .any(|a| {
-                        names_of(a.value())
-                            .any(|words| words.iter().any(|w| COMMENT_WORDS.contains(&w.as_str())))
-                    })
+                    .any(|a| is_comments(a.value()))
         })
         .map(prose_words)
         .sum();
@@ -633,6 +630,16 @@ mod tests {
             "the text, a list citing another site and the notes stay; the byline, tools, \
             share link, the site's own link lists, the footer and comments go"
         );
+    }
+
+    #[test]
+    fn comments_named_among_other_words_are_chrome_however_long() {
+        let page = format!(
+            "<body><article><div class=body>{PROSE}<p><a href=https://news.example/a>a</a></p>\
+            </div><div class=\"meta comments\">{PROSE}{PROSE}{PROSE}\
+            <a href=https://spam.example>x</a></div></article></body>"
+        );
+        assert_eq!(web_links(&page), ["https://news.example/a"]);
     }
 
     #[test]
