@@ -187,6 +187,7 @@ const CHROME_LINK_WORDS: &[&str] = &[
     "sharing",
     "social",
     "subscribe",
+    "teaser",
     "topic",
 ];
 
@@ -232,6 +233,7 @@ const CHROME_LINKS: &[&str] = &[
     "facebook.com/dialog/share",
     "facebook.com/share.php",
     "facebook.com/sharer",
+    "getpocket.com/edit",
     "getpocket.com/save",
     "linkedin.com/cws/share",
     "linkedin.com/sharearticle",
@@ -251,6 +253,8 @@ const CHROME_LINKS: &[&str] = &[
     "vk.com/share.php",
     "web.whatsapp.com/send",
     "x.com/intent/",
+    "xing.com/social/share",
+    "xing.com/social_plugins/share",
     "xing.com/spi/shares",
 ];
 
@@ -276,14 +280,109 @@ pub(crate) fn is_chrome(el: ElementRef<'_>, content_words: usize, lists: &SiteLi
     if lists.0.contains(&el.id()) {
         return !holds_notes(el);
     }
-    let chrome = CHROME_ELEMENTS.contains(&e.name())
-        || e.attr("role")
-            .is_some_and(|role| CHROME_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
-        || names_of(e).any(|words| {
-            named(&words, CHROME_WORDS)
-                || CHROME_RUNS.iter().any(|run| words.concat().contains(run))
-        });
+    let chrome = is_named_chrome(e) || opens_other_stories(el);
     chrome && !holds_notes(el) && (is_comments(e) || prose_words(el) * 2 < content_words)
+}
+
+/// How the heading of a box of other stories begins (`More from The
+/// Verge`, `Read Other Related Stories About This:`, `Lesen Sie auch`),
+/// in the languages of the corpus; compared in lower case, whole words.
+const OTHER_STORIES: &[&str] = &[
+    "a lire aussi",
+    "à lire aussi",
+    "also read",
+    "around the web",
+    "das könnte sie auch interessieren",
+    "editor's picks",
+    "from around the web",
+    "latest news",
+    "latest stories",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "les plus lus",
+    "lire aussi",
+    "lo más leído",
+    "mehr aus",
+    "mehr von",
+    "mehr zu",
+    "mehr zum thema",
+    "meistgelesen",
+    "more from",
+    "more in",
+    "more news",
+    "more on",
+    "more stories",
+    "most popular",
+    "most read",
+    "most viewed",
+    "más noticias",
+    "noticias relacionadas",
+    "read also",
+    "read more",
+    "read next",
+    "read other",
+    "recommended",
+    "related",
+    "sur le même sujet",
+    "te puede interesar",
+    "trending",
+    "weitere artikel",
+    "you may also",
+    "you may like",
+    "you might also",
+    "you might like",
+];
+
+/// Whether `el` is a box of other stories: a block that opens with a
+/// heading announcing them ([`OTHER_STORIES`]), before any text of its
+/// own, and whose words are mostly links. A section of the memo headed
+/// "Related developments" holds prose, not links, and stays.
+fn opens_other_stories(el: ElementRef<'_>) -> bool {
+    if !matches!(
+        el.value().name(),
+        "div" | "section" | "ul" | "ol" | "dl" | "table"
+    ) {
+        return false;
+    }
+    let heading = el
+        .descendants()
+        .skip(1)
+        .find_map(|node| match node.value() {
+            Node::Text(text) if !text.trim().is_empty() => Some(None),
+            Node::Element(e) if matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") => {
+                Some(ElementRef::wrap(node))
+            }
+            _ => None,
+        });
+    let Some(Some(heading)) = heading else {
+        return false;
+    };
+    let title = heading
+        .text()
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let announces = OTHER_STORIES.iter().any(|start| {
+        title
+            .strip_prefix(start)
+            .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+    });
+    if !announces {
+        return false;
+    }
+    // Words a reader sees: a script's data is not the box's text.
+    let words: usize = el
+        .descendants()
+        .filter(|node| {
+            node.parent()
+                .and_then(|p| p.value().as_element())
+                .is_none_or(|p| !matches!(p.name(), "script" | "style"))
+        })
+        .filter_map(|node| node.value().as_text())
+        .map(|t| t.split_whitespace().count())
+        .sum();
+    words_in(el, "a") * 2 >= words
 }
 
 /// Whether a class or the id of `e` names comments.
@@ -311,14 +410,22 @@ pub(crate) fn content_words(el: ElementRef<'_>) -> usize {
     prose_words(el).saturating_sub(comments)
 }
 
-/// Whether `el` is or holds an element named for the memo's notes.
+/// Elements of running text: one named `source` or `note` is an
+/// attribution in a line (`<span class="source">(CBS)</span>`), not the
+/// memo's notes.
+const INLINE_ELEMENTS: &[&str] = &[
+    "a", "abbr", "b", "cite", "em", "i", "label", "small", "span", "strong", "time",
+];
+
+/// Whether `el` is or holds a block named for the memo's notes.
 fn holds_notes(el: ElementRef<'_>) -> bool {
     el.descendants().filter_map(ElementRef::wrap).any(|d| {
-        names_of(d.value()).any(|words| {
-            words
-                .iter()
-                .any(|w| NOTE_WORDS.iter().any(|note| w.starts_with(note)))
-        })
+        !INLINE_ELEMENTS.contains(&d.value().name())
+            && names_of(d.value()).any(|words| {
+                words
+                    .iter()
+                    .any(|w| NOTE_WORDS.iter().any(|note| w.starts_with(note)))
+            })
     })
 }
 
@@ -434,10 +541,13 @@ fn names_of(e: &scraper::node::Element) -> impl Iterator<Item = Vec<String>> + '
         .map(name_words)
 }
 
-/// Whether `href` leads to a share button, an ad server or a newsletter's
-/// sign-up page.
+/// Whether `href` leads to a share button, an ad server, a newsletter's
+/// sign-up page or the page's print version.
 fn is_chrome_link(href: &str) -> bool {
     let href = href.trim().to_ascii_lowercase();
+    if is_print_version(&href) {
+        return true;
+    }
     let Some(rest) = href
         .strip_prefix("https://")
         .or_else(|| href.strip_prefix("http://"))
@@ -452,6 +562,23 @@ fn is_chrome_link(href: &str) -> bool {
             .iter()
             .any(|w| rest.contains(w));
     sign_up || CHROME_LINKS.iter().any(|link| rest.starts_with(link))
+}
+
+/// Whether a link (lower case) asks for the page's print version
+/// (`?print=true`, `?view=print`): a tool, not a source.
+fn is_print_version(link: &str) -> bool {
+    let query = link.split('#').next().unwrap_or("");
+    let Some((_, query)) = query.split_once('?') else {
+        return false;
+    };
+    query.split('&').any(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "print" => !matches!(value, "0" | "false" | "no"),
+            "view" | "output" | "format" | "mode" | "action" | "type" => value.starts_with("print"),
+            _ => false,
+        }
+    })
 }
 
 /// The words of a class or id, lower case: `shareInfo` → `share`, `info`;
@@ -499,32 +626,87 @@ fn words_in(el: ElementRef<'_>, name: &str) -> usize {
         .sum()
 }
 
-/// The element whose own paragraphs hold the most words, when they hold
-/// enough to be a memo.
+/// Elements that run inside a line of prose; text in them is the text of
+/// the block around them.
+const RUNNING_ELEMENTS: &[&str] = &[
+    "abbr", "b", "big", "cite", "em", "font", "i", "q", "small", "span", "strong", "sub", "sup",
+    "u",
+];
+
+/// The element whose own prose holds the most words, when it holds enough
+/// to be a memo. Prose is the text of its paragraphs and the text written
+/// straight into it, as old pages write theirs (`<div>text<br><br>text`);
+/// words inside links are navigation more than prose.
 fn densest_block(html: &Html) -> Option<ElementRef<'_>> {
     let mut score: HashMap<NodeId, usize> = HashMap::new();
     for node in html.tree.nodes() {
-        let Node::Element(el) = node.value() else {
+        let Node::Text(text) = node.value() else {
             continue;
         };
-        if el.name() != "p" {
+        let words = text.split_whitespace().count();
+        if words == 0 {
             continue;
         }
-        let Some(parent) = node.parent() else {
+        let block = node.ancestors().find(|a| {
+            a.value()
+                .as_element()
+                .is_none_or(|e| !RUNNING_ELEMENTS.contains(&e.name()))
+        });
+        let Some(block) = block else {
             continue;
         };
-        let Some(p) = ElementRef::wrap(node) else {
+        let Some(element) = block.value().as_element() else {
             continue;
         };
-        // Words inside links are navigation more than prose.
-        let words = words_in(p, "p").saturating_sub(words_in(p, "a"));
-        *score.entry(parent.id()).or_default() += words;
+        let holder = match element.name() {
+            "p" => block.parent(),
+            "div" | "td" | "section" | "blockquote" => Some(block),
+            _ => None,
+        };
+        let in_link = node
+            .ancestors()
+            .take_while(|a| a.id() != block.id())
+            .any(|a| a.value().as_element().is_some_and(|e| e.name() == "a"));
+        if let (Some(holder), false) = (holder, in_link) {
+            *score.entry(holder.id()).or_default() += words;
+        }
     }
-    let (&best, &words) = score.iter().max_by_key(|(id, words)| (**words, **id))?;
-    if words < MIN_DENSE_WORDS {
-        return None;
-    }
+    // A block in the page's footer, sidebar or navigation is the site
+    // speaking, whatever its prose: the memo is the densest block outside
+    // them, when there is one.
+    let (&best, _) = score
+        .iter()
+        .filter(|(_, words)| **words >= MIN_DENSE_WORDS)
+        .max_by_key(|(id, words)| {
+            let outside = html
+                .tree
+                .get(**id)
+                .and_then(ElementRef::wrap)
+                .is_some_and(|el| !in_named_chrome(el));
+            (outside, **words, **id)
+        })?;
     html.tree.get(best).and_then(ElementRef::wrap)
+}
+
+/// Whether `el` or an element around it is named as chrome: a `footer`,
+/// `nav` or `aside`, a role of chrome, a class or id word of chrome
+/// (`div#footer-left`).
+fn in_named_chrome(el: ElementRef<'_>) -> bool {
+    std::iter::once(el)
+        .chain(el.ancestors().filter_map(ElementRef::wrap))
+        .any(|a| is_named_chrome(a.value()))
+}
+
+/// Whether `e` is named as chrome: by its element (`nav`, `footer`…), its
+/// role, or the words of a class or id ([`CHROME_WORDS`], [`CHROME_RUNS`]).
+fn is_named_chrome(e: &scraper::node::Element) -> bool {
+    CHROME_ELEMENTS.contains(&e.name())
+        || e.attr("role")
+            .is_some_and(|role| CHROME_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
+        || names_of(e).any(|words| {
+            words.iter().any(|w| CHROME_WORDS.contains(&w.as_str()))
+                || CHROME_RUNS.iter().any(|run| words.concat().contains(run))
+        })
 }
 
 #[cfg(test)]
@@ -643,6 +825,32 @@ mod tests {
     }
 
     #[test]
+    fn a_box_of_other_stories_is_chrome_a_section_of_the_memo_is_not() {
+        let page = format!(
+            "<body><article><div class=body>{PROSE}<p><a href=https://news.example/a>a</a></p>\
+            <div class=box><div><h2>More from <a href=/>the Institute</a></h2></div>\
+            <a href=https://other.example/1>One story</a> <a href=https://other.example/2>Two</a>\
+            <script>{{\"description\": \"a long description of the story read by no one at all\"}}</script>\
+            </div>\
+            <div id=relatedPosts><h3>Read other related stories:</h3><ul>\
+            <li><a href=https://cbs.example/9>Quake</a> <span class=source>(<a href=https://cbs.example/>CBS</a>)</span></li>\
+            </ul></div>\
+            <section><h2>Related developments</h2><p>In 2013 <a href=https://news.example/b>the \
+            court</a> ruled that the contract, signed in secret, bound both of the parties for ten years.</p>\
+            </section>\
+            <p>Print it <a href=\"?print=true\">here</a> or <a href=\"https://news.example/c?view=printable\">there</a>, \
+            read <a class=sz-teaser href=https://site.example/other>another memo</a>.</p>\
+            </div></article></body>"
+        );
+        assert_eq!(
+            web_links(&page),
+            ["https://news.example/a", "https://news.example/b"],
+            "boxes headed as other stories go (a source named in one line is no note), \
+            a section of prose with its own heading stays, print versions and teasers go"
+        );
+    }
+
+    #[test]
     fn class_and_id_words() {
         assert_eq!(name_words("shareInfo"), ["share", "info"]);
         assert_eq!(name_words("c-article__footer"), ["c", "article", "footer"]);
@@ -661,5 +869,9 @@ mod tests {
         assert!(!is_chrome_link(
             "https://institute.example/newsletter/2019-05"
         ));
+        assert!(is_chrome_link("?print=true"));
+        assert!(is_chrome_link("https://a.example/x?id=2&output=print#top"));
+        assert!(!is_chrome_link("https://a.example/spiegel/print/d-1.html"));
+        assert!(!is_chrome_link("https://a.example/x?print=0"));
     }
 }
