@@ -1,7 +1,8 @@
 //! The page reader: any HTML gives anchors, title, visible text and who
 //! the page names (its comments' places inside the text), its text
 //! normalises with a map back to the original that stays inside, and an
-//! attribution checked anywhere in it gives a verdict.
+//! attribution checked anywhere in it gives a verdict, and its title and
+//! heading give the soft-404 evidence (parked, not found) without panic.
 #![no_main]
 
 use citecheck::verify::attribution::{self, Speaker};
@@ -23,4 +24,11 @@ fuzz_target!(|data: &[u8]| {
         let _ = attribution::check(&speaker, &text, at..text.len(), Some(people));
     }
     let _ = normalize_mapped(&text);
+    let cited = url::Url::parse("http://a.example/news/2010/x").unwrap();
+    let _ = citecheck::verify::soft404::cheap_evidence(
+        &cited,
+        &cited,
+        facts.title.as_deref(),
+        facts.heading.as_deref(),
+    );
 });

@@ -246,6 +246,10 @@ pub struct Validators {
     pub last_modified: Option<String>,
 }
 
+/// How the note of a failed name lookup begins: the sites' diagnosis
+/// reads it (`report::sites`).
+pub const DNS_FAILED: &str = "DNS lookup failed for";
+
 /// Why no response came back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -933,7 +937,7 @@ fn classify(error: &reqwest::Error, settings: &FetchSettings, url: &Url) -> Fail
     {
         (
             FailureKind::Dns,
-            format!("DNS lookup failed for {host}: {}", cause.to_lowercase()),
+            format!("{DNS_FAILED} {host}: {}", cause.to_lowercase()),
         )
     } else if lower.contains("connection refused") {
         (FailureKind::Refused, "connection refused".to_owned())

@@ -34,11 +34,14 @@ a.url,.url{overflow-wrap:anywhere;word-break:normal}
 .finding h4{margin:0 0 .3em;font-size:1.05em} .where{margin:0;color:#555;font-size:.9em}
 .context{font-style:normal;border-left:3px solid #ccc;padding-left:.7em;margin:.5em 0;color:#222}
 mark{background:#ffe58a;color:#1d1d1f} .todo{font-weight:600} details summary{cursor:pointer}
-.drift p{margin:.2em 0} a:focus,select:focus,input:focus,summary:focus{outline:3px solid #1a5fb4;outline-offset:2px}
+.drift p{margin:.2em 0} figure{margin:.5em 0} svg.chart text{fill:#1d1d1f}
+table.chart-data{width:auto;font-size:.9em} table.chart-data caption{text-align:left;font-weight:600} a:focus,select:focus,input:focus,summary:focus{outline:3px solid #1a5fb4;outline-offset:2px}
 @media (max-width:700px){header{position:static;padding:.8em 1em} main{padding:0 1em 2em}
  table,tbody,tr,td,th{display:block;width:auto} tr:first-child{display:none} td{border:none;border-top:1px solid #eee}
  tr{border:1px solid #ddd;margin:.4em 0;background:#fff} td.at{white-space:normal}
- .counts tr:first-child{display:block} .counts th,.counts td{display:inline-block}}
+ .counts tr:first-child{display:block} .counts th,.counts td{display:inline-block}
+ table.chart-data{display:table} .chart-data tbody{display:table-row-group} .chart-data tr,.chart-data tr:first-child{display:table-row}
+ .chart-data th,.chart-data td{display:table-cell;border:1px solid #e3e3e3} .chart-data caption{display:table-caption}}
 @media print{header{position:static} details{display:block} details>*{display:block}}
 "#;
 
@@ -167,10 +170,79 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
         "</select></label><label><input type=\"checkbox\" id=\"attention\"> \
          only what needs attention</label></form></header>\n<main>"
     )?;
+    sites(report, out)?;
+    write!(
+        out,
+        "{}",
+        super::charts::render(&report.memos, &report.summary.sites)
+    )?;
     for (i, memo) in report.memos.iter().enumerate() {
         render_memo(i, memo, out)?;
     }
     writeln!(out, "</main>\n<script>{SCRIPT}</script></body></html>")
+}
+
+/// The sites diagnosed or with dead links, first in the page: what an
+/// editor fixes site by site (a moved site's rule shown).
+fn sites(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    let notable: Vec<_> = super::sites::notable(&report.summary.sites).collect();
+    if notable.is_empty() {
+        return Ok(());
+    }
+    write!(
+        out,
+        "<section class=\"sites\" aria-labelledby=\"sites\"><h2 id=\"sites\">Sites</h2>\
+         <table><tr><th scope=\"col\">site</th><th scope=\"col\">memos</th>\
+         <th scope=\"col\">links</th><th scope=\"col\">dead</th>\
+         <th scope=\"col\">diagnosis</th></tr>"
+    )?;
+    for site in notable.iter().take(super::sites::SHOWN) {
+        let diagnosis = match &site.diagnosis {
+            Some(d) => {
+                let class = match d.kind {
+                    "moved" | "blocking" => "warning",
+                    _ => "error",
+                };
+                let mut cell = format!(
+                    "<span class=\"v {class}\">{}</span> {}",
+                    d.kind.replace('_', " "),
+                    xml(d
+                        .detail
+                        .split_once(": ")
+                        .map_or(&d.detail[..], |(_, rest)| rest))
+                );
+                if let Some(rule) = &d.rule {
+                    cell = format!(
+                        "<span class=\"v {class}\">{}</span> {} of its links redirect under \
+                         one rule: <code class=\"url\">{}</code> → <code class=\"url\">{}</code>",
+                        d.kind,
+                        rule.links,
+                        xml(&rule.from),
+                        xml(&rule.to)
+                    );
+                }
+                cell
+            }
+            None => "<span class=\"none\">none</span>".to_owned(),
+        };
+        write!(
+            out,
+            "<tr><td class=\"url\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{diagnosis}</td></tr>",
+            xml(&site.host),
+            site.memos,
+            site.links,
+            site.dead()
+        )?;
+    }
+    write!(out, "</table>")?;
+    if notable.len() > super::sites::SHOWN {
+        write!(
+            out,
+            "<p>{} more sites with findings are in the JSON report.</p>",
+            notable.len() - super::sites::SHOWN
+        )?;
+    }
+    writeln!(out, "</section>")
 }
 
 fn severity_class(severity: Severity) -> &'static str {

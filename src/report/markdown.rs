@@ -22,6 +22,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
     for (name, count) in s.quotes_by_verdict.iter().filter(|(_, n)| **n > 0) {
         writeln!(out, "| quotes | `{name}` | {count} |")?;
     }
+    sites(report, out)?;
     scripts(report, out)?;
     preservation(report, out)?;
     let mut any = false;
@@ -76,6 +77,40 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
     }
     if !any {
         writeln!(out, "\nNothing needs attention.")?;
+    }
+    Ok(())
+}
+
+/// The sites diagnosed or with dead links, first thing after the counts.
+fn sites(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    let notable: Vec<_> = super::sites::notable(&report.summary.sites).collect();
+    if notable.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n### Sites\n\n| site | memos | links | dead | diagnosis |\n|---|---:|---:|---:|---|"
+    )?;
+    for site in notable.iter().take(super::sites::SHOWN) {
+        let diagnosis = site
+            .diagnosis
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |d| md(&d.detail));
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {diagnosis} |",
+            site.host.replace('`', "'"),
+            site.memos,
+            site.links,
+            site.dead()
+        )?;
+    }
+    if notable.len() > super::sites::SHOWN {
+        writeln!(
+            out,
+            "\n{} more sites with findings are in the JSON report (`summary.sites`).",
+            notable.len() - super::sites::SHOWN
+        )?;
     }
     Ok(())
 }

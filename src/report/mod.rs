@@ -3,6 +3,7 @@
 //! JSON contract of `docs/report-schema.md` (schema version 1): fields are
 //! only ever added.
 
+pub mod charts;
 pub mod csv;
 pub mod github;
 pub mod history;
@@ -12,6 +13,7 @@ pub mod junit;
 pub mod markdown;
 pub mod markup;
 pub mod sarif;
+pub mod sites;
 pub mod store;
 pub mod terminal;
 
@@ -126,6 +128,11 @@ pub struct Summary {
     /// reads: present only when there were some.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<Skipped>,
+    /// The cited sites (hosts) and what their links came to, each with a
+    /// diagnosis when the evidence supports one; the diagnosed first.
+    /// Absent when no link was to a web address.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<sites::Site>,
 }
 
 /// Files skipped by type in directory walks.
@@ -633,6 +640,7 @@ impl Report {
         }
         summary.unique_urls = urls.len();
         summary.unique_pages = pages.len();
+        summary.sites = sites::sites(&memos);
         Self {
             schema_version: SCHEMA_VERSION,
             tool: Tool {

@@ -403,6 +403,35 @@ pub fn summary_line(report: &Report) -> String {
         s.findings(),
         s.elapsed_ms as f64 / 1000.0
     ) + &preservation_line(report)
+        + &sites_lines(report)
+}
+
+/// A line per diagnosed site, after the summary: `site
+/// partner.example (12 memos): moved: 40 of 41 checked links redirect
+/// under one rule, http://… → https://…`.
+fn sites_lines(report: &Report) -> String {
+    let diagnosed: Vec<_> = report
+        .summary
+        .sites
+        .iter()
+        .filter_map(|site| Some((site, site.diagnosis.as_ref()?)))
+        .collect();
+    let mut lines = String::new();
+    for (site, diagnosis) in diagnosed.iter().take(super::sites::SHOWN) {
+        lines.push_str(&format!(
+            "\nsite {} ({}): {}",
+            clean(&site.host),
+            super::count(site.memos, "memo"),
+            clean(&diagnosis.detail)
+        ));
+    }
+    if diagnosed.len() > super::sites::SHOWN {
+        lines.push_str(&format!(
+            "\n{} more sites diagnosed (JSON summary.sites)",
+            diagnosed.len() - super::sites::SHOWN
+        ));
+    }
+    lines
 }
 
 /// What `--preserve` did, after the summary: `sources: 3 preserved,

@@ -386,10 +386,9 @@ pub(crate) fn soft_404(
         return Ok(None);
     }
     let facts = read.facts.as_ref();
-    let cheap = soft404::redirect_evidence(origin.cited, origin.final_url).or_else(|| {
-        let facts = facts?;
-        soft404::title_evidence(facts.title.as_deref(), facts.heading.as_deref())
-    });
+    let (title, heading) =
+        facts.map_or((None, None), |f| (f.title.as_deref(), f.heading.as_deref()));
+    let cheap = soft404::cheap_evidence(origin.cited, origin.final_url, title, heading);
     if cheap.is_some() {
         return Ok(cheap);
     }

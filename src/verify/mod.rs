@@ -13,7 +13,7 @@ pub mod page;
 pub mod people;
 pub mod quote;
 mod reason;
-pub(crate) mod soft404;
+pub mod soft404;
 pub(crate) mod sources;
 pub(crate) mod status;
 

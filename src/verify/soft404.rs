@@ -202,6 +202,118 @@ fn contains_phrase(text: &str, phrase: &str) -> bool {
     })
 }
 
+/// How a soft 404's note begins when the cited domain is parked: the
+/// sites' diagnosis reads it (`report::sites`).
+pub(crate) const PARKED: &str = "the domain is parked";
+
+/// What the note of the random-path probe's evidence says, whichever
+/// way the site answers made-up paths: the sites' diagnosis reads it.
+pub(crate) const EVERY_PATH: &str = "every path";
+
+/// Phrases of a parking page's title or first heading (normalised): a
+/// domain for sale or parked with a registrar.
+const PARKING_PHRASES: &[&str] = &[
+    "buy this domain",
+    "domain for sale",
+    "domain is for sale",
+    "domain may be for sale",
+    "domain name is for sale",
+    "domain names for sale",
+    "domain is parked",
+    "domain parking",
+    "parked domain",
+    "parked free",
+    "this domain has been registered",
+    "make an offer on this domain",
+    "inquire about this domain",
+    "diese domain kaufen",
+    "domain zu verkaufen",
+    "domain steht zum verkauf",
+    "domaine à vendre",
+    "ce domaine est à vendre",
+    "dominio en venta",
+    "este dominio está en venta",
+];
+
+/// Hosts of parking and domain-sale services, where a parked domain's
+/// every page is sent.
+const PARKING_HOSTS: &[&str] = &[
+    "above.com",
+    "afternic.com",
+    "bodis.com",
+    "buydomains.com",
+    "dan.com",
+    "domainmarket.com",
+    "hugedomains.com",
+    "parkingcrew.net",
+    "parklogic.com",
+    "perfectdomain.com",
+    "sedo.com",
+    "sedoparking.com",
+    "undeveloped.com",
+];
+
+/// Evidence that the cited domain is parked or for sale: the redirects
+/// end at a parking service, or the page's title or first heading says
+/// the domain is for sale (`example.org is for sale!`). Unlike the other
+/// evidence it holds for a site's root too: a parked domain's home page is
+/// not the page cited either.
+pub(crate) fn parking_evidence(
+    cited: &Url,
+    final_url: &Url,
+    title: Option<&str>,
+    heading: Option<&str>,
+) -> Option<String> {
+    let host = |u: &Url| u.host_str().unwrap_or_default().to_ascii_lowercase();
+    let (cited_host, final_host) = (host(cited), host(final_url));
+    let service = PARKING_HOSTS.iter().find(|service| {
+        (final_host == **service || final_host.ends_with(&format!(".{service}")))
+            && !cited_host.ends_with(*service)
+    });
+    if let Some(service) = service {
+        return Some(format!(
+            "{PARKED}: the redirects end at {final_url}, a domain-sale service ({service})"
+        ));
+    }
+    for (what, text) in [("title", title), ("first heading", heading)] {
+        let Some(text) = text else { continue };
+        let n = normalize(text);
+        // `closed-institute.org is for sale`: a domain's name for sale; a
+        // headline that a company is for sale is not one.
+        let name_for_sale =
+            text.to_lowercase()
+                .split_once(" is for sale")
+                .is_some_and(|(before, _)| {
+                    before
+                        .split_whitespace()
+                        .next_back()
+                        .is_some_and(|w| w.contains('.') && !w.ends_with('.'))
+                });
+        if name_for_sale
+            || PARKING_PHRASES
+                .iter()
+                .any(|phrase| contains_phrase(&n, phrase))
+        {
+            return Some(format!("{PARKED}: its {what} says “{}”", text.trim()));
+        }
+    }
+    None
+}
+
+/// The evidence a page gives of itself, without a probe: the domain
+/// parked, the redirects ending at the home page or an error page, a title
+/// or heading that says not found; the first that holds.
+pub fn cheap_evidence(
+    cited: &Url,
+    final_url: &Url,
+    title: Option<&str>,
+    heading: Option<&str>,
+) -> Option<String> {
+    parking_evidence(cited, final_url, title, heading)
+        .or_else(|| redirect_evidence(cited, final_url))
+        .or_else(|| title_evidence(title, heading))
+}
+
 /// The URL of the random-path probe for a cited URL: its parent path plus
 /// `name`. `None` for a site's root.
 pub(crate) fn probe_url(cited: &Url, name: &str) -> Option<Url> {
@@ -297,14 +409,14 @@ pub(crate) fn probe_evidence(
     }
     if final_url == &probe.final_url && final_url != cited {
         return Some(format!(
-            "the site sends every path to {final_url} (a made-up URL, {}, ends there too)",
+            "the site sends {EVERY_PATH} to {final_url} (a made-up URL, {}, ends there too)",
             probe.url
         ));
     }
     let s = similarity(page_shingles, &probe.shingles);
     (s >= SHINGLE_SIMILARITY).then(|| {
         format!(
-            "the site answers every path with this page (it reads the same as a made-up \
+            "the site answers {EVERY_PATH} with this page (it reads the same as a made-up \
              URL, {}, similarity {s:.2})",
             probe.url
         )
@@ -317,6 +429,41 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parked_domains_by_their_title_or_their_service() {
+        let cited = url("http://closed-institute.org/");
+        assert!(
+            parking_evidence(
+                &cited,
+                &cited,
+                Some("closed-institute.org is for sale!"),
+                None
+            )
+            .is_some_and(|why| why.starts_with(PARKED))
+        );
+        assert!(parking_evidence(&cited, &cited, None, Some("Buy this domain")).is_some());
+        assert!(
+            parking_evidence(
+                &cited,
+                &url("https://www.sedo.com/search/?domain=x"),
+                None,
+                None
+            )
+            .is_some()
+        );
+        assert!(
+            parking_evidence(
+                &cited,
+                &cited,
+                Some("Cyprus gas field for sale to Gazprom"),
+                None
+            )
+            .is_none()
+        );
+        let sedo = url("https://sedo.com/about");
+        assert!(parking_evidence(&sedo, &sedo, None, None).is_none());
     }
 
     #[test]

@@ -28,5 +28,6 @@ mod reports;
 mod script_pages;
 mod server;
 mod shard;
+mod sites;
 mod support;
 mod words;

@@ -460,7 +460,7 @@ fn the_html_report_filters_in_chromium_and_runs_no_data() {
 
     // The second memo alone: the first memo's section is hidden.
     let dom = chromium_dom(&file, "memo=1");
-    let first = dom.split("<section").nth(1).unwrap();
+    let first = dom.split("<section data-memo").nth(1).unwrap();
     assert!(
         first[..first.find('>').unwrap()].contains("hidden"),
         "{first:.200}"
@@ -659,7 +659,7 @@ fn the_html_report_fits_a_laptop_and_a_phone() {
         );
     }
     // Its shape: per memo, the cards (worst first) before the tables.
-    let first_memo = html.split("<section").nth(1).unwrap();
+    let first_memo = html.split("<section data-memo").nth(1).unwrap();
     let cards = first_memo.find("<article").expect("cards");
     let tables = first_memo
         .find("<details class=\"all\">")

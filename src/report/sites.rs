@@ -1,0 +1,423 @@
+//! The run's links by site: grouped by host across the memos, each site
+//! with a diagnosis when its links' evidence supports one — the domain
+//! gone, parked or taken over, moved under one rewrite rule, blocking
+//! automated clients, dead, partly dead. Pure; computed from the memos'
+//! results alone, so a merged report (`citecheck merge`) computes it again
+//! and gets the same.
+
+use super::{LinkResult, MemoReport};
+use crate::model::LinkVerdict;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use url::Url;
+
+/// One site (a host, with its port when the URL names one) and what its
+/// links came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Site {
+    /// The host (`www.example.org`, `127.0.0.1:8080`).
+    pub host: String,
+    /// Memos citing it.
+    pub memos: usize,
+    /// Link occurrences to it.
+    pub links: usize,
+    /// Its link occurrences by verdict (only verdicts it has).
+    pub verdicts: BTreeMap<&'static str, usize>,
+    /// What is wrong with the site as a whole, when the evidence says.
+    pub diagnosis: Option<Diagnosis>,
+}
+
+/// What the evidence of a site's links says of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    /// `domain_gone`, `parked`, `blocking`, `moved`, `dead` or
+    /// `partly_dead`.
+    pub kind: &'static str,
+    /// In words: `moved: 3 of 4 checked links redirect under one rule, …`.
+    pub detail: String,
+    /// The rewrite a moved site's links follow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+}
+
+/// A rewrite of a moved site's addresses: every link under `from` now
+/// lives under `to`, the rest of its address unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// The old prefix (`http://partner.example/articles/`).
+    pub from: String,
+    /// The new prefix (`https://www.partner.example/en/analysis/`).
+    pub to: String,
+    /// Links that follow it.
+    pub links: usize,
+}
+
+impl Site {
+    /// Its dead link occurrences (broken, soft 404, anchor missing).
+    pub fn dead(&self) -> usize {
+        LinkVerdict::ALL
+            .iter()
+            .filter(|v| v.is_dead())
+            .map(|v| self.verdicts.get(v.name()).copied().unwrap_or(0))
+            .sum()
+    }
+}
+
+/// Rows the reports' "Sites" sections show at most; the JSON has every
+/// site.
+pub const SHOWN: usize = 20;
+
+/// The sites a person needs to see: those diagnosed or with a dead link,
+/// in report order (the JSON lists every site).
+pub fn notable(sites: &[Site]) -> impl Iterator<Item = &Site> {
+    sites
+        .iter()
+        .filter(|site| site.diagnosis.is_some() || site.dead() > 0)
+}
+
+/// The sites the memos cite, the diagnosed first, then by dead links,
+/// then by links, then by host.
+pub fn sites(memos: &[MemoReport]) -> Vec<Site> {
+    struct Gathered<'a> {
+        memos: usize,
+        last_memo: usize,
+        links: Vec<&'a LinkResult>,
+    }
+    let mut by_host: HashMap<String, Gathered<'_>> = HashMap::new();
+    for (i, memo) in memos.iter().enumerate() {
+        for link in &memo.links {
+            let Some(host) = link.resolved_url.as_deref().and_then(host_of) else {
+                continue;
+            };
+            let site = by_host.entry(host).or_insert(Gathered {
+                memos: 0,
+                last_memo: usize::MAX,
+                links: Vec::new(),
+            });
+            if site.last_memo != i {
+                site.memos += 1;
+                site.last_memo = i;
+            }
+            site.links.push(link);
+        }
+    }
+    let mut sites: Vec<Site> = by_host
+        .into_iter()
+        .map(|(host, gathered)| {
+            let mut verdicts = BTreeMap::new();
+            for link in &gathered.links {
+                *verdicts.entry(link.verdict.name()).or_insert(0) += 1;
+            }
+            Site {
+                host,
+                memos: gathered.memos,
+                links: gathered.links.len(),
+                verdicts,
+                diagnosis: diagnose(&gathered.links),
+            }
+        })
+        .collect();
+    sites.sort_by(|a, b| {
+        (b.diagnosis.is_some(), b.dead(), b.links)
+            .cmp(&(a.diagnosis.is_some(), a.dead(), a.links))
+            .then_with(|| a.host.cmp(&b.host))
+    });
+    sites
+}
+
+/// The site of a URL: its host, and its port when the URL names one.
+fn host_of(url: &str) -> Option<String> {
+    let url = Url::parse(url).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+/// Least links that show something of a whole site beyond a page's own
+/// verdict (all blocked, all dead, a rewrite rule).
+const MIN_SITE_LINKS: usize = 2;
+
+/// The diagnosis of a site from its link occurrences, the strongest
+/// evidence first; `None` for a healthy site, or when the evidence says
+/// nothing of the site as a whole.
+fn diagnose(links: &[&LinkResult]) -> Option<Diagnosis> {
+    let checked: Vec<&LinkResult> = links
+        .iter()
+        .copied()
+        .filter(|l| !matches!(l.verdict, LinkVerdict::Excluded | LinkVerdict::Unchecked))
+        .collect();
+    let n = checked.len();
+    if n == 0 {
+        return None;
+    }
+    let all = |f: &dyn Fn(&LinkResult) -> bool| checked.iter().all(|l| f(l));
+    let noted = |l: &LinkResult, start: &str| l.reason.notes().iter().any(|n| n.contains(start));
+    let links = super::count(n, "checked link");
+    let said = |kind, detail: String| {
+        Some(Diagnosis {
+            kind,
+            detail,
+            rule: None,
+        })
+    };
+    if all(&|l| l.verdict == LinkVerdict::Broken && noted(l, crate::fetch::DNS_FAILED)) {
+        return said(
+            "domain_gone",
+            format!("domain gone: its name does not resolve ({links}, every one)"),
+        );
+    }
+    let soft = |l: &LinkResult| l.verdict == LinkVerdict::Soft404;
+    if all(&|l| soft(l) && noted(l, crate::verify::soft404::PARKED)) {
+        return said(
+            "parked",
+            format!("parked or for sale: every page answers a parking page ({links})"),
+        );
+    }
+    if n >= MIN_SITE_LINKS && all(&|l| soft(l) && noted(l, crate::verify::soft404::EVERY_PATH)) {
+        return said(
+            "parked",
+            format!("parked or taken over: every path answers the same page ({links}, every one)"),
+        );
+    }
+    if n >= MIN_SITE_LINKS && all(&|l| l.verdict == LinkVerdict::Blocked) {
+        return said(
+            "blocking",
+            format!("blocks automated clients: every page refuses or challenges ({links})"),
+        );
+    }
+    if let Some(rule) = rewrite_rule(&checked) {
+        let detail = format!(
+            "moved: {} of {links} redirect under one rule, {} → {}",
+            rule.links, rule.from, rule.to
+        );
+        return Some(Diagnosis {
+            kind: "moved",
+            detail,
+            rule: Some(rule),
+        });
+    }
+    let dead = checked.iter().filter(|l| l.verdict.is_dead()).count();
+    if n >= MIN_SITE_LINKS && dead == n {
+        return said("dead", format!("dead: every cited page is gone ({links})"));
+    }
+    if dead > 0 && checked.iter().any(|l| is_alive(l)) {
+        return said(
+            "partly_dead",
+            format!("partly dead: {dead} of {links} are gone"),
+        );
+    }
+    None
+}
+
+/// Whether a link's page answers (its own or where it redirects).
+fn is_alive(link: &LinkResult) -> bool {
+    matches!(link.verdict, LinkVerdict::Ok | LinkVerdict::Redirected)
+}
+
+/// The rewrite most of a site's redirected links follow, when at least
+/// two follow one and they are at least half of those redirected.
+fn rewrite_rule(links: &[&LinkResult]) -> Option<Rule> {
+    let mut rules: HashMap<(String, String), usize> = HashMap::new();
+    let mut redirected = 0;
+    for link in links {
+        let (Some(from), Some(to)) = (link.resolved_url.as_deref(), link.final_url.as_deref())
+        else {
+            continue;
+        };
+        if !is_alive(link) {
+            continue;
+        }
+        redirected += 1;
+        if let Some(rule) = rule_of(from, to) {
+            *rules.entry(rule).or_insert(0) += 1;
+        }
+    }
+    let ((from, to), count) = rules
+        .into_iter()
+        .max_by(|(a, n), (b, m)| n.cmp(m).then_with(|| b.cmp(a)))?;
+    (count >= MIN_SITE_LINKS && count * 2 >= redirected).then_some(Rule {
+        from,
+        to,
+        links: count,
+    })
+}
+
+/// The rewrite that takes `from` to `to`: the two addresses' prefixes
+/// before the path segments (and query) they end with alike
+/// (`http://a.example/articles/x` → `https://a.example/en/x` is
+/// `http://a.example/articles/` → `https://a.example/en/`). `None` when
+/// they end differently.
+fn rule_of(from: &str, to: &str) -> Option<(String, String)> {
+    let (from, to) = (Url::parse(from).ok()?, Url::parse(to).ok()?);
+    let segments = |u: &Url| -> Vec<String> {
+        let mut s: Vec<String> = u
+            .path_segments()
+            .map(|s| s.map(str::to_owned).collect())
+            .unwrap_or_default();
+        if s.last().is_some_and(String::is_empty) {
+            s.pop();
+        }
+        if let (Some(last), Some(query)) = (s.last_mut(), u.query()) {
+            last.push('?');
+            last.push_str(query);
+        }
+        s
+    };
+    let (a, b) = (segments(&from), segments(&to));
+    let same = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if same == 0 {
+        return None;
+    }
+    let prefix = |u: &Url, s: &[String]| {
+        let head = &s[..s.len() - same];
+        let mut p = format!("{}/", u.origin().ascii_serialization());
+        for segment in head {
+            p.push_str(segment);
+            p.push('/');
+        }
+        p
+    };
+    let rule = (prefix(&from, &a), prefix(&to, &b));
+    (rule.0 != rule.1).then_some(rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::Reason;
+
+    fn link(url: &str, verdict: LinkVerdict, final_url: Option<&str>, note: &str) -> LinkResult {
+        LinkResult {
+            url: url.to_owned(),
+            resolved_url: Some(url.to_owned()),
+            text: None,
+            page: None,
+            part: None,
+            line: 1,
+            column: 1,
+            kind: crate::model::LinkKind::Bare,
+            verdict,
+            severity: verdict.default_severity(),
+            http_status: None,
+            final_url: final_url.map(str::to_owned),
+            fragment: None,
+            reason: Reason::of(note),
+            suggestion: None,
+            capture: None,
+            scripts: None,
+            cached_at: None,
+            context: None,
+        }
+    }
+
+    fn memo(links: Vec<LinkResult>) -> MemoReport {
+        let mut memo = MemoReport::new("m.md".into(), crate::model::MemoFormat::Markdown);
+        memo.links = links;
+        memo
+    }
+
+    fn kind_of(sites: &[Site], host: &str) -> Option<&'static str> {
+        let site = sites.iter().find(|s| s.host == host).expect("the site");
+        site.diagnosis.as_ref().map(|d| d.kind)
+    }
+
+    #[test]
+    fn rules_are_the_prefixes_before_a_common_ending() {
+        assert_eq!(
+            rule_of(
+                "http://a.example/articles/2011/gas",
+                "https://www.a.example/en/analysis/gas"
+            ),
+            Some((
+                "http://a.example/articles/2011/".into(),
+                "https://www.a.example/en/analysis/".into()
+            ))
+        );
+        assert_eq!(
+            rule_of("http://a.example/x/", "https://a.example/x"),
+            Some(("http://a.example/".into(), "https://a.example/".into()))
+        );
+        assert_eq!(rule_of("http://a.example/a", "http://a.example/b"), None);
+    }
+
+    #[test]
+    fn each_diagnosis_from_its_evidence_and_none_for_a_healthy_site() {
+        use LinkVerdict::*;
+        let dns = format!("{} gone.example: no such host", crate::fetch::DNS_FAILED);
+        let parked = format!(
+            "soft 404: {}: its title says “x”",
+            crate::verify::soft404::PARKED
+        );
+        let memos = [
+            memo(vec![
+                link("http://gone.example/a", Broken, None, &dns),
+                link("http://parked.example/", Soft404, None, &parked),
+                link(
+                    "http://moved.example/articles/a",
+                    Redirected,
+                    Some("https://moved.example/en/a"),
+                    "permanent",
+                ),
+                link(
+                    "http://moved.example/articles/b",
+                    Redirected,
+                    Some("https://moved.example/en/b"),
+                    "permanent",
+                ),
+                link("http://moved.example/articles/c", Broken, None, "HTTP 404"),
+                link("https://walled.example/1", Blocked, None, "challenge"),
+                link("https://walled.example/2", Blocked, None, "challenge"),
+                link("https://healthy.example/1", Ok, None, ""),
+                link(
+                    "https://healthy.example/2",
+                    Redirected,
+                    Some("https://healthy.example/two"),
+                    "permanent",
+                ),
+                link("https://some.example/1", Ok, None, ""),
+                link("https://some.example/2", Broken, None, "HTTP 404"),
+            ]),
+            memo(vec![
+                link("https://healthy.example/1", Ok, None, ""),
+                link("https://one.example/1", Broken, None, "HTTP 404"),
+            ]),
+        ];
+        let sites = sites(&memos);
+        assert_eq!(kind_of(&sites, "gone.example"), Some("domain_gone"));
+        assert_eq!(kind_of(&sites, "parked.example"), Some("parked"));
+        assert_eq!(kind_of(&sites, "moved.example"), Some("moved"));
+        assert_eq!(kind_of(&sites, "walled.example"), Some("blocking"));
+        assert_eq!(kind_of(&sites, "some.example"), Some("partly_dead"));
+        assert_eq!(kind_of(&sites, "healthy.example"), None);
+        assert_eq!(
+            kind_of(&sites, "one.example"),
+            None,
+            "one dead page is its own verdict"
+        );
+        let moved = sites.iter().find(|s| s.host == "moved.example").unwrap();
+        assert_eq!(
+            moved.diagnosis.as_ref().unwrap().rule,
+            Some(Rule {
+                from: "http://moved.example/articles/".into(),
+                to: "https://moved.example/en/".into(),
+                links: 2
+            })
+        );
+        let healthy = sites.iter().find(|s| s.host == "healthy.example").unwrap();
+        assert_eq!((healthy.memos, healthy.links), (2, 3));
+        assert!(
+            sites[..5].iter().all(|s| s.diagnosis.is_some()),
+            "diagnosed first"
+        );
+    }
+}
