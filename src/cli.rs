@@ -104,6 +104,17 @@ pub struct HistoryArgs {
     /// (YYYY-MM-DD) instead of the run before it.
     #[arg(long, value_name = "DATE", value_parser = values::date)]
     pub since: Option<String>,
+    /// `text` (per memo, what changed in its latest run) or the trends
+    /// across every recorded run: new, fixed and standing findings per run,
+    /// as `json`, `markdown` or `html` (with a line chart).
+    #[arg(
+        short = 'f',
+        long,
+        value_enum,
+        default_value = "text",
+        value_name = "FORMAT"
+    )]
+    pub format: HistoryFormat,
     /// The store's folder.
     #[arg(long, value_name = "DIR", default_value = crate::settings::DEFAULT_STORE_DIR, env = "CITECHECK_CACHE_DIR")]
     pub cache_dir: PathBuf,
@@ -112,6 +123,19 @@ pub struct HistoryArgs {
     /// shared by every process given the same URL.
     #[arg(long, value_name = "URL", value_parser = values::store_url, env = "CITECHECK_STORE")]
     pub store: Option<String>,
+}
+
+/// What `citecheck history` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HistoryFormat {
+    /// Per memo, what changed in its latest run.
+    Text,
+    /// The trends across recorded runs, as JSON.
+    Json,
+    /// The trends as a Markdown table.
+    Markdown,
+    /// The trends as an HTML page with a line chart.
+    Html,
 }
 
 /// `citecheck cache`.

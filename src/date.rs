@@ -118,6 +118,20 @@ pub(crate) fn timestamp_of_unix(unix: i64) -> String {
     )
 }
 
+/// ISO 8601 in UTC (`2026-12-07T21:10:00Z`) for a Unix time.
+pub(crate) fn iso_of_unix(unix: i64) -> String {
+    let t = timestamp_of_unix(unix);
+    format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &t[..4],
+        &t[4..6],
+        &t[6..8],
+        &t[8..10],
+        &t[10..12],
+        &t[12..14]
+    )
+}
+
 /// The Unix time of a timestamp of 8 to 14 digits (missing fields are
 /// zero); `None` when it is not one.
 pub(crate) fn unix_of_timestamp(timestamp: &str) -> Option<i64> {

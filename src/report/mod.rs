@@ -16,6 +16,7 @@ pub mod sarif;
 pub mod sites;
 pub mod store;
 pub mod terminal;
+pub mod trends;
 
 use crate::model::{Link, LinkVerdict, Problem, Quote, QuoteVerdict, Severity, Verdict};
 use crate::verify::Reason;

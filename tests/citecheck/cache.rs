@@ -292,6 +292,63 @@ fn history_across_three_runs(cache: &TestStore) {
         text.contains(&format!("new: broken link {} (was ok)", server.url("/b"))),
         "{text}"
     );
+
+    // The trends across the four runs, each run's numbers as recorded:
+    // (findings, new, fixed, standing).
+    let trends: Value = serde_json::from_str(&history_as(cache, "json")).unwrap();
+    let rows: Vec<[u64; 4]> = trends["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| ["findings", "new", "fixed", "standing"].map(|k| r[k].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        rows,
+        [[1, 1, 0, 0], [1, 1, 1, 0], [1, 0, 0, 1], [1, 1, 1, 0]],
+        "{trends:#}"
+    );
+    assert_eq!(trends["runs"][1]["by_verdict"]["broken"], 1);
+    // The latest run's new and fixed are what `history` lists for it.
+    assert_eq!(text.matches("    new: ").count(), 1, "{text}");
+    assert_eq!(text.matches("fixed: link").count(), 1, "{text}");
+    // Markdown and HTML give the same numbers; HTML draws them.
+    let markdown = history_as(cache, "markdown");
+    assert_eq!(
+        markdown
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| run"))
+            .count(),
+        4,
+        "{markdown}"
+    );
+    let html = history_as(cache, "html");
+    for (series, values) in [
+        ("findings", "1,1,1,1"),
+        ("new", "1,1,0,1"),
+        ("fixed", "0,1,0,1"),
+    ] {
+        assert!(
+            html.contains(&format!(
+                "data-series=\"{series}\" data-values=\"{values}\""
+            )),
+            "{series}: {html}"
+        );
+    }
+}
+
+/// `citecheck history -f FORMAT` for the store in `cache`.
+fn history_as(cache: &TestStore, format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_citecheck"))
+        .args(["history", "-f", format])
+        .args(cache.args())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A change of the settings that weigh verdicts is recorded with the run:
