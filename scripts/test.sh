@@ -4,7 +4,7 @@
 # for JUnit, kill(1) for the interrupt tests, patch(1) for `fix --dry-run`
 # diffs, Node's npm for axe-core, the HTML report's accessibility check,
 # LibreOffice Writer, which opens the Word and OpenDocument memos `fix`
-# rewrote, PostgreSQL for the shared store), starts a throwaway
+# rewrote, and Calc, which opens the CSV report, PostgreSQL for the shared store), starts a throwaway
 # PostgreSQL cluster on a loopback port (its URL in CITECHECK_TEST_PG,
 # stopped and removed on exit), then runs `cargo test`.
 # Extra arguments go to `cargo test`.
@@ -18,6 +18,7 @@ command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 command -v patch >/dev/null 2>&1 || missing+=(patch)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)

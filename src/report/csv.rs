@@ -49,7 +49,7 @@ fn row(finding: &Finding<'_>) -> [String; 10] {
     [
         finding.memo.path.clone(),
         finding.memo.date.clone().unwrap_or_default(),
-        finding.at().unwrap_or_default(),
+        place(finding),
         finding.kind().to_owned(),
         finding.verdict().to_owned(),
         finding.severity().name().to_owned(),
@@ -58,6 +58,22 @@ fn row(finding: &Finding<'_>) -> [String; 10] {
         archived.unwrap_or_default(),
         finding.reason().and_then(|r| r.whole()).unwrap_or_default(),
     ]
+}
+
+/// Where the finding stands, in words a spreadsheet keeps as text: `line
+/// 3:9`, `page 2:14` (a bare `3:9` would become the time 03:09).
+fn place(finding: &Finding<'_>) -> String {
+    let Some(at) = finding.at() else {
+        return String::new();
+    };
+    if !at.starts_with(|c: char| c.is_ascii_digit()) {
+        return at;
+    }
+    if finding.position().page.is_some() {
+        format!("page {at}")
+    } else {
+        format!("line {at}")
+    }
 }
 
 /// `cell` as a spreadsheet shows it and never evaluates it; control

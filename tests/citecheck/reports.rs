@@ -10,6 +10,7 @@ use citecheck::report::{LinkResult, MemoReport, QuoteResult, Report};
 use citecheck::settings::ReportFormat;
 use citecheck::verify::{ArchivedQuote, LinkOutcome, QuoteOutcome, Suggestion, SuggestionSource};
 use std::path::PathBuf;
+use std::process::Command;
 
 const HOSTILE: &str = "<script>document.title='pwned'</script> \"]]> \u{1b}[31m";
 /// Hostile text that can stand inside a quotation.
@@ -330,6 +331,61 @@ fn csv_reads_back_one_row_per_item_with_formulas_inert() {
             assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
         }
     }
+}
+
+/// LibreOffice Calc opens the CSV report with formulas evaluated (a
+/// control row `=1+2` becomes 3) and every row and cell as written; the
+/// formula-like cell stays text.
+#[test]
+fn csv_opens_in_calc_with_formula_cells_as_text() {
+    let mut report = fixed_report();
+    let formula = "=HYPERLINK(\"https://evil.example\",\"click\")";
+    report.memos[0].add_problem(Problem::new(Severity::Warning, formula.to_owned()));
+    let mut csv = render(&report, ReportFormat::Csv);
+    csv.push_str("control,,,,,,=1+2,,,\r\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.csv"), &csv).unwrap();
+    let out = Command::new("soffice")
+        .args([
+            "--headless",
+            "--norestore",
+            &format!(
+                "-env:UserInstallation=file://{}/profile",
+                dir.path().display()
+            ),
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
+            // Comma, double quote, UTF-8, from line 1, and the last token:
+            // evaluate formulas, as a careless import would.
+            "--infilter=CSV:44,34,76,1,,0,false,true,false,false,false,-1,true",
+            "--outdir",
+            &dir.path().join("out").display().to_string(),
+            &dir.path().join("report.csv").display().to_string(),
+        ])
+        .output()
+        .expect("soffice runs (scripts/test.sh installs LibreOffice Calc)");
+    let back = std::fs::read_to_string(dir.path().join("out/report.csv"))
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let parse = |text: &str| -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    };
+    let (ours, calc) = (parse(&csv), parse(&back));
+    assert_eq!(calc.len(), ours.len(), "every row");
+    let control = calc.last().unwrap();
+    assert_eq!(control[6], "3", "Calc evaluated formulas: {control:?}");
+    for (mine, theirs) in ours.iter().zip(&calc).take(ours.len() - 1) {
+        assert_eq!(mine, theirs, "a cell Calc read otherwise");
+    }
+    assert!(
+        calc.iter()
+            .any(|row| row.iter().any(|c| c == &format!("'{formula}"))),
+        "the formula-like cell is text in Calc"
+    );
 }
 
 #[test]
