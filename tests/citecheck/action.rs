@@ -103,3 +103,62 @@ fn a_pull_request_checks_only_the_memos_it_changes() {
         "{all}"
     );
 }
+
+/// The repository's pre-commit hooks (`.pre-commit-hooks.yaml`), run by
+/// pre-commit itself (`try-repo`, from PyPI; `scripts/test.sh` installs
+/// it) on a repository whose memo has a broken in-memo anchor: the offline
+/// hook stops the commit, and lets it through once the anchor is there.
+#[test]
+fn the_pre_commit_hooks_stop_a_memo_with_a_broken_anchor() {
+    let pre_commit =
+        std::env::var("CITECHECK_PRE_COMMIT").unwrap_or_else(|_| "pre-commit".to_owned());
+    let root = tempfile::tempdir().unwrap();
+    let work = root.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    git(&work, &["init", "-q", "-b", "main"]);
+    write(
+        &work,
+        "memos/brief.md",
+        "# Brief\n\nSee [part two](#part-two) and a note[^1].\n\n## Part one\n",
+    );
+    git(&work, &["add", "."]);
+    let binary = Path::new(env!("CARGO_BIN_EXE_citecheck"));
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let hooks = env!("CARGO_MANIFEST_DIR");
+    let run = || {
+        let mut cmd = Command::new(&pre_commit);
+        cmd.args(["try-repo", hooks, "citecheck-offline", "--files", "memos/brief.md"])
+            .current_dir(&work)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", root.path().join("pre-commit-home"));
+        crate::support::no_internet(&mut cmd);
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("{pre_commit} runs (scripts/test.sh installs it): {e}"));
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (code, out) = run();
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("anchor_missing") && out.contains("#part-two"), "{out}");
+    assert!(out.contains("names no note"), "{out}");
+    write(
+        &work,
+        "memos/brief.md",
+        "# Brief\n\nSee [part two](#part-two).\n\n## Part one\n\n## Part two\n",
+    );
+    git(&work, &["add", "."]);
+    let (code, out) = run();
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("Passed"), "{out}");
+}
