@@ -5,7 +5,7 @@
 # diffs, Node's npm for axe-core, the HTML report's accessibility check,
 # LibreOffice Writer, which opens the Word and OpenDocument memos `fix`
 # rewrote, and Calc, which opens the CSV report, Python's venv for
-# pre-commit, PostgreSQL for the shared store), starts a throwaway
+# pre-commit, GitHub's gh for the Action's standing issue, PostgreSQL for the shared store), starts a throwaway
 # PostgreSQL cluster on a loopback port (its URL in CITECHECK_TEST_PG,
 # stopped and removed on exit), then runs `cargo test`.
 # Extra arguments go to `cargo test`.
@@ -24,6 +24,7 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+command -v gh >/dev/null 2>&1 || missing+=(gh)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -131,10 +131,16 @@ fn the_pre_commit_hooks_stop_a_memo_with_a_broken_anchor() {
     let hooks = env!("CARGO_MANIFEST_DIR");
     let run = || {
         let mut cmd = Command::new(&pre_commit);
-        cmd.args(["try-repo", hooks, "citecheck-offline", "--files", "memos/brief.md"])
-            .current_dir(&work)
-            .env("PATH", &path)
-            .env("PRE_COMMIT_HOME", root.path().join("pre-commit-home"));
+        cmd.args([
+            "try-repo",
+            hooks,
+            "citecheck-offline",
+            "--files",
+            "memos/brief.md",
+        ])
+        .current_dir(&work)
+        .env("PATH", &path)
+        .env("PRE_COMMIT_HOME", root.path().join("pre-commit-home"));
         crate::support::no_internet(&mut cmd);
         let out = cmd
             .output()
@@ -150,7 +156,10 @@ fn the_pre_commit_hooks_stop_a_memo_with_a_broken_anchor() {
     };
     let (code, out) = run();
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("anchor_missing") && out.contains("#part-two"), "{out}");
+    assert!(
+        out.contains("anchor_missing") && out.contains("#part-two"),
+        "{out}"
+    );
     assert!(out.contains("names no note"), "{out}");
     write(
         &work,
@@ -161,4 +170,165 @@ fn the_pre_commit_hooks_stop_a_memo_with_a_broken_anchor() {
     let (code, out) = run();
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("Passed"), "{out}");
+}
+
+/// An imitation of the GitHub REST API's issues, as much as the standing
+/// issue uses: list, open, edit, comment. It stands where `gh` sends
+/// requests for the host `github.localhost` (plain HTTP, through the proxy
+/// named in `HTTP_PROXY`, so it sees absolute URLs).
+#[derive(Default)]
+struct Issues {
+    issues: Vec<serde_json::Value>,
+    comments: Vec<(u64, String)>,
+}
+
+fn github(issues: std::sync::Arc<std::sync::Mutex<Issues>>) -> crate::server::Server {
+    use crate::server::{Reply, Server};
+    Server::serving("127.0.0.1", move |request| {
+        let json = |status: u16, value: serde_json::Value| Reply::Full {
+            status,
+            headers: vec![("content-type", "application/json".to_owned())],
+            body: value.to_string().into_bytes(),
+        };
+        let path = request
+            .path
+            .trim_start_matches("http://api.github.localhost");
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let body: serde_json::Value = serde_json::from_str(&request.body).unwrap_or_default();
+        let mut state = issues.lock().unwrap();
+        let Some(rest) = path.strip_prefix("/repos/institute/memos/issues") else {
+            return json(404, serde_json::json!({"message": "Not Found"}));
+        };
+        match (request.method.as_str(), rest.trim_start_matches('/')) {
+            ("GET", "") => {
+                assert!(query.contains("state=open"), "{query}");
+                let open: Vec<serde_json::Value> = state
+                    .issues
+                    .iter()
+                    .filter(|i| i["state"] == "open")
+                    .cloned()
+                    .collect();
+                json(200, serde_json::Value::Array(open))
+            }
+            ("POST", "") => {
+                let number = state.issues.len() as u64 + 1;
+                let issue = serde_json::json!({
+                    "number": number,
+                    "title": body["title"],
+                    "body": body["body"],
+                    "labels": body["labels"],
+                    "state": "open",
+                });
+                state.issues.push(issue.clone());
+                json(201, issue)
+            }
+            (method, number) => {
+                let (number, comments) = match number.split_once('/') {
+                    Some((n, "comments")) => (n, true),
+                    _ => (number, false),
+                };
+                let n: u64 = number.parse().unwrap();
+                if comments && method == "POST" {
+                    state
+                        .comments
+                        .push((n, body["body"].as_str().unwrap().to_owned()));
+                    return json(201, serde_json::json!({"id": state.comments.len()}));
+                }
+                assert_eq!(method, "PATCH");
+                let issue = &mut state.issues[n as usize - 1];
+                for (key, value) in body.as_object().unwrap() {
+                    issue[key] = value.clone();
+                }
+                json(200, issue.clone())
+            }
+        }
+    })
+}
+
+/// The Action's standing issue for scheduled audits
+/// (`scripts/standing-issue.sh`, through the real `gh` CLI): a run with
+/// findings opens it with the Markdown report, the next replaces its body,
+/// a clean run closes it with a comment, and the next findings open a new
+/// one.
+#[test]
+fn a_standing_issue_is_opened_updated_and_closed() {
+    use std::sync::{Arc, Mutex};
+    let state = Arc::new(Mutex::new(Issues::default()));
+    let api = github(state.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("summary.md");
+    let run = |markdown: &str, code: &str| {
+        std::fs::write(&report, markdown).unwrap();
+        let out = Command::new("bash")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/standing-issue.sh"))
+            .args([report.to_str().unwrap(), code])
+            .env("GH_HOST", "github.localhost")
+            .env("GH_TOKEN", "test-token")
+            .env("GH_CONFIG_DIR", dir.path().join("gh"))
+            .env("GH_NO_UPDATE_NOTIFIER", "1")
+            .env("GH_PROMPT_DISABLED", "1")
+            .env("HTTP_PROXY", format!("http://{}", api.addr))
+            .env("http_proxy", format!("http://{}", api.addr))
+            .env("NO_PROXY", "")
+            .env("no_proxy", "")
+            .env("REPO", "institute/memos")
+            .env("ISSUE_TITLE", "Weekly site audit")
+            .env(
+                "RUN_URL",
+                "https://github.example/institute/memos/actions/runs/7",
+            )
+            .output()
+            .expect("bash runs the script (scripts/test.sh installs gh)");
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let said = run("## citecheck\n\n2 memos: **1 error**.\n", "1");
+    assert_eq!(said.trim(), "citecheck: opened issue #1");
+    {
+        let s = state.lock().unwrap();
+        let issue = &s.issues[0];
+        assert_eq!(issue["title"], "Weekly site audit");
+        assert_eq!(issue["labels"], serde_json::json!(["citecheck"]));
+        let body = issue["body"].as_str().unwrap();
+        assert!(body.contains("2 memos: **1 error**."), "{body}");
+        assert!(body.contains("actions/runs/7"), "{body}");
+    }
+    let said = run("## citecheck\n\n2 memos: **3 errors**.\n", "1");
+    assert_eq!(said.trim(), "citecheck: updated issue #1");
+    {
+        let s = state.lock().unwrap();
+        assert_eq!(s.issues.len(), 1, "one issue, its body replaced");
+        assert!(
+            s.issues[0]["body"]
+                .as_str()
+                .unwrap()
+                .contains("**3 errors**")
+        );
+    }
+    // The run itself failed: the issue is left as it is.
+    run("", "2");
+    assert_eq!(state.lock().unwrap().issues[0]["state"], "open");
+    let said = run("## citecheck\n\nNothing needs attention.\n", "0");
+    assert_eq!(said.trim(), "citecheck: closed issue #1");
+    {
+        let s = state.lock().unwrap();
+        assert_eq!(s.issues[0]["state"], "closed");
+        assert_eq!(s.comments.len(), 1);
+        assert!(
+            s.comments[0].1.starts_with("A clean run"),
+            "{:?}",
+            s.comments
+        );
+    }
+    // A clean run with no issue open does nothing; findings open a new one.
+    assert_eq!(run("", "0").trim(), "");
+    assert_eq!(
+        run("## citecheck\n\n**1 error**.\n", "1").trim(),
+        "citecheck: opened issue #2"
+    );
 }
