@@ -78,51 +78,196 @@ pub fn notable(sites: &[Site]) -> impl Iterator<Item = &Site> {
 /// The sites the memos cite, the diagnosed first, then by dead links,
 /// then by links, then by host.
 pub fn sites(memos: &[MemoReport]) -> Vec<Site> {
-    struct Gathered<'a> {
-        memos: usize,
-        last_memo: usize,
-        links: Vec<&'a LinkResult>,
+    let mut tally = Tally::default();
+    for memo in memos {
+        tally.add(memo);
     }
-    let mut by_host: HashMap<String, Gathered<'_>> = HashMap::new();
-    for (i, memo) in memos.iter().enumerate() {
+    tally.sites()
+}
+
+/// What the sites need to be diagnosed, gathered memo by memo: a few
+/// counts per host and the rewrite rules its redirects follow, not the
+/// links themselves, so a run streamed memo by memo can add each memo and
+/// drop it.
+#[derive(Debug, Default)]
+pub struct Tally {
+    hosts: HashMap<String, HostTally>,
+    memos: usize,
+}
+
+/// One host's counts.
+#[derive(Debug, Default)]
+struct HostTally {
+    memos: usize,
+    last_memo: usize,
+    links: usize,
+    verdicts: BTreeMap<&'static str, usize>,
+    /// Links that say something of the page (not excluded, unchecked).
+    checked: usize,
+    dns_failed: usize,
+    parked: usize,
+    every_path: usize,
+    soft_404: usize,
+    blocked: usize,
+    dead: usize,
+    alive: usize,
+    /// Links that answer elsewhere, and the rewrite rules they follow.
+    redirected: usize,
+    rules: HashMap<(String, String), usize>,
+}
+
+impl Tally {
+    /// Add one memo's links.
+    pub fn add(&mut self, memo: &MemoReport) {
+        self.memos += 1;
         for link in &memo.links {
             let Some(host) = link.resolved_url.as_deref().and_then(host_of) else {
                 continue;
             };
-            let site = by_host.entry(host).or_insert(Gathered {
-                memos: 0,
-                last_memo: usize::MAX,
-                links: Vec::new(),
-            });
-            if site.last_memo != i {
+            let site = self.hosts.entry(host).or_default();
+            if site.last_memo != self.memos {
                 site.memos += 1;
-                site.last_memo = i;
+                site.last_memo = self.memos;
             }
-            site.links.push(link);
+            site.add(link);
         }
     }
-    let mut sites: Vec<Site> = by_host
-        .into_iter()
-        .map(|(host, gathered)| {
-            let mut verdicts = BTreeMap::new();
-            for link in &gathered.links {
-                *verdicts.entry(link.verdict.name()).or_insert(0) += 1;
-            }
-            Site {
+
+    /// The sites, diagnosed, in report order.
+    pub fn sites(self) -> Vec<Site> {
+        let mut sites: Vec<Site> = self
+            .hosts
+            .into_iter()
+            .map(|(host, tally)| Site {
+                diagnosis: tally.diagnose(),
                 host,
-                memos: gathered.memos,
-                links: gathered.links.len(),
-                verdicts,
-                diagnosis: diagnose(&gathered.links),
+                memos: tally.memos,
+                links: tally.links,
+                verdicts: tally.verdicts,
+            })
+            .collect();
+        sites.sort_by(|a, b| {
+            (b.diagnosis.is_some(), b.dead(), b.links)
+                .cmp(&(a.diagnosis.is_some(), a.dead(), a.links))
+                .then_with(|| a.host.cmp(&b.host))
+        });
+        sites
+    }
+}
+
+impl HostTally {
+    fn add(&mut self, link: &LinkResult) {
+        self.links += 1;
+        *self.verdicts.entry(link.verdict.name()).or_insert(0) += 1;
+        if matches!(link.verdict, LinkVerdict::Excluded | LinkVerdict::Unchecked) {
+            return;
+        }
+        self.checked += 1;
+        let noted = |start: &str| link.reason.notes().iter().any(|n| n.contains(start));
+        match link.verdict {
+            LinkVerdict::Broken if noted(crate::fetch::DNS_FAILED) => self.dns_failed += 1,
+            LinkVerdict::Soft404 => {
+                self.soft_404 += 1;
+                self.parked += usize::from(noted(crate::verify::soft404::PARKED));
+                self.every_path += usize::from(noted(crate::verify::soft404::EVERY_PATH));
             }
+            LinkVerdict::Blocked => self.blocked += 1,
+            _ => {}
+        }
+        if link.verdict.is_dead() {
+            self.dead += 1;
+        }
+        if is_alive(link) {
+            self.alive += 1;
+            if let (Some(from), Some(to)) =
+                (link.resolved_url.as_deref(), link.final_url.as_deref())
+            {
+                self.redirected += 1;
+                if let Some(rule) = rule_of(from, to) {
+                    *self.rules.entry(rule).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+
+    /// The diagnosis from the counts, the strongest evidence first; `None`
+    /// for a healthy site, or when the evidence says nothing of the site as
+    /// a whole.
+    fn diagnose(&self) -> Option<Diagnosis> {
+        let n = self.checked;
+        if n == 0 {
+            return None;
+        }
+        let links = super::count(n, "checked link");
+        let said = |kind, detail: String| {
+            Some(Diagnosis {
+                kind,
+                detail,
+                rule: None,
+            })
+        };
+        if self.dns_failed == n {
+            return said(
+                "domain_gone",
+                format!("domain gone: its name does not resolve ({links}, every one)"),
+            );
+        }
+        if self.parked == n {
+            return said(
+                "parked",
+                format!("parked or for sale: every page answers a parking page ({links})"),
+            );
+        }
+        if n >= MIN_SITE_LINKS && self.soft_404 == n && self.every_path == n {
+            return said(
+                "parked",
+                format!(
+                    "parked or taken over: every path answers the same page ({links}, every one)"
+                ),
+            );
+        }
+        if n >= MIN_SITE_LINKS && self.blocked == n {
+            return said(
+                "blocking",
+                format!("blocks automated clients: every page refuses or challenges ({links})"),
+            );
+        }
+        if let Some(rule) = self.rule() {
+            let detail = format!(
+                "moved: {} of {links} redirect under one rule, {} → {}",
+                rule.links, rule.from, rule.to
+            );
+            return Some(Diagnosis {
+                kind: "moved",
+                detail,
+                rule: Some(rule),
+            });
+        }
+        if n >= MIN_SITE_LINKS && self.dead == n {
+            return said("dead", format!("dead: every cited page is gone ({links})"));
+        }
+        if self.dead > 0 && self.alive > 0 {
+            return said(
+                "partly_dead",
+                format!("partly dead: {} of {links} are gone", self.dead),
+            );
+        }
+        None
+    }
+
+    /// The rewrite most of the redirected links follow, when at least two
+    /// follow one and they are at least half of those redirected.
+    fn rule(&self) -> Option<Rule> {
+        let ((from, to), &count) = self
+            .rules
+            .iter()
+            .max_by(|(a, n), (b, m)| n.cmp(m).then_with(|| b.cmp(a)))?;
+        (count >= MIN_SITE_LINKS && count * 2 >= self.redirected).then(|| Rule {
+            from: from.clone(),
+            to: to.clone(),
+            links: count,
         })
-        .collect();
-    sites.sort_by(|a, b| {
-        (b.diagnosis.is_some(), b.dead(), b.links)
-            .cmp(&(a.diagnosis.is_some(), a.dead(), a.links))
-            .then_with(|| a.host.cmp(&b.host))
-    });
-    sites
+    }
 }
 
 /// The site of a URL: its host, and its port when the URL names one.
@@ -142,109 +287,9 @@ fn host_of(url: &str) -> Option<String> {
 /// verdict (all blocked, all dead, a rewrite rule).
 const MIN_SITE_LINKS: usize = 2;
 
-/// The diagnosis of a site from its link occurrences, the strongest
-/// evidence first; `None` for a healthy site, or when the evidence says
-/// nothing of the site as a whole.
-fn diagnose(links: &[&LinkResult]) -> Option<Diagnosis> {
-    let checked: Vec<&LinkResult> = links
-        .iter()
-        .copied()
-        .filter(|l| !matches!(l.verdict, LinkVerdict::Excluded | LinkVerdict::Unchecked))
-        .collect();
-    let n = checked.len();
-    if n == 0 {
-        return None;
-    }
-    let all = |f: &dyn Fn(&LinkResult) -> bool| checked.iter().all(|l| f(l));
-    let noted = |l: &LinkResult, start: &str| l.reason.notes().iter().any(|n| n.contains(start));
-    let links = super::count(n, "checked link");
-    let said = |kind, detail: String| {
-        Some(Diagnosis {
-            kind,
-            detail,
-            rule: None,
-        })
-    };
-    if all(&|l| l.verdict == LinkVerdict::Broken && noted(l, crate::fetch::DNS_FAILED)) {
-        return said(
-            "domain_gone",
-            format!("domain gone: its name does not resolve ({links}, every one)"),
-        );
-    }
-    let soft = |l: &LinkResult| l.verdict == LinkVerdict::Soft404;
-    if all(&|l| soft(l) && noted(l, crate::verify::soft404::PARKED)) {
-        return said(
-            "parked",
-            format!("parked or for sale: every page answers a parking page ({links})"),
-        );
-    }
-    if n >= MIN_SITE_LINKS && all(&|l| soft(l) && noted(l, crate::verify::soft404::EVERY_PATH)) {
-        return said(
-            "parked",
-            format!("parked or taken over: every path answers the same page ({links}, every one)"),
-        );
-    }
-    if n >= MIN_SITE_LINKS && all(&|l| l.verdict == LinkVerdict::Blocked) {
-        return said(
-            "blocking",
-            format!("blocks automated clients: every page refuses or challenges ({links})"),
-        );
-    }
-    if let Some(rule) = rewrite_rule(&checked) {
-        let detail = format!(
-            "moved: {} of {links} redirect under one rule, {} → {}",
-            rule.links, rule.from, rule.to
-        );
-        return Some(Diagnosis {
-            kind: "moved",
-            detail,
-            rule: Some(rule),
-        });
-    }
-    let dead = checked.iter().filter(|l| l.verdict.is_dead()).count();
-    if n >= MIN_SITE_LINKS && dead == n {
-        return said("dead", format!("dead: every cited page is gone ({links})"));
-    }
-    if dead > 0 && checked.iter().any(|l| is_alive(l)) {
-        return said(
-            "partly_dead",
-            format!("partly dead: {dead} of {links} are gone"),
-        );
-    }
-    None
-}
-
 /// Whether a link's page answers (its own or where it redirects).
 fn is_alive(link: &LinkResult) -> bool {
     matches!(link.verdict, LinkVerdict::Ok | LinkVerdict::Redirected)
-}
-
-/// The rewrite most of a site's redirected links follow, when at least
-/// two follow one and they are at least half of those redirected.
-fn rewrite_rule(links: &[&LinkResult]) -> Option<Rule> {
-    let mut rules: HashMap<(String, String), usize> = HashMap::new();
-    let mut redirected = 0;
-    for link in links {
-        let (Some(from), Some(to)) = (link.resolved_url.as_deref(), link.final_url.as_deref())
-        else {
-            continue;
-        };
-        if !is_alive(link) {
-            continue;
-        }
-        redirected += 1;
-        if let Some(rule) = rule_of(from, to) {
-            *rules.entry(rule).or_insert(0) += 1;
-        }
-    }
-    let ((from, to), count) = rules
-        .into_iter()
-        .max_by(|(a, n), (b, m)| n.cmp(m).then_with(|| b.cmp(a)))?;
-    (count >= MIN_SITE_LINKS && count * 2 >= redirected).then_some(Rule {
-        from,
-        to,
-        links: count,
-    })
 }
 
 /// The rewrite that takes `from` to `to`: the two addresses' prefixes
