@@ -264,31 +264,44 @@ pub(crate) fn parking_evidence(
     title: Option<&str>,
     heading: Option<&str>,
 ) -> Option<String> {
-    let host = |u: &Url| u.host_str().unwrap_or_default().to_ascii_lowercase();
-    let (cited_host, final_host) = (host(cited), host(final_url));
-    let service = PARKING_HOSTS.iter().find(|service| {
-        (final_host == **service || final_host.ends_with(&format!(".{service}")))
-            && !cited_host.ends_with(*service)
-    });
-    if let Some(service) = service {
-        return Some(format!(
-            "{PARKED}: the redirects end at {final_url}, a domain-sale service ({service})"
-        ));
+    // The url crate writes hosts in lower case.
+    let (cited_host, final_host) = (
+        cited.host_str().unwrap_or_default(),
+        final_url.host_str().unwrap_or_default(),
+    );
+    let under = |host: &str, service: &str| {
+        host.strip_suffix(service)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+    };
+    if cited_host != final_host {
+        let service = PARKING_HOSTS
+            .iter()
+            .find(|service| under(final_host, service) && !under(cited_host, service));
+        if let Some(service) = service {
+            return Some(format!(
+                "{PARKED}: the redirects end at {final_url}, a domain-sale service ({service})"
+            ));
+        }
     }
     for (what, text) in [("title", title), ("first heading", heading)] {
         let Some(text) = text else { continue };
-        let n = normalize(text);
+        let lower = text.to_lowercase();
+        // Every phrase holds one of these: most pages are passed over here.
+        if !["domain", "dominio", "parked", "for sale"]
+            .iter()
+            .any(|word| lower.contains(word))
+        {
+            continue;
+        }
         // `closed-institute.org is for sale`: a domain's name for sale; a
         // headline that a company is for sale is not one.
-        let name_for_sale =
-            text.to_lowercase()
-                .split_once(" is for sale")
-                .is_some_and(|(before, _)| {
-                    before
-                        .split_whitespace()
-                        .next_back()
-                        .is_some_and(|w| w.contains('.') && !w.ends_with('.'))
-                });
+        let name_for_sale = lower.split_once(" is for sale").is_some_and(|(before, _)| {
+            before
+                .split_whitespace()
+                .next_back()
+                .is_some_and(|w| w.contains('.') && !w.ends_with('.'))
+        });
+        let n = normalize(text);
         if name_for_sale
             || PARKING_PHRASES
                 .iter()
