@@ -104,20 +104,28 @@ pub fn render_markdown(trends: &Trends, out: &mut impl Write) -> io::Result<()> 
          |---:|---|---:|---:|---:|---:|---:|---|"
     )?;
     for r in &trends.runs {
-        writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            r.run,
-            r.at,
-            r.memos,
-            r.findings,
-            r.new,
-            r.fixed,
-            r.standing,
-            by_verdict(&r.by_verdict)
-        )?;
+        let mut cells = r.cells();
+        cells[7] = md(&cells[7]);
+        writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())
+}
+
+impl RunTrend {
+    /// Its cells in the tables' order: run, at, memos, findings, new,
+    /// fixed, standing, by verdict.
+    fn cells(&self) -> [String; 8] {
+        [
+            self.run.to_string(),
+            self.at.clone(),
+            self.memos.to_string(),
+            self.findings.to_string(),
+            self.new.to_string(),
+            self.fixed.to_string(),
+            self.standing.to_string(),
+            by_verdict(&self.by_verdict),
+        ]
+    }
 }
 
 fn by_verdict(counts: &BTreeMap<&'static str, usize>) -> String {
@@ -162,20 +170,16 @@ pub fn render_html(trends: &Trends, out: &mut impl Write) -> io::Result<()> {
              </th><th scope=\"col\">standing</th><th scope=\"col\">by verdict</th></tr>"
         )?;
         for r in &trends.runs {
+            let cells = r.cells();
             write!(
                 out,
-                "<tr data-run=\"{}\"><th scope=\"row\">{}</th><td>{}</td><td>{}</td>\
-                 <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                r.run,
-                r.run,
-                r.at,
-                r.memos,
-                r.findings,
-                r.new,
-                r.fixed,
-                r.standing,
-                xml(&by_verdict(&r.by_verdict))
+                "<tr data-run=\"{}\"><th scope=\"row\">{}</th>",
+                r.run, cells[0]
             )?;
+            for cell in &cells[1..] {
+                write!(out, "<td>{}</td>", xml(cell))?;
+            }
+            write!(out, "</tr>")?;
         }
         write!(out, "</table>")?;
     }

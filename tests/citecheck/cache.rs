@@ -63,12 +63,7 @@ fn verdicts_only(mut json: Value) -> Value {
 
 /// What `citecheck history` prints for the store in `cache`.
 fn history(cache: &TestStore) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_citecheck"))
-        .args(["history"])
-        .args(cache.args())
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    history_as(cache, "text")
 }
 
 fn total_hits(server: &Server) -> usize {
