@@ -185,8 +185,8 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
 /// The sites diagnosed or with dead links, first in the page: what an
 /// editor fixes site by site (a moved site's rule shown).
 fn sites(report: &Report, out: &mut impl Write) -> io::Result<()> {
-    let notable: Vec<_> = super::sites::notable(&report.summary.sites).collect();
-    if notable.is_empty() {
+    let (shown, more) = super::sites::shown(&report.summary.sites);
+    if shown.is_empty() {
         return Ok(());
     }
     write!(
@@ -196,32 +196,30 @@ fn sites(report: &Report, out: &mut impl Write) -> io::Result<()> {
          <th scope=\"col\">links</th><th scope=\"col\">dead</th>\
          <th scope=\"col\">diagnosis</th></tr>"
     )?;
-    for site in notable.iter().take(super::sites::SHOWN) {
+    for site in shown {
         let diagnosis = match &site.diagnosis {
             Some(d) => {
                 let class = match d.kind {
                     "moved" | "blocking" => "warning",
                     _ => "error",
                 };
-                let mut cell = format!(
-                    "<span class=\"v {class}\">{}</span> {}",
-                    d.kind.replace('_', " "),
-                    xml(d
-                        .detail
-                        .split_once(": ")
-                        .map_or(&d.detail[..], |(_, rest)| rest))
-                );
-                if let Some(rule) = &d.rule {
-                    cell = format!(
-                        "<span class=\"v {class}\">{}</span> {} of its links redirect under \
-                         one rule: <code class=\"url\">{}</code> → <code class=\"url\">{}</code>",
-                        d.kind,
+                let what = match &d.rule {
+                    Some(rule) => format!(
+                        "{} of its links redirect under one rule: <code class=\"url\">{}</code> \
+                         → <code class=\"url\">{}</code>",
                         rule.links,
                         xml(&rule.from),
                         xml(&rule.to)
-                    );
-                }
-                cell
+                    ),
+                    None => xml(d
+                        .detail
+                        .split_once(": ")
+                        .map_or(&d.detail[..], |(_, rest)| rest)),
+                };
+                format!(
+                    "<span class=\"v {class}\">{}</span> {what}",
+                    d.kind.replace('_', " ")
+                )
             }
             None => "<span class=\"none\">none</span>".to_owned(),
         };
@@ -235,11 +233,10 @@ fn sites(report: &Report, out: &mut impl Write) -> io::Result<()> {
         )?;
     }
     write!(out, "</table>")?;
-    if notable.len() > super::sites::SHOWN {
+    if more > 0 {
         write!(
             out,
-            "<p>{} more sites with findings are in the JSON report.</p>",
-            notable.len() - super::sites::SHOWN
+            "<p>{more} more sites with findings are in the JSON report.</p>"
         )?;
     }
     writeln!(out, "</section>")

@@ -83,15 +83,15 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
 
 /// The sites diagnosed or with dead links, first thing after the counts.
 fn sites(report: &Report, out: &mut impl Write) -> io::Result<()> {
-    let notable: Vec<_> = super::sites::notable(&report.summary.sites).collect();
-    if notable.is_empty() {
+    let (shown, more) = super::sites::shown(&report.summary.sites);
+    if shown.is_empty() {
         return Ok(());
     }
     writeln!(
         out,
         "\n### Sites\n\n| site | memos | links | dead | diagnosis |\n|---|---:|---:|---:|---|"
     )?;
-    for site in notable.iter().take(super::sites::SHOWN) {
+    for site in shown {
         let diagnosis = site
             .diagnosis
             .as_ref()
@@ -105,11 +105,10 @@ fn sites(report: &Report, out: &mut impl Write) -> io::Result<()> {
             site.dead()
         )?;
     }
-    if notable.len() > super::sites::SHOWN {
+    if more > 0 {
         writeln!(
             out,
-            "\n{} more sites with findings are in the JSON report (`summary.sites`).",
-            notable.len() - super::sites::SHOWN
+            "\n{more} more sites with findings are in the JSON report (`summary.sites`)."
         )?;
     }
     Ok(())

@@ -68,11 +68,16 @@ impl Site {
 pub const SHOWN: usize = 20;
 
 /// The sites a person needs to see: those diagnosed or with a dead link,
-/// in report order (the JSON lists every site).
-pub fn notable(sites: &[Site]) -> impl Iterator<Item = &Site> {
-    sites
+/// in report order, at most [`SHOWN`]; and how many more there are (the
+/// JSON lists every site).
+pub fn shown(sites: &[Site]) -> (Vec<&Site>, usize) {
+    let mut notable: Vec<&Site> = sites
         .iter()
         .filter(|site| site.diagnosis.is_some() || site.dead() > 0)
+        .collect();
+    let more = notable.len().saturating_sub(SHOWN);
+    notable.truncate(SHOWN);
+    (notable, more)
 }
 
 /// The sites the memos cite, the diagnosed first, then by dead links,

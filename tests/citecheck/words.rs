@@ -21,7 +21,7 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn option_values_are_checked_with_units_ranges_and_examples() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("m.txt"), "See https://example.org/x\n").unwrap();
+    std::fs::write(dir.path().join("m.txt"), "See https://memo.test/x\n").unwrap();
     let cases: &[(&[&str], &str)] = &[
         (
             &["--timeout", "0"],
@@ -72,7 +72,7 @@ fn option_values_are_checked_with_units_ranges_and_examples() {
 #[test]
 fn settings_keys_are_suggested_verdicts_listed_and_paths_named() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("m.txt"), "See https://example.org/x\n").unwrap();
+    std::fs::write(dir.path().join("m.txt"), "See https://memo.test/x\n").unwrap();
     let cases = [
         (
             "fail_on = \"warning\"\n",
