@@ -10,7 +10,7 @@
 
 use super::pages::{LazyNetwork, Network};
 use super::table::{Fetched, Needs};
-use super::{MemoRun, fetched_page};
+use super::{MemoRun, Outcomes, fetched_page};
 use crate::archive::wayback::{self, Capture};
 use crate::archive::{ArchiveSettings, Archives};
 use crate::model::{Extraction, Link, LinkVerdict, Quote, QuoteId, QuoteVerdict};
@@ -45,6 +45,13 @@ fn is_drifted(verdict: QuoteVerdict) -> bool {
         verdict,
         QuoteVerdict::Missing | QuoteVerdict::Approximate | QuoteVerdict::Unverifiable
     )
+}
+
+/// Whether a memo with these outcomes has anything the archive stage
+/// looks up (a dead or blocked link, a drifted quote).
+pub(super) fn wanted(outcomes: &Outcomes) -> bool {
+    outcomes.links.iter().any(|o| wants_capture(o.verdict))
+        || outcomes.quotes.iter().any(|o| is_drifted(o.verdict))
 }
 
 /// Look up archived copies for every memo's dead links and drifted

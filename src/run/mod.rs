@@ -8,6 +8,7 @@
 
 mod archive;
 mod cited;
+mod finish;
 mod local;
 mod pages;
 mod preserve;
@@ -95,22 +96,32 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
         },
         interrupt,
     );
-    let pages = if config.offline {
-        Ok(Pages::new())
-    } else {
-        fetch(&mut network, &config.checks.exclude, &memos, store.as_mut())
-    };
-    let unreachable = network.started().and_then(pages::Network::unreachable);
-    let verifying = Verifying {
+    // Memos are verified as their pages come in, while the network is
+    // known to work (`finish`); what is left, at the end.
+    let mut verifying = Verifying {
         checks: &config.checks,
         hosts: &config.fetch.hosts,
         extract: &config.extract,
         offline: config.offline,
-        unreachable: unreachable.is_some(),
+        unreachable: false,
     };
     let mut local_files = local::LocalFiles::default();
+    let keep = match (&config.preserve, config.archive.enabled) {
+        (_, false) => finish::Keep::Nothing,
+        (None, true) => finish::Keep::Archived,
+        (Some(_), true) => finish::Keep::Outcomes,
+    };
+    let pages = if config.offline {
+        Ok(Pages::new())
+    } else {
+        let finishing = (verifying, &mut local_files, keep);
+        fetch(&mut network, &mut memos, store.as_mut(), finishing)
+    };
+    let unreachable = network.started().and_then(pages::Network::unreachable);
+    verifying.unreachable = unreachable.is_some();
     for memo in &mut memos {
-        memo.verify(verifying, &pages, &mut local_files);
+        let pages = pages.as_ref().map_err(String::as_str);
+        memo.verify(verifying, pages, &mut local_files);
     }
     // Outcomes hold what the report needs; the pages can go before the
     // report is built.
@@ -253,14 +264,15 @@ impl MemoRun {
         Some((self.extraction.as_ref()?, self.outcomes.as_mut()?))
     }
 
-    /// Give each link and quote its verdict from the fetched pages.
+    /// Give each link and quote its verdict from the fetched pages (once:
+    /// a memo verified as its pages came in is left as it is).
     fn verify(
         &mut self,
         config: Verifying<'_>,
-        pages: &Result<Pages, String>,
+        pages: Result<&Pages, &str>,
         local_files: &mut local::LocalFiles,
     ) {
-        let Some(extraction) = &self.extraction else {
+        let (Some(extraction), None) = (&self.extraction, &self.outcomes) else {
             return;
         };
         let links: Vec<LinkOutcome> = extraction
@@ -280,7 +292,7 @@ impl MemoRun {
         // Each cited page's entry, looked up once for all the quotes.
         let entries: Vec<Option<&(Arc<table::Fetched>, PageDigest)>> = (0..cited.len())
             .map(|slot| {
-                let entry = pages.as_ref().ok()?.get(cited.page(slot).0)?;
+                let entry = pages.ok()?.get(cited.page(slot).0)?;
                 Some(&**entry)
             })
             .collect();
@@ -317,6 +329,9 @@ impl MemoRun {
             memo.add_problem(problem.clone());
         }
         let shown = crate::report::shown_urls(&extraction.links);
+        // Sized exactly: the entry is kept until the report is written.
+        memo.quotes.reserve_exact(extraction.quotes.len());
+        memo.links.reserve_exact(extraction.links.len());
         for (quote, outcome) in extraction.quotes.iter().zip(outcomes.quotes) {
             let mut result = QuoteResult::new(quote, &shown, outcome);
             result.severity = config.checks.severity_of(Verdict::Quote(result.verdict));
@@ -524,19 +539,20 @@ fn open_store(cache: &crate::settings::CacheSettings, notices: &mut Vec<String>)
 }
 
 /// Every page the memos need, answered from the store where it is fresh
-/// and fetched otherwise (starting the network only then).
+/// and fetched otherwise (starting the network only then). Memos whose
+/// pages are all in are finished on the way (`finish`): verified with
+/// `verifying`, and what `keep` says kept of them; the pages they alone
+/// cited are not returned.
 fn fetch(
     network: &mut pages::LazyNetwork<'_>,
-    exclude: &[regex::Regex],
-    memos: &[MemoRun],
+    memos: &mut [MemoRun],
     store: Option<&mut Store>,
+    (verifying, local_files, keep): (Verifying<'_>, &mut local::LocalFiles, finish::Keep),
 ) -> Result<Pages, String> {
-    let mut demands = demands(exclude, memos);
-    // Sized once for every page: growing a table of 100,000 pages holds
-    // the old and the new at once.
+    let (mut demands, exact) = demands(&verifying.checks.exclude, memos);
     let mut cached = match &store {
         Some(store) => pages::from_store(store, network.settings(), &mut demands),
-        None => HashMap::with_capacity(demands.len()),
+        None => HashMap::new(),
     };
     if demands.is_empty() {
         pages::settle(&mut cached);
@@ -547,9 +563,9 @@ fn fetch(
         .filter(|(_, demand)| demand.needs_text())
         .map(|(url, _)| url.clone())
         .collect();
-    let mut pages = network
-        .get(text_wanted)?
-        .fetch_pages(demands, cached, store);
+    let network = network.get(text_wanted)?;
+    let mut finishing = finish::Finishing::new(memos, (verifying, local_files), exact, keep);
+    let mut pages = network.fetch_pages(demands, cached, store, &mut finishing);
     pages::settle(&mut pages);
     Ok(pages)
 }
@@ -624,8 +640,12 @@ fn record(
 }
 
 /// What every page is asked for: the fragments cited on it and the quotes
-/// it is a candidate source for.
-fn demands(exclude: &[regex::Regex], memos: &[MemoRun]) -> HashMap<Url, Demand> {
+/// it is a candidate source for; and the flags of the quotes found word
+/// for word, which the demands share.
+fn demands(
+    exclude: &[regex::Regex],
+    memos: &[MemoRun],
+) -> (HashMap<Url, Demand>, Arc<crate::verify::digest::ExactFound>) {
     let mut demands: HashMap<Url, Demand> = HashMap::new();
     let mut quotes_per_memo = vec![0; memos.iter().map(|m| m.index + 1).max().unwrap_or(0)];
     for memo in memos {
@@ -662,7 +682,7 @@ fn demands(exclude: &[regex::Regex], memos: &[MemoRun]) -> HashMap<Url, Demand> 
             }
         }
     }
-    demands
+    (demands, exact)
 }
 
 /// The demand of `page`, made (next in citation order) if there is none.
@@ -748,7 +768,7 @@ fn quote_outcome(
     id: QuoteId,
     candidates: &Candidates<'_>,
     threshold: f64,
-    pages: &Result<Pages, String>,
+    pages: Result<&Pages, &str>,
 ) -> QuoteOutcome {
     let checks: Vec<(&Url, Result<QuoteCheck<'_>, String>)> = candidates
         .cited
@@ -777,7 +797,7 @@ fn quote_outcome(
         matches!(
             outcome.verdict,
             QuoteVerdict::Found | QuoteVerdict::Approximate
-        ) && pages.as_ref().ok().is_some_and(|p| {
+        ) && pages.ok().is_some_and(|p| {
             p.get(source)
                 .is_some_and(|entry| entry.1.in_script_data(id))
         })
@@ -789,7 +809,7 @@ fn quote_outcome(
     outcome
 }
 
-fn link_outcome(link: &Link, config: Verifying<'_>, pages: &Result<Pages, String>) -> LinkOutcome {
+fn link_outcome(link: &Link, config: Verifying<'_>, pages: Result<&Pages, &str>) -> LinkOutcome {
     let Target::Http(url) = &link.target else {
         unreachable!("without_fetch handles every other target");
     };

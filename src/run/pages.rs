@@ -185,12 +185,15 @@ impl<'a> Network<'a> {
 
     /// Fetch every page of `demands` once and digest it for its demand,
     /// adding to `pages`; with a `store`, the pages fetched (and the
-    /// probes made) are stored.
+    /// probes made) are stored. `arrivals` is told of each page as it
+    /// lands in `pages` (of those already there first) and may take pages
+    /// out, which the table then forgets.
     pub(super) fn fetch_pages(
         &self,
         demands: HashMap<Url, Demand>,
         mut pages: Pages,
         store: Option<&mut Store>,
+        arrivals: &mut dyn Arrivals,
     ) -> Pages {
         let now = crate::date::now();
         let config = self.settings;
@@ -203,6 +206,11 @@ impl<'a> Network<'a> {
             probes.seed(store.probes(&Probes::keys(demands.keys()), settings, now));
         }
         let shared = self.table.shared().cloned();
+        let mut forget = Vec::new();
+        let answered: Vec<Url> = pages.keys().cloned().collect();
+        for url in answered {
+            arrivals.arrived(&url, &mut pages, false, &mut forget);
+        }
         let fetched = self.runtime.block_on(async {
             let mut tasks = tokio::task::JoinSet::new();
             let mut hosts_of = HashMap::new();
@@ -276,6 +284,10 @@ impl<'a> Network<'a> {
                 deferred.add(&url, &read_page.digest);
                 pages.insert(url.clone(), Box::new((kept, read_page.digest)));
                 deferred.bound(&mut pages);
+                arrivals.arrived(&url, &mut pages, watch.answered, &mut forget);
+                for done in forget.drain(..) {
+                    self.table.forget(&done);
+                }
             }
             // Every record published is in the store before the run goes
             // on (and before the process can end).
@@ -313,6 +325,17 @@ impl<'a> Network<'a> {
         }
         pages
     }
+}
+
+/// What is told of each page as it lands in the run's pages, so that
+/// the memos citing it can be finished while the run goes on
+/// (`run::finish`).
+pub(super) trait Arrivals {
+    /// `url` is in `pages` now. `answered`: some page has answered, so
+    /// the run's network works (a verdict reached now is the one reached
+    /// at the end). Pages no longer needed are taken out of `pages` and
+    /// pushed on `forget`.
+    fn arrived(&mut self, url: &Url, pages: &mut Pages, answered: bool, forget: &mut Vec<Url>);
 }
 
 /// What the fetches of a run say of its own network. It is down when not

@@ -342,6 +342,23 @@ impl Table {
         Some(released)
     }
 
+    /// Every memo citing `url` is done with it: its entry goes (but for a
+    /// site's home page, where dead pages' redirects land, and in a run
+    /// with the cache, which keeps every read until the store writes
+    /// them anyway), so the table holds the pages in flight rather than
+    /// every page of the run. A chain that lands on it later takes its
+    /// whole read if it is still among the last kept, and fetches it
+    /// again otherwise.
+    pub(super) fn forget(&self, url: &Url) {
+        if self.keep_reads || is_home(url) {
+            return;
+        }
+        let mut state = self.lock();
+        if matches!(state.entries.get(url), Some(Entry::Done(_))) {
+            state.entries.remove(url);
+        }
+    }
+
     /// What the chain `chain` does at `url`.
     fn step(&self, chain: u64, url: &Url, needs: Needs) -> Step {
         let mut state = self.lock();
@@ -373,7 +390,14 @@ impl Table {
                 state.waits.insert(chain, url.clone());
                 return Step::Join(slot);
             }
-            None => {}
+            None => {
+                // Forgotten once its memos were done: its whole read may
+                // still be kept.
+                let kept = state.kept.iter().rev().find(|(kept, _)| kept == url);
+                if let Some((_, whole)) = kept.filter(|(_, whole)| whole.serves(needs)) {
+                    return Step::Take(whole.clone());
+                }
+            }
         }
         let (sender, receiver) = watch::channel(None);
         let slot = Slot {

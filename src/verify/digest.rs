@@ -43,9 +43,12 @@ impl ExactFound {
         memo.get(usize::try_from(id.quote).ok()?)
     }
 
-    fn contains(&self, id: QuoteId) -> bool {
+    /// Whether quote `id` was found word for word on some page.
+    pub(crate) fn contains(&self, id: QuoteId) -> bool {
         // A flag read late only costs an approximate search the run
-        // settles anyway: no ordering with other memory is needed.
+        // settles anyway, and a memo finished early reads the flags its
+        // pages' tasks set after joining them (which orders them): no
+        // ordering with other memory is needed.
         self.flag(id).is_some_and(|f| f.load(Ordering::Relaxed))
     }
 
@@ -75,6 +78,9 @@ impl Demand {
     /// Add a fragment unless an equal one is there.
     pub(crate) fn add_fragment(&mut self, fragment: &Fragment) {
         if !self.fragments.iter().any(|f| f == fragment) {
+            // Most pages are cited with one fragment: no room for four
+            // kept with every page waiting to be fetched.
+            self.fragments.reserve_exact(1);
             self.fragments.push(fragment.clone());
         }
     }
