@@ -27,7 +27,9 @@
 //!
 //! Limits: with lychee measured, the run fails (exit code 1) unless
 //! citecheck checks at least 2× lychee's URLs per second at no more than
-//! 25% of its peak memory (medians of the alternating runs).
+//! 25% of its peak memory (medians of the alternating runs). The scale
+//! run prints its peak in bytes per URL and fails when the peak passes
+//! 48 MiB + 1,650 bytes per URL (`BENCH_PEAK_LIMIT_MIB` sets another).
 //!
 //! `BENCH_KEEP=1` leaves the pages, memo and cache behind; `BENCH_HOLD=1`
 //! prints the two tools' commands and keeps the server up until stopped
@@ -491,6 +493,35 @@ fn scale(pages: usize, memos: usize) {
              steady part: min {min}, median {}, max {max}",
             steady[steady.len() / 2]
         );
+    }
+    if let Some(peak_kib) = m.peak_kib {
+        guard_memory(peak_kib * 1024, pages);
+    }
+}
+
+/// The scale run's memory limit for `pages` URLs, in MiB
+/// (`BENCH_PEAK_LIMIT_MIB` overrides it): 48 MiB for the process and what
+/// is in flight, and 1,650 bytes per URL (measured: 180 MiB at 100,000
+/// URLs, 1,508 MiB at 1,000,000). See docs/benchmarks.md.
+fn memory_limit_mib(pages: usize) -> f64 {
+    std::env::var("BENCH_PEAK_LIMIT_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(48.0 + 1_650.0 * pages as f64 / f64::from(1 << 20))
+}
+
+/// Print the peak's bytes per URL and fail the benchmark when the peak
+/// passes its limit.
+fn guard_memory(peak_bytes: u64, pages: usize) {
+    let mib = peak_bytes as f64 / f64::from(1 << 20);
+    let limit = memory_limit_mib(pages);
+    println!(
+        "\npeak memory {mib:.1} MiB, {} bytes per URL; limit {limit:.0} MiB",
+        peak_bytes / pages.max(1) as u64
+    );
+    if mib > limit {
+        println!("LIMIT BROKEN: {mib:.1} MiB of peak memory, over {limit:.0} MiB");
+        std::process::exit(1);
     }
 }
 
