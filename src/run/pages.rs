@@ -12,7 +12,7 @@ use crate::fetch::render::{RenderMode, Renderer};
 use crate::fetch::{Failure, FailureKind, Fetcher};
 use crate::interrupt::Interrupt;
 use crate::settings::{Accept, CacheSettings};
-use crate::store::fleet::{Claim, Fleet};
+use crate::store::fleet::{Claim, Claimed, Fleet};
 use crate::store::{CachedPage, CachedRef, Store};
 use crate::verify::digest::{self, Demand, Origin, PageDigest, PageRead, Rendering, TextNotKept};
 use crate::verify::soft404::{self, Probe, ProbeFacts};
@@ -817,23 +817,52 @@ impl Probes {
                 .collect()
         };
         let url = soft404::probe_url(cited, &name)?;
+        let key = soft404::probe_key(&url);
         let cell = {
             let mut cells = self.cells.lock();
-            cells.entry(soft404::probe_key(&url)).or_default().clone()
+            cells.entry(key.clone()).or_default().clone()
         };
         cell.get_or_init(|| async {
-            let fetched = self.table.fetch(&url, Needs::text()).await;
-            Probe {
-                facts: digest::probe_facts(&fetched.page, &fetched.read, &self.accept)
-                    .map(Arc::new),
-                failed: fetched.page.result.is_err(),
-                // An interrupted or given-up probe says nothing of the site.
-                kept_out_of_store: !fetched.page.is_storable(),
+            // Sharing a store: one process of the fleet makes each probe,
+            // the others take its record.
+            let Some(shared) = self.table.shared() else {
+                return self.make(&url).await;
+            };
+            match shared.fleet.claim_probe(&key, &shared.settings).await {
+                Claimed::Theirs(mut probe) => {
+                    probe.kept_out_of_store = true;
+                    probe
+                }
+                Claimed::Mine => {
+                    let mut probe = self.make(&url).await;
+                    // A failure may be this run's own network: the claim
+                    // goes, the failure is not published.
+                    let publish = Probe {
+                        kept_out_of_store: probe.kept_out_of_store || probe.failed,
+                        ..probe.clone()
+                    };
+                    if shared.fleet.publish_probe(&key, &publish).await {
+                        probe.kept_out_of_store = true;
+                    }
+                    probe
+                }
+                Claimed::Alone => self.make(&url).await,
             }
         })
         .await
         .facts
         .clone()
+    }
+
+    /// Fetch the probe `url` through the table and read it.
+    async fn make(&self, url: &Url) -> Probe {
+        let fetched = self.table.fetch(url, Needs::text()).await;
+        Probe {
+            facts: digest::probe_facts(&fetched.page, &fetched.read, &self.accept).map(Arc::new),
+            failed: fetched.page.result.is_err(),
+            // An interrupted or given-up probe says nothing of the site.
+            kept_out_of_store: !fetched.page.is_storable(),
+        }
     }
 }
 

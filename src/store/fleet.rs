@@ -6,10 +6,18 @@
 //! **Claims.** Before fetching a cited page, a process takes a row of
 //! `claims` for its URL (owner, expiry on the server's clock), atomically:
 //! an insert that replaces only an expired claim or its own. A process
-//! that finds a live claim of another's polls for the page record the
+//! that finds a live claim of another's waits for the page record the
 //! owner writes as soon as it has read the page; once it lands it is
 //! answered from it, as from the cache. A claim whose owner died expires
 //! (`--claim-ttl`) and is taken over.
+//!
+//! **Waking.** Every process `LISTEN`s on [`CHANNEL`]: the statement that
+//! writes a batch of records and lets their claims go also notifies their
+//! URLs, and letting a host's place go notifies `place:` and the host. A
+//! process waiting for a page or a place asks again when it is told, not
+//! on a timer; the timer stays as the fallback (from [`POLL`], doubling to
+//! [`POLL_MOST`]) for what no notice announces: a dead process's claim
+//! expiring, its places freed by the server.
 //!
 //! **Politeness.** A request to a host holds one of its `cap` places
 //! across the fleet: a session-level advisory lock (`pg_try_advisory_lock`
@@ -39,14 +47,19 @@ use tokio_postgres::types::ToSql;
 pub(crate) const ALONE: &str =
     "pages were fetched without claims and per-host limits held for this process only";
 
+/// The channel the fleet's processes listen on and notify.
+const CHANNEL: &str = "citecheck_fleet";
+/// The longest payload of one notice (PostgreSQL's limit is 8,000 bytes).
+const NOTICE_MOST: usize = 7_900;
+
 /// How long one statement may take before the fleet is given up.
 const STATEMENT_LIMIT: Duration = Duration::from_secs(10);
-/// How often a process waiting for a host's place asks again, and how
-/// soon one waiting for another's page first asks again (then twice as
-/// long each time, up to [`POLL_MOST`]: a page on the real web takes
-/// seconds, and a fleet's waiting tasks must not flood the database).
-const POLL: Duration = Duration::from_millis(50);
-/// The longest wait between two looks for another process's page.
+/// How soon a process waiting for a host's place or another's page asks
+/// again when no notice came (then twice as long each time, up to
+/// [`POLL_MOST`]): the notices end most waits; this is for the ones no
+/// notice announces, and must not flood the database.
+const POLL: Duration = Duration::from_millis(250);
+/// The longest wait between two looks without a notice.
 const POLL_MOST: Duration = Duration::from_secs(1);
 /// The server's clock, in milliseconds.
 const NOW_MS: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
@@ -69,6 +82,13 @@ pub(crate) struct Fleet {
     codec: Mutex<Codec>,
     /// A run being stopped waits for no other process's page.
     interrupt: Arc<crate::interrupt::Interrupt>,
+    /// The waits the fleet's notices end.
+    wakes: Arc<Wakes>,
+    /// The first wait between two looks without a notice ([`POLL`]).
+    poll: Duration,
+    /// Looks that found a page claimed by another or a host's places
+    /// taken (each wait begins with one).
+    looks: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for Fleet {
@@ -78,6 +98,31 @@ impl std::fmt::Debug for Fleet {
             .field("owner", &self.owner)
             .finish()
     }
+}
+
+/// What asking for a record found.
+#[derive(Debug)]
+pub(crate) enum Claimed<T> {
+    /// This process makes it (and publishes it).
+    Mine,
+    /// Another process made it: its record, fresh.
+    Theirs(T),
+    /// No claim could be had (the fleet was given up): make it alone.
+    Alone,
+}
+
+/// A record to claim: its table and key column, its key, and the key of
+/// its claim in `claims`.
+struct Record<'a> {
+    table: &'static str,
+    column: &'static str,
+    key: &'a str,
+    claim: &'a str,
+}
+
+/// The claim of the probe of `key`: no URL has a space in it.
+fn probe_claim(key: &str) -> String {
+    format!("probe {key}")
 }
 
 /// What asking for a page found.
@@ -105,10 +150,11 @@ impl Fleet {
         let refused = |e: tokio_postgres::Error| {
             StoreError::database(Doing::Connect, &store, super::postgres::with_causes(&e))
         };
+        let wakes = Arc::new(Wakes::default());
         let client = match tls {
             Some(tls) => {
                 let (client, connection) = config.connect(tls).await.map_err(refused)?;
-                tokio::spawn(connection);
+                tokio::spawn(listen(connection, wakes.clone()));
                 client
             }
             None => {
@@ -116,13 +162,13 @@ impl Fleet {
                     .connect(tokio_postgres::NoTls)
                     .await
                     .map_err(refused)?;
-                tokio::spawn(connection);
+                tokio::spawn(listen(connection, wakes.clone()));
                 client
             }
         };
         let owner = format!("{}-{:016x}", std::process::id(), rand::random::<u64>());
         client
-            .batch_execute("SET search_path TO citecheck")
+            .batch_execute(&format!("SET search_path TO citecheck; LISTEN {CHANNEL}"))
             .await
             .map_err(|e| StoreError::database(Doing::Use, &store, e))?;
         let client = Arc::new(client);
@@ -144,6 +190,9 @@ impl Fleet {
             held: Places::default(),
             codec: Mutex::new(Codec::new()),
             interrupt,
+            wakes,
+            poll: POLL,
+            looks: Default::default(),
         })
     }
 
@@ -181,6 +230,97 @@ impl Fleet {
         settings: &CacheSettings,
         usable: impl Fn(&CachedPage) -> bool,
     ) -> Claim {
+        let record = Record {
+            table: "pages",
+            column: "url",
+            key: url,
+            claim: url,
+        };
+        let mut inflate = flate2::Decompress::new(false);
+        let usable = |blob: &[u8]| {
+            decode::<super::record::PageIn>(&mut inflate, blob)?
+                .into_cached()
+                .filter(|page| usable(page))
+        };
+        match self.claim_record(record, settings, usable).await {
+            Claimed::Mine => Claim::Mine,
+            Claimed::Theirs(page) => Claim::Theirs(Box::new(page)),
+            Claimed::Alone => Claim::Alone,
+        }
+    }
+
+    /// Claim the soft-404 probe of `key` (host and parent path) as
+    /// [`Fleet::claim`] claims a page: the probe another process made (or
+    /// is making) is taken from its record; a probe this process makes
+    /// goes out with [`Fleet::publish_probe`].
+    pub(crate) async fn claim_probe(
+        &self,
+        key: &str,
+        settings: &CacheSettings,
+    ) -> Claimed<crate::verify::soft404::Probe> {
+        let claim = probe_claim(key);
+        let record = Record {
+            table: "probes",
+            column: "key",
+            key,
+            claim: &claim,
+        };
+        let mut inflate = flate2::Decompress::new(false);
+        let usable = |blob: &[u8]| {
+            let probe = decode::<super::record::ProbeIn>(&mut inflate, blob)?;
+            Some(probe.into_probe())
+        };
+        self.claim_record(record, settings, usable).await
+    }
+
+    /// The probe of `key` this process claimed was made: its record (when
+    /// it is one to keep) is written, the claim let go and every process
+    /// waiting for it told, in one statement. Whether it was written.
+    pub(crate) async fn publish_probe(
+        &self,
+        key: &str,
+        probe: &crate::verify::soft404::Probe,
+    ) -> bool {
+        let claim = probe_claim(key);
+        let blob = if probe.kept_out_of_store {
+            None
+        } else {
+            self.codec
+                .lock()
+                .encode(&super::record::ProbeOut::new(probe))
+                .ok()
+        };
+        let now = crate::date::now();
+        let written = blob.is_some();
+        let statement = format!(
+            "WITH written AS (
+                 INSERT INTO probes (key, fetched_at, failure, record)
+                 SELECT $1, $2, $3, $4 WHERE $4::bytea IS NOT NULL
+                 ON CONFLICT (key) DO UPDATE SET fetched_at = EXCLUDED.fetched_at,
+                     failure = EXCLUDED.failure, record = EXCLUDED.record),
+              released AS (DELETE FROM claims WHERE url = $5 AND owner = $6)
+             SELECT pg_notify('{CHANNEL}', $5)"
+        );
+        let params: [&(dyn ToSql + Sync); 6] =
+            [&key, &now, &probe.failed, &blob, &claim, &self.owner];
+        self.query(&statement, &params).await.is_ok() && written
+    }
+
+    /// Claim the record of `record.key` in `record.table`, or wait for
+    /// the process that holds its claim (`record.claim` in `claims`): the
+    /// record, if `usable` reads it, once it lands.
+    async fn claim_record<T>(
+        &self,
+        record: Record<'_>,
+        settings: &CacheSettings,
+        mut usable: impl FnMut(&[u8]) -> Option<T>,
+    ) -> Claimed<T> {
+        let Record {
+            table,
+            column,
+            key,
+            claim,
+        } = record;
         let ttl_ms = i64::try_from(self.claim_ttl.as_millis()).unwrap_or(i64::MAX);
         // A claim: a new row, or one that replaces an expired claim (or
         // this process's own), all under `unless`.
@@ -197,7 +337,7 @@ impl Fleet {
         // One statement: the page's record, and a claim taken unless the
         // record is fresh (the same rule as `fresh`, with this run's TTLs).
         let look_or_take = format!(
-            "WITH page AS (SELECT fetched_at, failure, record FROM pages WHERE url = $1),
+            "WITH page AS (SELECT fetched_at, failure, record FROM {table} WHERE {column} = $6),
                   taken AS ({})
              SELECT page.fetched_at, page.failure, page.record,
                     EXISTS (SELECT 1 FROM taken),
@@ -216,38 +356,41 @@ impl Fleet {
         // However long claims last, a page is waited for at most twice
         // that: then it is fetched here too.
         let deadline = tokio::time::Instant::now() + self.claim_ttl * 2;
-        let mut inflate = flate2::Decompress::new(false);
-        let mut poll = POLL / 2;
+        let mut poll = self.poll;
         // The record in a row, if it is fresh and holds what this run
         // needs (one that does not is fetched again, under a claim of
         // this process's own).
-        let mut usable_record = |row: &tokio_postgres::Row| -> Option<CachedPage> {
+        let mut usable_record = |row: &tokio_postgres::Row| -> Option<T> {
             let fetched_at: Option<i64> = row.get(0);
             let failure: Option<bool> = row.get(1);
             if !fresh(settings, fetched_at?, failure?, crate::date::now()) {
                 return None;
             }
-            decode::<super::record::PageIn>(&mut inflate, row.get::<_, Option<&[u8]>>(2)?)?
-                .into_cached()
-                .filter(|page| usable(page))
+            usable(row.get::<_, Option<&[u8]>>(2)?)
         };
+        let woken = self.wakes.watch(claim);
         loop {
+            // Listening before asking: a notice that comes while the
+            // statement runs is not lost.
+            let notified = woken.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
             let (fail_since, ok_since) = (since(settings.failure_ttl), since(settings.ttl));
             let Ok(rows) = self
                 .query(
                     &look_or_take,
-                    &[&url, &self.owner, &ttl_ms, &fail_since, &ok_since],
+                    &[&claim, &self.owner, &ttl_ms, &fail_since, &ok_since, &key],
                 )
                 .await
             else {
-                return Claim::Alone;
+                return Claimed::Alone;
             };
             let Some(row) = rows.first() else {
-                return Claim::Alone;
+                return Claimed::Alone;
             };
             let (mine, claimed_before): (bool, bool) = (row.get(3), row.get(4));
-            if let Some(page) = usable_record(row) {
-                return Claim::Theirs(Box::new(page));
+            if let Some(found) = usable_record(row) {
+                return Claimed::Theirs(found);
             }
             if mine {
                 // Another process held a claim when the statement began: it
@@ -258,37 +401,37 @@ impl Fleet {
                 // claimed cannot have been written meanwhile: a claim taken
                 // after the statement began would have kept this one out.
                 if claimed_before {
-                    let Ok(rows) = self
-                        .query(
-                            "SELECT fetched_at, failure, record FROM pages WHERE url = $1",
-                            &[&url],
-                        )
-                        .await
-                    else {
-                        return Claim::Alone;
+                    let look = format!(
+                        "SELECT fetched_at, failure, record FROM {table} WHERE {column} = $1"
+                    );
+                    let Ok(rows) = self.query(&look, &[&key]).await else {
+                        return Claimed::Alone;
                     };
-                    if let Some(page) = rows.first().and_then(&mut usable_record) {
-                        self.release(url).await;
-                        return Claim::Theirs(Box::new(page));
+                    if let Some(found) = rows.first().and_then(&mut usable_record) {
+                        self.release(claim).await;
+                        return Claimed::Theirs(found);
                     }
                 }
-                return Claim::Mine;
+                return Claimed::Mine;
             }
             if row.get::<_, Option<i64>>(0).is_some() {
                 // A fresh record that lacks what this run needs: fetch it
                 // again, under a claim of its own.
-                let Ok(rows) = self.query(&take, &[&url, &self.owner, &ttl_ms]).await else {
-                    return Claim::Alone;
+                let Ok(rows) = self.query(&take, &[&claim, &self.owner, &ttl_ms]).await else {
+                    return Claimed::Alone;
                 };
                 if rows.first().is_some_and(|row| row.get::<_, bool>(0)) {
-                    return Claim::Mine;
+                    return Claimed::Mine;
                 }
             }
             if tokio::time::Instant::now() >= deadline || self.interrupt.is_requested() {
-                return Claim::Alone;
+                return Claimed::Alone;
             }
-            tokio::time::sleep(poll).await;
-            poll = (poll * 2).min(POLL_MOST);
+            self.looked();
+            tokio::select! {
+                () = notified => {}
+                () = tokio::time::sleep(poll) => poll = (poll * 2).min(POLL_MOST),
+            }
         }
     }
 
@@ -339,7 +482,12 @@ impl Fleet {
     /// process holds and no request uses (no statement), else one no
     /// process holds.
     async fn place(&self, host: &str, cap: usize) -> Result<PlaceHeld, String> {
+        let woken = self.wakes.watch(&place_notice(host));
+        let mut poll = self.poll;
         loop {
+            let notified = woken.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
             let free = match self.held.take_idle(host, cap) {
                 Ok(place) => return Ok(self.held_place(host, place)),
                 Err(free) => free,
@@ -366,14 +514,27 @@ impl Fleet {
                     }
                 }
             }
-            tokio::time::sleep(POLL + Duration::from_millis(rand::random::<u64>() % 50)).await;
+            self.looked();
+            let jitter = Duration::from_millis(rand::random::<u64>() % 50);
+            tokio::select! {
+                () = notified => {}
+                () = tokio::time::sleep(poll + jitter) => poll = (poll * 2).min(POLL_MOST),
+            }
         }
+    }
+
+    /// A look found the page or the places taken: the wait begins.
+    fn looked(&self) {
+        // Relaxed: a count, read by the tests once the waits began.
+        self.looks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn held_place(&self, host: &str, place: usize) -> PlaceHeld {
         PlaceHeld {
             client: self.client.clone(),
             held: self.held.clone(),
+            wakes: self.wakes.clone(),
             host: host.to_owned(),
             place,
         }
@@ -510,8 +671,12 @@ async fn send_batch(
         return;
     }
     super::postgres::last_per_key(&mut items, |item| &item.url);
+    // The records, the claims let go and the notice of their URLs: one
+    // statement, so a process told of a URL finds its record.
     let statement = format!(
-        "WITH written AS ({}) DELETE FROM claims WHERE owner = $6 AND url = ANY($7)",
+        "WITH written AS ({}),
+              released AS (DELETE FROM claims WHERE owner = $6 AND url = ANY($7))
+         SELECT pg_notify('{CHANNEL}', notice) FROM unnest($8::text[]) notice",
         super::postgres::UPSERT_PAGES
     );
     for batch in items.chunks(BATCH_MOST) {
@@ -525,8 +690,9 @@ async fn send_batch(
         let expires: Vec<i64> = kept.iter().map(|(_, r)| r.1).collect();
         let failures: Vec<bool> = kept.iter().map(|(_, r)| r.2).collect();
         let blobs: Vec<&[u8]> = kept.iter().map(|(_, r)| r.3.as_slice()).collect();
-        let params: [&(dyn ToSql + Sync); 7] = [
-            &urls, &fetched, &expires, &failures, &blobs, &owner, &released,
+        let notices = notices(&released);
+        let params: [&(dyn ToSql + Sync); 8] = [
+            &urls, &fetched, &expires, &failures, &blobs, &owner, &released, &notices,
         ];
         if bounded(given_up, client.execute(&statement, &params))
             .await
@@ -625,6 +791,7 @@ impl Places {
 struct PlaceHeld {
     client: Arc<tokio_postgres::Client>,
     held: Places,
+    wakes: Arc<Wakes>,
     host: String,
     place: usize,
 }
@@ -633,6 +800,9 @@ impl Drop for PlaceHeld {
     fn drop(&mut self) {
         let (host, k) = (std::mem::take(&mut self.host), self.place);
         let moment = self.held.idle(&host, k);
+        // This process's own requests waiting for the host take it now.
+        let notice = place_notice(&host);
+        self.wakes.wake(&notice);
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             // No runtime left: the connection goes with it, and the
             // server frees the lock.
@@ -644,9 +814,10 @@ impl Drop for PlaceHeld {
             if !held.mark(&host, k, Place::Idle(moment), Place::Leaving) {
                 return; // taken again meanwhile
             }
+            let unlock = format!("SELECT pg_advisory_unlock($1), pg_notify('{CHANNEL}', $2)");
             let unlocked = tokio::time::timeout(
                 STATEMENT_LIMIT,
-                client.query("SELECT pg_advisory_unlock($1)", &[&place_key(&host, k)]),
+                client.query(&unlock, &[&place_key(&host, k), &notice]),
             )
             .await;
             // Not unlocked: the place stays taken for this process (the
@@ -655,5 +826,211 @@ impl Drop for PlaceHeld {
                 held.mark(&host, k, Place::Leaving, Place::Free);
             }
         });
+    }
+}
+
+/// The notice that a place of `host` was let go.
+fn place_notice(host: &str) -> String {
+    format!("place:{host}")
+}
+
+/// `keys` as notices: joined by newlines, each within [`NOTICE_MOST`]
+/// bytes (a key longer than that is left out: its waiter asks again on
+/// its timer).
+fn notices(keys: &[&str]) -> Vec<String> {
+    let mut notices: Vec<String> = Vec::new();
+    for key in keys
+        .iter()
+        .filter(|k| k.len() <= NOTICE_MOST && !k.contains('\n'))
+    {
+        match notices.last_mut() {
+            Some(last) if last.len() + 1 + key.len() <= NOTICE_MOST => {
+                last.push('\n');
+                last.push_str(key);
+            }
+            _ => notices.push((*key).to_owned()),
+        }
+    }
+    notices
+}
+
+/// The waits of this process that the fleet's notices end, by key (a
+/// page's URL, a host's `place:` notice).
+#[derive(Default)]
+struct Wakes {
+    keys: Mutex<HashMap<String, std::sync::Weak<tokio::sync::Notify>>>,
+}
+
+impl Wakes {
+    /// What a wait for `key` listens to (one for every waiter of the key).
+    fn watch(&self, key: &str) -> Arc<tokio::sync::Notify> {
+        let mut keys = self.keys.lock();
+        if let Some(notify) = keys.get(key).and_then(std::sync::Weak::upgrade) {
+            return notify;
+        }
+        // Keys no one waits for any more go when the table has doubled.
+        if keys.len() >= 64 && keys.len().is_power_of_two() {
+            keys.retain(|_, notify| notify.strong_count() > 0);
+        }
+        let notify = Arc::new(tokio::sync::Notify::new());
+        keys.insert(key.to_owned(), Arc::downgrade(&notify));
+        notify
+    }
+
+    /// End the waits for each key of a notice (keys one per line).
+    fn wake(&self, notice: &str) {
+        let keys = self.keys.lock();
+        for key in notice.lines() {
+            if let Some(notify) = keys.get(key).and_then(std::sync::Weak::upgrade) {
+                notify.notify_waiters();
+            }
+        }
+    }
+
+    /// End every wait: the connection is gone, no notice will come.
+    fn wake_all(&self) {
+        for notify in self.keys.lock().values() {
+            if let Some(notify) = notify.upgrade() {
+                notify.notify_waiters();
+            }
+        }
+    }
+}
+
+/// Drive the fleet's connection, handing each notice to `wakes`.
+async fn listen<S, T>(mut connection: tokio_postgres::Connection<S, T>, wakes: Arc<Wakes>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    loop {
+        match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+            Some(Ok(tokio_postgres::AsyncMessage::Notification(notice))) => {
+                wakes.wake(notice.payload());
+            }
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => {
+                wakes.wake_all();
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::{Page, Response};
+    use crate::settings::StoreLocation;
+    use crate::verify::digest::PageRead;
+
+    /// Two processes of a fleet whose waits end only by notice: no look
+    /// without one for an hour.
+    async fn two(url: &str) -> (Arc<Fleet>, Arc<Fleet>) {
+        let interrupt = Arc::new(crate::interrupt::Interrupt::default());
+        let mut fleet = Vec::new();
+        for _ in 0..2 {
+            let mut one = Fleet::connect(url, Duration::from_secs(3600), interrupt.clone())
+                .await
+                .unwrap();
+            one.poll = Duration::from_secs(3600);
+            fleet.push(Arc::new(one));
+        }
+        let second = fleet.pop().unwrap();
+        (fleet.pop().unwrap(), second)
+    }
+
+    /// Until `fleet` has begun to wait (its first look found the page or
+    /// the places taken).
+    async fn waiting(fleet: &Fleet) {
+        while fleet.looks.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// A process waiting for another's page gets its record when the
+    /// other writes it, and one waiting for a host's place gets it when
+    /// the other lets it go: told by `NOTIFY`, not by asking again.
+    #[test]
+    fn a_notice_ends_the_wait_for_a_page_and_for_a_place() {
+        let url = crate::store::testing::new_pg_database();
+        let location = StoreLocation::Postgres(url.clone());
+        drop(crate::store::Store::open(&location).expect("the store opens"));
+        let settings = CacheSettings {
+            location,
+            claim_ttl: Duration::from_secs(3600),
+            ttl: Duration::from_secs(3600),
+            failure_ttl: Duration::from_secs(3600),
+            keep_history: Duration::from_secs(3600),
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (a, b) = two(&url).await;
+            let page_url = "http://page.test/1";
+            assert!(matches!(
+                a.claim(page_url, &settings, |_| true).await,
+                Claim::Mine
+            ));
+            let wait = {
+                let (b, settings) = (b.clone(), settings.clone());
+                tokio::spawn(async move { b.claim(page_url, &settings, |_| true).await })
+            };
+            waiting(&b).await;
+            let page = Page {
+                result: Ok(Response {
+                    status: 200,
+                    ..Response::default()
+                }),
+                ..Page::new(&url::Url::parse(page_url).unwrap())
+            };
+            let read = PageRead {
+                status: 200,
+                ..PageRead::default()
+            };
+            assert!(a.publish(
+                page_url,
+                Some(CachedRef::new(&page, &read, None)),
+                &settings
+            ));
+            a.flush().await;
+            let claim = tokio::time::timeout(Duration::from_secs(120), wait)
+                .await
+                .expect("the notice ends the wait")
+                .unwrap();
+            assert!(
+                matches!(claim, Claim::Theirs(ref p) if p.read.status == 200),
+                "{claim:?}"
+            );
+
+            let held = a.place("host.test", 1).await.unwrap();
+            let before = b.looks.load(std::sync::atomic::Ordering::Relaxed);
+            let wait = {
+                let b = b.clone();
+                tokio::spawn(async move { b.place("host.test", 1).await.map(|p| p.place) })
+            };
+            while b.looks.load(std::sync::atomic::Ordering::Relaxed) == before {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            drop(held);
+            let place = tokio::time::timeout(Duration::from_secs(120), wait)
+                .await
+                .expect("the notice ends the wait")
+                .unwrap();
+            assert_eq!(place, Ok(0));
+        });
+    }
+
+    #[test]
+    fn notices_hold_whole_keys_within_the_limit() {
+        let long = "x".repeat(NOTICE_MOST - 1);
+        let keys = ["a", "b", long.as_str(), "c", "c\nd"];
+        let notices = notices(&keys);
+        assert_eq!(notices, ["a\nb", long.as_str(), "c"]);
+        assert!(notices.iter().all(|n| n.len() <= NOTICE_MOST));
+        let too_long = "y".repeat(NOTICE_MOST + 1);
+        assert!(super::notices(&[too_long.as_str()]).is_empty());
     }
 }

@@ -64,6 +64,18 @@ fn page_hits(server: &Server, n: usize) -> Vec<usize> {
     (0..n).map(|i| server.hits(&format!("/p/{i}"))).collect()
 }
 
+/// Requests to the soft-404 probes' made-up names (every path but the
+/// cited pages).
+fn probe_hits(server: &Server, n: usize) -> usize {
+    let cited: Vec<String> = (0..n).map(|i| format!("/p/{i}")).collect();
+    server
+        .paths()
+        .iter()
+        .filter(|path| !cited.contains(path))
+        .map(|path| server.hits(path))
+        .sum()
+}
+
 #[test]
 fn four_processes_sharing_a_store_fetch_each_page_once() {
     let n = 40;
@@ -84,6 +96,8 @@ fn four_processes_sharing_a_store_fetch_each_page_once() {
         assert!(json.get("notices").is_none(), "{json}");
     }
     assert_eq!(page_hits(&server, n), vec![1; n], "each page fetched once");
+    // One parent path on one host: one probe for the fleet.
+    assert_eq!(probe_hits(&server, n), 1, "the probe made once");
 
     // The same four with a store each fetch every page they cite: 30
     // each, 120 in all (so the count above is the shared store's doing).
@@ -99,6 +113,7 @@ fn four_processes_sharing_a_store_fetch_each_page_once() {
         .collect();
     children.into_iter().for_each(|c| drop(report(c)));
     assert_eq!(page_hits(&alone, n).iter().sum::<usize>(), 120);
+    assert_eq!(probe_hits(&alone, n), 4, "a probe each");
 }
 
 /// A redirect's hop is claimed like a cited page: a page one process
