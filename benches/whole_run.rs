@@ -23,7 +23,13 @@
 //! PostgreSQL store (a new database each run), and against four whole
 //! runs at once sharing it (four CI jobs over the same memos),
 //! alternating, `BENCH_RUNS` times (default 3); requests are counted at
-//! the server.
+//! the server. With `BENCH_LATENCY=LOW-HIGH` (the script's default:
+//! 50-300 ms on `BENCH_HOSTS=250` hosts) each page is answered after a wait
+//! of its own, the processes run with the default politeness, and only one
+//! process and four shards are compared: the run fails unless the shards
+//! take at most 0.3× one process's time. The server counts the probes
+//! (requests for paths that are no page) and the most requests any host
+//! answered at once.
 //!
 //! Limits: with lychee measured, the run fails (exit code 1) unless
 //! citecheck checks at least 2× lychee's URLs per second at no more than
@@ -39,7 +45,7 @@
 
 mod common;
 
-use common::{HOSTS, Site, env_number, measure, median, start_server};
+use common::{Site, env_number, hosts, measure, median, start_server};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,9 +54,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Pages made on each request (for runs too large to hold), the ones
-/// `missing` left out.
-fn made_site(missing: fn(usize) -> bool) -> Site {
-    common::site(move |path| {
+/// `missing` left out, answered after `latency`.
+fn made_site(missing: fn(usize) -> bool, latency: Option<(u64, u64)>) -> Site {
+    common::site_after(latency, move |path| {
         let i: usize = path
             .strip_prefix("/p/")?
             .strip_suffix(".html")?
@@ -201,7 +207,7 @@ fn run_tool(
 /// is missing for 1% of them).
 fn cite(out: &mut impl Write, pages: impl Iterator<Item = usize>, port: u16) {
     for i in pages {
-        let host = 1 + (i % usize::from(HOSTS));
+        let host = 1 + (i % usize::from(hosts()));
         let anchor = if missing_anchor(i) {
             "no-such-section".to_owned()
         } else {
@@ -242,7 +248,7 @@ struct Workload {
 
 fn workload(pages: usize, memos: usize) -> Workload {
     let temp = tempfile::tempdir().expect("temporary directory");
-    let site = made_site(missing_page);
+    let site = made_site(missing_page, latency());
     let port = start_server(site.clone());
     let dir = temp.path().join("memos");
     std::fs::create_dir(&dir).unwrap();
@@ -271,6 +277,20 @@ fn write_memos(dir: &Path, pages: usize, memos: usize, port: u16) {
 const FLEET_OPTIONS: &str = "--host-concurrency 8 --host-interval 0 --max-concurrency 128 \
                              --no-archive --allow-private -q";
 
+/// The options of the fleet benchmark on a web with latency: the
+/// default politeness (2 requests at once per host, 100 ms apart, 64 in
+/// all).
+const REALISTIC_OPTIONS: &str = "--no-archive --allow-private -q";
+
+/// `BENCH_LATENCY=LOW-HIGH` (milliseconds): the server answers each page
+/// after a wait in that range (the same for a page every time).
+fn latency() -> Option<(u64, u64)> {
+    let value = std::env::var("BENCH_LATENCY").ok()?;
+    let (low, high) = value.split_once('-')?;
+    let (low, high) = (low.trim().parse().ok()?, high.trim().parse().ok()?);
+    (low <= high).then_some((low, high))
+}
+
 /// The fleet benchmark (see the module's doc): one process on SQLite,
 /// four shards sharing PostgreSQL, four whole runs sharing PostgreSQL.
 fn fleet(pages: usize, memos: usize) {
@@ -284,9 +304,10 @@ fn fleet(pages: usize, memos: usize) {
         expected,
     } = workload(pages, memos);
     let base = temp.path();
+    let last_host = hosts();
     println!(
         "fleet benchmark: {memos} memos citing {pages} distinct URLs on \
-         127.0.0.1-127.0.0.{HOSTS}:{port}, {expected} expected problems, {runs} runs each"
+         127.0.0.1-127.0.0.{last_host}:{port}, {expected} expected problems, {runs} runs each"
     );
     let citecheck = PathBuf::from(env!("CARGO_BIN_EXE_citecheck"));
     let mut databases = 0;
@@ -326,7 +347,7 @@ fn fleet(pages: usize, memos: usize) {
         (bad, fine, seen)
     };
     type Variant = (&'static str, usize, bool);
-    let variants: [Variant; 3] = [
+    let mut variants: Vec<Variant> = vec![
         ("one process, SQLite store", 1, false),
         (
             "4 shards at once (`--shard K/4`), one PostgreSQL store",
@@ -335,7 +356,15 @@ fn fleet(pages: usize, memos: usize) {
         ),
         ("4 whole runs at once, one PostgreSQL store", 4, false),
     ];
-    let mut results: Vec<(Vec<Duration>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); 3];
+    // On a web with latency, the question is what shards gain.
+    let realistic = site.latency.is_some();
+    let options = if realistic {
+        variants.truncate(2);
+        REALISTIC_OPTIONS
+    } else {
+        FLEET_OPTIONS
+    };
+    let mut results: Vec<FleetRuns> = vec![FleetRuns::default(); variants.len()];
     for run in 0..runs {
         for (v, &(name, processes, sharded)) in variants.iter().enumerate() {
             let store: Vec<String> = if processes == 1 {
@@ -344,7 +373,12 @@ fn fleet(pages: usize, memos: usize) {
             } else {
                 vec!["--store".into(), new_database()]
             };
-            let served = site.served.load(std::sync::atomic::Ordering::Relaxed);
+            use std::sync::atomic::Ordering::Relaxed;
+            let served = site.served.load(Relaxed);
+            let other = site.other.load(Relaxed);
+            for most in &site.most_in_flight {
+                most.store(0, Relaxed);
+            }
             let began = std::time::Instant::now();
             let children: Vec<(std::process::Child, PathBuf)> = (1..=processes)
                 .map(|k| {
@@ -352,7 +386,7 @@ fn fleet(pages: usize, memos: usize) {
                     let mut cmd = Command::new(&citecheck);
                     cmd.current_dir(base)
                         .args(["check", "memos"])
-                        .args(FLEET_OPTIONS.split_whitespace())
+                        .args(options.split_whitespace())
                         .args(&store)
                         .arg("-f")
                         .arg(format!("json={}", report.display()));
@@ -374,7 +408,9 @@ fn fleet(pages: usize, memos: usize) {
                 })
                 .collect();
             let wall = began.elapsed();
-            let requests = site.served.load(std::sync::atomic::Ordering::Relaxed) - served;
+            let requests = site.served.load(Relaxed) - served;
+            let probes = site.other.load(Relaxed) - other;
+            let most = site.most_in_flight_per_host();
             let (bad, fine, seen) = check(&reports);
             let whole = if sharded { 1 } else { processes as u64 };
             assert_eq!(
@@ -387,29 +423,60 @@ fn fleet(pages: usize, memos: usize) {
                 "{name}: wrong verdicts"
             );
             println!(
-                "run {}: {name}: {:.1} s, {requests} requests",
+                "run {}: {name}: {:.1} s, {requests} requests ({probes} probes), \
+                 at most {most} at once per host",
                 run + 1,
                 wall.as_secs_f64()
             );
-            results[v].0.push(wall);
-            results[v].1.push(requests);
+            let runs = &mut results[v];
+            runs.walls.push(wall);
+            runs.requests.push(requests);
+            runs.probes.push(probes);
+            runs.most = runs.most.max(most);
         }
     }
     println!(
-        "\n| processes | URLs checked | median wall time | URLs per second | requests (median) |"
+        "\n| processes | URLs checked | median wall time | URLs per second | requests (median) \
+         | probes (median) | most at once per host |"
     );
-    println!("|---|---:|---:|---:|---:|");
-    for ((name, processes, sharded), (walls, mut requests)) in variants.iter().zip(results) {
-        let wall = median(walls);
-        requests.sort_unstable();
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mut walls = Vec::new();
+    for ((name, processes, sharded), mut runs) in variants.iter().zip(results) {
+        let wall = median(runs.walls);
+        walls.push(wall);
+        runs.requests.sort_unstable();
+        runs.probes.sort_unstable();
         let checked = if *sharded { pages } else { pages * processes };
         println!(
-            "| {name} | {checked} | {:.1} s | {:.0} | {} |",
+            "| {name} | {checked} | {:.1} s | {:.0} | {} | {} | {} |",
             wall.as_secs_f64(),
             checked as f64 / wall.as_secs_f64(),
-            requests[requests.len() / 2]
+            runs.requests[runs.requests.len() / 2],
+            runs.probes[runs.probes.len() / 2],
+            runs.most,
         );
     }
+    if realistic {
+        let share = walls[1].as_secs_f64() / walls[0].as_secs_f64();
+        println!("\n4 shards take {share:.2}× one process's time (limit {SHARDS_SHARE}×)");
+        if share > SHARDS_SHARE {
+            println!("LIMIT BROKEN: 4 shards take {share:.2}× one process's time");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// On the web with latency, 4 shards must finish within this share of one
+/// process's time.
+const SHARDS_SHARE: f64 = 0.3;
+
+/// What the runs of one fleet variant measured.
+#[derive(Clone, Default)]
+struct FleetRuns {
+    walls: Vec<Duration>,
+    requests: Vec<usize>,
+    probes: Vec<usize>,
+    most: usize,
 }
 
 /// The scale run: `pages` distinct URLs cited by `memos` memo files, pages
@@ -425,8 +492,9 @@ fn scale(pages: usize, memos: usize) {
         expected,
     } = workload(pages, memos);
     let base = temp.path();
+    let last_host = hosts();
     println!(
-        "scale benchmark: {memos} memos citing {pages} distinct URLs on 127.0.0.1-127.0.0.{HOSTS}:{port}, \
+        "scale benchmark: {memos} memos citing {pages} distinct URLs on 127.0.0.1-127.0.0.{last_host}:{port}, \
          pages made on request, {expected} expected problems"
     );
     let citecheck = PathBuf::from(env!("CARGO_BIN_EXE_citecheck"));
@@ -566,8 +634,9 @@ fn main() {
         cite(&mut out, 0..pages, port);
     }
     let expected_problems = expected_problems(pages);
+    let last_host = hosts();
     println!(
-        "whole-run benchmark: {pages} pages of ~{} KB on 127.0.0.1-127.0.0.{HOSTS}:{port}, \
+        "whole-run benchmark: {pages} pages of ~{} KB on 127.0.0.1-127.0.0.{last_host}:{port}, \
          {runs} run(s) per tool, {expected_problems} expected problems",
         page(0).len() / 1024
     );

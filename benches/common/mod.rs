@@ -1,6 +1,8 @@
 //! What the benchmarks share: a static HTTP/1.1 server (keep-alive) on
-//! 127.0.0.1 to 127.0.0.50, running a tool under `/usr/bin/time` for its
-//! wall time, CPU time and peak memory, and medians.
+//! 127.0.0.1 to 127.0.0.50 (or as many as `BENCH_HOSTS` says, up to 250),
+//! answering at once or after a latency of its own per path; running a tool
+//! under `/usr/bin/time` for its wall time, CPU time and peak memory, and
+//! medians.
 
 #![allow(dead_code)] // each benchmark uses its part
 
@@ -12,8 +14,15 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
-/// Loopback addresses the server binds (127.0.0.1 to 127.0.0.HOSTS).
+/// Loopback addresses the server binds (127.0.0.1 to 127.0.0.HOSTS) unless
+/// `BENCH_HOSTS` says otherwise.
 pub const HOSTS: u8 = 50;
+
+/// The loopback addresses the server binds: `BENCH_HOSTS` (1 to 250), or
+/// [`HOSTS`].
+pub fn hosts() -> u8 {
+    u8::try_from(env_number("BENCH_HOSTS", usize::from(HOSTS)).clamp(1, 250)).unwrap_or(HOSTS)
+}
 
 /// With `BENCH_HOLD` set, print the directory and the commands of a
 /// workload and keep its server up until the benchmark is stopped, so
@@ -44,6 +53,36 @@ pub fn env_number(name: &str, default: usize) -> usize {
 pub struct SiteState {
     pages: Box<Pages>,
     pub served: std::sync::atomic::AtomicUsize,
+    /// Each answer waits this long, from `low` to `high` milliseconds by a
+    /// hash of its path (the same wait for a path every time), like a web
+    /// of distant servers; `None`: at once.
+    pub latency: Option<(u64, u64)>,
+    /// Requests being answered now, by the last byte of the host's
+    /// address, and the most there ever were at once.
+    pub in_flight: [std::sync::atomic::AtomicUsize; 256],
+    pub most_in_flight: [std::sync::atomic::AtomicUsize; 256],
+    /// Requests for paths the benchmarks' pages do not have (`/p/N.html`
+    /// aside): soft-404 probes.
+    pub other: std::sync::atomic::AtomicUsize,
+}
+
+impl SiteState {
+    /// The most requests any one host answered at once.
+    pub fn most_in_flight_per_host(&self) -> usize {
+        self.most_in_flight
+            .iter()
+            .map(|n| n.load(std::sync::atomic::Ordering::Relaxed))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The wait for `path` within `low..=high` ms (FNV-1a of the path).
+fn latency_of(path: &str, (low, high): (u64, u64)) -> Duration {
+    let hash = path.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    Duration::from_millis(low + hash % (high - low + 1))
 }
 
 /// A body for each path, or `None` (404).
@@ -54,7 +93,20 @@ pub type Site = Arc<SiteState>;
 
 /// A site that answers each path with `pages(path)`.
 pub fn site(pages: impl Fn(&str) -> Option<Arc<[u8]>> + Send + Sync + 'static) -> Site {
+    site_after(None, pages)
+}
+
+/// A site that answers each path with `pages(path)` after its latency
+/// ([`SiteState::latency`]).
+pub fn site_after(
+    latency: Option<(u64, u64)>,
+    pages: impl Fn(&str) -> Option<Arc<[u8]>> + Send + Sync + 'static,
+) -> Site {
     Arc::new(SiteState {
+        latency,
+        in_flight: std::array::from_fn(|_| Default::default()),
+        most_in_flight: std::array::from_fn(|_| Default::default()),
+        other: Default::default(),
         pages: Box::new(pages),
         served: Default::default(),
     })
@@ -62,6 +114,11 @@ pub fn site(pages: impl Fn(&str) -> Option<Arc<[u8]>> + Send + Sync + 'static) -
 
 /// Serve one keep-alive connection.
 async fn serve(stream: TcpStream, site: Site) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let host = match stream.local_addr() {
+        Ok(SocketAddr::V4(addr)) => usize::from(addr.ip().octets()[3]),
+        _ => 0,
+    };
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     let mut line = String::new();
@@ -90,6 +147,14 @@ async fn serve(stream: TcpStream, site: Site) {
             }
         }
         let path = path.split(['?', '#']).next().unwrap_or_default();
+        let now = site.in_flight[host].fetch_add(1, Relaxed) + 1;
+        site.most_in_flight[host].fetch_max(now, Relaxed);
+        if !(path.starts_with("/p/") && path.ends_with(".html")) {
+            site.other.fetch_add(1, Relaxed);
+        }
+        if let Some(latency) = site.latency {
+            tokio::time::sleep(latency_of(path, latency)).await;
+        }
         let found = (site.pages)(path);
         let (status, body): (&str, &[u8]) = match &found {
             Some(body) => ("200 OK", body),
@@ -110,6 +175,7 @@ async fn serve(stream: TcpStream, site: Site) {
         if method != "HEAD" {
             response.extend_from_slice(body);
         }
+        site.in_flight[host].fetch_sub(1, Relaxed);
         if write.write_all(&response).await.is_err() || close {
             return;
         }
@@ -133,7 +199,7 @@ pub fn start_server(site: Site) -> u16 {
                     .expect("bind 127.0.0.1");
                 let port = first.local_addr().unwrap().port();
                 let mut listeners = vec![first];
-                for host in 2..=HOSTS {
+                for host in 2..=hosts() {
                     let addr = SocketAddr::from(([127, 0, 0, host], port));
                     match TcpListener::bind(addr).await {
                         Ok(l) => listeners.push(l),
