@@ -593,6 +593,78 @@ fn guard_memory(peak_bytes: u64, pages: usize) {
     }
 }
 
+/// nginx serving `root` as `/p/` on every benchmark host, one worker,
+/// its files under `base`; the port and the process (killed when
+/// dropped).
+fn start_nginx(root: &Path, base: &Path) -> (u16, NginxProcess) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let prefix = base.join("nginx");
+    std::fs::create_dir_all(prefix.join("logs")).unwrap();
+    let listen: String = (1..=hosts())
+        .map(|h| format!("        listen 127.0.0.{h}:{port};\n"))
+        .collect();
+    let user = if cfg!(unix) && std::env::var("USER").is_ok_and(|u| u == "root") {
+        "user root root;\n"
+    } else {
+        ""
+    };
+    let conf = format!(
+        "{user}worker_processes 1;\npid {pid};\nerror_log {log} error;\n\
+         events {{ worker_connections 4096; }}\n\
+         http {{\n    access_log off;\n    types {{ text/html html; }}\n\
+             charset utf-8;\n    sendfile on;\n\
+             client_body_temp_path {tmp}/body;\n    proxy_temp_path {tmp}/proxy;\n\
+             fastcgi_temp_path {tmp}/fastcgi;\n    uwsgi_temp_path {tmp}/uwsgi;\n\
+             scgi_temp_path {tmp}/scgi;\n\
+             server {{\n{listen}        location /p/ {{ alias {root}/; }}\n    }}\n}}\n",
+        pid = prefix.join("nginx.pid").display(),
+        log = prefix.join("logs/error.log").display(),
+        tmp = prefix.display(),
+        root = root.display(),
+    );
+    let conf_path = prefix.join("nginx.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let nginx = ["/usr/sbin/nginx", "nginx"]
+        .into_iter()
+        .find(|n| Command::new(n).arg("-v").output().is_ok())
+        .expect("nginx: run `bash scripts/bench-nginx.sh`, which installs it");
+    let child = Command::new(nginx)
+        .arg("-p")
+        .arg(&prefix)
+        .arg("-c")
+        .arg(&conf_path)
+        .args(["-g", "daemon off;"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("nginx starts");
+    let process = NginxProcess(child);
+    // Ready once every host answers.
+    for h in 1..=hosts() {
+        let addr = std::net::SocketAddr::from(([127, 0, 0, h], port));
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while std::net::TcpStream::connect(addr).is_err() {
+            assert!(std::time::Instant::now() < deadline, "nginx did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    (port, process)
+}
+
+/// A running nginx, stopped when dropped.
+struct NginxProcess(std::process::Child);
+
+impl Drop for NginxProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// lychee's options for the same run as citecheck's.
 const LYCHEE_ARGS: &str = "--include-fragments --host-concurrency 8 --host-request-interval 0ms \
                            --max-concurrency 128 --no-progress --format json memo.txt";
@@ -626,7 +698,15 @@ fn main() {
             std::fs::write(root.join(format!("{i}.html")), page(i)).unwrap();
         }
     }
-    let port = start_server(load_site(&root));
+    // `BENCH_SERVER=nginx`: the pages served by nginx (one worker), as
+    // most sites are, rather than by the benchmark's own server.
+    let nginx = std::env::var("BENCH_SERVER").is_ok_and(|s| s == "nginx");
+    let (port, nginx_process) = if nginx {
+        let (port, child) = start_nginx(&root, &base);
+        (port, Some(child))
+    } else {
+        (start_server(load_site(&root)), None)
+    };
     let memo = base.as_path().join("memo.txt");
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&memo).unwrap());
@@ -636,9 +716,14 @@ fn main() {
     let expected_problems = expected_problems(pages);
     let last_host = hosts();
     println!(
-        "whole-run benchmark: {pages} pages of ~{} KB on 127.0.0.1-127.0.0.{last_host}:{port}, \
-         {runs} run(s) per tool, {expected_problems} expected problems",
-        page(0).len() / 1024
+        "whole-run benchmark: {pages} pages of ~{} KB on 127.0.0.1-127.0.0.{last_host}:{port} \
+         served by {}, {runs} run(s) per tool, {expected_problems} expected problems",
+        page(0).len() / 1024,
+        if nginx {
+            "nginx (one worker)"
+        } else {
+            "the benchmark's own server"
+        }
     );
 
     let mut rows = Vec::new();
@@ -736,6 +821,8 @@ fn main() {
         base.as_path(),
         check_verdicts,
     );
+    // Stopped before any limit ends the process.
+    drop(nginx_process);
     println!("\n| tool | URLs | median wall time | URLs per second | peak memory |");
     println!("|---|---:|---:|---:|---:|");
     for row in &rows {
