@@ -720,7 +720,8 @@ pub(super) fn from_store(
     config: &NetworkSettings<'_>,
     demands: &mut HashMap<Url, Demand>,
 ) -> Pages {
-    // Room for the pages fetched later too (see `run`).
+    // Room for every page the run may hold at once, those fetched later
+    // too: growing a table of 100,000 pages holds the old and the new.
     let mut pages = Pages::with_capacity(demands.len());
     let Some(settings) = config.cache else {
         return pages;
