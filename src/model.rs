@@ -162,7 +162,9 @@ impl Serialize for Part {
 }
 
 /// A 1-based line and column (columns count Unicode characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, Default,
+)]
 pub struct Position {
     /// The page, from 1, in a PDF memo; `line` then counts on that page.
     pub page: Option<u32>,
@@ -204,7 +206,7 @@ pub enum LinkKind {
 }
 
 /// What citecheck can do with a link's target.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Target {
     /// An absolute http(s) URL that can be fetched.
     Http(Url),
@@ -224,7 +226,7 @@ pub enum Target {
 }
 
 /// A link's fragment: an element anchor or a text directive.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Fragment {
     /// `#comment897`: an element id or `<a name>`, percent-decoded.
     Anchor {
@@ -283,7 +285,7 @@ impl Fragment {
 }
 
 /// One `text=[prefix-,]start[,end][,-suffix]` directive, percent-decoded.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct TextDirective {
     /// Text that must come right before the match.
     pub prefix: Option<String>,
@@ -296,7 +298,7 @@ pub struct TextDirective {
 }
 
 /// One occurrence of a link in a memo.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Link {
     /// The URL as written in the memo.
     pub written: String,
@@ -342,7 +344,7 @@ pub fn page_of(url: &Url) -> Url {
 }
 
 /// A piece of quoted text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", content = "text", rename_all = "snake_case")]
 pub enum Piece {
     /// Words the source is expected to contain.
@@ -352,7 +354,7 @@ pub enum Piece {
 }
 
 /// A run of quoted text between ellipses.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct Segment {
     /// The pieces in order.
     pub pieces: Vec<Piece>,
@@ -419,7 +421,7 @@ impl QuoteId {
 }
 
 /// One quotation found in a memo.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Quote {
     /// The quoted text as written, line breaks folded to spaces.
     pub text: String,
@@ -517,7 +519,7 @@ impl Problem {
 }
 
 /// Metadata found in a memo (Markdown front matter, HTML head).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct MemoMeta {
     /// The memo's `date:` as written.
     pub date: Option<String>,
@@ -526,7 +528,7 @@ pub struct MemoMeta {
 }
 
 /// Everything extracted from one memo.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct Extraction {
     /// Every link occurrence, in document order.
     pub links: Vec<Link>,

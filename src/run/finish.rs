@@ -12,6 +12,7 @@
 
 use super::cited::CitedPages;
 use super::local::LocalFiles;
+use super::packed::Packed;
 use super::pages::Arrivals;
 use super::{MemoRun, Pages, Verifying};
 use crate::model::{MemoFormat, QuoteId};
@@ -54,14 +55,17 @@ pub(super) struct Finishing<'a> {
 }
 
 /// The hash a page is waited for by (fixed keys: the same in every run).
-fn key(url: &Url) -> u64 {
+pub(super) fn key(url: &Url) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(url.as_str())
 }
 
 impl<'a> Finishing<'a> {
     /// Ready to finish `memos` as the pages they cite come in.
+    /// `fetched` has, for each memo, the keys ([`key`]) of the pages it
+    /// has fetched.
     pub(super) fn new(
         memos: &'a mut [MemoRun],
+        fetched: &[Vec<u64>],
         (verifying, local_files): (Verifying<'a>, &'a mut LocalFiles),
         exact: Arc<ExactFound>,
         keep: Keep,
@@ -69,12 +73,12 @@ impl<'a> Finishing<'a> {
         let exclude = &verifying.checks.exclude[..];
         let mut waiting: HashMap<u64, Vec<u32>> = HashMap::new();
         let mut missing = vec![0; memos.len()];
-        for (place, memo) in memos.iter().enumerate() {
+        for (place, keys) in fetched.iter().enumerate().take(memos.len()) {
             let Ok(place) = u32::try_from(place) else {
                 break;
             };
-            for page in pages_of(memo, exclude) {
-                waiting.entry(key(&page)).or_default().push(place);
+            for &key in keys {
+                waiting.entry(key).or_default().push(place);
                 missing[place as usize] += 1;
             }
         }
@@ -95,10 +99,14 @@ impl<'a> Finishing<'a> {
     /// approximate search is still to come for its quotes; then let go of
     /// the pages no other memo waits for.
     fn try_finish(&mut self, place: usize, pages: &mut Pages, forget: &mut Vec<Url>) {
-        let memo = &self.memos[place];
+        let memo = &mut self.memos[place];
         if memo.outcomes.is_some() {
             return;
         }
+        // Unpacked for good: a memo that cannot be finished now waits for
+        // the end, which needs its extraction too.
+        memo.unpack();
+        let memo = &self.memos[place];
         let Some(extraction) = &memo.extraction else {
             return;
         };
@@ -118,13 +126,6 @@ impl<'a> Finishing<'a> {
             Keep::Outcomes => true,
             Keep::Archived => memo.outcomes.as_ref().is_some_and(super::archive::wanted),
         };
-        if !wanted {
-            let index = memo.index;
-            let placeholder = MemoReport::new(String::new(), MemoFormat::Text);
-            let placeholder = MemoRun::unread(index, placeholder);
-            let run = std::mem::replace(memo, placeholder);
-            *memo = MemoRun::unread(index, run.into_report(self.verifying));
-        }
         for page in cited {
             let Some(memos) = self.waiting.get_mut(&key(&page)) else {
                 continue;
@@ -135,6 +136,22 @@ impl<'a> Finishing<'a> {
                 pages.remove(&page);
                 forget.push(page);
             }
+        }
+        if !wanted {
+            let index = memo.index;
+            let placeholder = MemoReport::new(String::new(), MemoFormat::Text);
+            let placeholder = MemoRun::unread(index, placeholder);
+            let report = std::mem::replace(memo, placeholder).into_report(self.verifying);
+            // Packed while other memos still wait for pages (the run's
+            // last memo is read back at once: no use packing it).
+            let packed = match self.waiting.is_empty() {
+                true => None,
+                false => Packed::pack(&report),
+            };
+            *memo = match packed {
+                Some(packed) => MemoRun::finished(index, report.path, packed),
+                None => MemoRun::unread(index, report),
+            };
         }
     }
 }
@@ -242,8 +259,13 @@ mod tests {
         ];
         let exact = Arc::new(ExactFound::new([0, 0, 1]));
         let mut local_files = LocalFiles::default();
+        for memo in &mut memos {
+            memo.pack();
+        }
+        let (_, _, fetched) = super::super::demands(&[], &memos);
         let mut finishing = Finishing::new(
             &mut memos,
+            &fetched,
             (verifying, &mut local_files),
             exact,
             Keep::Archived,
@@ -254,9 +276,10 @@ mod tests {
         finishing.arrived(&a, &mut pages, true, &mut forget);
         let b = land(&mut pages, "http://b.test/2", 200);
         finishing.arrived(&b, &mut pages, false, &mut forget);
+        let waiting = &finishing.memos[0];
         assert!(
-            finishing.memos[0].outcomes.is_none() && finishing.memos[0].extraction.is_some(),
-            "no page answered yet"
+            waiting.outcomes.is_none() && waiting.waiting.is_some(),
+            "no page answered yet: the extraction waits packed"
         );
         let c = land(&mut pages, "http://c.test/3", 404);
         finishing.arrived(&c, &mut pages, true, &mut forget);
@@ -265,8 +288,10 @@ mod tests {
 
         let first = &finishing.memos[0];
         assert!(first.extraction.is_none(), "memo 0 is its report entry");
-        assert_eq!(first.report.links.len(), 2);
-        assert_eq!(first.report.path, "m0.md");
+        let entry = first.packed.as_ref().expect("packed: others still wait");
+        let entry = entry.unpack().expect("unpacks");
+        assert_eq!(entry.links.len(), 2);
+        assert_eq!(entry.path, "m0.md");
         let second = &finishing.memos[1];
         let outcomes = second.outcomes.as_ref().expect("memo 1 verified");
         assert!(
@@ -291,5 +316,20 @@ mod tests {
             pages.keys().map(Url::as_str).collect::<Vec<_>>(),
             ["http://d.test/4"]
         );
+
+        // The last memo waiting is not packed: the report reads it at once.
+        let mut lone = vec![memo(0, "See [a](http://a.test/1).\n")];
+        lone[0].pack();
+        let (_, exact, fetched) = super::super::demands(&[], &lone);
+        let mut local_files = LocalFiles::default();
+        let finishing_lone = (verifying, &mut local_files);
+        let mut finishing =
+            Finishing::new(&mut lone, &fetched, finishing_lone, exact, Keep::Nothing);
+        let mut pages = Pages::new();
+        let a = land(&mut pages, "http://a.test/1", 200);
+        finishing.arrived(&a, &mut pages, true, &mut forget);
+        let last = &finishing.memos[0];
+        assert!(last.packed.is_none() && last.waiting.is_none());
+        assert_eq!(last.report.links.len(), 1);
     }
 }

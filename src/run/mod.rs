@@ -10,6 +10,7 @@ mod archive;
 mod cited;
 mod finish;
 mod local;
+mod packed;
 mod pages;
 mod preserve;
 mod published;
@@ -33,6 +34,7 @@ use crate::verify::quote::PreparedQuote;
 use crate::verify::sources::{self, SourceCheck};
 use crate::verify::{self, LinkOutcome, QuoteOutcome, status};
 use cited::CitedPages;
+use packed::Packed;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -154,6 +156,9 @@ pub fn run(config: &Config, interrupt: &Arc<Interrupt>) -> Report {
         _ => None,
     };
     notices.extend(network.started().and_then(pages::Network::fleet_warning));
+    // Its connections (and their read buffers) go before the report
+    // entries are unpacked.
+    drop(network);
     let mut reports: Vec<MemoReport> = memos
         .into_iter()
         .map(|memo| memo.into_report(verifying))
@@ -234,6 +239,12 @@ struct MemoRun {
     /// Its links' and quotes' outcomes, in memo order, once verified;
     /// later stages add to them.
     outcomes: Option<Outcomes>,
+    /// Its extraction, packed while the memo waits for its pages
+    /// (`extraction` is then `None`).
+    waiting: Option<Packed<Extraction>>,
+    /// Its report entry, packed, when it was finished while other memos
+    /// still waited for pages (`report` is then a placeholder).
+    packed: Option<Packed<MemoReport>>,
 }
 
 /// The outcomes of one memo's links and quotes, in memo order.
@@ -251,6 +262,56 @@ impl MemoRun {
             extraction: None,
             prepared: Vec::new(),
             outcomes: None,
+            waiting: None,
+            packed: None,
+        }
+    }
+
+    /// A memo finished early: its report entry, packed (its path kept
+    /// plain, to name it should the entry not unpack).
+    fn finished(index: usize, path: String, packed: Packed<MemoReport>) -> Self {
+        let placeholder = MemoReport::new(path, MemoFormat::Text);
+        Self {
+            packed: Some(packed),
+            ..Self::unread(index, placeholder)
+        }
+    }
+
+    /// Pack its extraction while it waits for its pages (kept as it is if
+    /// it cannot be packed).
+    fn pack(&mut self) {
+        let Some(extraction) = &self.extraction else {
+            return;
+        };
+        if let Some(packed) = Packed::pack(extraction) {
+            self.waiting = Some(packed);
+            self.extraction = None;
+        }
+    }
+
+    /// Its extraction as it is now: borrowed, or read back from its
+    /// packing for the moment (`None` if it has none, or it would not
+    /// unpack: [`MemoRun::unpack`] then reports it).
+    fn extraction_now(&self) -> Option<std::borrow::Cow<'_, Extraction>> {
+        match (&self.extraction, &self.waiting) {
+            (Some(extraction), _) => Some(std::borrow::Cow::Borrowed(extraction)),
+            (None, Some(packed)) => packed.unpack().ok().map(std::borrow::Cow::Owned),
+            (None, None) => None,
+        }
+    }
+
+    /// Its extraction back, if it was packed (should that fail, the memo
+    /// is reported unread, saying why).
+    fn unpack(&mut self) {
+        let Some(packed) = self.waiting.take() else {
+            return;
+        };
+        match packed.unpack() {
+            Ok(extraction) => self.extraction = Some(extraction),
+            Err(why) => self.report.add_problem(crate::model::Problem::new(
+                Severity::Error,
+                format!("{}: {why}", self.report.path),
+            )),
         }
     }
 
@@ -272,6 +333,7 @@ impl MemoRun {
         pages: Result<&Pages, &str>,
         local_files: &mut local::LocalFiles,
     ) {
+        self.unpack();
         let (Some(extraction), None) = (&self.extraction, &self.outcomes) else {
             return;
         };
@@ -320,6 +382,14 @@ impl MemoRun {
 
     /// The memo's report entry, with its results.
     fn into_report(self, config: Verifying<'_>) -> MemoReport {
+        if let Some(packed) = &self.packed {
+            return packed.unpack().unwrap_or_else(|why| {
+                let mut memo = self.report;
+                let why = format!("{}: {why}", memo.path);
+                memo.add_problem(crate::model::Problem::new(Severity::Error, why));
+                memo
+            });
+        }
         let mut memo = self.report;
         let (Some(extraction), Some(outcomes)) = (self.extraction, self.outcomes) else {
             return memo;
@@ -393,8 +463,17 @@ fn read_memos(
         })
         .collect();
     let first = memos.len();
+    // A lone memo waits for every page of the run: packing its extraction
+    // would only cost time.
+    let pack = inputs.len() > 1;
     memos.extend(on_every_core(&inputs, |i, memo| {
-        read_memo(first + i, memo, reading)
+        let mut run = read_memo(first + i, memo, reading);
+        if pack {
+            // Packed until its pages are in: a run holds every memo's
+            // extraction while it fetches.
+            run.pack();
+        }
+        run
     }));
     (memos, skipped)
 }
@@ -520,6 +599,8 @@ fn read_memo(index: usize, memo_input: &MemoInput, (options, content): Reading<'
         extraction: Some(extraction),
         prepared,
         outcomes: None,
+        waiting: None,
+        packed: None,
     }
 }
 
@@ -549,7 +630,7 @@ fn fetch(
     store: Option<&mut Store>,
     (verifying, local_files, keep): (Verifying<'_>, &mut local::LocalFiles, finish::Keep),
 ) -> Result<Pages, String> {
-    let (mut demands, exact) = demands(&verifying.checks.exclude, memos);
+    let (mut demands, exact, fetched) = demands(&verifying.checks.exclude, memos);
     let mut cached = match &store {
         Some(store) => pages::from_store(store, network.settings(), &mut demands),
         None => HashMap::new(),
@@ -564,7 +645,9 @@ fn fetch(
         .map(|(url, _)| url.clone())
         .collect();
     let network = network.get(text_wanted)?;
-    let mut finishing = finish::Finishing::new(memos, (verifying, local_files), exact, keep);
+    let finishing = (verifying, local_files);
+    let mut finishing = finish::Finishing::new(memos, &fetched, finishing, exact, keep);
+    drop(fetched);
     let mut pages = network.fetch_pages(demands, cached, store, &mut finishing);
     pages::settle(&mut pages);
     Ok(pages)
@@ -640,23 +723,37 @@ fn record(
 }
 
 /// What every page is asked for: the fragments cited on it and the quotes
-/// it is a candidate source for; and the flags of the quotes found word
-/// for word, which the demands share.
+/// it is a candidate source for; the flags of the quotes found word for
+/// word, which the demands share; and, for each memo (by its place in
+/// `memos`), the keys of the pages it has fetched ([`finish::key`]).
+/// Each memo's extraction is unpacked for the moment, one at a time.
 fn demands(
     exclude: &[regex::Regex],
     memos: &[MemoRun],
-) -> (HashMap<Url, Demand>, Arc<crate::verify::digest::ExactFound>) {
+) -> (
+    HashMap<Url, Demand>,
+    Arc<crate::verify::digest::ExactFound>,
+    Vec<Vec<u64>>,
+) {
     let mut demands: HashMap<Url, Demand> = HashMap::new();
     let mut quotes_per_memo = vec![0; memos.iter().map(|m| m.index + 1).max().unwrap_or(0)];
     for memo in memos {
-        quotes_per_memo[memo.index] = memo.extraction.as_ref().map_or(0, |e| e.quotes.len());
+        quotes_per_memo[memo.index] = memo.prepared.len();
     }
     let exact = Arc::new(crate::verify::digest::ExactFound::new(quotes_per_memo));
+    let mut fetched = Vec::with_capacity(memos.len());
     for memo in memos {
-        let Some(extraction) = &memo.extraction else {
+        let Some(extraction) = memo.extraction_now() else {
+            fetched.push(Vec::new());
             continue;
         };
         let cited = CitedPages::new(&extraction.links, exclude);
+        fetched.push(
+            (0..cited.len())
+                .filter(|&slot| cited.page(slot).1)
+                .map(|slot| finish::key(cited.page(slot).0))
+                .collect(),
+        );
         for (i, link) in extraction.links.iter().enumerate() {
             if let Some(slot) = cited.fetched_slot(i) {
                 let demand = demand_of(&mut demands, cited.page(slot).0);
@@ -682,7 +779,7 @@ fn demands(
             }
         }
     }
-    (demands, exact)
+    (demands, exact, fetched)
 }
 
 /// The demand of `page`, made (next in citation order) if there is none.
