@@ -320,10 +320,10 @@ pub struct LinkResult {
     #[serde(default)]
     pub reason: Reason,
     /// A replacement URL.
-    pub suggestion: Option<Suggestion>,
+    pub suggestion: Option<Box<Suggestion>>,
     /// The archived copy that preserves the page (`--preserve`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture: Option<PreservedCapture>,
+    pub capture: Option<Box<PreservedCapture>>,
     /// How the page was read when scripts build it: rendered in headless
     /// Chromium, or read from its script data.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -440,8 +440,8 @@ impl LinkResult {
                 found: outcome.fragment_found,
             }),
             reason: outcome.reason,
-            suggestion: outcome.suggestion,
-            capture: outcome.capture,
+            suggestion: outcome.suggestion.map(Box::new),
+            capture: outcome.capture.map(Box::new),
             scripts: outcome.scripts,
             cached_at: outcome.cached_at.map(crate::date::http_date),
             context: link.context.clone(),
