@@ -35,7 +35,7 @@
 //! citecheck checks at least 2× lychee's URLs per second at no more than
 //! 25% of its peak memory (medians of the alternating runs). The scale
 //! run prints its peak in bytes per URL and fails when the peak passes
-//! 48 MiB + 1,240 bytes per URL (`BENCH_PEAK_LIMIT_MIB` sets another).
+//! 48 MiB + 1,080 bytes per URL (`BENCH_PEAK_LIMIT_MIB` sets another).
 //!
 //! `BENCH_KEEP=1` leaves the pages, memo and cache behind; `BENCH_HOLD=1`
 //! prints the two tools' commands and keeps the server up until stopped
@@ -569,14 +569,14 @@ fn scale(pages: usize, memos: usize) {
 
 /// The scale run's memory limit for `pages` URLs, in MiB
 /// (`BENCH_PEAK_LIMIT_MIB` overrides it): 48 MiB for the process and what
-/// is in flight, and 1,240 bytes per URL (measured 2026-12-08: 131 MiB
-/// at 100,000 URLs in 1,000 memos, 157 MiB in 10,000, 1,150 MiB at
+/// is in flight, and 1,080 bytes per URL (measured 2026-12-08: 116 MiB
+/// at 100,000 URLs in 1,000 memos, 135 MiB in 10,000, 1,011 MiB at
 /// 1,000,000 in 10,000). See docs/benchmarks.md.
 fn memory_limit_mib(pages: usize) -> f64 {
     std::env::var("BENCH_PEAK_LIMIT_MIB")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(48.0 + 1_240.0 * pages as f64 / f64::from(1 << 20))
+        .unwrap_or(48.0 + 1_080.0 * pages as f64 / f64::from(1 << 20))
 }
 
 /// Print the peak's bytes per URL and fail the benchmark when the peak
